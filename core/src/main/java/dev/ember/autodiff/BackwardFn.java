@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The Ember Authors
+package dev.ember.autodiff;
+
+import dev.ember.tensor.Tensor;
+
+/**
+ * The backward rule of one recorded operation: the vector-Jacobian product for one input.
+ *
+ * <p>Rules are written with {@link Tensor} operations, so that differentiating with {@code
+ * createGraph} records them too and second derivatives follow. A rule may return a gradient in the
+ * output's (broadcast) shape; the engine sums it back to the input's shape.
+ *
+ * <pre>{@code
+ * // y = exp(x): dy/dx = y
+ * BackwardFn expRule = (grad, out, input) -> grad.mul(out);
+ * }</pre>
+ */
+@FunctionalInterface
+public interface BackwardFn {
+  /**
+   * Returns the gradient with respect to input number {@code input}, or {@code null} when that
+   * input does not receive a gradient (it is a constant or an integer index).
+   *
+   * @param grad the gradient of the loss with respect to the output, shaped like {@code out}
+   * @param out the operation's output (tracked, so rules that reuse it stay differentiable)
+   * @param input which input, in the order given to {@link Autodiff#op}
+   */
+  Tensor apply(Tensor grad, Tensor out, int input);
+}

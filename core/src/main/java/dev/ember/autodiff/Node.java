@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The Ember Authors
+package dev.ember.autodiff;
+
+import dev.ember.tensor.Tensor;
+
+/**
+ * One vertex of the reverse-mode graph: the operation that produced a tracked {@link Tensor}, its
+ * inputs and its backward rule. Leaves (the variables being differentiated) have no inputs.
+ *
+ * <p>Nodes are created only by {@link Autodiff}; a tensor that carries one is <i>tracked</i>. The
+ * graph is immutable once built and belongs to the tensors that reference it, so threads that
+ * build separate graphs never interfere.
+ */
+public final class Node {
+  private static final Tensor[] NO_INPUTS = new Tensor[0];
+
+  final String op;
+  final Tensor[] inputs;
+  final BackwardFn backward;
+  Tensor output;
+
+  Node(String op, Tensor[] inputs, BackwardFn backward) {
+    this.op = op;
+    this.inputs = inputs;
+    this.backward = backward;
+  }
+
+  static Node leaf(String name) {
+    return new Node(name, NO_INPUTS, null);
+  }
+
+  /** The operation's name ({@code "mul"}, {@code "exp"}, ...) or the leaf's name. */
+  public String op() {
+    return op;
+  }
+
+  /** Whether this node is a variable rather than the result of an operation. */
+  public boolean isLeaf() {
+    return backward == null;
+  }
+
+  @Override
+  public String toString() {
+    return "Node(" + op + ")";
+  }
+}

@@ -1,0 +1,576 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The Ember Authors
+package dev.ember.tensor;
+
+import dev.ember.autodiff.Autodiff;
+
+/**
+ * Elementwise arithmetic, comparisons, {@code where} and {@code clamp}, each with its backward
+ * rule.
+ *
+ * <p>Binary operations broadcast. The hot ones (add, sub, mul, div) have a dedicated loop for each
+ * of equal shapes, scalar left and scalar right, which the JIT vectorizes; other broadcasts first
+ * expand the operand with a strided gather. Backward rules return gradients in the output's shape
+ * and leave the reduction to broadcast inputs' shapes to the autodiff engine.
+ */
+final class Elementwise {
+  private Elementwise() {}
+
+  private static Tensor unary(double[] r, Tensor a) {
+    return new Tensor(r, a.shape);
+  }
+
+  private static boolean tracked(Tensor a, Tensor b) {
+    return a.node() != null || b.node() != null;
+  }
+
+  // ------------------------------------------------------------------ add, sub, mul, div
+
+  /** The broadcast operands of a binary op: each either the full result shape or one value. */
+  private record Operands(double[] x, double[] y, boolean xScalar, boolean yScalar, Shape shape) {
+    static Operands of(Tensor a, Tensor b, String op) {
+      Shape s = Shape.broadcast(a.shape, b.shape, op);
+      boolean xs = a.data.length == 1 && !a.shape.equals(s);
+      boolean ys = b.data.length == 1 && !b.shape.equals(s);
+      double[] x = xs ? a.data : Strided.expand(a, s);
+      double[] y = ys ? b.data : Strided.expand(b, s);
+      return new Operands(x, y, xs, ys, s);
+    }
+  }
+
+  static Tensor add(Tensor a, Tensor b) {
+    Operands o = Operands.of(a, b, "add");
+    double[] x = o.x;
+    double[] y = o.y;
+    double[] r = new double[o.shape.numel()];
+    if (o.xScalar) {
+      double c = x[0];
+      for (int i = 0; i < r.length; i++) {
+        r[i] = c + y[i];
+      }
+    } else if (o.yScalar) {
+      double c = y[0];
+      for (int i = 0; i < r.length; i++) {
+        r[i] = x[i] + c;
+      }
+    } else {
+      for (int i = 0; i < r.length; i++) {
+        r[i] = x[i] + y[i];
+      }
+    }
+    Tensor out = new Tensor(r, o.shape);
+    return tracked(a, b) ? Autodiff.op(out, "add", (g, z, i) -> g, a, b) : out;
+  }
+
+  static Tensor sub(Tensor a, Tensor b) {
+    Operands o = Operands.of(a, b, "sub");
+    double[] x = o.x;
+    double[] y = o.y;
+    double[] r = new double[o.shape.numel()];
+    if (o.xScalar) {
+      double c = x[0];
+      for (int i = 0; i < r.length; i++) {
+        r[i] = c - y[i];
+      }
+    } else if (o.yScalar) {
+      double c = y[0];
+      for (int i = 0; i < r.length; i++) {
+        r[i] = x[i] - c;
+      }
+    } else {
+      for (int i = 0; i < r.length; i++) {
+        r[i] = x[i] - y[i];
+      }
+    }
+    Tensor out = new Tensor(r, o.shape);
+    return tracked(a, b) ? Autodiff.op(out, "sub", (g, z, i) -> i == 0 ? g : g.neg(), a, b) : out;
+  }
+
+  static Tensor mul(Tensor a, Tensor b) {
+    Operands o = Operands.of(a, b, "mul");
+    double[] x = o.x;
+    double[] y = o.y;
+    double[] r = new double[o.shape.numel()];
+    if (o.xScalar) {
+      double c = x[0];
+      for (int i = 0; i < r.length; i++) {
+        r[i] = c * y[i];
+      }
+    } else if (o.yScalar) {
+      double c = y[0];
+      for (int i = 0; i < r.length; i++) {
+        r[i] = x[i] * c;
+      }
+    } else {
+      for (int i = 0; i < r.length; i++) {
+        r[i] = x[i] * y[i];
+      }
+    }
+    Tensor out = new Tensor(r, o.shape);
+    return tracked(a, b)
+        ? Autodiff.op(out, "mul", (g, z, i) -> i == 0 ? g.mul(b) : g.mul(a), a, b)
+        : out;
+  }
+
+  static Tensor div(Tensor a, Tensor b) {
+    Operands o = Operands.of(a, b, "div");
+    double[] x = o.x;
+    double[] y = o.y;
+    double[] r = new double[o.shape.numel()];
+    if (o.xScalar) {
+      double c = x[0];
+      for (int i = 0; i < r.length; i++) {
+        r[i] = c / y[i];
+      }
+    } else if (o.yScalar) {
+      double c = y[0];
+      for (int i = 0; i < r.length; i++) {
+        r[i] = x[i] / c;
+      }
+    } else {
+      for (int i = 0; i < r.length; i++) {
+        r[i] = x[i] / y[i];
+      }
+    }
+    Tensor out = new Tensor(r, o.shape);
+    // d(a/b)/da = 1/b, d(a/b)/db = -(a/b)/b
+    return tracked(a, b)
+        ? Autodiff.op(out, "div", (g, z, i) -> i == 0 ? g.div(b) : g.mul(z).div(b).neg(), a, b)
+        : out;
+  }
+
+  static Tensor addScalar(Tensor a, double c) {
+    double[] x = a.data;
+    double[] r = new double[x.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = x[i] + c;
+    }
+    Tensor out = unary(r, a);
+    return a.node() == null ? out : Autodiff.op(out, "add", (g, z, i) -> g, a);
+  }
+
+  static Tensor rsubScalar(Tensor a, double c) {
+    double[] x = a.data;
+    double[] r = new double[x.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = c - x[i];
+    }
+    Tensor out = unary(r, a);
+    return a.node() == null ? out : Autodiff.op(out, "rsub", (g, z, i) -> g.neg(), a);
+  }
+
+  static Tensor mulScalar(Tensor a, double c) {
+    double[] x = a.data;
+    double[] r = new double[x.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = x[i] * c;
+    }
+    Tensor out = unary(r, a);
+    return a.node() == null ? out : Autodiff.op(out, "mul", (g, z, i) -> g.mul(c), a);
+  }
+
+  // ------------------------------------------------------------------ pow, min, max
+
+  static Tensor pow(Tensor a, Tensor b) {
+    Operands o = Operands.of(a, b, "pow");
+    double[] r = new double[o.shape.numel()];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = Math.pow(o.x[o.xScalar ? 0 : i], o.y[o.yScalar ? 0 : i]);
+    }
+    Tensor out = new Tensor(r, o.shape);
+    if (!tracked(a, b)) {
+      return out;
+    }
+    // d/da = b a^(b-1); d/db = a^b log a, taken as 0 where a <= 0 (the limit at a = 0 when b > 0)
+    return Autodiff.op(
+        out,
+        "pow",
+        (g, z, i) ->
+            i == 0
+                ? g.mul(b).mul(a.pow(b.sub(1.0)))
+                : g.mul(Tensor.where(a.gt(0.0), z.mul(a.log()), Tensor.scalar(0.0))),
+        a,
+        b);
+  }
+
+  static Tensor powScalar(Tensor a, double p) {
+    double[] x = a.data;
+    double[] r = new double[x.length];
+    if (p == 2.0) {
+      for (int i = 0; i < r.length; i++) {
+        r[i] = x[i] * x[i];
+      }
+    } else if (p == 0.5) {
+      for (int i = 0; i < r.length; i++) {
+        r[i] = Math.sqrt(x[i]);
+      }
+    } else {
+      for (int i = 0; i < r.length; i++) {
+        r[i] = Math.pow(x[i], p);
+      }
+    }
+    Tensor out = unary(r, a);
+    if (a.node() == null) {
+      return out;
+    }
+    return Autodiff.op(
+        out, "pow", (g, z, i) -> p == 0.0 ? null : g.mul(a.pow(p - 1.0)).mul(p), a);
+  }
+
+  static Tensor minimum(Tensor a, Tensor b) {
+    return extreme(a, b, false);
+  }
+
+  static Tensor maximum(Tensor a, Tensor b) {
+    return extreme(a, b, true);
+  }
+
+  private static Tensor extreme(Tensor a, Tensor b, boolean max) {
+    String name = max ? "maximum" : "minimum";
+    Operands o = Operands.of(a, b, name);
+    double[] r = new double[o.shape.numel()];
+    for (int i = 0; i < r.length; i++) {
+      double x = o.x[o.xScalar ? 0 : i];
+      double y = o.y[o.yScalar ? 0 : i];
+      r[i] = max ? Math.max(x, y) : Math.min(x, y);
+    }
+    Tensor out = new Tensor(r, o.shape);
+    if (!tracked(a, b)) {
+      return out;
+    }
+    // the winner takes the gradient; ties split it evenly (the symmetric subgradient)
+    return Autodiff.op(
+        out,
+        name,
+        (g, z, i) -> {
+          Tensor mine = (i == 0 ? a : b).detach();
+          Tensor other = (i == 0 ? b : a).detach();
+          Tensor wins = max ? mine.gt(other) : mine.lt(other);
+          Tensor weight = wins.toFloat().add(mine.eq(other).toFloat().mul(0.5));
+          return g.mul(weight);
+        },
+        a,
+        b);
+  }
+
+  // ------------------------------------------------------------------ unary math
+
+  static Tensor exp(Tensor a) {
+    double[] x = a.data;
+    double[] r = new double[x.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = Math.exp(x[i]);
+    }
+    Tensor out = unary(r, a);
+    return a.node() == null ? out : Autodiff.op(out, "exp", (g, z, i) -> g.mul(z), a);
+  }
+
+  static Tensor log(Tensor a) {
+    double[] x = a.data;
+    double[] r = new double[x.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = Math.log(x[i]);
+    }
+    Tensor out = unary(r, a);
+    return a.node() == null ? out : Autodiff.op(out, "log", (g, z, i) -> g.div(a), a);
+  }
+
+  static Tensor log1p(Tensor a) {
+    double[] x = a.data;
+    double[] r = new double[x.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = Math.log1p(x[i]);
+    }
+    Tensor out = unary(r, a);
+    return a.node() == null
+        ? out
+        : Autodiff.op(out, "log1p", (g, z, i) -> g.div(a.add(1.0)), a);
+  }
+
+  static Tensor expm1(Tensor a) {
+    double[] x = a.data;
+    double[] r = new double[x.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = Math.expm1(x[i]);
+    }
+    Tensor out = unary(r, a);
+    return a.node() == null
+        ? out
+        : Autodiff.op(out, "expm1", (g, z, i) -> g.mul(z.add(1.0)), a);
+  }
+
+  static Tensor sqrt(Tensor a) {
+    double[] x = a.data;
+    double[] r = new double[x.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = Math.sqrt(x[i]);
+    }
+    Tensor out = unary(r, a);
+    return a.node() == null
+        ? out
+        : Autodiff.op(out, "sqrt", (g, z, i) -> g.div(z).mul(0.5), a);
+  }
+
+  static Tensor abs(Tensor a) {
+    double[] x = a.data;
+    double[] r = new double[x.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = Math.abs(x[i]);
+    }
+    Tensor out = unary(r, a);
+    return a.node() == null
+        ? out
+        : Autodiff.op(out, "abs", (g, z, i) -> g.mul(a.detach().sign()), a);
+  }
+
+  static Tensor sign(Tensor a) {
+    double[] x = a.data;
+    double[] r = new double[x.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = Math.signum(x[i]);
+    }
+    return unary(r, a); // piecewise constant: no gradient flows
+  }
+
+  static Tensor floor(Tensor a) {
+    double[] x = a.data;
+    double[] r = new double[x.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = Math.floor(x[i]);
+    }
+    return unary(r, a); // piecewise constant: no gradient flows
+  }
+
+  static Tensor square(Tensor a) {
+    double[] x = a.data;
+    double[] r = new double[x.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = x[i] * x[i];
+    }
+    Tensor out = unary(r, a);
+    return a.node() == null
+        ? out
+        : Autodiff.op(out, "square", (g, z, i) -> g.mul(a).mul(2.0), a);
+  }
+
+  static Tensor reciprocal(Tensor a) {
+    double[] x = a.data;
+    double[] r = new double[x.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = 1.0 / x[i];
+    }
+    Tensor out = unary(r, a);
+    return a.node() == null
+        ? out
+        : Autodiff.op(out, "reciprocal", (g, z, i) -> g.mul(z.square()).neg(), a);
+  }
+
+  static Tensor sigmoid(Tensor a) {
+    double[] x = a.data;
+    double[] r = new double[x.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = sigmoid(x[i]);
+    }
+    Tensor out = unary(r, a);
+    return a.node() == null
+        ? out
+        : Autodiff.op(out, "sigmoid", (g, z, i) -> g.mul(z).mul(z.rsub(1.0)), a);
+  }
+
+  static double sigmoid(double v) {
+    if (v >= 0) {
+      return 1.0 / (1.0 + Math.exp(-v));
+    }
+    double e = Math.exp(v);
+    return e / (1.0 + e);
+  }
+
+  static double softplus(double v) {
+    // log(1 + e^v) = max(v, 0) + log1p(e^-|v|): no overflow, full precision for v << 0
+    return Math.max(v, 0.0) + Math.log1p(Math.exp(-Math.abs(v)));
+  }
+
+  static Tensor logSigmoid(Tensor a) {
+    double[] x = a.data;
+    double[] r = new double[x.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = -softplus(-x[i]);
+    }
+    Tensor out = unary(r, a);
+    return a.node() == null
+        ? out
+        : Autodiff.op(out, "logSigmoid", (g, z, i) -> g.mul(a.neg().sigmoid()), a);
+  }
+
+  static Tensor softplus(Tensor a) {
+    double[] x = a.data;
+    double[] r = new double[x.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = softplus(x[i]);
+    }
+    Tensor out = unary(r, a);
+    return a.node() == null
+        ? out
+        : Autodiff.op(out, "softplus", (g, z, i) -> g.mul(a.sigmoid()), a);
+  }
+
+  static Tensor tanh(Tensor a) {
+    double[] x = a.data;
+    double[] r = new double[x.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = Math.tanh(x[i]);
+    }
+    Tensor out = unary(r, a);
+    return a.node() == null
+        ? out
+        : Autodiff.op(out, "tanh", (g, z, i) -> g.mul(z.square().rsub(1.0)), a);
+  }
+
+  static Tensor sin(Tensor a) {
+    double[] x = a.data;
+    double[] r = new double[x.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = Math.sin(x[i]);
+    }
+    Tensor out = unary(r, a);
+    return a.node() == null ? out : Autodiff.op(out, "sin", (g, z, i) -> g.mul(a.cos()), a);
+  }
+
+  static Tensor cos(Tensor a) {
+    double[] x = a.data;
+    double[] r = new double[x.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = Math.cos(x[i]);
+    }
+    Tensor out = unary(r, a);
+    return a.node() == null
+        ? out
+        : Autodiff.op(out, "cos", (g, z, i) -> g.mul(a.sin()).neg(), a);
+  }
+
+  static Tensor clamp(Tensor a, double lo, double hi) {
+    if (lo > hi) {
+      throw new IllegalArgumentException("clamp: lo " + lo + " > hi " + hi);
+    }
+    double[] x = a.data;
+    double[] r = new double[x.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = Math.min(Math.max(x[i], lo), hi);
+    }
+    Tensor out = unary(r, a);
+    if (a.node() == null) {
+      return out;
+    }
+    return Autodiff.op(
+        out,
+        "clamp",
+        (g, z, i) -> {
+          Tensor d = a.detach();
+          return g.mul(d.ge(lo).and(d.le(hi)).toFloat());
+        },
+        a);
+  }
+
+  // ------------------------------------------------------------------ where, comparisons
+
+  static Tensor where(Tensor mask, Tensor a, Tensor b) {
+    if (!mask.isBool()) {
+      throw new IllegalArgumentException(
+          "where: the mask must be a boolean tensor (from a comparison or Tensor.ofBooleans), "
+              + "but got dtype "
+              + mask.dtype()
+              + " of shape "
+              + mask.shape);
+    }
+    Shape s = Shape.broadcast(Shape.broadcast(mask.shape, a.shape, "where"), b.shape, "where");
+    double[] m = Strided.expand(mask, s);
+    double[] x = Strided.expand(a, s);
+    double[] y = Strided.expand(b, s);
+    double[] r = new double[s.numel()];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = m[i] != 0.0 ? x[i] : y[i];
+    }
+    Tensor out = new Tensor(r, s);
+    if (!tracked(a, b)) {
+      return out;
+    }
+    Tensor zero = Tensor.scalar(0.0);
+    return Autodiff.op(
+        out,
+        "where",
+        (g, z, i) -> i == 0 ? where(mask, g, zero) : where(mask, zero, g),
+        a,
+        b);
+  }
+
+  /** Comparison operators. */
+  enum Cmp {
+    LT,
+    LE,
+    GT,
+    GE,
+    EQ,
+    NE;
+
+    boolean test(double x, double y) {
+      switch (this) {
+        case LT:
+          return x < y;
+        case LE:
+          return x <= y;
+        case GT:
+          return x > y;
+        case GE:
+          return x >= y;
+        case EQ:
+          return x == y;
+        default:
+          return x != y;
+      }
+    }
+  }
+
+  static Tensor compare(Tensor a, Tensor b, Cmp cmp) {
+    Operands o = Operands.of(a, b, cmp.name().toLowerCase(java.util.Locale.ROOT));
+    double[] r = new double[o.shape.numel()];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = cmp.test(o.x[o.xScalar ? 0 : i], o.y[o.yScalar ? 0 : i]) ? 1.0 : 0.0;
+    }
+    return Tensor.bool(r, o.shape);
+  }
+
+  static Tensor logical(Tensor a, Tensor b, boolean and) {
+    String name = and ? "and" : "or";
+    if (!a.isBool() || !b.isBool()) {
+      throw new IllegalArgumentException(
+          name + ": needs boolean tensors, but got " + a.dtype() + " and " + b.dtype());
+    }
+    Operands o = Operands.of(a, b, name);
+    double[] r = new double[o.shape.numel()];
+    for (int i = 0; i < r.length; i++) {
+      boolean x = o.x[o.xScalar ? 0 : i] != 0.0;
+      boolean y = o.y[o.yScalar ? 0 : i] != 0.0;
+      r[i] = (and ? x && y : x || y) ? 1.0 : 0.0;
+    }
+    return Tensor.bool(r, o.shape);
+  }
+
+  static Tensor not(Tensor a) {
+    if (!a.isBool()) {
+      throw new IllegalArgumentException("not: needs a boolean tensor, but got " + a.dtype());
+    }
+    double[] r = new double[a.data.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = a.data[i] != 0.0 ? 0.0 : 1.0;
+    }
+    return Tensor.bool(r, a.shape);
+  }
+
+  static Tensor isFinite(Tensor a) {
+    double[] r = new double[a.data.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = Double.isFinite(a.data[i]) ? 1.0 : 0.0;
+    }
+    return Tensor.bool(r, a.shape);
+  }
+}

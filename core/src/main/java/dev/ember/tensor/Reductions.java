@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The Ember Authors
+package dev.ember.tensor;
+
+import dev.ember.autodiff.Autodiff;
+
+/**
+ * Reductions over one axis or over all elements, with their backward rules. A tensor reduced over
+ * {@code axis} is viewed as {@code [outer, n, inner]} and reduced over the middle.
+ */
+final class Reductions {
+  private Reductions() {}
+
+  /** The input's shape with {@code axis} removed, or kept with size 1. */
+  private static Shape reduced(Shape s, int axis, boolean keep) {
+    int[] d = s.dims;
+    int[] r = new int[keep ? d.length : d.length - 1];
+    for (int i = 0, j = 0; i < d.length; i++) {
+      if (i != axis) {
+        r[j++] = d[i];
+      } else if (keep) {
+        r[j++] = 1;
+      }
+    }
+    return Shape.wrap(r);
+  }
+
+  private static int outer(Shape s, int axis) {
+    int n = 1;
+    for (int i = 0; i < axis; i++) {
+      n *= s.dims[i];
+    }
+    return n;
+  }
+
+  private static int inner(Shape s, int axis) {
+    int n = 1;
+    for (int i = axis + 1; i < s.dims.length; i++) {
+      n *= s.dims[i];
+    }
+    return n;
+  }
+
+  /** Reshapes a reduced gradient so it broadcasts against the input. */
+  private static Tensor kept(Tensor g, Shape in, int axis) {
+    return g.reshape(reduced(in, axis, true));
+  }
+
+  static Tensor sumAll(Tensor a) {
+    double s = 0;
+    for (double v : a.data) {
+      s += v;
+    }
+    Tensor out = Tensor.scalar(s);
+    return a.node() == null
+        ? out
+        : Autodiff.op(out, "sum", (g, z, i) -> g.broadcastTo(a.shape), a);
+  }
+
+  static Tensor sum(Tensor a, int axisArg, boolean keep) {
+    int axis = a.shape.axis(axisArg);
+    int outer = outer(a.shape, axis);
+    int n = a.shape.dims[axis];
+    int inner = inner(a.shape, axis);
+    double[] x = a.data;
+    double[] r = new double[outer * inner];
+    for (int o = 0; o < outer; o++) {
+      int ro = o * inner;
+      for (int k = 0; k < n; k++) {
+        int xo = (o * n + k) * inner;
+        for (int j = 0; j < inner; j++) {
+          r[ro + j] += x[xo + j];
+        }
+      }
+    }
+    Tensor out = new Tensor(r, reduced(a.shape, axis, keep));
+    return a.node() == null
+        ? out
+        : Autodiff.op(out, "sum", (g, z, i) -> kept(g, a.shape, axis).broadcastTo(a.shape), a);
+  }
+
+  static Tensor sumTo(Tensor a, Shape target) {
+    if (a.shape.equals(target)) {
+      return a;
+    }
+    if (!target.broadcastsTo(a.shape)) {
+      throw new IllegalArgumentException(
+          "sumTo: shape " + a.shape + " cannot be summed to " + target
+              + " (the target must broadcast to the input)");
+    }
+    double[] r = new double[target.numel()];
+    Strided.scatterAdd(
+        a.data, 0, Strided.broadcastStrides(target.dims, a.shape.dims), a.shape.dims, r);
+    Tensor out = new Tensor(r, target);
+    return a.node() == null
+        ? out
+        : Autodiff.op(out, "sumTo", (g, z, i) -> g.broadcastTo(a.shape), a);
+  }
+
+  static Tensor prod(Tensor a, int axisArg, boolean keep) {
+    int axis = a.shape.axis(axisArg);
+    int outer = outer(a.shape, axis);
+    int n = a.shape.dims[axis];
+    int inner = inner(a.shape, axis);
+    double[] x = a.data;
+    double[] r = new double[outer * inner];
+    java.util.Arrays.fill(r, 1.0);
+    for (int o = 0; o < outer; o++) {
+      for (int k = 0; k < n; k++) {
+        for (int j = 0; j < inner; j++) {
+          r[o * inner + j] *= x[(o * n + k) * inner + j];
+        }
+      }
+    }
+    Tensor out = new Tensor(r, reduced(a.shape, axis, keep));
+    if (a.node() == null) {
+      return out;
+    }
+    return Autodiff.op(
+        out,
+        "prod",
+        (g, z, i) -> {
+          Autodiff.requireFirstOrder("prod");
+          // d prod / d x_k = product of the others, from prefix and suffix products (exact with
+          // zeros, unlike prod / x_k)
+          double[] others = new double[x.length];
+          for (int o = 0; o < outer; o++) {
+            for (int j = 0; j < inner; j++) {
+              double p = 1.0;
+              for (int k = 0; k < n; k++) {
+                int idx = (o * n + k) * inner + j;
+                others[idx] = p;
+                p *= x[idx];
+              }
+              p = 1.0;
+              for (int k = n - 1; k >= 0; k--) {
+                int idx = (o * n + k) * inner + j;
+                others[idx] *= p;
+                p *= x[idx];
+              }
+            }
+          }
+          return kept(g, a.shape, axis).mul(new Tensor(others, a.shape));
+        },
+        a);
+  }
+
+  static Tensor extreme(Tensor a, int axisArg, boolean keep, boolean max) {
+    int axis = a.shape.axis(axisArg);
+    int n = a.shape.dims[axis];
+    String name = max ? "max" : "min";
+    if (n == 0) {
+      throw new IllegalArgumentException(name + ": axis " + axisArg + " of " + a.shape + " is empty");
+    }
+    int outer = outer(a.shape, axis);
+    int inner = inner(a.shape, axis);
+    double[] x = a.data;
+    double[] r = new double[outer * inner];
+    for (int o = 0; o < outer; o++) {
+      for (int j = 0; j < inner; j++) {
+        double m = x[o * n * inner + j];
+        for (int k = 1; k < n; k++) {
+          double v = x[(o * n + k) * inner + j];
+          m = max ? Math.max(m, v) : Math.min(m, v);
+        }
+        r[o * inner + j] = m;
+      }
+    }
+    Tensor out = new Tensor(r, reduced(a.shape, axis, keep));
+    if (a.node() == null) {
+      return out;
+    }
+    // the gradient goes to the arg-extremes, split evenly among ties
+    return Autodiff.op(
+        out,
+        name,
+        (g, z, i) -> {
+          Tensor hit = a.detach().eq(kept(z.detach(), a.shape, axis)).toFloat();
+          return kept(g, a.shape, axis).mul(hit.div(hit.sum(axis, true)));
+        },
+        a);
+  }
+
+  static Tensor logSumExp(Tensor a, int axisArg, boolean keep) {
+    int axis = a.shape.axis(axisArg);
+    int outer = outer(a.shape, axis);
+    int n = a.shape.dims[axis];
+    int inner = inner(a.shape, axis);
+    double[] x = a.data;
+    double[] r = new double[outer * inner];
+    for (int o = 0; o < outer; o++) {
+      for (int j = 0; j < inner; j++) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < n; k++) {
+          m = Math.max(m, x[(o * n + k) * inner + j]);
+        }
+        if (Double.isInfinite(m)) {
+          r[o * inner + j] = m; // all -inf gives -inf; any +inf gives +inf
+          continue;
+        }
+        double s = 0;
+        for (int k = 0; k < n; k++) {
+          s += Math.exp(x[(o * n + k) * inner + j] - m);
+        }
+        r[o * inner + j] = m + Math.log(s);
+      }
+    }
+    Tensor out = new Tensor(r, reduced(a.shape, axis, keep));
+    if (a.node() == null) {
+      return out;
+    }
+    return Autodiff.op(
+        out,
+        "logSumExp",
+        (g, z, i) -> kept(g, a.shape, axis).mul(a.sub(kept(z, a.shape, axis)).exp()),
+        a);
+  }
+
+  static Tensor cumsum(Tensor a, int axisArg) {
+    int axis = a.shape.axis(axisArg);
+    int outer = outer(a.shape, axis);
+    int n = a.shape.dims[axis];
+    int inner = inner(a.shape, axis);
+    double[] x = a.data;
+    double[] r = new double[x.length];
+    for (int o = 0; o < outer; o++) {
+      for (int j = 0; j < inner; j++) {
+        double s = 0;
+        for (int k = 0; k < n; k++) {
+          int idx = (o * n + k) * inner + j;
+          s += x[idx];
+          r[idx] = s;
+        }
+      }
+    }
+    Tensor out = new Tensor(r, a.shape);
+    return a.node() == null
+        ? out
+        : Autodiff.op(
+            out, "cumsum", (g, z, i) -> g.flip(axis).cumsum(axis).flip(axis), a);
+  }
+
+  static Tensor argmax(Tensor a, int axisArg) {
+    int axis = a.shape.axis(axisArg);
+    int outer = outer(a.shape, axis);
+    int n = a.shape.dims[axis];
+    int inner = inner(a.shape, axis);
+    double[] x = a.data;
+    double[] r = new double[outer * inner];
+    for (int o = 0; o < outer; o++) {
+      for (int j = 0; j < inner; j++) {
+        int best = 0;
+        for (int k = 1; k < n; k++) {
+          if (x[(o * n + k) * inner + j] > x[(o * n + best) * inner + j]) {
+            best = k;
+          }
+        }
+        r[o * inner + j] = best;
+      }
+    }
+    return new Tensor(r, reduced(a.shape, axis, false));
+  }
+}
