@@ -87,6 +87,18 @@ public final class Tensor implements Serializable {
     return new Tensor(values.clone(), shape);
   }
 
+  /**
+   * A tensor that takes ownership of {@code values} without copying: for code that has just
+   * computed a fresh array (samplers, kernels). The caller must not write to the array afterwards.
+   */
+  public static Tensor adopt(double[] values, Shape shape) {
+    if (values.length != shape.numel()) {
+      throw new IllegalArgumentException(
+          "Tensor.adopt: " + values.length + " values cannot fill shape " + shape);
+    }
+    return new Tensor(values, shape);
+  }
+
   /** A matrix from rows of equal length. */
   public static Tensor of(double[][] rows) {
     int cols = rows.length == 0 ? 0 : rows[0].length;
