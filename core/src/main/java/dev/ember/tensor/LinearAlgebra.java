@@ -40,6 +40,9 @@ final class LinearAlgebra {
           "matmul: operands must have rank >= 1, got " + a.shape + " and " + b.shape
               + "; use mul for scalars");
     }
+    if (a.rank() == 1 && b.rank() == 1) {
+      return matmul(a.unsqueeze(0), b.unsqueeze(-1)).reshape(); // [1, 1] -> []
+    }
     if (a.rank() == 1) {
       return matmul(a.unsqueeze(0), b).squeeze(-2);
     }

@@ -515,7 +515,10 @@ public final class Tensor implements Serializable {
     return SpecialFunctions.digamma(this);
   }
 
-  /** The trigamma function ψ'(x); first-order differentiable only. */
+  /**
+   * The trigamma function ψ'(x). It is not itself differentiable (its derivative, polygamma of
+   * order 2, is not available), so {@code logGamma} differentiates twice but not three times.
+   */
   public Tensor trigamma() {
     return SpecialFunctions.trigamma(this);
   }
