@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The Ember Authors
+package dev.ember.dist.transforms;
+
+import dev.ember.dist.constraints.Constraint;
+import dev.ember.dist.constraints.Constraints;
+import dev.ember.tensor.Tensor;
+
+/**
+ * {@code y = exp(x)}, {@code log |dy/dx| = x}: the bijection onto the positive reals.
+ *
+ * <pre>{@code
+ * new ExpTransform().forward(Tensor.of(0.0)); // [1.0]
+ * }</pre>
+ */
+public final class ExpTransform extends ElementwiseTransform {
+  private static final long serialVersionUID = 1L;
+
+  @Override
+  public Tensor forward(Tensor x) {
+    return x.exp();
+  }
+
+  @Override
+  public Tensor inverse(Tensor y) {
+    return y.log();
+  }
+
+  @Override
+  public Tensor logAbsDetJacobian(Tensor x, Tensor y) {
+    return x;
+  }
+
+  @Override
+  public Constraint codomain() {
+    return Constraints.positive();
+  }
+}
