@@ -30,6 +30,10 @@ import java.util.List;
  *   <tr><td>corrCholesky</td><td>tanh + signed stick breaking</td></tr>
  *   <tr><td>positiveDefinite</td><td>lower Cholesky then L L^T</td></tr>
  * </table>
+ *
+ * <p>Note: for positiveDefinite, unconstrained values below about -15 on the diagonal give
+ * factors whose product is positive definite in exact arithmetic but too ill-conditioned
+ * (condition number above 1/eps) to pass a float64 Cholesky.
  */
 public final class Transforms {
   private Transforms() {}
