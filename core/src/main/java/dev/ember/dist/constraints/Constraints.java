@@ -48,6 +48,23 @@ public final class Constraints {
     return REAL_VECTOR;
   }
 
+  /**
+   * {@code base} applied to each element, with its {@code n} rightmost dimensions checked jointly
+   * (the support of {@code d.toEvent(n)}).
+   */
+  public static Constraint independent(Constraint base, int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("independent: n must be >= 0, got " + n);
+    }
+    if (n == 0) {
+      return base;
+    }
+    if (base == REAL && n == 1) {
+      return REAL_VECTOR;
+    }
+    return new Independent(base, n);
+  }
+
   /** {@code x > 0}. */
   public static Constraint positive() {
     return POSITIVE;
@@ -413,6 +430,53 @@ public final class Constraints {
     @Override
     public String toString() {
       return name;
+    }
+  }
+
+  /** A base constraint with {@code n} extra event dimensions. */
+  public static final class Independent extends Constraint {
+    private static final long serialVersionUID = 1L;
+    private final Constraint base;
+    private final int n;
+
+    Independent(Constraint base, int n) {
+      this.base = base;
+      this.n = n;
+    }
+
+    /** The elementwise constraint. */
+    public Constraint base() {
+      return base;
+    }
+
+    /** The number of extra event dimensions. */
+    public int reinterpreted() {
+      return n;
+    }
+
+    @Override
+    public Tensor check(Tensor value) {
+      return allOver(base.check(value), n);
+    }
+
+    @Override
+    public int eventDim() {
+      return base.eventDim() + n;
+    }
+
+    @Override
+    public boolean isDiscrete() {
+      return base.isDiscrete();
+    }
+
+    @Override
+    public Tensor feasibleLike(Tensor prototype) {
+      return base.feasibleLike(prototype);
+    }
+
+    @Override
+    public String toString() {
+      return "independent(" + base + ", " + n + ")";
     }
   }
 

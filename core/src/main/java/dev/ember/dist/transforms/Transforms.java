@@ -29,6 +29,7 @@ import java.util.List;
  *   <tr><td>lowerCholesky</td><td>lower Cholesky (exp on the diagonal)</td></tr>
  *   <tr><td>corrCholesky</td><td>tanh + signed stick breaking</td></tr>
  *   <tr><td>positiveDefinite</td><td>lower Cholesky then L L^T</td></tr>
+ *   <tr><td>independent(c, n)</td><td>bijectTo(c), log-determinant summed over n dims</td></tr>
  * </table>
  *
  * <p>Note: for positiveDefinite, unconstrained values below about -15 on the diagonal give
@@ -72,6 +73,9 @@ public final class Transforms {
     }
     if (c == Constraints.positiveDefinite()) {
       return new ComposeTransform(List.of(new LowerCholeskyTransform(), new CholeskyOuterTransform()));
+    }
+    if (c instanceof Constraints.Independent i) {
+      return new IndependentTransform(bijectTo(i.base()), i.reinterpreted());
     }
     if (c instanceof Constraints.GreaterThan g) {
       return new ComposeTransform(

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The Ember Authors
+package dev.ember.dist;
+
+import dev.ember.dist.constraints.Constraint;
+import dev.ember.dist.constraints.Constraints;
+import dev.ember.random.RngKey;
+import dev.ember.tensor.Shape;
+import dev.ember.tensor.Tensor;
+import java.io.Serializable;
+import java.util.Map;
+
+/**
+ * A probability distribution over tensors: the {@code fn} of a {@code sample} site.
+ *
+ * <p>Shapes follow NumPyro. A draw with {@code sample(key, sampleShape)} has shape {@code
+ * sampleShape + batchShape + eventShape}; {@code logProb(value)} has shape {@code sampleShape +
+ * batchShape} (the event dimensions are summed). Batch dimensions are independent copies; event
+ * dimensions belong to one draw (a vector of a multivariate normal).
+ *
+ * <pre>{@code
+ * Distribution d = Normal.of(Tensor.of(0.0, 1.0), Tensor.scalar(2.0)); // batch [2]
+ * Tensor x = d.sample(RngKey.of(0), Shape.of(5));                      // [5, 2]
+ * Tensor lp = d.logProb(x);                                            // [5, 2]
+ * Distribution joint = d.toEvent(1);                                   // batch [], event [2]
+ * }</pre>
+ *
+ * <p>Parameters are validated when a distribution is built ({@code Normal.of(0, -1)} throws,
+ * naming the distribution, the parameter and the value). {@link #logProb} is {@code -inf} outside
+ * the support, computed without NaN gradients (out-of-support values are replaced by a feasible
+ * point before scoring); {@link #validateSample} throws instead, for callers that treat such a
+ * value as an error. Parameters are exposed by name ({@link #params()}) and a distribution of the
+ * same family can be rebuilt from new parameter tensors ({@link #withParams}), which is how per-step
+ * distributions inside a {@code scan} are stacked along time.
+ */
+public abstract class Distribution implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** The shape of independent copies. */
+  public abstract Shape batchShape();
+
+  /** The shape of one draw. */
+  public abstract Shape eventShape();
+
+  /** The set the values live in. */
+  public abstract Constraint support();
+
+  /**
+   * The named parameter tensors, broadcast to {@code batchShape} (plus each parameter's own event
+   * dimensions), in constructor order.
+   */
+  public abstract Map<String, Tensor> params();
+
+  /** A distribution of the same family with new parameters (same names as {@link #params()}). */
+  public abstract Distribution withParams(Map<String, Tensor> params);
+
+  /** The log density (or mass) of values inside the support; see {@link #logProb}. */
+  protected abstract Tensor logDensity(Tensor value);
+
+  /** Draws without gradient: {@code sampleShape + batchShape + eventShape}. */
+  public Tensor sample(RngKey key, Shape sampleShape) {
+    return rsample(key, sampleShape).detach();
+  }
+
+  /** Whether {@link #rsample} exists: draws that are differentiable in the parameters. */
+  public boolean hasRsample() {
+    return false;
+  }
+
+  /**
+   * Reparameterized draws: gradients flow from the draw to the parameters.
+   *
+   * @throws UnsupportedOperationException for families without a reparameterization
+   */
+  public Tensor rsample(RngKey key, Shape sampleShape) {
+    throw new UnsupportedOperationException(
+        name() + " has no reparameterized sampler (hasRsample() is false); use sample(), and a "
+            + "score-function gradient estimator if it is a latent site of a guide");
+  }
+
+  /**
+   * {@code log p(value)}, of shape {@code sampleShape + batchShape}; {@code -inf} outside the
+   * support.
+   *
+   * @throws IllegalArgumentException if {@code value}'s shape does not end with a shape that
+   *     broadcasts with {@code batchShape + eventShape}
+   */
+  public Tensor logProb(Tensor value) {
+    requireEventShape(value);
+    Constraint support = support();
+    if (support == Constraints.real() || support == Constraints.realVector()) {
+      return logDensity(value);
+    }
+    Tensor ok = support.check(value); // [sample + batch]
+    if (ok.all()) {
+      return logDensity(value);
+    }
+    Tensor okValue = ok;
+    for (int i = 0; i < support.eventDim(); i++) {
+      okValue = okValue.unsqueeze(-1);
+    }
+    Tensor safe = Tensor.where(okValue, value, support.feasibleLike(value));
+    return Tensor.where(ok, logDensity(safe), Tensor.scalar(Double.NEGATIVE_INFINITY));
+  }
+
+  /**
+   * Throws if any value lies outside the support, naming the distribution, the first offending
+   * position and its value.
+   */
+  public void validateSample(Tensor value) {
+    requireEventShape(value);
+    Tensor ok = support().check(value);
+    if (ok.all()) {
+      return;
+    }
+    double[] flags = ok.toArray();
+    int first = 0;
+    while (flags[first] != 0.0) {
+      first++;
+    }
+    int eventSize = Math.max(1, value.size() / Math.max(1, flags.length));
+    double bad = value.toArray()[first * eventSize];
+    throw new IllegalArgumentException(
+        name() + ": value " + bad + " at position " + first + " of a value of shape "
+            + value.shape() + " is outside the support " + support());
+  }
+
+  /** The mean, shape {@code batchShape + eventShape}. */
+  public Tensor mean() {
+    throw new UnsupportedOperationException(name() + " has no closed-form mean");
+  }
+
+  /** The variance, shape {@code batchShape + eventShape}. */
+  public Tensor variance() {
+    throw new UnsupportedOperationException(name() + " has no closed-form variance");
+  }
+
+  /** The entropy, shape {@code batchShape}. */
+  public Tensor entropy() {
+    throw new UnsupportedOperationException(name() + " has no closed-form entropy");
+  }
+
+  /**
+   * This distribution with its batch shape broadcast to {@code batchShape}, by broadcasting its
+   * parameters (each keeps its own event dimensions): the independent copies are exact copies of
+   * the family, so there is no separate expanded wrapper.
+   *
+   * @throws IllegalArgumentException if the batch shape does not broadcast to {@code batchShape}
+   */
+  public Distribution expand(Shape batchShape) {
+    Shape batch = batchShape();
+    if (batchShape.equals(batch)) {
+      return this;
+    }
+    if (!batch.broadcastsTo(batchShape)) {
+      throw new IllegalArgumentException(
+          name() + ": cannot expand batch shape " + batch + " to " + batchShape);
+    }
+    Map<String, Tensor> expanded = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, Tensor> e : params().entrySet()) {
+      Tensor p = e.getValue();
+      Shape paramEvent = p.shape().dropLeft(batch.rank());
+      expanded.put(e.getKey(), p.broadcastTo(batchShape.concat(paramEvent)));
+    }
+    return withParams(expanded);
+  }
+
+  /** Reinterprets the {@code n} rightmost batch dimensions as event dimensions. */
+  public Distribution toEvent(int n) {
+    return n == 0 ? this : new Independent(this, n);
+  }
+
+  /** Zeroes {@code logProb} where {@code mask} (boolean, broadcast to the batch shape) is false. */
+  public Distribution mask(Tensor mask) {
+    return new Masked(this, mask);
+  }
+
+  /** The family's name, used in messages. */
+  public String name() {
+    return getClass().getSimpleName();
+  }
+
+  /** {@code sampleShape + batchShape + eventShape}. */
+  protected Shape extendedShape(Shape sampleShape) {
+    return sampleShape.concat(batchShape()).concat(eventShape());
+  }
+
+  private void requireEventShape(Tensor value) {
+    Shape event = eventShape();
+    Shape full = batchShape().concat(event);
+    Shape tail = value.rank() >= full.rank() ? value.shape().suffix(full.rank()) : value.shape();
+    boolean ok = value.shape().endsWith(event);
+    try {
+      Shape.broadcast(tail, full, "logProb");
+    } catch (IllegalArgumentException e) {
+      ok = false;
+    }
+    if (!ok) {
+      throw new IllegalArgumentException(
+          name() + ": a value of shape " + value.shape() + " does not match batch shape "
+              + batchShape() + " and event shape " + event
+              + " (expected sampleShape + batchShape + eventShape)");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name() + "(batch " + batchShape() + ", event " + eventShape() + ")";
+  }
+}
