@@ -62,7 +62,7 @@ public final class Kl {
    */
   public static Tensor divergence(Distribution p, Distribution q) {
     if (p instanceof Delta d) {
-      return Delta.class.cast(d).params().get("logDensity").sub(q.logProb(d.value()));
+      return d.params().get("logDensity").sub(q.logProb(d.value()));
     }
     BiFunction<Distribution, Distribution, Tensor> rule =
         RULES.get(new Pair(p.getClass(), q.getClass()));
