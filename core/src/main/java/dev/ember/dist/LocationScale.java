@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The Ember Authors
+package dev.ember.dist;
+
+import dev.ember.dist.constraints.Constraint;
+import dev.ember.dist.constraints.Constraints;
+import dev.ember.random.RngKey;
+import dev.ember.tensor.Shape;
+import dev.ember.tensor.Tensor;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A location-scale family on the real line: {@code X = loc + scale * Z} with {@code Z} from a
+ * fixed standard density {@code f}, so {@code log p(x) = log f((x - loc) / scale) - log scale}
+ * and draws are reparameterized.
+ */
+abstract class LocationScale extends Distribution {
+  private static final long serialVersionUID = 1L;
+  final Tensor loc;
+  final Tensor scale;
+  final Shape batch;
+
+  LocationScale(String family, Tensor loc, Tensor scale) {
+    ParamChecks.finite(family, "loc", loc);
+    ParamChecks.positive(family, "scale", scale);
+    this.batch = ParamChecks.batchOf(family, new String[] {"loc", "scale"}, loc, scale);
+    this.loc = loc;
+    this.scale = scale;
+  }
+
+  /** {@code log f(z)} of the standard member. */
+  abstract Tensor standardLogDensity(Tensor z);
+
+  /** Standard draws of the given shape. */
+  abstract Tensor standardSample(RngKey key, Shape shape);
+
+  /** The family with new parameters. */
+  abstract Distribution create(Tensor loc, Tensor scale);
+
+  /** The location. */
+  public Tensor loc() {
+    return loc;
+  }
+
+  /** The scale. */
+  public Tensor scale() {
+    return scale;
+  }
+
+  @Override
+  public Shape batchShape() {
+    return batch;
+  }
+
+  @Override
+  public Shape eventShape() {
+    return Shape.SCALAR;
+  }
+
+  @Override
+  public Constraint support() {
+    return Constraints.real();
+  }
+
+  @Override
+  public Map<String, Tensor> params() {
+    Map<String, Tensor> m = new LinkedHashMap<>();
+    m.put("loc", loc.broadcastTo(batch));
+    m.put("scale", scale.broadcastTo(batch));
+    return m;
+  }
+
+  @Override
+  public Distribution withParams(Map<String, Tensor> p) {
+    return create(p.get("loc"), p.get("scale"));
+  }
+
+  @Override
+  public boolean hasRsample() {
+    return true;
+  }
+
+  @Override
+  public Tensor rsample(RngKey key, Shape sampleShape) {
+    return standardSample(key, extendedShape(sampleShape)).mul(scale).add(loc);
+  }
+
+  @Override
+  protected Tensor logDensity(Tensor value) {
+    return standardLogDensity(value.sub(loc).div(scale)).sub(scale.log());
+  }
+}
