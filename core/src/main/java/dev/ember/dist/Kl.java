@@ -18,8 +18,9 @@ import java.util.function.BiFunction;
  * }</pre>
  *
  * <p>Registered pairs: Normal/Normal, Independent/Independent (same reinterpreted dimensions),
- * MultivariateNormal/MultivariateNormal, Gamma/Gamma, Beta/Beta, Exponential/Exponential,
- * Bernoulli/Bernoulli, Categorical/Categorical, and Delta/any (the point's {@code log density
+ * MultivariateNormal/MultivariateNormal, LowRankMultivariateNormal/MultivariateNormal,
+ * Gamma/Gamma, Beta/Beta, Dirichlet/Dirichlet, Exponential/Exponential, Bernoulli/Bernoulli,
+ * Categorical/Categorical, and Delta/any (the point's {@code log density
  * - log q}). A missing pair throws an error listing the registered ones.
  *
  * <p>References: Penny, "KL-divergences of Normal, Gamma, Dirichlet and Wishart densities"
@@ -48,6 +49,9 @@ public final class Kl {
     register(Exponential.class, Exponential.class, Kl::exponential);
     register(Bernoulli.class, Bernoulli.class, Kl::bernoulli);
     register(Categorical.class, Categorical.class, Kl::categorical);
+    register(Dirichlet.class, Dirichlet.class, Kl::dirichlet);
+    register(LowRankMultivariateNormal.class, MultivariateNormal.class,
+        (p, q) -> multivariateNormal(p.toMultivariateNormal(), q));
   }
 
   /** Whether a closed form is registered for this pair (Delta on the left always is). */
@@ -124,6 +128,17 @@ public final class Kl {
         .add(a1.sub(a2).mul(a1.digamma()))
         .add(b1.sub(b2).mul(b1.digamma()))
         .add(a2.sub(a1).add(b2).sub(b1).mul(a1.add(b1).digamma()));
+  }
+
+  private static Tensor dirichlet(Dirichlet p, Dirichlet q) {
+    Tensor a = p.concentration();
+    Tensor b = q.concentration();
+    Tensor a0 = a.sum(-1);
+    // log Gamma(a0) - sum log Gamma(a) - log Gamma(b0) + sum log Gamma(b)
+    //   + sum (a - b)(psi(a) - psi(a0))
+    return a0.logGamma().sub(a.logGamma().sum(-1))
+        .sub(b.sum(-1).logGamma()).add(b.logGamma().sum(-1))
+        .add(a.sub(b).mul(a.digamma().sub(a0.digamma().unsqueeze(-1))).sum(-1));
   }
 
   private static Tensor exponential(Exponential p, Exponential q) {

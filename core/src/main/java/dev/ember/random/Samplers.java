@@ -298,6 +298,46 @@ public final class Samplers {
     }
   }
 
+  /**
+   * Binomial counts of successes in {@code totalCount} trials of probability {@code probs}, by
+   * inversion of one uniform per element (the pmf walked from 0 with its ratio recurrence, on the
+   * side of the smaller of p and 1 - p): exact, with cost proportional to {@code n min(p, 1-p)}.
+   */
+  public static Tensor binomial(RngKey key, Tensor totalCount, Tensor probs, Shape shape) {
+    double[] n = param(totalCount, shape, "binomial", "totalCount");
+    double[] p = param(probs, shape, "binomial", "probs");
+    double[] r = new double[n.length];
+    for (int i = 0; i < r.length; i++) {
+      if (!(n[i] >= 0) || n[i] != Math.rint(n[i]) || Double.isInfinite(n[i])) {
+        throw new IllegalArgumentException(
+            "binomial: totalCount must be a non-negative integer, but element " + i + " is " + n[i]);
+      }
+      if (!(p[i] >= 0 && p[i] <= 1)) {
+        throw new IllegalArgumentException(
+            "binomial: probs must be in [0, 1], but element " + i + " is " + p[i]);
+      }
+      boolean flip = p[i] > 0.5;
+      double q = flip ? 1 - p[i] : p[i];
+      double k = q == 0 ? 0 : binomialInversion(openUniform(key.bits(i)), n[i], q);
+      r[i] = flip ? n[i] - k : k;
+    }
+    return Tensor.adopt(r, shape);
+  }
+
+  private static double binomialInversion(double u, double n, double p) {
+    // pmf(0) = (1-p)^n in log space; pmf(k+1) = pmf(k) (n-k)/(k+1) p/(1-p)
+    double odds = p / (1 - p);
+    double pmf = Math.exp(n * Math.log1p(-p));
+    double cdf = pmf;
+    double k = 0;
+    while (u > cdf && k < n) {
+      pmf *= (n - k) / (k + 1) * odds;
+      k++;
+      cdf += pmf;
+    }
+    return k;
+  }
+
   /** Integers uniform on {@code [lo, hi)}, exactly (rejection of the biased top range). */
   public static Tensor randint(RngKey key, Shape shape, long lo, long hi) {
     if (lo >= hi) {
