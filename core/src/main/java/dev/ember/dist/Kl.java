@@ -18,7 +18,7 @@ import java.util.function.BiFunction;
  * }</pre>
  *
  * <p>Registered pairs: Normal/Normal, Independent/Independent (same reinterpreted dimensions),
- * MultivariateNormal/MultivariateNormal, LowRankMultivariateNormal/MultivariateNormal,
+ * MultivariateNormal/MultivariateNormal, LowRankMultivariateNormal/(LowRank)MultivariateNormal,
  * Gamma/Gamma, Beta/Beta, Dirichlet/Dirichlet, Exponential/Exponential, Bernoulli/Bernoulli,
  * Categorical/Categorical, and Delta/any (the point's {@code log density
  * - log q}). A missing pair throws an error listing the registered ones.
@@ -52,6 +52,8 @@ public final class Kl {
     register(Dirichlet.class, Dirichlet.class, Kl::dirichlet);
     register(LowRankMultivariateNormal.class, MultivariateNormal.class,
         (p, q) -> multivariateNormal(p.toMultivariateNormal(), q));
+    register(LowRankMultivariateNormal.class, LowRankMultivariateNormal.class,
+        (p, q) -> multivariateNormal(p.toMultivariateNormal(), q.toMultivariateNormal()));
   }
 
   /** Whether a closed form is registered for this pair (Delta on the left always is). */

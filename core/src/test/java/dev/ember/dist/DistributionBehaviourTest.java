@@ -80,6 +80,37 @@ class DistributionBehaviourTest {
     assertEquals(b / ((a + b) * (a + b)), m, 5 * se);
   }
 
+  /** d E[x_0] / d a_0 = (a0 - a_0) / a0^2 for x ~ Dirichlet(a); checked as above. */
+  @Test
+  void dirichletRsampleGradientMatchesTheGradientOfTheMean() {
+    int n = 20_000;
+    Tensor rest = Tensor.of(1.0, 2.0).broadcastTo(n, 2);
+    Tensor perDraw =
+        Autodiff.grad(
+            a -> Dirichlet.of(Tensor.concat(1, a.unsqueeze(1), rest))
+                .rsample(RngKey.of(14), Shape.SCALAR).select(1, 0).sum(),
+            Tensor.full(1.5, n));
+    double[] d = perDraw.toArray();
+    double m = java.util.Arrays.stream(d).average().orElseThrow();
+    double s2 = java.util.Arrays.stream(d).map(v -> (v - m) * (v - m)).sum() / (n - 1);
+    double a0 = 4.5;
+    assertEquals((a0 - 1.5) / (a0 * a0), m, 5 * Math.sqrt(s2 / n));
+  }
+
+  @Test
+  void transformedNormalIsLogNormal() {
+    Distribution viaTransform =
+        new TransformedDistribution(
+            Normal.of(Tensor.scalar(0.2), Tensor.scalar(0.8)),
+            List.of(new dev.ember.dist.transforms.ExpTransform()));
+    LogNormal direct = LogNormal.of(Tensor.scalar(0.2), Tensor.scalar(0.8));
+    Tensor x = Tensor.of(0.1, 1.0, 5.0);
+    assertTrue(viaTransform.logProb(x).allClose(direct.logProb(x), 1e-14, 1e-14));
+    assertTrue(viaTransform.sample(RngKey.of(1), Shape.of(4))
+        .allClose(direct.sample(RngKey.of(1), Shape.of(4)), 1e-15, 0));
+    assertEquals(Double.NEGATIVE_INFINITY, viaTransform.logProb(Tensor.of(-1.0)).item());
+  }
+
   @Test
   void normalRsampleIsDifferentiable() {
     // x = loc + scale * eps: dx/dloc = 1, dx/dscale = eps
@@ -108,6 +139,12 @@ class DistributionBehaviourTest {
             new Distribution[] {
               MultivariateNormal.ofCovariance(Tensor.of(0.0, 1.0), Tensor.of(new double[][] {{2, 0.5}, {0.5, 1}})),
               MultivariateNormal.ofCovariance(Tensor.of(1.0, 0.0), Tensor.of(new double[][] {{1, -0.3}, {-0.3, 3}}))
+            },
+            new Distribution[] {Dirichlet.of(Tensor.of(2.0, 0.7, 3.0)), Dirichlet.of(Tensor.of(1.0, 1.0, 1.5))},
+            new Distribution[] {
+              LowRankMultivariateNormal.of(Tensor.of(0.0, 1.0, 0.5),
+                  Tensor.of(new double[][] {{1.0}, {0.5}, {-0.5}}), Tensor.of(0.5, 1.0, 0.8)),
+              MultivariateNormal.ofCovariance(Tensor.zeros(3), Tensor.eye(3).mul(2.0))
             },
             new Distribution[] {
               Normal.of(Tensor.of(0.0, 1.0), Tensor.of(1.0, 0.5)).toEvent(1),
