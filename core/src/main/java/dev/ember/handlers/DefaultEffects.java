@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The Ember Authors
+package dev.ember.handlers;
+
+import dev.ember.random.Samplers;
+import dev.ember.tensor.Shape;
+import dev.ember.tensor.Tensor;
+
+/** The default step of {@link HandlerStack#apply}: what a message gets when no handler gave it a value. */
+final class DefaultEffects {
+  private DefaultEffects() {}
+
+  static void apply(Message msg) {
+    switch (msg.type()) {
+      case SAMPLE:
+        if (msg.value() == null) {
+          if (msg.rngKey() == null) {
+            throw new IllegalStateException(
+                "sample site '" + msg.name() + "' has no random key: run the model under "
+                    + "Handlers.seed(model, key) (or pass a key to sample), or give the site a "
+                    + "value with substitute/condition");
+          }
+          msg.setValue(
+              msg.fn().hasRsample()
+                  ? msg.fn().rsample(msg.rngKey(), Shape.SCALAR)
+                  : msg.fn().sample(msg.rngKey(), Shape.SCALAR));
+        }
+        break;
+      case PARAM:
+        if (msg.value() == null) {
+          msg.setValue(msg.init().apply(msg.rngKey()));
+        }
+        break;
+      case PLATE:
+        if (msg.value() == null) {
+          PlateSpec spec = (PlateSpec) msg.payload();
+          if (spec.subsampleSize() == spec.size()) {
+            msg.setValue(Tensor.arange(spec.size()));
+          } else if (msg.rngKey() == null) {
+            throw new IllegalStateException(
+                "plate '" + msg.name() + "' subsamples " + spec.subsampleSize() + " of "
+                    + spec.size() + " but has no random key: run the model under "
+                    + "Handlers.seed(model, key), or give the indices with substitute");
+          } else {
+            msg.setValue(
+                Samplers.permutation(msg.rngKey(), spec.size()).slice(0, 0, spec.subsampleSize()));
+          }
+        }
+        break;
+      case CONTROL_FLOW:
+        ((ControlFlow) msg.payload()).execute(msg);
+        break;
+      default:
+        break; // DETERMINISTIC and SUBSAMPLE carry their value; PRNG_KEY's value is its key
+    }
+  }
+}

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The Ember Authors
+package dev.ember.handlers;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The per-thread stack of active handlers and the function that sends a message through it.
+ *
+ * <p>Thread-local, never JVM-global: Spark runs several tasks in one executor JVM, each with its
+ * own models and handlers.
+ */
+public final class HandlerStack {
+  private HandlerStack() {}
+
+  private static final ThreadLocal<List<Messenger>> STACK = ThreadLocal.withInitial(ArrayList::new);
+
+  /**
+   * Sends {@code msg} through the handlers, as NumPyro's {@code apply_stack}.
+   *
+   * <ol>
+   *   <li>Process: from the innermost handler outwards, until one stops the message.
+   *   <li>Default: if the message still has no value, the primitive's default gives one
+   *       ({@link DefaultEffects#apply}): a draw, an initial value, the plate's indices, or the
+   *       run of a control-flow body.
+   *   <li>Postprocess: from the outermost handler reached back to the innermost.
+   * </ol>
+   */
+  public static Message apply(Message msg) {
+    List<Messenger> stack = STACK.get();
+    int reached = 0;
+    for (int i = stack.size() - 1; i >= 0; i--) {
+      reached = i;
+      stack.get(i).process(msg);
+      if (msg.isStopped()) {
+        break;
+      }
+    }
+    DefaultEffects.apply(msg);
+    for (int i = reached; i < stack.size(); i++) {
+      stack.get(i).postprocess(msg);
+    }
+    return msg;
+  }
+
+  /** Whether no handler is active on this thread. */
+  public static boolean isEmpty() {
+    return STACK.get().isEmpty();
+  }
+
+  /** A snapshot of the active handlers, outermost first. */
+  public static List<Messenger> active() {
+    return List.copyOf(STACK.get());
+  }
+
+  static void push(Messenger m) {
+    STACK.get().add(m);
+  }
+
+  static void pop(Messenger m) {
+    List<Messenger> stack = STACK.get();
+    int at = stack.lastIndexOf(m);
+    if (at < 0) {
+      throw new IllegalStateException(
+          m.getClass().getSimpleName() + " closed but not on this thread's handler stack");
+    }
+    if (at != stack.size() - 1 && !unwinding()) {
+      throw new IllegalStateException(
+          "handlers must close in reverse order of entering: closing "
+              + m.getClass().getSimpleName() + " while " + stack.get(stack.size() - 1).getClass()
+              .getSimpleName() + " is still open; use try-with-resources");
+    }
+    while (stack.size() > at) {
+      stack.remove(stack.size() - 1);
+    }
+  }
+
+  /** Whether an exception is propagating (handlers then pop whatever was left above them). */
+  private static boolean unwinding() {
+    return UNWINDING.get()[0];
+  }
+
+  private static final ThreadLocal<boolean[]> UNWINDING = ThreadLocal.withInitial(() -> new boolean[1]);
+
+  /** Runs {@code body} with {@code handler} entered, unwinding correctly if it throws. */
+  static void runWith(Messenger handler, Runnable body) {
+    handler.enter();
+    boolean ok = false;
+    try {
+      body.run();
+      ok = true;
+    } finally {
+      boolean[] flag = UNWINDING.get();
+      boolean was = flag[0];
+      flag[0] = !ok;
+      try {
+        handler.close();
+      } finally {
+        flag[0] = was;
+      }
+    }
+  }
+}
