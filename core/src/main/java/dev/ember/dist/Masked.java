@@ -114,6 +114,16 @@ public final class Masked extends Distribution {
     return logProb(value);
   }
 
+  /** Validates only the values that are not masked out (padding may hold anything). */
+  @Override
+  public void validateSample(Tensor value) {
+    Tensor m = mask;
+    for (int i = 0; i < base.eventShape().rank(); i++) {
+      m = m.unsqueeze(-1);
+    }
+    base.validateSample(Tensor.where(m, value, base.support().feasibleLike(value)));
+  }
+
   @Override
   public Tensor mean() {
     return base.mean();

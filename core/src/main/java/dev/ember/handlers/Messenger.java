@@ -38,6 +38,22 @@ public abstract class Messenger implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Runs {@code body} inside this (entered) handler, then closes it: the expression form of a
+   * try-with-resources block.
+   *
+   * <pre>{@code
+   * Tensor x = Handlers.mask(false).run(() -> sample("x", Normal.standard()));
+   * }</pre>
+   */
+  public <T> T run(java.util.function.Supplier<T> body) {
+    try {
+      return body.get();
+    } finally {
+      close();
+    }
+  }
+
   /** Pops this handler (and, after an exception, any handler left above it). */
   @Override
   public void close() {

@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The Ember Authors
+package dev.ember.primitives;
+
+import dev.ember.dist.Distribution;
+import dev.ember.handlers.BodyHandler;
+import dev.ember.handlers.ControlFlow;
+import dev.ember.handlers.HandlerStack;
+import dev.ember.handlers.Handlers;
+import dev.ember.handlers.Message;
+import dev.ember.handlers.Messenger;
+import dev.ember.handlers.Site;
+import dev.ember.handlers.SiteType;
+import dev.ember.handlers.Trace;
+import dev.ember.random.RngKey;
+import dev.ember.tensor.Shape;
+import dev.ember.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A probabilistic scan: runs a body step by step over time, threading a carry, with the
+ * value-giving handlers acting inside every step.
+ *
+ * <pre>{@code
+ * import static dev.ember.primitives.Scan.scan;
+ *
+ * Model<Tensor> model = xs -> scan((state, x) -> {
+ *   Tensor xt = sample("x", Normal.of(state, Tensor.scalar(1.0))); // x_t ~ N(x_{t-1}, 1)
+ *   return ScanStep.of(xt, xt);
+ * }, Tensor.scalar(0.0), xs);
+ * }</pre>
+ *
+ * <p>How it runs:
+ *
+ * <ol>
+ *   <li>A {@link SiteType#CONTROL_FLOW} message goes through the outer handlers: {@code seed}
+ *       gives it one key; {@code substitute}, {@code condition}, {@code replay} and {@code scope}
+ *       leave instructions for the body; a {@code plate} refuses it.
+ *   <li>Each step runs under, from the outside in: a block (the body's sites do not reach the
+ *       outer handlers while it runs), a trace, the outer value-giving handlers for this step's
+ *       position, a seed with this step's key (split from the scan's key), and a guard that
+ *       rejects {@code param} and nested scans. So every draw inside the body is the value the
+ *       outer handlers give it at the point of sampling: replayed guide values flow into the
+ *       carry and the outputs.
+ *   <li>Each body site is then sent once through the outer handlers, stacked over time: its value
+ *       and its distribution's parameters get a leading axis {@code [T, ...]} and the site is
+ *       marked with that time axis, so its log-density is computed in one vectorized call and
+ *       outer {@code scale}, {@code mask} and {@code trace} see one site per name.
+ * </ol>
+ *
+ * <p>{@code reverse} runs the steps from the last position to the first; values keep their
+ * positions (step {@code t} of a substituted or replayed series is used at position {@code t}).
+ *
+ * <p>References: NumPyro {@code contrib.control_flow.scan} (and its replay fix, NumPyro 0.14);
+ * JAX {@code lax.scan}.
+ */
+public final class Scan {
+  private Scan() {}
+
+  /** Scans {@code f} over the leading axis of every leaf of {@code xs}. */
+  public static <C, X, Y> ScanResult<C, Y> scan(ScanBody<C, X, Y> f, C init, X xs) {
+    return scan(f, init, xs, -1, false);
+  }
+
+  /**
+   * Scans {@code f} for {@code length} steps (or the leading axis of {@code xs} when {@code
+   * length} is -1), optionally in reverse.
+   */
+  public static <C, X, Y> ScanResult<C, Y> scan(
+      ScanBody<C, X, Y> f, C init, X xs, int length, boolean reverse) {
+    int steps = resolveLength(xs, length);
+    Run<C, X, Y> run = new Run<>(f, init, xs, steps, reverse);
+    Message msg = new Message(SiteType.CONTROL_FLOW, null);
+    msg.setPayload(run);
+    HandlerStack.apply(msg);
+    for (Message site : run.stackedSites) {
+      HandlerStack.apply(site);
+    }
+    return new ScanResult<>(run.carry, run.ys);
+  }
+
+  private static int resolveLength(Object xs, int length) {
+    if (xs == null) {
+      if (length < 1) {
+        throw new IllegalArgumentException("scan: with no xs, give length >= 1, got " + length);
+      }
+      return length;
+    }
+    List<Tensor> leaves = TensorTree.leaves(xs);
+    if (leaves.isEmpty()) {
+      throw new IllegalArgumentException("scan: xs has no tensors; pass null and a length");
+    }
+    int n = -1;
+    for (Tensor t : leaves) {
+      if (t.rank() == 0) {
+        throw new IllegalArgumentException(
+            "scan: every leaf of xs needs a leading time axis, got a scalar");
+      }
+      if (n >= 0 && t.dim(0) != n) {
+        throw new IllegalArgumentException(
+            "scan: the leaves of xs have different lengths on their time axis: " + n + " and "
+                + t.dim(0));
+      }
+      n = t.dim(0);
+    }
+    if (length >= 0 && length != n) {
+      throw new IllegalArgumentException(
+          "scan: length " + length + " differs from the time axis of xs (" + n + ")");
+    }
+    if (n < 1) {
+      throw new IllegalArgumentException("scan: needs at least one step");
+    }
+    return n;
+  }
+
+  /** Rejects what cannot be correct inside a body. */
+  private static final class BodyGuard extends Messenger {
+    @Override
+    protected void process(Message msg) {
+      if (msg.type() == SiteType.PARAM) {
+        throw new UnsupportedOperationException(
+            "param '" + msg.name() + "' inside a scan body: declare params outside the body and "
+                + "use them inside (a body's params would not receive gradients)");
+      }
+      if (msg.type() == SiteType.CONTROL_FLOW) {
+        throw new UnsupportedOperationException(
+            "a scan nested in a scan body is not supported: unroll one of the loops, or merge "
+                + "the two scans into one over a combined carry");
+      }
+    }
+  }
+
+  /** The body loop, run as the default step of the control-flow message. */
+  private static final class Run<C, X, Y> implements ControlFlow {
+    private final ScanBody<C, X, Y> body;
+    private final X xs;
+    private final int steps;
+    private final boolean reverse;
+    private C carry;
+    private Y ys;
+    private final List<Message> stackedSites = new ArrayList<>();
+
+    Run(ScanBody<C, X, Y> body, C init, X xs, int steps, boolean reverse) {
+      this.body = body;
+      this.carry = init;
+      this.xs = xs;
+      this.steps = steps;
+      this.reverse = reverse;
+    }
+
+    @Override
+    public void execute(Message msg) {
+      RngKey key = msg.rngKey();
+      List<BodyHandler> outer = msg.bodyHandlers(); // innermost first
+      Trace[] traces = new Trace[steps];
+      List<Y> outputs = new ArrayList<>(java.util.Collections.nCopies(steps, (Y) null));
+      for (int i = 0; i < steps; i++) {
+        int position = reverse ? steps - 1 - i : i;
+        X x = xs == null ? null : TensorTree.map(xs, t -> t.select(0, position));
+        RngKey stepKey = null;
+        if (key != null) {
+          RngKey[] k = key.split();
+          key = k[0];
+          stepKey = k[1];
+        }
+        List<Messenger> entered = new ArrayList<>();
+        ScanStep<C, Y> result;
+        try {
+          entered.add(Handlers.block());
+          Trace tr = Handlers.trace();
+          entered.add(tr);
+          traces[position] = tr;
+          for (int j = outer.size() - 1; j >= 0; j--) {
+            Messenger m = outer.get(j).forStep(position, steps);
+            if (m != null) {
+              entered.add(m.enter());
+            }
+          }
+          if (stepKey != null) {
+            entered.add(Handlers.seed(stepKey));
+          }
+          entered.add(new BodyGuard().enter());
+          result = body.step(carry, x);
+        } finally {
+          for (int j = entered.size() - 1; j >= 0; j--) {
+            entered.get(j).close();
+          }
+        }
+        if (result == null) {
+          throw new IllegalStateException("scan: the body returned null; return ScanStep.of(carry, y)");
+        }
+        carry = result.carry();
+        outputs.set(position, result.output());
+      }
+      ys = outputs.get(0) == null ? null : TensorTree.stack(outputs);
+      stackSites(traces);
+    }
+
+    private void stackSites(Trace[] traces) {
+      Map<String, Site> first = traces[0].sites();
+      for (int p = 1; p < steps; p++) {
+        if (!traces[p].sites().keySet().equals(first.keySet())) {
+          throw new IllegalStateException(
+              "scan: position " + p + " emitted sites " + traces[p].sites().keySet()
+                  + " but position 0 emitted " + first.keySet()
+                  + "; every step must emit the same sites (mask a site instead of skipping it)");
+        }
+      }
+      for (Site s0 : first.values()) {
+        if (s0.type() == SiteType.PLATE) {
+          continue; // plates inside the body stay in the sites' frames, not re-emitted
+        }
+        List<Site> perStep = new ArrayList<>(steps);
+        for (Trace tr : traces) {
+          Site s = tr.get(s0.name());
+          if (s.scale() != s0.scale() || s.observed() != s0.observed()) {
+            throw new IllegalStateException(
+                "scan: site '" + s0.name() + "' changes its scale or observed flag between "
+                    + "steps; use mask for time-varying weights");
+          }
+          perStep.add(s);
+        }
+        stackedSites.add(stack(s0, perStep));
+      }
+    }
+
+    private Message stack(Site s0, List<Site> perStep) {
+      List<Tensor> values = new ArrayList<>(steps);
+      for (Site s : perStep) {
+        values.add(s.value());
+      }
+      Tensor value;
+      try {
+        value = Tensor.stack(0, values);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException(
+            "scan: site '" + s0.name() + "' changes shape between steps: " + e.getMessage(), e);
+      }
+      Message m = new Message(s0.type(), s0.name());
+      if (s0.type() == SiteType.SAMPLE) {
+        Distribution fn = stackDistributions(s0.name(), perStep);
+        value = promote(value, s0.value().rank(),
+            s0.fn().batchShape().rank() + s0.fn().eventShape().rank());
+        m.setFn(fn);
+      }
+      m.setValue(value);
+      m.setObserved(s0.observed());
+      m.setScale(s0.scale());
+      m.plates().addAll(s0.plates());
+      m.infer().putAll(s0.infer());
+      m.setTimeSteps(steps);
+      m.setControlFlowDone(true);
+      return m;
+    }
+
+    /** Inserts singleton axes after time so a value broadcasts against its stacked distribution. */
+    private static Tensor promote(Tensor stacked, int valueRank, int fnRank) {
+      if (valueRank >= fnRank) {
+        return stacked;
+      }
+      Shape s = stacked.shape();
+      int[] dims = new int[1 + fnRank];
+      java.util.Arrays.fill(dims, 1);
+      dims[0] = s.dim(0);
+      for (int i = 0; i < valueRank; i++) {
+        dims[1 + fnRank - valueRank + i] = s.dim(1 + i);
+      }
+      return stacked.reshape(dims);
+    }
+
+    private static Distribution stackDistributions(String name, List<Site> perStep) {
+      Distribution d0 = perStep.get(0).fn();
+      Map<String, List<Tensor>> columns = new LinkedHashMap<>();
+      for (Site s : perStep) {
+        if (s.fn().getClass() != d0.getClass()) {
+          throw new IllegalStateException(
+              "scan: site '" + name + "' changes its distribution between steps ("
+                  + d0.name() + " and " + s.fn().name() + ")");
+        }
+        for (Map.Entry<String, Tensor> e : s.fn().params().entrySet()) {
+          columns.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
+        }
+      }
+      Map<String, Tensor> stacked = new LinkedHashMap<>();
+      for (Map.Entry<String, List<Tensor>> e : columns.entrySet()) {
+        try {
+          stacked.put(e.getKey(), Tensor.stack(0, e.getValue()));
+        } catch (IllegalArgumentException ex) {
+          throw new IllegalStateException(
+              "scan: site '" + name + "' has parameter " + e.getKey()
+                  + " of changing shape between steps: " + ex.getMessage(), ex);
+        }
+      }
+      return d0.withParams(stacked);
+    }
+  }
+}
