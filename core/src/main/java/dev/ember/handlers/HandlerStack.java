@@ -28,9 +28,21 @@ public final class HandlerStack {
    * </ol>
    */
   public static Message apply(Message msg) {
+    return applyBelow(STACK.get().size(), msg);
+  }
+
+  /**
+   * {@link #apply} through the handlers outside {@code handler} only: for a handler that splits a
+   * site and sends the copy on, which the handlers inside it have already seen.
+   */
+  static Message applyOutside(Messenger handler, Message msg) {
+    return applyBelow(STACK.get().lastIndexOf(handler), msg);
+  }
+
+  private static Message applyBelow(int top, Message msg) {
     List<Messenger> stack = STACK.get();
     int reached = 0;
-    for (int i = stack.size() - 1; i >= 0; i--) {
+    for (int i = top - 1; i >= 0; i--) {
       reached = i;
       stack.get(i).process(msg);
       if (msg.isStopped()) {
@@ -38,7 +50,7 @@ public final class HandlerStack {
       }
     }
     DefaultEffects.apply(msg);
-    for (int i = reached; i < stack.size(); i++) {
+    for (int i = reached; i < top; i++) {
       stack.get(i).postprocess(msg);
     }
     return msg;

@@ -2,6 +2,7 @@
 // Copyright 2026 The Ember Authors
 package dev.ember.handlers;
 
+import dev.ember.dist.Distribution;
 import dev.ember.random.RngKey;
 import dev.ember.tensor.Tensor;
 import java.io.Serializable;
@@ -176,6 +177,33 @@ public final class Handlers {
    */
   public static Mask timeMask(Tensor mask) {
     return (Mask) new Mask(mask, true).enter();
+  }
+
+  // ------------------------------------------------------------------ lift, do
+
+  /** Turns params with a prior (non-null {@code prior.apply(name)}) into sample sites. */
+  public static Lift lift(Function<String, Distribution> prior) {
+    return (Lift) new Lift(prior).enter();
+  }
+
+  /** {@code model} with its params lifted to sample sites from {@code prior}. */
+  public static <D> Model<D> lift(Model<D> model, PriorFunction prior) {
+    return wrap(model, () -> new Lift(prior));
+  }
+
+  /** A serializable prior by site name. */
+  @FunctionalInterface
+  public interface PriorFunction extends Function<String, Distribution>, Serializable {}
+
+  /** Intervenes on the named sample sites: downstream code sees the given values. */
+  public static DoIntervention doIntervention(Map<String, Tensor> data) {
+    return (DoIntervention) new DoIntervention(Map.copyOf(data)).enter();
+  }
+
+  /** {@code model} with interventions on the named sites. */
+  public static <D> Model<D> doIntervention(Model<D> model, Map<String, Tensor> data) {
+    Map<String, Tensor> copy = Map.copyOf(data);
+    return wrap(model, () -> new DoIntervention(copy));
   }
 
   // ------------------------------------------------------------------ scope, inferConfig

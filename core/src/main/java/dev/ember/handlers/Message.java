@@ -23,7 +23,7 @@ import java.util.function.Function;
  * that must reach into it ({@link #bodyHandlers}).
  */
 public final class Message {
-  private final SiteType type;
+  private SiteType type;
   private String name;
   private Distribution fn;
   private Tensor value;
@@ -49,6 +49,31 @@ public final class Message {
   /** The primitive that sent it. */
   public SiteType type() {
     return type;
+  }
+
+  /** Changes the primitive (lift turns a param into a sample site). */
+  void setType(SiteType type) {
+    this.type = type;
+  }
+
+  /** A copy with the same fields (lists and maps copied), for handlers that split a site. */
+  Message copy() {
+    Message m = new Message(type, name);
+    m.fn = fn;
+    m.value = value;
+    m.observed = observed;
+    m.rngKey = rngKey;
+    m.scale = scale;
+    m.plates.addAll(plates);
+    m.infer.putAll(infer);
+    m.stop = stop;
+    m.init = init;
+    m.constraint = constraint;
+    m.payload = payload;
+    m.bodyHandlers.addAll(bodyHandlers);
+    m.timeSteps = timeSteps;
+    m.controlFlowDone = controlFlowDone;
+    return m;
   }
 
   /** The site name (null for unnamed messages). */

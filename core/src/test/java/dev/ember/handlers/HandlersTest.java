@@ -221,6 +221,43 @@ class HandlersTest {
     assertArrayEquals(new double[] {0.5, drawn, -0.5}, t.get("y").value().toArray(), 0.0);
   }
 
+  @Test
+  void liftTurnsParamsIntoScoredSamplesOnce() {
+    Model<Void> m = unused -> {
+      Tensor w1 = param("w", Tensor.scalar(5.0));
+      Tensor w2 = param("w2", Tensor.scalar(7.0));
+      deterministic("sum", w1.add(w2));
+    };
+    Model<Void> lifted = Handlers.lift(m, name -> name.equals("w") ? Normal.of(0.0, 2.0) : null);
+    Trace t = Handlers.trace(Handlers.seed(lifted, RngKey.of(4))).getTrace(null);
+    assertEquals(SiteType.SAMPLE, t.get("w").type());
+    double w = t.get("w").value().item();
+    assertNotEquals(5.0, w, "drawn from the prior, not the init");
+    assertEquals(SiteType.PARAM, t.get("w2").type());
+    assertEquals(logN(w, 0, 2), t.logProbSum().item(), 1e-12);
+    assertEquals(w + 7.0, t.get("sum").value().item(), 1e-12);
+  }
+
+  @Test
+  void doInterventionFeedsDownstreamButRecordsTheSite() {
+    Model<Void> m = unused -> {
+      Tensor a = sample("a", Normal.standard());
+      sample("b", Normal.of(a, Tensor.scalar(1.0)));
+    };
+    Model<Void> intervened = Handlers.doIntervention(m, Map.of("a", Tensor.scalar(10.0)));
+    Trace t = Handlers.trace(Handlers.seed(intervened, RngKey.of(5))).getTrace(null);
+    double a = t.get("a").value().item();
+    assertNotEquals(10.0, a, "the site itself is still drawn");
+    assertFalse(t.contains("a__CF"), "the intervened copy is hidden");
+    // b's mean is the intervention, not a's draw: check through b's recorded distribution
+    assertEquals(10.0, ((Normal) t.get("b").fn()).loc().item(), 0.0);
+    Model<Tensor> scanned = xs -> Handlers.doIntervention(Map.of("x", Tensor.scalar(1.0))).run(() ->
+        scan((Tensor c, Tensor x) -> ScanStep.of(c, sample("x", Normal.standard())), Tensor.scalar(0.0), xs));
+    UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+        () -> Handlers.trace(Handlers.seed(scanned, RngKey.of(0))).getTrace(Tensor.arange(2)));
+    assertTrue(e.getMessage().startsWith("doIntervention: site 'x' is inside a scan body"));
+  }
+
   // ------------------------------------------------------------------ errors
 
   @Test
