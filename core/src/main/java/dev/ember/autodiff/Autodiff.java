@@ -162,7 +162,8 @@ public final class Autodiff {
    *   <li>Seed the output's gradient with {@code seed} (ones for a scalar output).
    *   <li>Visit nodes from the output backwards; each tracked input of a node receives its rule's
    *       vector-Jacobian product, summed back to the input's shape when it was broadcast, and
-   *       accumulated over the input's uses.
+   *       accumulated over the input's uses (in place, and scattered directly for gathers, unless
+   *       the pass is itself recorded).
    *   <li>A node's gradient is complete when it is visited; those in {@code wrt} are returned
    *       (zeros where {@code output} does not depend on them).
    * </ol>
@@ -206,15 +207,17 @@ public final class Autodiff {
 
   private static void backward(
       Node root, Tensor seed, IdentityHashMap<Node, List<Integer>> wanted, Tensor[] result) {
+    boolean createGraph = MODE.get().createGraph;
     List<Node> order = topologicalOrder(root);
-    IdentityHashMap<Node, Tensor> grads = new IdentityHashMap<>();
-    grads.put(root, seed);
+    IdentityHashMap<Node, GradientSum> grads = new IdentityHashMap<>();
+    grads.computeIfAbsent(root, r -> new GradientSum(seed.shape())).add(seed);
     for (int k = order.size() - 1; k >= 0; k--) {
       Node n = order.get(k);
-      Tensor g = grads.remove(n);
-      if (g == null) {
+      GradientSum sum = grads.remove(n);
+      if (sum == null) {
         continue;
       }
+      Tensor g = sum.value();
       List<Integer> slots = wanted.get(n);
       if (slots != null) {
         for (int s : slots) {
@@ -229,6 +232,11 @@ public final class Autodiff {
         if (in.node() == null) {
           continue;
         }
+        GradientSum target = grads.computeIfAbsent(in.node(), x -> new GradientSum(in.shape()));
+        if (!createGraph && n.backward instanceof ScatterBackward scatter) {
+          scatter.scatterInto(g, target.buffer()); // sparse: touches only the gathered entries
+          continue;
+        }
         Tensor gi = n.backward.apply(g, n.output, i);
         if (gi == null) {
           continue;
@@ -241,7 +249,14 @@ public final class Autodiff {
           }
           gi = gi.sumTo(in.shape());
         }
-        grads.merge(in.node(), gi, Tensor::add);
+        if (createGraph) {
+          Tensor prev = target.value(); // keep the accumulation itself on the graph
+          target = new GradientSum(in.shape());
+          target.add(prev == null ? gi : prev.add(gi));
+          grads.put(in.node(), target);
+        } else {
+          target.add(gi);
+        }
       }
     }
   }

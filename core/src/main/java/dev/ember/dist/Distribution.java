@@ -51,6 +51,15 @@ public abstract class Distribution implements Serializable {
    */
   public abstract Map<String, Tensor> params();
 
+  /**
+   * The parameters as given, before broadcasting to the batch shape (by default {@link
+   * #params()}). Stacking along time keeps a parameter that every step shares (the same tensor)
+   * unstacked, so a constant scale is not copied and its logarithm taken T times.
+   */
+  public Map<String, Tensor> rawParams() {
+    return params();
+  }
+
   /** A distribution of the same family with new parameters (same names as {@link #params()}). */
   public abstract Distribution withParams(Map<String, Tensor> params);
 

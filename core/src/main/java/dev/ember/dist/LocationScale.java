@@ -72,6 +72,14 @@ abstract class LocationScale extends Distribution {
   }
 
   @Override
+  public Map<String, Tensor> rawParams() {
+    Map<String, Tensor> m = new LinkedHashMap<>();
+    m.put("loc", loc);
+    m.put("scale", scale);
+    return m;
+  }
+
+  @Override
   public Distribution withParams(Map<String, Tensor> p) {
     return create(p.get("loc"), p.get("scale"));
   }

@@ -78,6 +78,13 @@ public final class Masked extends Distribution {
   }
 
   @Override
+  public Map<String, Tensor> rawParams() {
+    Map<String, Tensor> m = new LinkedHashMap<>(base.rawParams());
+    m.put("mask", mask);
+    return m;
+  }
+
+  @Override
   public Distribution withParams(Map<String, Tensor> params) {
     Map<String, Tensor> rest = new LinkedHashMap<>(params);
     Tensor m = rest.remove("mask");

@@ -273,28 +273,37 @@ public final class Scan {
 
     private static Distribution stackDistributions(String name, List<Site> perStep) {
       Distribution d0 = perStep.get(0).fn();
-      Map<String, List<Tensor>> columns = new LinkedHashMap<>();
-      for (Site s : perStep) {
-        if (s.fn().getClass() != d0.getClass()) {
-          throw new IllegalStateException(
-              "scan: site '" + name + "' changes its distribution between steps ("
-                  + d0.name() + " and " + s.fn().name() + ")");
-        }
-        for (Map.Entry<String, Tensor> e : s.fn().params().entrySet()) {
-          columns.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
-        }
-      }
+      Map<String, Tensor> raw0 = d0.rawParams();
       Map<String, Tensor> stacked = new LinkedHashMap<>();
-      for (Map.Entry<String, List<Tensor>> e : columns.entrySet()) {
+      for (String param : d0.params().keySet()) {
+        boolean shared = true;
+        for (Site s : perStep) {
+          if (s.fn().getClass() != d0.getClass()) {
+            throw new IllegalStateException(
+                "scan: site '" + name + "' changes its distribution between steps ("
+                    + d0.name() + " and " + s.fn().name() + ")");
+          }
+          shared &= s.fn().rawParams().get(param) == raw0.get(param);
+        }
+        if (shared) {
+          stacked.put(param, raw0.get(param)); // the same tensor at every step: broadcasts over time
+          continue;
+        }
+        List<Tensor> column = new ArrayList<>(perStep.size());
+        for (Site s : perStep) {
+          column.add(s.fn().params().get(param));
+        }
         try {
-          stacked.put(e.getKey(), Tensor.stack(0, e.getValue()));
+          stacked.put(param, Tensor.stack(0, column));
         } catch (IllegalArgumentException ex) {
           throw new IllegalStateException(
-              "scan: site '" + name + "' has parameter " + e.getKey()
+              "scan: site '" + name + "' has parameter " + param
                   + " of changing shape between steps: " + ex.getMessage(), ex);
         }
       }
-      return d0.withParams(stacked);
+      Distribution d = d0.withParams(stacked);
+      Shape want = d0.batchShape().prepend(perStep.size()); // [T] + per-step batch
+      return d.batchShape().equals(want) ? d : d.expand(want);
     }
   }
 }

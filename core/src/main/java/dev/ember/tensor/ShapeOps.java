@@ -3,6 +3,7 @@
 package dev.ember.tensor;
 
 import dev.ember.autodiff.Autodiff;
+import dev.ember.autodiff.ScatterBackward;
 import java.util.Arrays;
 
 /**
@@ -21,9 +22,24 @@ final class ShapeOps {
     Tensor out =
         new Tensor(
             Strided.gather(a.data, base, strides, shape), Shape.wrap(shape), a.dtype, null);
-    return a.node() == null
-        ? out
-        : Autodiff.op(out, name, (g, z, i) -> scatter(g, name, base, strides, shape, a.shape), a);
+    if (a.node() == null) {
+      return out;
+    }
+    return Autodiff.op(
+        out,
+        name,
+        new ScatterBackward() {
+          @Override
+          public Tensor apply(Tensor g, Tensor z, int i) {
+            return scatter(g, name, base, strides, shape, a.shape);
+          }
+
+          @Override
+          public void scatterInto(Tensor g, double[] target) {
+            Strided.scatterAdd(g.data, base, strides, shape, target);
+          }
+        },
+        a);
   }
 
   /** The adjoint of {@link #gather}: adds {@code g} into zeros of {@code target} shape. */

@@ -306,6 +306,20 @@ public final class Tensor implements Serializable {
     return data.clone();
   }
 
+  /**
+   * Adds this tensor's values into {@code target} (row-major, same number of elements): for
+   * gradient accumulators that own their buffer.
+   */
+  public void addTo(double[] target) {
+    if (target.length != data.length) {
+      throw new IllegalArgumentException(
+          "addTo: " + data.length + " values cannot be added into " + target.length);
+    }
+    for (int i = 0; i < data.length; i++) {
+      target[i] += data[i];
+    }
+  }
+
   /** A matrix's rows as new arrays. */
   public double[][] toArray2d() {
     if (rank() != 2) {

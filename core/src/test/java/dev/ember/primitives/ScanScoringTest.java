@@ -130,6 +130,7 @@ class ScanScoringTest {
     assertArrayEquals(G.toArray(), modelTrace.get("x_aux").value().toArray(), 0.0);
     assertEquals(Shape.of(5), modelTrace.get("x").value().shape());
     assertEquals(5, modelTrace.get("x").timeSteps());
+    assertEquals(Shape.of(5), guideTrace.get("x").fn().batchShape(), "a shared N(0, 1) still stacks to [T]");
   }
 
   @Test

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The Ember Authors
+package dev.ember.autodiff;
+
+import dev.ember.tensor.Shape;
+import dev.ember.tensor.Tensor;
+
+/**
+ * The gradient of one node being accumulated during a first-order backward pass: the first
+ * contribution is kept as is; later ones are added into a buffer the sum owns, in place.
+ */
+final class GradientSum {
+  private final Shape shape;
+  private Tensor first;
+  private double[] owned;
+
+  GradientSum(Shape shape) {
+    this.shape = shape;
+  }
+
+  void add(Tensor g) {
+    if (owned != null) {
+      g.addTo(owned);
+    } else if (first == null) {
+      first = g;
+    } else {
+      owned = first.toArray();
+      first = null;
+      g.addTo(owned);
+    }
+  }
+
+  /** The buffer to add into directly (created from what has been added so far). */
+  double[] buffer() {
+    if (owned == null) {
+      owned = first == null ? new double[shape.numel()] : first.toArray();
+      first = null;
+    }
+    return owned;
+  }
+
+  Tensor value() {
+    return owned != null ? Tensor.adopt(owned, shape) : first;
+  }
+}
