@@ -149,6 +149,17 @@ class HandlersTest {
   }
 
   @Test
+  void scaleAndTimeVaryingMaskComposeInsideTheBody() {
+    Model<Tensor> m = xs -> scan((Tensor c, Tensor x) -> ScanStep.of(c,
+        Handlers.scale(2.0).run(() -> Handlers.mask(x.lt(2.0)).run(() ->
+            sample("x", Normal.of(x, Tensor.scalar(1.0)))))), Tensor.scalar(0.0), xs);
+    Tensor v = Tensor.of(0.5, 0.7, -3.0, 9.0);
+    Trace t = Handlers.trace(Handlers.substitute(m, Map.of("x", v))).getTrace(Tensor.arange(4));
+    assertEquals(2.0 * (logN(0.5, 0, 1) + logN(0.7, 1, 1)), t.logProbSum().item(), 1e-12);
+    assertEquals(2.0, t.get("x").scale(), 0.0);
+  }
+
+  @Test
   void substituteInsideScanBroadcastsSlicesAndForecasts() {
     Model<Void> walk = unused -> scan((Tensor prev, Tensor x) -> {
       Tensor v = sample("v", Normal.of(prev, Tensor.scalar(1.0)));
