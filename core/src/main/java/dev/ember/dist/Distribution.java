@@ -118,6 +118,15 @@ public abstract class Distribution implements Serializable {
    */
   public void validateSample(Tensor value) {
     requireEventShape(value);
+    if (support() == Constraints.real() || support() == Constraints.realVector()) {
+      int bad = value.firstViolation(v -> !Double.isNaN(v));
+      if (bad >= 0) {
+        throw new IllegalArgumentException(
+            name() + ": value NaN at position " + bad + " of a value of shape " + value.shape()
+                + " is outside the support " + support() + " (mask missing values instead)");
+      }
+      return;
+    }
     Tensor ok = support().check(value);
     if (ok.all()) {
       return;

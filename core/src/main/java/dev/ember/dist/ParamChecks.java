@@ -24,54 +24,34 @@ final class ParamChecks {
     return s;
   }
 
-  private static void fail(String dist, String param, String what, Tensor t, int i) {
-    throw new IllegalArgumentException(
-        dist + ": " + param + " must be " + what + ", but got " + t.toArray()[i]
-            + (t.size() > 1 ? " at position " + i : ""));
+  private static void check(
+      String dist, String param, String what, Tensor t, java.util.function.DoublePredicate ok) {
+    int i = t.firstViolation(ok);
+    if (i >= 0) {
+      throw new IllegalArgumentException(
+          dist + ": " + param + " must be " + what + ", but got " + t.toArray()[i]
+              + (t.size() > 1 ? " at position " + i : ""));
+    }
   }
 
   static void finite(String dist, String param, Tensor t) {
-    double[] d = t.toArray();
-    for (int i = 0; i < d.length; i++) {
-      if (!Double.isFinite(d[i])) {
-        fail(dist, param, "finite", t, i);
-      }
-    }
+    check(dist, param, "finite", t, Double::isFinite);
   }
 
   static void positive(String dist, String param, Tensor t) {
-    double[] d = t.toArray();
-    for (int i = 0; i < d.length; i++) {
-      if (!(d[i] > 0) || Double.isInfinite(d[i])) {
-        fail(dist, param, "positive and finite", t, i);
-      }
-    }
+    check(dist, param, "positive and finite", t, v -> v > 0 && v < Double.POSITIVE_INFINITY);
   }
 
   static void unitInterval(String dist, String param, Tensor t) {
-    double[] d = t.toArray();
-    for (int i = 0; i < d.length; i++) {
-      if (!(d[i] >= 0 && d[i] <= 1)) {
-        fail(dist, param, "in [0, 1]", t, i);
-      }
-    }
+    check(dist, param, "in [0, 1]", t, v -> v >= 0 && v <= 1);
   }
 
   static void nonnegativeInteger(String dist, String param, Tensor t) {
-    double[] d = t.toArray();
-    for (int i = 0; i < d.length; i++) {
-      if (!(d[i] >= 0) || d[i] != Math.rint(d[i]) || Double.isInfinite(d[i])) {
-        fail(dist, param, "a non-negative integer", t, i);
-      }
-    }
+    check(dist, param, "a non-negative integer", t,
+        v -> v >= 0 && v == Math.rint(v) && v < Double.POSITIVE_INFINITY);
   }
 
   static void notNaN(String dist, String param, Tensor t) {
-    double[] d = t.toArray();
-    for (int i = 0; i < d.length; i++) {
-      if (Double.isNaN(d[i]) || d[i] == Double.POSITIVE_INFINITY) {
-        fail(dist, param, "finite or -inf", t, i);
-      }
-    }
+    check(dist, param, "finite or -inf", t, v -> !Double.isNaN(v) && v != Double.POSITIVE_INFINITY);
   }
 }

@@ -116,6 +116,21 @@ public final class Scan {
     return n;
   }
 
+  /** A column of per-step tensors and its stack. */
+  private record StackedColumn(List<Tensor> column, Tensor stacked) {
+    boolean holds(List<Tensor> other) {
+      if (other.size() != column.size()) {
+        return false;
+      }
+      for (int i = 0; i < column.size(); i++) {
+        if (other.get(i) != column.get(i)) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
   /** Rejects what cannot be correct inside a body. */
   private static final class BodyGuard extends Messenger {
     @Override
@@ -142,6 +157,9 @@ public final class Scan {
     private C carry;
     private Y ys;
     private final List<Message> stackedSites = new ArrayList<>();
+    /** Stacked columns by their first tensor: a site's values reused as another's parameter. */
+    private final java.util.IdentityHashMap<Tensor, StackedColumn> stackedColumns =
+        new java.util.IdentityHashMap<>();
 
     Run(ScanBody<C, X, Y> body, C init, X xs, int steps, boolean reverse) {
       this.body = body;
@@ -234,7 +252,7 @@ public final class Scan {
       }
       Tensor value;
       try {
-        value = Tensor.stack(0, values);
+        value = stackColumn(values);
       } catch (IllegalArgumentException e) {
         throw new IllegalStateException(
             "scan: site '" + s0.name() + "' changes shape between steps: " + e.getMessage(), e);
@@ -271,7 +289,18 @@ public final class Scan {
       return stacked.reshape(dims);
     }
 
-    private static Distribution stackDistributions(String name, List<Site> perStep) {
+    /** {@code Tensor.stack(0, column)}, reusing an earlier stack of the very same tensors. */
+    private Tensor stackColumn(List<Tensor> column) {
+      StackedColumn cached = stackedColumns.get(column.get(0));
+      if (cached != null && cached.holds(column)) {
+        return cached.stacked();
+      }
+      Tensor stacked = Tensor.stack(0, column);
+      stackedColumns.put(column.get(0), new StackedColumn(column, stacked));
+      return stacked;
+    }
+
+    private Distribution stackDistributions(String name, List<Site> perStep) {
       Distribution d0 = perStep.get(0).fn();
       Map<String, Tensor> raw0 = d0.rawParams();
       Map<String, Tensor> stacked = new LinkedHashMap<>();
@@ -294,7 +323,7 @@ public final class Scan {
           column.add(s.fn().params().get(param));
         }
         try {
-          stacked.put(param, Tensor.stack(0, column));
+          stacked.put(param, stackColumn(column));
         } catch (IllegalArgumentException ex) {
           throw new IllegalStateException(
               "scan: site '" + name + "' has parameter " + param

@@ -634,6 +634,19 @@ public final class Tensor implements Serializable {
     return Elementwise.isFinite(this);
   }
 
+  /**
+   * The first row-major position whose value fails {@code ok}, or -1 if all pass; reads the
+   * values in place (validation without a copy).
+   */
+  public int firstViolation(java.util.function.DoublePredicate ok) {
+    for (int i = 0; i < data.length; i++) {
+      if (!ok.test(data[i])) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /** Whether every element is non-zero (true). */
   public boolean all() {
     for (double v : data) {
