@@ -10,6 +10,18 @@ import dev.ember.tensor.Tensor;
 final class DefaultEffects {
   private DefaultEffects() {}
 
+  /** The last {@code arange(n)} made on this thread: a plate entered at every scan step reuses it. */
+  private static final ThreadLocal<Tensor> LAST_ARANGE = new ThreadLocal<>();
+
+  private static Tensor allIndices(int n) {
+    Tensor last = LAST_ARANGE.get();
+    if (last == null || last.dim(0) != n) {
+      last = Tensor.arange(n);
+      LAST_ARANGE.set(last);
+    }
+    return last;
+  }
+
   static void apply(Message msg) {
     switch (msg.type()) {
       case SAMPLE:
@@ -35,7 +47,7 @@ final class DefaultEffects {
         if (msg.value() == null) {
           PlateSpec spec = (PlateSpec) msg.payload();
           if (spec.subsampleSize() == spec.size()) {
-            msg.setValue(Tensor.arange(spec.size()));
+            msg.setValue(allIndices(spec.size()));
           } else if (msg.rngKey() == null) {
             throw new IllegalStateException(
                 "plate '" + msg.name() + "' subsamples " + spec.subsampleSize() + " of "

@@ -303,8 +303,9 @@ public final class Scan {
     private Distribution stackDistributions(String name, List<Site> perStep) {
       Distribution d0 = perStep.get(0).fn();
       Map<String, Tensor> raw0 = d0.rawParams();
+      Map<String, Tensor> full0 = d0.params();
       Map<String, Tensor> stacked = new LinkedHashMap<>();
-      for (String param : d0.params().keySet()) {
+      for (String param : full0.keySet()) {
         boolean shared = true;
         for (Site s : perStep) {
           if (s.fn().getClass() != d0.getClass()) {
@@ -318,9 +319,10 @@ public final class Scan {
           stacked.put(param, raw0.get(param)); // the same tensor at every step: broadcasts over time
           continue;
         }
+        Shape full = full0.get(param).shape(); // batch + the parameter's own event shape
         List<Tensor> column = new ArrayList<>(perStep.size());
         for (Site s : perStep) {
-          column.add(s.fn().params().get(param));
+          column.add(s.fn().rawParams().get(param).broadcastTo(full));
         }
         try {
           stacked.put(param, stackColumn(column));

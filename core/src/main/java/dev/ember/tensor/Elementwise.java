@@ -159,6 +159,17 @@ final class Elementwise {
     return a.node() == null ? out : Autodiff.op(out, "rsub", (g, z, i) -> g.neg(), a);
   }
 
+  static Tensor divScalar(Tensor a, double c) {
+    // a true division, not a multiplication by 1/c, so that x.div(3) == x / 3 exactly
+    double[] x = a.data;
+    double[] r = new double[x.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = x[i] / c;
+    }
+    Tensor out = unary(r, a);
+    return a.node() == null ? out : Autodiff.op(out, "div", (g, z, i) -> g.div(c), a);
+  }
+
   static Tensor mulScalar(Tensor a, double c) {
     double[] x = a.data;
     double[] r = new double[x.length];
@@ -181,14 +192,20 @@ final class Elementwise {
     if (!tracked(a, b)) {
       return out;
     }
-    // d/da = b a^(b-1); d/db = a^b log a, taken as 0 where a <= 0 (the limit at a = 0 when b > 0)
+    // d/da = b a^(b-1); d/db = a^b log a, taken as 0 where a <= 0 (the limit at a = 0 when b > 0).
+    // The log is taken of a base with 1 in those places: where() routes a zero gradient to the
+    // branch it drops, and 0 * d(log a)/da = 0 * inf would make second derivatives NaN there.
     return Autodiff.op(
         out,
         "pow",
-        (g, z, i) ->
-            i == 0
-                ? g.mul(b).mul(a.pow(b.sub(1.0)))
-                : g.mul(Tensor.where(a.gt(0.0), z.mul(a.log()), Tensor.scalar(0.0))),
+        (g, z, i) -> {
+          if (i == 0) {
+            return g.mul(b).mul(a.pow(b.sub(1.0)));
+          }
+          Tensor positive = a.gt(0.0);
+          Tensor safeBase = Tensor.where(positive, a, Tensor.scalar(1.0));
+          return g.mul(Tensor.where(positive, z.mul(safeBase.log()), Tensor.scalar(0.0)));
+        },
         a,
         b);
   }

@@ -92,16 +92,17 @@ final class LinearAlgebra {
         b);
   }
 
-  /** {@code r[n, m] = a[n, k] b[k, m]}, i-k-j order so the inner loop is contiguous. */
+  /**
+   * {@code r[n, m] = a[n, k] b[k, m]}, i-k-j order so the inner loop is contiguous. Zeros of
+   * {@code a} are not skipped: {@code 0 * inf} must give NaN here as it does in BLAS, or a
+   * non-finite input would vanish from small products only.
+   */
   private static void multiply(
       double[] a, int ao, double[] b, int bo, double[] r, int ro, int n, int k, int m) {
     for (int i = 0; i < n; i++) {
       int ri = ro + i * m;
       for (int t = 0; t < k; t++) {
         double av = a[ao + i * k + t];
-        if (av == 0.0) {
-          continue;
-        }
         int bt = bo + t * m;
         for (int j = 0; j < m; j++) {
           r[ri + j] += av * b[bt + j];
@@ -299,19 +300,31 @@ final class LinearAlgebra {
     return ShapeOps.scatter(a, "diagEmbed", 0, v[0], v[1], target);
   }
 
+  /**
+   * Keeps diagonal {@code k} and below ({@code lower}) or above, zeroing the rest. The entries are
+   * copied, not multiplied by a 0/1 mask, so an infinite entry outside the triangle becomes 0
+   * rather than NaN; the backward rule is the same selection of the gradient.
+   */
   static Tensor triangle(Tensor a, int k, boolean lower) {
+    String name = lower ? "tril" : "triu";
     if (a.rank() < 2) {
-      throw new IllegalArgumentException(
-          (lower ? "tril" : "triu") + ": needs rank >= 2, but shape is " + a.shape);
+      throw new IllegalArgumentException(name + ": needs rank >= 2, but shape is " + a.shape);
     }
     int n = a.dim(-2);
     int m = a.dim(-1);
-    double[] mask = new double[n * m];
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < m; j++) {
-        mask[i * m + j] = (lower ? j - i <= k : j - i >= k) ? 1.0 : 0.0;
+    double[] x = a.data;
+    double[] r = new double[x.length];
+    for (int off = 0; off < r.length; off += n * m) {
+      for (int i = 0; i < n; i++) {
+        // row i keeps columns [0, i + k] (lower) or [i + k, m) (upper), clipped to [0, m]
+        int from = lower ? 0 : (int) Math.max(0, Math.min(m, (long) i + k));
+        int to = lower ? (int) Math.max(0, Math.min(m, (long) i + k + 1)) : m;
+        System.arraycopy(x, off + i * m + from, r, off + i * m + from, to - from);
       }
     }
-    return a.mul(new Tensor(mask, Shape.of(n, m)));
+    Tensor out = new Tensor(r, a.shape, a.dtype, null);
+    return a.node() == null
+        ? out
+        : Autodiff.op(out, name, (g, z, i) -> triangle(g, k, lower), a);
   }
 }

@@ -58,7 +58,7 @@ final class Reductions {
   }
 
   static Tensor sum(Tensor a, int axisArg, boolean keep) {
-    int axis = a.shape.axis(axisArg);
+    int axis = a.shape.axis(axisArg, "sum");
     int outer = outer(a.shape, axis);
     int n = a.shape.dims[axis];
     int inner = inner(a.shape, axis);
@@ -98,7 +98,7 @@ final class Reductions {
   }
 
   static Tensor prod(Tensor a, int axisArg, boolean keep) {
-    int axis = a.shape.axis(axisArg);
+    int axis = a.shape.axis(axisArg, "prod");
     int outer = outer(a.shape, axis);
     int n = a.shape.dims[axis];
     int inner = inner(a.shape, axis);
@@ -146,7 +146,7 @@ final class Reductions {
   }
 
   static Tensor extreme(Tensor a, int axisArg, boolean keep, boolean max) {
-    int axis = a.shape.axis(axisArg);
+    int axis = a.shape.axis(axisArg, max ? "max" : "min");
     int n = a.shape.dims[axis];
     String name = max ? "max" : "min";
     if (n == 0) {
@@ -182,7 +182,7 @@ final class Reductions {
   }
 
   static Tensor logSumExp(Tensor a, int axisArg, boolean keep) {
-    int axis = a.shape.axis(axisArg);
+    int axis = a.shape.axis(axisArg, "logSumExp");
     int outer = outer(a.shape, axis);
     int n = a.shape.dims[axis];
     int inner = inner(a.shape, axis);
@@ -217,7 +217,7 @@ final class Reductions {
   }
 
   static Tensor cumsum(Tensor a, int axisArg) {
-    int axis = a.shape.axis(axisArg);
+    int axis = a.shape.axis(axisArg, "cumsum");
     int outer = outer(a.shape, axis);
     int n = a.shape.dims[axis];
     int inner = inner(a.shape, axis);
@@ -241,7 +241,7 @@ final class Reductions {
   }
 
   static Tensor argmax(Tensor a, int axisArg) {
-    int axis = a.shape.axis(axisArg);
+    int axis = a.shape.axis(axisArg, "argmax");
     int outer = outer(a.shape, axis);
     int n = a.shape.dims[axis];
     int inner = inner(a.shape, axis);

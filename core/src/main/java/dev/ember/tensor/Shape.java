@@ -76,10 +76,21 @@ public final class Shape implements Serializable {
 
   /** Normalizes a possibly negative axis to {@code [0, rank)}, or throws naming the rank. */
   public int axis(int axis) {
+    return axis(axis, null);
+  }
+
+  /**
+   * Normalizes a possibly negative axis to {@code [0, rank)}, or throws naming the operation
+   * {@code op}, the shape and its rank: {@code "sum: axis 2 is out of range for shape [2, 3] of
+   * rank 2"}.
+   */
+  public int axis(int axis, String op) {
     int a = axis < 0 ? axis + dims.length : axis;
     if (a < 0 || a >= dims.length) {
       throw new IllegalArgumentException(
-          "axis " + axis + " is out of range for shape " + this + " of rank " + dims.length);
+          (op == null ? "" : op + ": ")
+              + "axis " + axis + " is out of range for shape " + this + " of rank "
+              + dims.length);
     }
     return a;
   }

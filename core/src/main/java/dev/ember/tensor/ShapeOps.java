@@ -111,7 +111,7 @@ final class ShapeOps {
   }
 
   static Tensor squeeze(Tensor a, int axisArg) {
-    int axis = a.shape.axis(axisArg);
+    int axis = a.shape.axis(axisArg, "squeeze");
     if (a.shape.dims[axis] != 1) {
       throw new IllegalArgumentException(
           "squeeze: axis " + axisArg + " of " + a.shape + " has size " + a.shape.dims[axis]
@@ -168,8 +168,8 @@ final class ShapeOps {
   }
 
   static Tensor moveAxis(Tensor a, int fromArg, int toArg) {
-    int from = a.shape.axis(fromArg);
-    int to = a.shape.axis(toArg);
+    int from = a.shape.axis(fromArg, "moveAxis");
+    int to = a.shape.axis(toArg, "moveAxis");
     int[] order = new int[a.rank()];
     int k = 0;
     for (int i = 0; i < a.rank(); i++) {
@@ -185,7 +185,7 @@ final class ShapeOps {
   }
 
   static Tensor slice(Tensor a, int axisArg, int startArg, int endArg, int step) {
-    int axis = a.shape.axis(axisArg);
+    int axis = a.shape.axis(axisArg, "slice");
     int n = a.shape.dims[axis];
     int start = startArg < 0 ? startArg + n : startArg;
     int end = endArg < 0 ? endArg + n : endArg;
@@ -206,7 +206,7 @@ final class ShapeOps {
   }
 
   static Tensor select(Tensor a, int axisArg, int iArg) {
-    int axis = a.shape.axis(axisArg);
+    int axis = a.shape.axis(axisArg, "select");
     int n = a.shape.dims[axis];
     int i = iArg < 0 ? iArg + n : iArg;
     if (i < 0 || i >= n) {
@@ -227,7 +227,7 @@ final class ShapeOps {
   }
 
   static Tensor flip(Tensor a, int axisArg) {
-    int axis = a.shape.axis(axisArg);
+    int axis = a.shape.axis(axisArg, "flip");
     int n = a.shape.dims[axis];
     if (n <= 1) {
       return a;
@@ -248,7 +248,7 @@ final class ShapeOps {
       }
       idx[i] = (int) d[i];
     }
-    int axis = a.shape.axis(axisArg);
+    int axis = a.shape.axis(axisArg, "index");
     Tensor flat = index(a, axis, idx);
     Shape s =
         a.shape.sub(0, axis).concat(indices.shape).concat(a.shape.sub(axis + 1, a.rank()));
@@ -256,7 +256,7 @@ final class ShapeOps {
   }
 
   static Tensor index(Tensor a, int axisArg, int[] indices) {
-    int axis = a.shape.axis(axisArg);
+    int axis = a.shape.axis(axisArg, "index");
     int n = a.shape.dims[axis];
     int[] idx = new int[indices.length];
     for (int i = 0; i < idx.length; i++) {
@@ -344,7 +344,7 @@ final class ShapeOps {
       throw new IllegalArgumentException("concat: needs at least one tensor");
     }
     Shape s0 = parts[0].shape;
-    int axis = s0.axis(axisArg);
+    int axis = s0.axis(axisArg, "concat");
     int total = 0;
     boolean allBool = true;
     boolean anyTracked = false;

@@ -411,7 +411,7 @@ public final class Tensor implements Serializable {
 
   /** {@code this / c}. */
   public Tensor div(double c) {
-    return Elementwise.mulScalar(this, 1.0 / c);
+    return Elementwise.divScalar(this, c);
   }
 
   /** {@code this ^ other}, broadcast; the gradient in the exponent is taken where base > 0. */
@@ -696,12 +696,13 @@ public final class Tensor implements Serializable {
 
   /** Mean over {@code axis}. */
   public Tensor mean(int axis) {
-    return sum(axis).div(shape.dim(axis));
+    return mean(axis, false);
   }
 
   /** Mean over {@code axis}, optionally keeping it. */
   public Tensor mean(int axis, boolean keepDims) {
-    return sum(axis, keepDims).div(shape.dim(axis));
+    int n = shape.dims[shape.axis(axis, "mean")];
+    return sum(axis, keepDims).div(n);
   }
 
   /** Product of all elements. */
@@ -709,9 +710,17 @@ public final class Tensor implements Serializable {
     return reshape(-1).prod(0);
   }
 
-  /** Product over {@code axis}. */
+  /**
+   * Product over {@code axis}. Its gradient is exact where elements are zero, but first-order
+   * only: differentiating it twice throws {@link UnsupportedOperationException}.
+   */
   public Tensor prod(int axis) {
     return Reductions.prod(this, axis, false);
+  }
+
+  /** Product over {@code axis}, optionally keeping it. */
+  public Tensor prod(int axis, boolean keepDims) {
+    return Reductions.prod(this, axis, keepDims);
   }
 
   /** Maximum of all elements. */
@@ -820,8 +829,8 @@ public final class Tensor implements Serializable {
     for (int i = 0; i < perm.length; i++) {
       perm[i] = i;
     }
-    int x = shape.axis(a);
-    int y = shape.axis(b);
+    int x = shape.axis(a, "transpose");
+    int y = shape.axis(b, "transpose");
     perm[x] = y;
     perm[y] = x;
     return permute(perm);
