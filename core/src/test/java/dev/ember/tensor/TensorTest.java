@@ -94,7 +94,7 @@ class TensorTest {
         assertThrows(IllegalArgumentException.class,
             () -> Tensor.zeros(3).broadcastTo(2, 4)).getMessage());
     assertEquals(
-        "axis 2 is out of range for shape [2, 3] of rank 2",
+        "sum: axis 2 is out of range for shape [2, 3] of rank 2",
         assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2, 3).sum(2))
             .getMessage());
     assertEquals(
