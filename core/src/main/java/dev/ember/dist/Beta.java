@@ -5,10 +5,9 @@ package dev.ember.dist;
 import dev.ember.dist.constraints.Constraint;
 import dev.ember.dist.constraints.Constraints;
 import dev.ember.random.RngKey;
+import dev.ember.random.Samplers;
 import dev.ember.tensor.Shape;
 import dev.ember.tensor.Tensor;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The beta distribution on {@code [0, 1]}; reparameterized as {@code X / (X + Y)} with implicitly
@@ -18,19 +17,19 @@ import java.util.Map;
  * Beta.of(Tensor.scalar(2.0), Tensor.scalar(6.0)).mean(); // 0.25
  * }</pre>
  */
-public final class Beta extends Distribution {
+public final class Beta extends ScalarFamily {
   private static final long serialVersionUID = 1L;
-  private final Tensor alpha;
-  private final Tensor beta;
-  private final Shape batch;
+  private static final String[] NAMES = {"concentration1", "concentration0"};
 
-  private Beta(Tensor alpha, Tensor beta) {
-    ParamChecks.positive("Beta", "concentration1", alpha);
-    ParamChecks.positive("Beta", "concentration0", beta);
-    this.batch =
-        ParamChecks.batchOf("Beta", new String[] {"concentration1", "concentration0"}, alpha, beta);
-    this.alpha = alpha;
-    this.beta = beta;
+  private Beta(Tensor concentration1, Tensor concentration0) {
+    super("Beta", NAMES,
+        ParamChecks.positive("Beta", "concentration1", concentration1),
+        ParamChecks.positive("Beta", "concentration0", concentration0));
+  }
+
+  @Override
+  Distribution create(Tensor... p) {
+    return new Beta(p[0], p[1]);
   }
 
   /** {@code Beta(concentration1, concentration0)}, NumPyro's argument names. */
@@ -44,31 +43,8 @@ public final class Beta extends Distribution {
   }
 
   @Override
-  public Shape batchShape() {
-    return batch;
-  }
-
-  @Override
-  public Shape eventShape() {
-    return Shape.SCALAR;
-  }
-
-  @Override
   public Constraint support() {
     return Constraints.unitInterval();
-  }
-
-  @Override
-  public Map<String, Tensor> params() {
-    Map<String, Tensor> m = new LinkedHashMap<>();
-    m.put("concentration1", alpha.broadcastTo(batch));
-    m.put("concentration0", beta.broadcastTo(batch));
-    return m;
-  }
-
-  @Override
-  public Distribution withParams(Map<String, Tensor> p) {
-    return of(p.get("concentration1"), p.get("concentration0"));
   }
 
   @Override
@@ -80,8 +56,8 @@ public final class Beta extends Distribution {
   public Tensor rsample(RngKey key, Shape sampleShape) {
     RngKey[] k = key.split(2);
     Shape s = extendedShape(sampleShape);
-    Tensor x = ImplicitGamma.rsample(k[0], alpha, s);
-    Tensor y = ImplicitGamma.rsample(k[1], beta, s);
+    Tensor x = ImplicitGamma.rsample(k[0], param(0), s);
+    Tensor y = ImplicitGamma.rsample(k[1], param(1), s);
     return x.div(x.add(y));
   }
 
@@ -92,31 +68,28 @@ public final class Beta extends Distribution {
 
   @Override
   protected Tensor logDensity(Tensor value) {
-    return alpha
-        .sub(1.0)
-        .mul(value.log())
-        .add(beta.sub(1.0).mul(value.neg().log1p()))
-        .sub(logBeta(alpha, beta));
+    Tensor a = param(0);
+    Tensor b = param(1);
+    return a.sub(1.0).mul(value.log()).add(b.sub(1.0).mul(value.neg().log1p())).sub(logBeta(a, b));
   }
 
   @Override
   public Tensor mean() {
-    return alpha.div(alpha.add(beta)).broadcastTo(batch);
+    return batched(param(0).div(param(0).add(param(1))));
   }
 
   @Override
   public Tensor variance() {
-    Tensor s = alpha.add(beta);
-    return alpha.mul(beta).div(s.square().mul(s.add(1.0))).broadcastTo(batch);
+    Tensor s = param(0).add(param(1));
+    return batched(param(0).mul(param(1)).div(s.square().mul(s.add(1.0))));
   }
 
   @Override
   public Tensor entropy() {
-    Tensor s = alpha.add(beta);
-    return logBeta(alpha, beta)
-        .sub(alpha.sub(1.0).mul(alpha.digamma()))
-        .sub(beta.sub(1.0).mul(beta.digamma()))
-        .add(s.sub(2.0).mul(s.digamma()))
-        .broadcastTo(batch);
+    Tensor a = param(0);
+    Tensor b = param(1);
+    Tensor s = a.add(b);
+    return batched(logBeta(a, b).sub(a.sub(1.0).mul(a.digamma())).sub(b.sub(1.0).mul(b.digamma()))
+        .add(s.sub(2.0).mul(s.digamma())));
   }
 }

@@ -8,8 +8,6 @@ import dev.ember.random.RngKey;
 import dev.ember.random.Samplers;
 import dev.ember.tensor.Shape;
 import dev.ember.tensor.Tensor;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The binomial distribution of successes in {@code totalCount} trials with probability {@code
@@ -19,33 +17,24 @@ import java.util.Map;
  * Binomial.of(Tensor.scalar(10.0), Tensor.scalar(0.3)).mean(); // 3.0
  * }</pre>
  */
-public final class Binomial extends Distribution {
+public final class Binomial extends ScalarFamily {
   private static final long serialVersionUID = 1L;
-  private final Tensor totalCount;
-  private final Tensor probs;
-  private final Shape batch;
+  private static final String[] NAMES = {"totalCount", "probs"};
 
   private Binomial(Tensor totalCount, Tensor probs) {
-    ParamChecks.nonnegativeInteger("Binomial", "totalCount", totalCount);
-    ParamChecks.unitInterval("Binomial", "probs", probs);
-    this.batch = ParamChecks.batchOf("Binomial", new String[] {"totalCount", "probs"}, totalCount, probs);
-    this.totalCount = totalCount;
-    this.probs = probs;
+    super("Binomial", NAMES,
+        ParamChecks.nonnegativeInteger("Binomial", "totalCount", totalCount),
+        ParamChecks.unitInterval("Binomial", "probs", probs));
+  }
+
+  @Override
+  Distribution create(Tensor... p) {
+    return new Binomial(p[0], p[1]);
   }
 
   /** {@code Binomial(totalCount, probs)}. */
   public static Binomial of(Tensor totalCount, Tensor probs) {
     return new Binomial(totalCount, probs);
-  }
-
-  @Override
-  public Shape batchShape() {
-    return batch;
-  }
-
-  @Override
-  public Shape eventShape() {
-    return Shape.SCALAR;
   }
 
   /** Non-negative integers; counts above {@code totalCount} have log-probability {@code -inf}. */
@@ -55,26 +44,14 @@ public final class Binomial extends Distribution {
   }
 
   @Override
-  public Map<String, Tensor> params() {
-    Map<String, Tensor> m = new LinkedHashMap<>();
-    m.put("totalCount", totalCount.broadcastTo(batch));
-    m.put("probs", probs.broadcastTo(batch));
-    return m;
-  }
-
-  @Override
-  public Distribution withParams(Map<String, Tensor> p) {
-    return of(p.get("totalCount"), p.get("probs"));
-  }
-
-  @Override
   public Tensor sample(RngKey key, Shape sampleShape) {
-    return Samplers.binomial(key, totalCount.detach(), probs.detach(), extendedShape(sampleShape));
+    return Samplers.binomial(key, param(0).detach(), param(1).detach(), extendedShape(sampleShape));
   }
 
   @Override
   protected Tensor logDensity(Tensor value) {
-    Tensor n = totalCount;
+    Tensor n = param(0);
+    Tensor probs = param(1);
     Tensor fail = n.sub(value);
     Tensor logChoose = n.add(1.0).logGamma().sub(value.add(1.0).logGamma())
         .sub(fail.clamp(0, Double.MAX_VALUE).add(1.0).logGamma());
@@ -91,11 +68,11 @@ public final class Binomial extends Distribution {
 
   @Override
   public Tensor mean() {
-    return totalCount.mul(probs).broadcastTo(batch);
+    return batched(param(0).mul(param(1)));
   }
 
   @Override
   public Tensor variance() {
-    return totalCount.mul(probs).mul(probs.rsub(1.0)).broadcastTo(batch);
+    return batched(param(0).mul(param(1)).mul(param(1).rsub(1.0)));
   }
 }

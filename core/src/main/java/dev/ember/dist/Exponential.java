@@ -8,7 +8,6 @@ import dev.ember.random.RngKey;
 import dev.ember.random.Samplers;
 import dev.ember.tensor.Shape;
 import dev.ember.tensor.Tensor;
-import java.util.Map;
 
 /**
  * The exponential distribution with the given rate, on {@code x >= 0}.
@@ -17,13 +16,18 @@ import java.util.Map;
  * Exponential.of(Tensor.scalar(2.0)).mean(); // 0.5
  * }</pre>
  */
-public final class Exponential extends Distribution {
+public final class Exponential extends ScalarFamily {
   private static final long serialVersionUID = 1L;
-  private final Tensor rate;
+  private static final String[] NAMES = {"rate"};
 
   private Exponential(Tensor rate) {
-    ParamChecks.positive("Exponential", "rate", rate);
-    this.rate = rate;
+    super("Exponential", NAMES,
+        ParamChecks.positive("Exponential", "rate", rate));
+  }
+
+  @Override
+  Distribution create(Tensor... p) {
+    return new Exponential(p[0]);
   }
 
   /** An exponential with the given rate. */
@@ -33,32 +37,12 @@ public final class Exponential extends Distribution {
 
   /** The rate. */
   public Tensor rate() {
-    return rate;
-  }
-
-  @Override
-  public Shape batchShape() {
-    return rate.shape();
-  }
-
-  @Override
-  public Shape eventShape() {
-    return Shape.SCALAR;
+    return param(0);
   }
 
   @Override
   public Constraint support() {
     return Constraints.nonnegative();
-  }
-
-  @Override
-  public Map<String, Tensor> params() {
-    return Map.of("rate", rate);
-  }
-
-  @Override
-  public Distribution withParams(Map<String, Tensor> p) {
-    return of(p.get("rate"));
   }
 
   @Override
@@ -68,26 +52,26 @@ public final class Exponential extends Distribution {
 
   @Override
   public Tensor rsample(RngKey key, Shape sampleShape) {
-    return Samplers.exponential(key, extendedShape(sampleShape)).div(rate);
+    return Samplers.exponential(key, extendedShape(sampleShape)).div(rate());
   }
 
   @Override
   protected Tensor logDensity(Tensor value) {
-    return rate.log().sub(value.mul(rate));
+    return rate().log().sub(value.mul(rate()));
   }
 
   @Override
   public Tensor mean() {
-    return rate.reciprocal();
+    return rate().reciprocal();
   }
 
   @Override
   public Tensor variance() {
-    return rate.square().reciprocal();
+    return rate().square().reciprocal();
   }
 
   @Override
   public Tensor entropy() {
-    return rate.log().rsub(1.0);
+    return rate().log().rsub(1.0);
   }
 }

@@ -7,8 +7,6 @@ import dev.ember.dist.constraints.Constraints;
 import dev.ember.random.RngKey;
 import dev.ember.tensor.Shape;
 import dev.ember.tensor.Tensor;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The gamma distribution with shape {@code concentration} and {@code rate}, on {@code x > 0};
@@ -19,19 +17,18 @@ import java.util.Map;
  * g.mean(); // 0.5
  * }</pre>
  */
-public final class Gamma extends Distribution {
+public final class Gamma extends ScalarFamily {
   private static final long serialVersionUID = 1L;
-  private final Tensor concentration;
-  private final Tensor rate;
-  private final Shape batch;
+  private static final String[] NAMES = {"concentration", "rate"};
 
   private Gamma(Tensor concentration, Tensor rate) {
-    ParamChecks.positive("Gamma", "concentration", concentration);
-    ParamChecks.positive("Gamma", "rate", rate);
-    this.batch =
-        ParamChecks.batchOf("Gamma", new String[] {"concentration", "rate"}, concentration, rate);
-    this.concentration = concentration;
-    this.rate = rate;
+    super("Gamma", NAMES, ParamChecks.positive("Gamma", "concentration", concentration),
+        ParamChecks.positive("Gamma", "rate", rate));
+  }
+
+  @Override
+  Distribution create(Tensor... p) {
+    return new Gamma(p[0], p[1]);
   }
 
   /** {@code Gamma(concentration, rate)}. */
@@ -46,40 +43,17 @@ public final class Gamma extends Distribution {
 
   /** The shape parameter. */
   public Tensor concentration() {
-    return concentration;
+    return param(0);
   }
 
   /** The rate (inverse scale). */
   public Tensor rate() {
-    return rate;
-  }
-
-  @Override
-  public Shape batchShape() {
-    return batch;
-  }
-
-  @Override
-  public Shape eventShape() {
-    return Shape.SCALAR;
+    return param(1);
   }
 
   @Override
   public Constraint support() {
     return Constraints.positive();
-  }
-
-  @Override
-  public Map<String, Tensor> params() {
-    Map<String, Tensor> m = new LinkedHashMap<>();
-    m.put("concentration", concentration.broadcastTo(batch));
-    m.put("rate", rate.broadcastTo(batch));
-    return m;
-  }
-
-  @Override
-  public Distribution withParams(Map<String, Tensor> p) {
-    return of(p.get("concentration"), p.get("rate"));
   }
 
   @Override
@@ -89,36 +63,31 @@ public final class Gamma extends Distribution {
 
   @Override
   public Tensor rsample(RngKey key, Shape sampleShape) {
-    return ImplicitGamma.rsample(key, concentration, extendedShape(sampleShape)).div(rate);
+    return ImplicitGamma.rsample(key, concentration(), extendedShape(sampleShape)).div(rate());
   }
 
   @Override
   protected Tensor logDensity(Tensor value) {
+    Tensor a = concentration();
+    Tensor b = rate();
     // a log b + (a - 1) log x - b x - log Gamma(a)
-    return concentration
-        .mul(rate.log())
-        .add(concentration.sub(1.0).mul(value.log()))
-        .sub(rate.mul(value))
-        .sub(concentration.logGamma());
+    return a.mul(b.log()).add(a.sub(1.0).mul(value.log())).sub(b.mul(value)).sub(a.logGamma());
   }
 
   @Override
   public Tensor mean() {
-    return concentration.div(rate).broadcastTo(batch);
+    return batched(concentration().div(rate()));
   }
 
   @Override
   public Tensor variance() {
-    return concentration.div(rate.square()).broadcastTo(batch);
+    return batched(concentration().div(rate().square()));
   }
 
   @Override
   public Tensor entropy() {
+    Tensor a = concentration();
     // a - log b + log Gamma(a) + (1 - a) psi(a)
-    return concentration
-        .sub(rate.log())
-        .add(concentration.logGamma())
-        .add(concentration.rsub(1.0).mul(concentration.digamma()))
-        .broadcastTo(batch);
+    return batched(a.sub(rate().log()).add(a.logGamma()).add(a.rsub(1.0).mul(a.digamma())));
   }
 }

@@ -8,7 +8,6 @@ import dev.ember.random.RngKey;
 import dev.ember.random.Samplers;
 import dev.ember.tensor.Shape;
 import dev.ember.tensor.Tensor;
-import java.util.Map;
 
 /**
  * The geometric distribution of failures before the first success: {@code p(k) = (1 - p)^k p},
@@ -18,14 +17,19 @@ import java.util.Map;
  * Geometric.of(Tensor.scalar(0.25)).mean(); // 3.0
  * }</pre>
  */
-public final class Geometric extends Distribution {
+public final class Geometric extends ScalarFamily {
   private static final long serialVersionUID = 1L;
-  private final Tensor probs;
+  private static final String[] NAMES = {"probs"};
 
   private Geometric(Tensor probs) {
+    super("Geometric", NAMES,
+        ParamChecks.unitInterval("Geometric", "probs", probs));
     ParamChecks.positive("Geometric", "probs", probs);
-    ParamChecks.unitInterval("Geometric", "probs", probs);
-    this.probs = probs;
+  }
+
+  @Override
+  Distribution create(Tensor... p) {
+    return new Geometric(p[0]);
   }
 
   /** Success probability {@code 0 < probs <= 1}. */
@@ -34,50 +38,30 @@ public final class Geometric extends Distribution {
   }
 
   @Override
-  public Shape batchShape() {
-    return probs.shape();
-  }
-
-  @Override
-  public Shape eventShape() {
-    return Shape.SCALAR;
-  }
-
-  @Override
   public Constraint support() {
     return Constraints.nonnegativeInteger();
   }
 
   @Override
-  public Map<String, Tensor> params() {
-    return Map.of("probs", probs);
-  }
-
-  @Override
-  public Distribution withParams(Map<String, Tensor> p) {
-    return of(p.get("probs"));
-  }
-
-  @Override
   public Tensor sample(RngKey key, Shape sampleShape) {
     Tensor u = Samplers.uniform(key, extendedShape(sampleShape));
-    return u.log().div(probs.detach().neg().log1p()).floor();
+    return u.log().div(param(0).detach().neg().log1p()).floor();
   }
 
   @Override
   protected Tensor logDensity(Tensor value) {
     Tensor failures = Tensor.where(value.gt(0.0),
-        value.mul(probs.clamp(0, 1 - 0x1.0p-53).neg().log1p()), Tensor.scalar(0.0));
-    return failures.add(probs.log());
+        value.mul(param(0).clamp(0, 1 - 0x1.0p-53).neg().log1p()), Tensor.scalar(0.0));
+    return failures.add(param(0).log());
   }
 
   @Override
   public Tensor mean() {
-    return probs.rsub(1.0).div(probs);
+    return param(0).rsub(1.0).div(param(0));
   }
 
   @Override
   public Tensor variance() {
-    return probs.rsub(1.0).div(probs.square());
+    return param(0).rsub(1.0).div(param(0).square());
   }
 }

@@ -8,7 +8,6 @@ import dev.ember.random.RngKey;
 import dev.ember.random.Samplers;
 import dev.ember.tensor.Shape;
 import dev.ember.tensor.Tensor;
-import java.util.Map;
 
 /**
  * The half-Cauchy distribution: {@code |X|} for {@code X ~ Cauchy(0, scale)}, a common prior for
@@ -18,13 +17,18 @@ import java.util.Map;
  * HalfCauchy.of(Tensor.scalar(1.0)).logProb(Tensor.of(0.0)); // [log(2 / pi)]
  * }</pre>
  */
-public final class HalfCauchy extends Distribution {
+public final class HalfCauchy extends ScalarFamily {
   private static final long serialVersionUID = 1L;
-  private final Tensor scale;
+  private static final String[] NAMES = {"scale"};
 
   private HalfCauchy(Tensor scale) {
-    ParamChecks.positive("HalfCauchy", "scale", scale);
-    this.scale = scale;
+    super("HalfCauchy", NAMES,
+        ParamChecks.positive("HalfCauchy", "scale", scale));
+  }
+
+  @Override
+  Distribution create(Tensor... p) {
+    return new HalfCauchy(p[0]);
   }
 
   /** A half-Cauchy with the given scale. */
@@ -33,28 +37,8 @@ public final class HalfCauchy extends Distribution {
   }
 
   @Override
-  public Shape batchShape() {
-    return scale.shape();
-  }
-
-  @Override
-  public Shape eventShape() {
-    return Shape.SCALAR;
-  }
-
-  @Override
   public Constraint support() {
     return Constraints.nonnegative();
-  }
-
-  @Override
-  public Map<String, Tensor> params() {
-    return Map.of("scale", scale);
-  }
-
-  @Override
-  public Distribution withParams(Map<String, Tensor> p) {
-    return of(p.get("scale"));
   }
 
   @Override
@@ -65,26 +49,27 @@ public final class HalfCauchy extends Distribution {
   @Override
   public Tensor rsample(RngKey key, Shape sampleShape) {
     Tensor angle = Samplers.uniform(key, extendedShape(sampleShape)).mul(Math.PI / 2);
-    return angle.sin().div(angle.cos()).mul(scale);
+    return angle.sin().div(angle.cos()).mul(param(0));
   }
 
   @Override
   protected Tensor logDensity(Tensor value) {
-    return value.div(scale).square().log1p().neg().sub(scale.log()).add(Math.log(2 / Math.PI));
+    Tensor s = param(0);
+    return value.div(s).square().log1p().neg().sub(s.log()).add(Math.log(2 / Math.PI));
   }
 
   @Override
   public Tensor mean() {
-    return Tensor.full(Double.POSITIVE_INFINITY, scale.shape());
+    return Tensor.full(Double.POSITIVE_INFINITY, batch);
   }
 
   @Override
   public Tensor variance() {
-    return Tensor.full(Double.POSITIVE_INFINITY, scale.shape());
+    return Tensor.full(Double.POSITIVE_INFINITY, batch);
   }
 
   @Override
   public Tensor entropy() {
-    return scale.log().add(Math.log(2 * Math.PI));
+    return param(0).log().add(Math.log(2 * Math.PI));
   }
 }

@@ -8,7 +8,6 @@ import dev.ember.random.RngKey;
 import dev.ember.random.Samplers;
 import dev.ember.tensor.Shape;
 import dev.ember.tensor.Tensor;
-import java.util.Map;
 
 /**
  * The half-normal distribution: {@code |X|} for {@code X ~ N(0, scale^2)}, on {@code x >= 0}.
@@ -17,13 +16,18 @@ import java.util.Map;
  * HalfNormal.of(Tensor.scalar(1.0)).mean(); // sqrt(2 / pi)
  * }</pre>
  */
-public final class HalfNormal extends Distribution {
+public final class HalfNormal extends ScalarFamily {
   private static final long serialVersionUID = 1L;
-  private final Tensor scale;
+  private static final String[] NAMES = {"scale"};
 
   private HalfNormal(Tensor scale) {
-    ParamChecks.positive("HalfNormal", "scale", scale);
-    this.scale = scale;
+    super("HalfNormal", NAMES,
+        ParamChecks.positive("HalfNormal", "scale", scale));
+  }
+
+  @Override
+  Distribution create(Tensor... p) {
+    return new HalfNormal(p[0]);
   }
 
   /** A half-normal with the given scale. */
@@ -37,28 +41,8 @@ public final class HalfNormal extends Distribution {
   }
 
   @Override
-  public Shape batchShape() {
-    return scale.shape();
-  }
-
-  @Override
-  public Shape eventShape() {
-    return Shape.SCALAR;
-  }
-
-  @Override
   public Constraint support() {
     return Constraints.nonnegative();
-  }
-
-  @Override
-  public Map<String, Tensor> params() {
-    return Map.of("scale", scale);
-  }
-
-  @Override
-  public Distribution withParams(Map<String, Tensor> p) {
-    return of(p.get("scale"));
   }
 
   @Override
@@ -68,27 +52,27 @@ public final class HalfNormal extends Distribution {
 
   @Override
   public Tensor rsample(RngKey key, Shape sampleShape) {
-    return Samplers.normal(key, extendedShape(sampleShape)).abs().mul(scale);
+    return Samplers.normal(key, extendedShape(sampleShape)).abs().mul(param(0));
   }
 
   @Override
   protected Tensor logDensity(Tensor value) {
-    Tensor z = value.div(scale);
-    return z.square().mul(-0.5).sub(scale.log()).add(0.5 * Math.log(2 / Math.PI));
+    Tensor z = value.div(param(0));
+    return z.square().mul(-0.5).sub(param(0).log()).add(0.5 * Math.log(2 / Math.PI));
   }
 
   @Override
   public Tensor mean() {
-    return scale.mul(Math.sqrt(2 / Math.PI));
+    return param(0).mul(Math.sqrt(2 / Math.PI));
   }
 
   @Override
   public Tensor variance() {
-    return scale.square().mul(1 - 2 / Math.PI);
+    return param(0).square().mul(1 - 2 / Math.PI);
   }
 
   @Override
   public Tensor entropy() {
-    return scale.log().add(0.5 * Math.log(Math.PI / 2) + 0.5);
+    return param(0).log().add(0.5 * Math.log(Math.PI / 2) + 0.5);
   }
 }

@@ -7,8 +7,6 @@ import dev.ember.dist.constraints.Constraints;
 import dev.ember.random.RngKey;
 import dev.ember.tensor.Shape;
 import dev.ember.tensor.Tensor;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The inverse-gamma distribution: {@code 1 / Y} for {@code Y ~ Gamma(concentration, rate)}, so
@@ -18,19 +16,18 @@ import java.util.Map;
  * InverseGamma.of(Tensor.scalar(3.0), Tensor.scalar(2.0)).mean(); // 1.0 = 2 / (3 - 1)
  * }</pre>
  */
-public final class InverseGamma extends Distribution {
+public final class InverseGamma extends ScalarFamily {
   private static final long serialVersionUID = 1L;
-  private final Tensor concentration;
-  private final Tensor rate;
-  private final Shape batch;
+  private static final String[] NAMES = {"concentration", "rate"};
 
   private InverseGamma(Tensor concentration, Tensor rate) {
-    ParamChecks.positive("InverseGamma", "concentration", concentration);
-    ParamChecks.positive("InverseGamma", "rate", rate);
-    this.batch = ParamChecks.batchOf(
-        "InverseGamma", new String[] {"concentration", "rate"}, concentration, rate);
-    this.concentration = concentration;
-    this.rate = rate;
+    super("InverseGamma", NAMES, ParamChecks.positive("InverseGamma", "concentration", concentration),
+        ParamChecks.positive("InverseGamma", "rate", rate));
+  }
+
+  @Override
+  Distribution create(Tensor... p) {
+    return new InverseGamma(p[0], p[1]);
   }
 
   /** {@code InverseGamma(concentration, rate)}. */
@@ -39,31 +36,8 @@ public final class InverseGamma extends Distribution {
   }
 
   @Override
-  public Shape batchShape() {
-    return batch;
-  }
-
-  @Override
-  public Shape eventShape() {
-    return Shape.SCALAR;
-  }
-
-  @Override
   public Constraint support() {
     return Constraints.positive();
-  }
-
-  @Override
-  public Map<String, Tensor> params() {
-    Map<String, Tensor> m = new LinkedHashMap<>();
-    m.put("concentration", concentration.broadcastTo(batch));
-    m.put("rate", rate.broadcastTo(batch));
-    return m;
-  }
-
-  @Override
-  public Distribution withParams(Map<String, Tensor> p) {
-    return of(p.get("concentration"), p.get("rate"));
   }
 
   @Override
@@ -73,30 +47,30 @@ public final class InverseGamma extends Distribution {
 
   @Override
   public Tensor rsample(RngKey key, Shape sampleShape) {
-    return rate.div(ImplicitGamma.rsample(key, concentration, extendedShape(sampleShape)));
+    return param(1).div(ImplicitGamma.rsample(key, param(0), extendedShape(sampleShape)));
   }
 
   @Override
   protected Tensor logDensity(Tensor value) {
-    return concentration.mul(rate.log())
-        .sub(concentration.logGamma())
-        .sub(concentration.add(1.0).mul(value.log()))
-        .sub(rate.div(value));
+    Tensor a = param(0);
+    Tensor b = param(1);
+    return a.mul(b.log()).sub(a.logGamma()).sub(a.add(1.0).mul(value.log())).sub(b.div(value));
   }
 
   /** {@code rate / (concentration - 1)} for concentration above 1, infinite otherwise. */
   @Override
   public Tensor mean() {
-    return Tensor.where(concentration.gt(1.0), rate.div(concentration.sub(1.0)),
-        Tensor.scalar(Double.POSITIVE_INFINITY)).broadcastTo(batch);
+    Tensor a = param(0);
+    return batched(Tensor.where(a.gt(1.0), param(1).div(a.sub(1.0)),
+        Tensor.scalar(Double.POSITIVE_INFINITY)));
   }
 
   /** {@code rate^2 / ((a - 1)^2 (a - 2))} for concentration above 2, infinite otherwise. */
   @Override
   public Tensor variance() {
-    Tensor a1 = concentration.sub(1.0);
-    return Tensor.where(concentration.gt(2.0),
-        rate.square().div(a1.square().mul(concentration.sub(2.0))),
-        Tensor.scalar(Double.POSITIVE_INFINITY)).broadcastTo(batch);
+    Tensor a = param(0);
+    Tensor a1 = a.sub(1.0);
+    return batched(Tensor.where(a.gt(2.0), param(1).square().div(a1.square().mul(a.sub(2.0))),
+        Tensor.scalar(Double.POSITIVE_INFINITY)));
   }
 }

@@ -7,24 +7,21 @@ import dev.ember.dist.constraints.Constraints;
 import dev.ember.random.RngKey;
 import dev.ember.tensor.Shape;
 import dev.ember.tensor.Tensor;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * A location-scale family on the real line: {@code X = loc + scale * Z} with {@code Z} from a
  * fixed standard density {@code f}, so {@code log p(x) = log f((x - loc) / scale) - log scale}
  * and draws are reparameterized.
  */
-abstract class LocationScale extends Distribution {
+abstract class LocationScale extends ScalarFamily {
   private static final long serialVersionUID = 1L;
+  private static final String[] NAMES = {"loc", "scale"};
   final Tensor loc;
   final Tensor scale;
-  final Shape batch;
 
   LocationScale(String family, Tensor loc, Tensor scale) {
-    ParamChecks.finite(family, "loc", loc);
-    ParamChecks.positive(family, "scale", scale);
-    this.batch = ParamChecks.batchOf(family, new String[] {"loc", "scale"}, loc, scale);
+    super(family, NAMES, ParamChecks.finite(family, "loc", loc),
+        ParamChecks.positive(family, "scale", scale));
     this.loc = loc;
     this.scale = scale;
   }
@@ -38,6 +35,11 @@ abstract class LocationScale extends Distribution {
   /** The family with new parameters. */
   abstract Distribution create(Tensor loc, Tensor scale);
 
+  @Override
+  final Distribution create(Tensor... params) {
+    return create(params[0], params[1]);
+  }
+
   /** The location. */
   public Tensor loc() {
     return loc;
@@ -49,39 +51,8 @@ abstract class LocationScale extends Distribution {
   }
 
   @Override
-  public Shape batchShape() {
-    return batch;
-  }
-
-  @Override
-  public Shape eventShape() {
-    return Shape.SCALAR;
-  }
-
-  @Override
   public Constraint support() {
     return Constraints.real();
-  }
-
-  @Override
-  public Map<String, Tensor> params() {
-    Map<String, Tensor> m = new LinkedHashMap<>();
-    m.put("loc", loc.broadcastTo(batch));
-    m.put("scale", scale.broadcastTo(batch));
-    return m;
-  }
-
-  @Override
-  public Map<String, Tensor> rawParams() {
-    Map<String, Tensor> m = new LinkedHashMap<>();
-    m.put("loc", loc);
-    m.put("scale", scale);
-    return m;
-  }
-
-  @Override
-  public Distribution withParams(Map<String, Tensor> p) {
-    return create(p.get("loc"), p.get("scale"));
   }
 
   @Override

@@ -5,7 +5,10 @@ package dev.ember.dist;
 import dev.ember.tensor.Shape;
 import dev.ember.tensor.Tensor;
 
-/** Argument validation shared by the distributions: every message names family, parameter, value. */
+/**
+ * Argument validation shared by the distributions: every message names family, parameter, value.
+ * The checks return their tensor so they can run inside a {@code super(...)} call.
+ */
 final class ParamChecks {
   private ParamChecks() {}
 
@@ -34,24 +37,29 @@ final class ParamChecks {
     }
   }
 
-  static void finite(String dist, String param, Tensor t) {
+  static Tensor finite(String dist, String param, Tensor t) {
     check(dist, param, "finite", t, Double::isFinite);
+    return t;
   }
 
-  static void positive(String dist, String param, Tensor t) {
+  static Tensor positive(String dist, String param, Tensor t) {
     check(dist, param, "positive and finite", t, v -> v > 0 && v < Double.POSITIVE_INFINITY);
+    return t;
   }
 
-  static void unitInterval(String dist, String param, Tensor t) {
+  static Tensor unitInterval(String dist, String param, Tensor t) {
     check(dist, param, "in [0, 1]", t, v -> v >= 0 && v <= 1);
+    return t;
   }
 
-  static void nonnegativeInteger(String dist, String param, Tensor t) {
+  static Tensor nonnegativeInteger(String dist, String param, Tensor t) {
     check(dist, param, "a non-negative integer", t,
         v -> v >= 0 && v == Math.rint(v) && v < Double.POSITIVE_INFINITY);
+    return t;
   }
 
-  static void notNaN(String dist, String param, Tensor t) {
+  static Tensor notNaN(String dist, String param, Tensor t) {
     check(dist, param, "finite or -inf", t, v -> !Double.isNaN(v) && v != Double.POSITIVE_INFINITY);
+    return t;
   }
 }

@@ -8,7 +8,6 @@ import dev.ember.random.RngKey;
 import dev.ember.random.Samplers;
 import dev.ember.tensor.Shape;
 import dev.ember.tensor.Tensor;
-import java.util.Map;
 
 /**
  * The Poisson distribution of counts with the given rate.
@@ -17,13 +16,18 @@ import java.util.Map;
  * Poisson.of(Tensor.scalar(2.0)).logProb(Tensor.of(0.0)); // [-2.0]
  * }</pre>
  */
-public final class Poisson extends Distribution {
+public final class Poisson extends ScalarFamily {
   private static final long serialVersionUID = 1L;
-  private final Tensor rate;
+  private static final String[] NAMES = {"rate"};
 
   private Poisson(Tensor rate) {
-    ParamChecks.positive("Poisson", "rate", rate);
-    this.rate = rate;
+    super("Poisson", NAMES,
+        ParamChecks.positive("Poisson", "rate", rate));
+  }
+
+  @Override
+  Distribution create(Tensor... p) {
+    return new Poisson(p[0]);
   }
 
   /** A Poisson with the given (positive) rate. */
@@ -32,47 +36,27 @@ public final class Poisson extends Distribution {
   }
 
   @Override
-  public Shape batchShape() {
-    return rate.shape();
-  }
-
-  @Override
-  public Shape eventShape() {
-    return Shape.SCALAR;
-  }
-
-  @Override
   public Constraint support() {
     return Constraints.nonnegativeInteger();
   }
 
   @Override
-  public Map<String, Tensor> params() {
-    return Map.of("rate", rate);
-  }
-
-  @Override
-  public Distribution withParams(Map<String, Tensor> p) {
-    return of(p.get("rate"));
-  }
-
-  @Override
   public Tensor sample(RngKey key, Shape sampleShape) {
-    return Samplers.poisson(key, rate.detach(), extendedShape(sampleShape));
+    return Samplers.poisson(key, param(0).detach(), extendedShape(sampleShape));
   }
 
   @Override
   protected Tensor logDensity(Tensor value) {
-    return value.mul(rate.log()).sub(rate).sub(value.add(1.0).logGamma());
+    return value.mul(param(0).log()).sub(param(0)).sub(value.add(1.0).logGamma());
   }
 
   @Override
   public Tensor mean() {
-    return rate;
+    return param(0);
   }
 
   @Override
   public Tensor variance() {
-    return rate;
+    return param(0);
   }
 }

@@ -8,8 +8,6 @@ import dev.ember.random.RngKey;
 import dev.ember.random.Samplers;
 import dev.ember.tensor.Shape;
 import dev.ember.tensor.Tensor;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Student's t distribution with {@code df} degrees of freedom; reparameterized as {@code loc +
@@ -20,21 +18,20 @@ import java.util.Map;
  * t.variance(); // 2.0 = df / (df - 2)
  * }</pre>
  */
-public final class StudentT extends Distribution {
+public final class StudentT extends ScalarFamily {
   private static final long serialVersionUID = 1L;
-  private final Tensor df;
-  private final Tensor loc;
-  private final Tensor scale;
-  private final Shape batch;
+  private static final String[] NAMES = {"df", "loc", "scale"};
 
   private StudentT(Tensor df, Tensor loc, Tensor scale) {
-    ParamChecks.positive("StudentT", "df", df);
-    ParamChecks.finite("StudentT", "loc", loc);
-    ParamChecks.positive("StudentT", "scale", scale);
-    this.batch = ParamChecks.batchOf("StudentT", new String[] {"df", "loc", "scale"}, df, loc, scale);
-    this.df = df;
-    this.loc = loc;
-    this.scale = scale;
+    super("StudentT", NAMES,
+        ParamChecks.positive("StudentT", "df", df),
+        ParamChecks.finite("StudentT", "loc", loc),
+        ParamChecks.positive("StudentT", "scale", scale));
+  }
+
+  @Override
+  Distribution create(Tensor... p) {
+    return new StudentT(p[0], p[1], p[2]);
   }
 
   /** {@code StudentT(df, loc, scale)}. */
@@ -43,32 +40,8 @@ public final class StudentT extends Distribution {
   }
 
   @Override
-  public Shape batchShape() {
-    return batch;
-  }
-
-  @Override
-  public Shape eventShape() {
-    return Shape.SCALAR;
-  }
-
-  @Override
   public Constraint support() {
     return Constraints.real();
-  }
-
-  @Override
-  public Map<String, Tensor> params() {
-    Map<String, Tensor> m = new LinkedHashMap<>();
-    m.put("df", df.broadcastTo(batch));
-    m.put("loc", loc.broadcastTo(batch));
-    m.put("scale", scale.broadcastTo(batch));
-    return m;
-  }
-
-  @Override
-  public Distribution withParams(Map<String, Tensor> p) {
-    return of(p.get("df"), p.get("loc"), p.get("scale"));
   }
 
   @Override
@@ -80,34 +53,32 @@ public final class StudentT extends Distribution {
   public Tensor rsample(RngKey key, Shape sampleShape) {
     RngKey[] k = key.split(2);
     Shape s = extendedShape(sampleShape);
-    Tensor half = df.mul(0.5);
+    Tensor half = param(0).mul(0.5);
     Tensor g = ImplicitGamma.rsample(k[1], half, s);
-    return Samplers.normal(k[0], s).div(g.div(half).sqrt()).mul(scale).add(loc);
+    return Samplers.normal(k[0], s).div(g.div(half).sqrt()).mul(param(2)).add(param(1));
   }
 
   @Override
   protected Tensor logDensity(Tensor value) {
-    Tensor z = value.sub(loc).div(scale);
+    Tensor df = param(0);
+    Tensor z = value.sub(param(1)).div(param(2));
     Tensor half = df.mul(0.5);
-    return half.add(0.5).logGamma()
-        .sub(half.logGamma())
-        .sub(df.mul(Math.PI).log().mul(0.5))
-        .sub(scale.log())
-        .sub(half.add(0.5).mul(z.square().div(df).log1p()));
+    return half.add(0.5).logGamma().sub(half.logGamma()).sub(df.mul(Math.PI).log().mul(0.5))
+        .sub(param(2).log()).sub(half.add(0.5).mul(z.square().div(df).log1p()));
   }
 
   /** {@code loc} where {@code df > 1}, NaN otherwise. */
   @Override
   public Tensor mean() {
-    return Tensor.where(df.gt(1.0), loc, Tensor.scalar(Double.NaN)).broadcastTo(batch);
+    return batched(Tensor.where(param(0).gt(1.0), param(1), Tensor.scalar(Double.NaN)));
   }
 
   /** {@code scale^2 df / (df - 2)} for {@code df > 2}; infinite for {@code 1 < df <= 2}; NaN below. */
   @Override
   public Tensor variance() {
-    Tensor finite = scale.square().mul(df).div(df.sub(2.0));
-    Tensor v = Tensor.where(df.gt(2.0), finite,
-        Tensor.where(df.gt(1.0), Tensor.scalar(Double.POSITIVE_INFINITY), Tensor.scalar(Double.NaN)));
-    return v.broadcastTo(batch);
+    Tensor df = param(0);
+    Tensor finite = param(2).square().mul(df).div(df.sub(2.0));
+    return batched(Tensor.where(df.gt(2.0), finite, Tensor.where(df.gt(1.0),
+        Tensor.scalar(Double.POSITIVE_INFINITY), Tensor.scalar(Double.NaN))));
   }
 }

@@ -8,8 +8,6 @@ import dev.ember.random.RngKey;
 import dev.ember.random.Samplers;
 import dev.ember.tensor.Shape;
 import dev.ember.tensor.Tensor;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The continuous uniform distribution on {@code [low, high]}; reparameterized as {@code low +
@@ -23,19 +21,20 @@ import java.util.Map;
  * Uniform.of(-1.0, 1.0).logProb(Tensor.of(0.0)); // [log 0.5]
  * }</pre>
  */
-public final class Uniform extends Distribution {
+public final class Uniform extends ScalarFamily {
   private static final long serialVersionUID = 1L;
-  private final Tensor low;
-  private final Tensor high;
-  private final Shape batch;
+  private static final String[] NAMES = {"low", "high"};
 
   private Uniform(Tensor low, Tensor high) {
-    ParamChecks.finite("Uniform", "low", low);
-    ParamChecks.finite("Uniform", "high", high);
+    super("Uniform", NAMES,
+        ParamChecks.finite("Uniform", "low", low),
+        ParamChecks.finite("Uniform", "high", high));
     ParamChecks.positive("Uniform", "high - low", high.sub(low));
-    this.batch = ParamChecks.batchOf("Uniform", new String[] {"low", "high"}, low, high);
-    this.low = low;
-    this.high = high;
+  }
+
+  @Override
+  Distribution create(Tensor... p) {
+    return new Uniform(p[0], p[1]);
   }
 
   /** Uniform on {@code [low, high]} elementwise. */
@@ -49,34 +48,13 @@ public final class Uniform extends Distribution {
   }
 
   @Override
-  public Shape batchShape() {
-    return batch;
-  }
-
-  @Override
-  public Shape eventShape() {
-    return Shape.SCALAR;
-  }
-
-  @Override
   public Constraint support() {
+    Tensor low = param(0);
+    Tensor high = param(1);
     if (low.size() == 1 && high.size() == 1) {
       return Constraints.interval(low.toArray()[0], high.toArray()[0]);
     }
     return Constraints.real();
-  }
-
-  @Override
-  public Map<String, Tensor> params() {
-    Map<String, Tensor> m = new LinkedHashMap<>();
-    m.put("low", low.broadcastTo(batch));
-    m.put("high", high.broadcastTo(batch));
-    return m;
-  }
-
-  @Override
-  public Distribution withParams(Map<String, Tensor> p) {
-    return of(p.get("low"), p.get("high"));
   }
 
   @Override
@@ -86,28 +64,29 @@ public final class Uniform extends Distribution {
 
   @Override
   public Tensor rsample(RngKey key, Shape sampleShape) {
-    return Samplers.uniform(key, extendedShape(sampleShape)).mul(high.sub(low)).add(low);
+    return Samplers.uniform(key, extendedShape(sampleShape)).mul(param(1).sub(param(0))).add(param(0));
   }
 
   @Override
   protected Tensor logDensity(Tensor value) {
-    Tensor inside = value.ge(low.detach()).and(value.le(high.detach()));
-    Tensor lp = high.sub(low).log().neg().broadcastTo(Shape.broadcast(value.shape(), batch, "logProb"));
+    Tensor inside = value.ge(param(0).detach()).and(value.le(param(1).detach()));
+    Tensor lp = param(1).sub(param(0)).log().neg()
+        .broadcastTo(Shape.broadcast(value.shape(), batch, "logProb"));
     return Tensor.where(inside, lp, Tensor.scalar(Double.NEGATIVE_INFINITY));
   }
 
   @Override
   public Tensor mean() {
-    return low.add(high).mul(0.5).broadcastTo(batch);
+    return batched(param(0).add(param(1)).mul(0.5));
   }
 
   @Override
   public Tensor variance() {
-    return high.sub(low).square().div(12.0).broadcastTo(batch);
+    return batched(param(1).sub(param(0)).square().div(12.0));
   }
 
   @Override
   public Tensor entropy() {
-    return high.sub(low).log().broadcastTo(batch);
+    return batched(param(1).sub(param(0)).log());
   }
 }

@@ -8,8 +8,6 @@ import dev.ember.random.RngKey;
 import dev.ember.random.Samplers;
 import dev.ember.tensor.Shape;
 import dev.ember.tensor.Tensor;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The Weibull distribution with {@code scale} and shape {@code concentration}; reparameterized by
@@ -19,19 +17,18 @@ import java.util.Map;
  * Weibull.of(Tensor.scalar(2.0), Tensor.scalar(1.0)).mean(); // 2.0 (an exponential of mean 2)
  * }</pre>
  */
-public final class Weibull extends Distribution {
+public final class Weibull extends ScalarFamily {
   private static final long serialVersionUID = 1L;
-  private final Tensor scale;
-  private final Tensor concentration;
-  private final Shape batch;
+  private static final String[] NAMES = {"scale", "concentration"};
 
   private Weibull(Tensor scale, Tensor concentration) {
-    ParamChecks.positive("Weibull", "scale", scale);
-    ParamChecks.positive("Weibull", "concentration", concentration);
-    this.batch = ParamChecks.batchOf(
-        "Weibull", new String[] {"scale", "concentration"}, scale, concentration);
-    this.scale = scale;
-    this.concentration = concentration;
+    super("Weibull", NAMES, ParamChecks.positive("Weibull", "scale", scale),
+        ParamChecks.positive("Weibull", "concentration", concentration));
+  }
+
+  @Override
+  Distribution create(Tensor... p) {
+    return new Weibull(p[0], p[1]);
   }
 
   /** {@code Weibull(scale, concentration)}, NumPyro's argument order. */
@@ -40,31 +37,8 @@ public final class Weibull extends Distribution {
   }
 
   @Override
-  public Shape batchShape() {
-    return batch;
-  }
-
-  @Override
-  public Shape eventShape() {
-    return Shape.SCALAR;
-  }
-
-  @Override
   public Constraint support() {
     return Constraints.positive();
-  }
-
-  @Override
-  public Map<String, Tensor> params() {
-    Map<String, Tensor> m = new LinkedHashMap<>();
-    m.put("scale", scale.broadcastTo(batch));
-    m.put("concentration", concentration.broadcastTo(batch));
-    return m;
-  }
-
-  @Override
-  public Distribution withParams(Map<String, Tensor> p) {
-    return of(p.get("scale"), p.get("concentration"));
   }
 
   @Override
@@ -75,26 +49,25 @@ public final class Weibull extends Distribution {
   @Override
   public Tensor rsample(RngKey key, Shape sampleShape) {
     return Samplers.exponential(key, extendedShape(sampleShape))
-        .pow(concentration.reciprocal()).mul(scale);
+        .pow(param(1).reciprocal()).mul(param(0));
   }
 
   @Override
   protected Tensor logDensity(Tensor value) {
-    Tensor z = value.div(scale);
-    return concentration.log().sub(scale.log())
-        .add(concentration.sub(1.0).mul(z.log()))
-        .sub(z.pow(concentration));
+    Tensor k = param(1);
+    Tensor z = value.div(param(0));
+    return k.log().sub(param(0).log()).add(k.sub(1.0).mul(z.log())).sub(z.pow(k));
   }
 
   @Override
   public Tensor mean() {
-    return scale.mul(concentration.reciprocal().add(1.0).logGamma().exp()).broadcastTo(batch);
+    return batched(param(0).mul(param(1).reciprocal().add(1.0).logGamma().exp()));
   }
 
   @Override
   public Tensor variance() {
-    Tensor g1 = concentration.reciprocal().add(1.0).logGamma().exp();
-    Tensor g2 = concentration.reciprocal().mul(2.0).add(1.0).logGamma().exp();
-    return scale.square().mul(g2.sub(g1.square())).broadcastTo(batch);
+    Tensor g1 = param(1).reciprocal().add(1.0).logGamma().exp();
+    Tensor g2 = param(1).reciprocal().mul(2.0).add(1.0).logGamma().exp();
+    return batched(param(0).square().mul(g2.sub(g1.square())));
   }
 }
