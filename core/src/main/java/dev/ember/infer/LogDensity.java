@@ -36,6 +36,11 @@ public final class LogDensity {
    */
   public static <D> Result logDensity(Model<D> model, D data, Map<String, Tensor> values) {
     Trace tr = Handlers.trace(Handlers.substitute(model, values)).getTrace(data);
-    return new Result(tr.logProbSum(), tr.logProbs(), tr);
+    Map<String, Tensor> perSite = tr.logProbs();
+    Tensor total = Tensor.scalar(0.0);
+    for (Tensor t : perSite.values()) {
+      total = total.add(t);
+    }
+    return new Result(total, perSite, tr);
   }
 }

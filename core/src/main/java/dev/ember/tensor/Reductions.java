@@ -47,11 +47,23 @@ final class Reductions {
   }
 
   static Tensor sumAll(Tensor a) {
-    double s = 0;
-    for (double v : a.data) {
-      s += v;
+    // four independent partial sums: the adds pipeline instead of waiting on each other
+    double[] x = a.data;
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int k = 0;
+    for (; k + 3 < x.length; k += 4) {
+      s0 += x[k];
+      s1 += x[k + 1];
+      s2 += x[k + 2];
+      s3 += x[k + 3];
     }
-    Tensor out = Tensor.scalar(s);
+    for (; k < x.length; k++) {
+      s0 += x[k];
+    }
+    Tensor out = Tensor.scalar((s0 + s1) + (s2 + s3));
     return a.node() == null
         ? out
         : Autodiff.op(out, "sum", (g, z, i) -> g.broadcastTo(a.shape), a);
