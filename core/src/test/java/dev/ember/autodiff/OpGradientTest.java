@@ -460,6 +460,60 @@ class OpGradientTest {
     }
   }
 
+  /** Cases whose backward rule is first-order only: prod's, and digamma's (it uses trigamma). */
+  static boolean firstOrderOnly(Case c) {
+    return c.name().contains("prod") || c.name().contains("digamma");
+  }
+
+  static Stream<Case> secondOrderCases() {
+    return cases().filter(c -> !firstOrderOnly(c));
+  }
+
+  /**
+   * Second derivatives of every op that supports them, against finite differences of its
+   * gradient: {@code G(x) = sum_k <v_k, df/dx_k (x)>} for random directions {@code v}, whose
+   * reverse-mode gradient (through the recorded backward pass, {@code createGraph}) is a
+   * Hessian-vector product, compared with central differences of first-order gradients.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("secondOrderCases")
+  void secondDerivativesMatchFiniteDifferencesOfTheGradient(Case c) {
+    RandomTensors r = RandomTensors.seeded("second order " + c.name());
+    for (int k = 0; k < POINTS; k++) {
+      Point p = c.draw().apply(r);
+      Tensor out = Autodiff.noGrad(() -> p.fn().apply(p.at()));
+      Tensor weights = r.uniform(out.shape(), -1, 1);
+      Function<Map<String, Tensor>, Tensor> f = m -> p.fn().apply(m).mul(weights).sum();
+      Map<String, Tensor> directions = new LinkedHashMap<>();
+      p.at().forEach((name, x) -> directions.put(name, r.uniform(x.shape(), -1, 1)));
+      try {
+        GradCheck.assertGradients(m -> gradientAlong(f, m, directions), p.at());
+      } catch (AssertionError e) {
+        throw new AssertionError(
+            c.name() + ", point " + k + " " + shapes(p.at()) + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /**
+   * {@code sum_k <v_k, df/dx_k>} at {@code m}: differentiable (recorded with {@code createGraph})
+   * when {@code m} is tracked, a plain first-order gradient when it is not (finite differences).
+   */
+  static Tensor gradientAlong(
+      Function<Map<String, Tensor>, Tensor> f, Map<String, Tensor> m, Map<String, Tensor> v) {
+    Tensor[] xs = m.values().toArray(new Tensor[0]);
+    Tensor[] g =
+        xs[0].isTracked()
+            ? Autodiff.gradients(f.apply(m), xs, null, true)
+            : Autodiff.valueAndGrad(f, m).grad().values().toArray(new Tensor[0]);
+    Tensor total = Tensor.scalar(0.0);
+    int i = 0;
+    for (Tensor vk : v.values()) {
+      total = total.add(g[i++].mul(vk).sum());
+    }
+    return total;
+  }
+
   private static String shapes(Map<String, Tensor> at) {
     StringBuilder sb = new StringBuilder("(");
     at.forEach((k, v) -> sb.append(sb.length() > 1 ? ", " : "").append(k).append(v.shape()));

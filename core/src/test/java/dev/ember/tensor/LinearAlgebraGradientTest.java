@@ -211,15 +211,58 @@ class LinearAlgebraGradientTest {
     RandomTensors r = RandomTensors.seeded(c.name());
     for (int k = 0; k < 3; k++) {
       Point p = c.draw().apply(r);
-      Tensor out = Autodiff.noGrad(() -> p.fn().apply(p.at()));
-      // weights of the output's own signs, so that |f| is the size of its terms (no cancellation
-      // that would hide the rounding of thousands of factor entries behind a small sum)
-      Tensor weights = r.uniform(out.shape(), 0.5, 1.5).mul(out.sign());
+      Function<Map<String, Tensor>, Tensor> f = weighted(p, r);
       try {
-        GradCheck.assertGradients(m -> p.fn().apply(m).mul(weights).sum(), p.at());
+        GradCheck.assertGradients(f, p.at());
       } catch (AssertionError e) {
         throw new AssertionError(c.name() + ", point " + k + ": " + e.getMessage(), e);
       }
     }
+  }
+
+  /**
+   * Second derivatives (matmul, Cholesky, log-determinant and triangular-solve rules are written
+   * with differentiable operations): the gradient of {@code <v, grad f>} through the recorded
+   * backward pass against central differences of first-order gradients.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void secondDerivativesMatchFiniteDifferencesOfTheGradient(Case c) {
+    RandomTensors r = RandomTensors.seeded("second order " + c.name());
+    for (int k = 0; k < 2; k++) {
+      Point p = c.draw().apply(r);
+      Function<Map<String, Tensor>, Tensor> f = weighted(p, r);
+      Map<String, Tensor> v = new LinkedHashMap<>();
+      p.at().forEach((name, x) -> v.put(name, r.uniform(x.shape(), -1, 1)));
+      Function<Map<String, Tensor>, Tensor> gradAlongV =
+          m -> {
+            Tensor[] xs = m.values().toArray(new Tensor[0]);
+            Tensor[] g =
+                xs[0].isTracked()
+                    ? Autodiff.gradients(f.apply(m), xs, null, true)
+                    : Autodiff.valueAndGrad(f, m).grad().values().toArray(new Tensor[0]);
+            Tensor total = Tensor.scalar(0.0);
+            int i = 0;
+            for (Tensor vk : v.values()) {
+              total = total.add(g[i++].mul(vk).sum());
+            }
+            return total;
+          };
+      try {
+        GradCheck.assertGradients(gradAlongV, p.at());
+      } catch (AssertionError e) {
+        throw new AssertionError(c.name() + ", point " + k + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /**
+   * The output reduced with weights of its own signs, so that {@code |f|} is the size of its
+   * terms (no cancellation hiding the rounding of thousands of factor entries behind a small sum).
+   */
+  private static Function<Map<String, Tensor>, Tensor> weighted(Point p, RandomTensors r) {
+    Tensor out = Autodiff.noGrad(() -> p.fn().apply(p.at()));
+    Tensor weights = r.uniform(out.shape(), 0.5, 1.5).mul(out.sign());
+    return m -> p.fn().apply(m).mul(weights).sum();
   }
 }
