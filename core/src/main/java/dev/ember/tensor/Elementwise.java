@@ -499,7 +499,13 @@ final class Elementwise {
               + " of shape "
               + mask.shape);
     }
-    Shape s = Shape.broadcast(Shape.broadcast(mask.shape, a.shape, "where"), b.shape, "where");
+    Shape ma = Shape.broadcastOrNull(mask.shape, a.shape);
+    Shape s = ma == null ? null : Shape.broadcastOrNull(ma, b.shape);
+    if (s == null) {
+      throw new IllegalArgumentException(
+          "where: cannot broadcast the mask " + mask.shape + ", a " + a.shape + " and b "
+              + b.shape + " together");
+    }
     double[] m = Strided.expand(mask, s);
     double[] x = Strided.expand(a, s);
     double[] y = Strided.expand(b, s);

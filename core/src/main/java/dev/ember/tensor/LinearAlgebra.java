@@ -40,6 +40,14 @@ final class LinearAlgebra {
           "matmul: operands must have rank >= 1, got " + a.shape + " and " + b.shape
               + "; use mul for scalars");
     }
+    // checked before 1-D operands are promoted, so that the message shows the caller's shapes
+    int ka = a.dim(-1);
+    int kb = b.rank() == 1 ? b.dim(0) : b.dim(-2);
+    if (ka != kb) {
+      throw new IllegalArgumentException(
+          "matmul: inner dimensions differ: " + a.shape + " @ " + b.shape + " (" + ka + " vs "
+              + kb + ")");
+    }
     if (a.rank() == 1 && b.rank() == 1) {
       return matmul(a.unsqueeze(0), b.unsqueeze(-1)).reshape(); // [1, 1] -> []
     }
@@ -52,17 +60,23 @@ final class LinearAlgebra {
     int n = a.dim(-2);
     int k = a.dim(-1);
     int m = b.dim(-1);
-    if (b.dim(-2) != k) {
-      throw new IllegalArgumentException(
-          "matmul: inner dimensions differ: " + a.shape + " @ " + b.shape + " (" + k + " vs "
-              + b.dim(-2) + ")");
-    }
-    Shape batch =
-        Shape.broadcast(
-            a.shape.sub(0, a.rank() - 2), b.shape.sub(0, b.rank() - 2), "matmul (batch axes)");
+    Shape batch = batchAxes(a, b, "matmul");
     Tensor ab = a.broadcastTo(batch.concat(Shape.of(n, k)));
     Tensor bb = b.broadcastTo(batch.concat(Shape.of(k, m)));
     return matmulSameBatch(ab, bb, batch, n, k, m);
+  }
+
+  /** The broadcast of two matrix operands' batch axes (all but the last two). */
+  private static Shape batchAxes(Tensor a, Tensor b, String op) {
+    Shape ba = a.shape.sub(0, a.rank() - 2);
+    Shape bb = b.shape.sub(0, b.rank() - 2);
+    Shape s = Shape.broadcastOrNull(ba, bb);
+    if (s == null) {
+      throw new IllegalArgumentException(
+          op + ": cannot broadcast the batch axes " + ba + " of " + a.shape + " with " + bb
+              + " of " + b.shape);
+    }
+    return s;
   }
 
   private static Tensor matmulSameBatch(Tensor a, Tensor b, Shape batch, int n, int k, int m) {
@@ -204,10 +218,7 @@ final class LinearAlgebra {
               + ", but got " + b.shape + "; for a vector right-hand side use b.unsqueeze(-1)");
     }
     int m = b.dim(-1);
-    Shape batch =
-        Shape.broadcast(
-            a.shape.sub(0, a.rank() - 2), b.shape.sub(0, b.rank() - 2),
-            "triangularSolve (batch axes)");
+    Shape batch = batchAxes(a, b, "triangularSolve");
     Tensor ab = a.broadcastTo(batch.concat(Shape.of(n, n)));
     Tensor bb = b.broadcastTo(batch.concat(Shape.of(n, m)));
     int count = batch.numel();

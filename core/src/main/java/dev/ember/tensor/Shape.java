@@ -149,6 +149,15 @@ public final class Shape implements Serializable {
    * @throws IllegalArgumentException "op: cannot broadcast [3, 4] with [5]"
    */
   public static Shape broadcast(Shape a, Shape b, String op) {
+    Shape s = broadcastOrNull(a, b);
+    if (s == null) {
+      throw new IllegalArgumentException(op + ": cannot broadcast " + a + " with " + b);
+    }
+    return s;
+  }
+
+  /** The NumPy broadcast of two shapes, or {@code null} if they do not broadcast. */
+  static Shape broadcastOrNull(Shape a, Shape b) {
     if (a.equals(b)) {
       return a;
     }
@@ -158,7 +167,7 @@ public final class Shape implements Serializable {
       int da = i < n - a.dims.length ? 1 : a.dims[i - (n - a.dims.length)];
       int db = i < n - b.dims.length ? 1 : b.dims[i - (n - b.dims.length)];
       if (da != db && da != 1 && db != 1) {
-        throw new IllegalArgumentException(op + ": cannot broadcast " + a + " with " + b);
+        return null;
       }
       r[i] = da == 1 ? db : da;
     }
