@@ -221,10 +221,20 @@ final class Reductions {
     if (a.node() == null) {
       return out;
     }
+    // the softmax exp(a - m) / sum exp(a - m) with the row maximum m held constant: exp(a - z)
+    // would carry the rounding of a large z (ulp(1000) = 1.1e-13) into every weight
     return Autodiff.op(
         out,
         "logSumExp",
-        (g, z, i) -> kept(g, a.shape, axis).mul(a.sub(kept(z, a.shape, axis)).exp()),
+        (g, z, i) -> {
+          if (n == 0) {
+            return Tensor.zeros(a.shape); // an empty axis: nothing to differentiate
+          }
+          Tensor m = extreme(a.detach(), axis, true, true);
+          m = Tensor.where(m.isFinite(), m, Tensor.scalar(0.0)); // all -inf: no shift
+          Tensor e = a.sub(m).exp();
+          return kept(g, a.shape, axis).mul(e.div(e.sum(axis, true)));
+        },
         a);
   }
 
