@@ -123,7 +123,11 @@ class TensorTest {
         new double[] {-0.5772156649015329, 1 - 0.5772156649015329},
         Tensor.of(1, 2).digamma().toArray(),
         1e-14);
-    assertValues(new double[] {Math.PI * Math.PI / 6}, Tensor.of(1).trigamma());
+    // pi^2 / 6, within Commons Numbers' series bias (see ReferenceValuesTest)
+    assertEquals(
+        Math.PI * Math.PI / 6,
+        Tensor.scalar(1).trigamma().item(),
+        ReferenceValuesTest.TRIGAMMA_SERIES_BIAS + 1e-15);
     assertValues(new double[] {0, 0.5}, Tensor.of(0, 0.4769362762044699).erf());
     assertValues(new double[] {0, 0.4769362762044699}, Tensor.of(0, 0.5).erfinv());
     assertValues(new double[] {-0.5, 0.2, 0.5, 0.5}, Tensor.of(-2, 0.2, 0.5, 3).clamp(-0.5, 0.5));
