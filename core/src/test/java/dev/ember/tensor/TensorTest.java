@@ -131,7 +131,7 @@ class TensorTest {
     assertValues(new double[] {0, 0.5}, Tensor.of(0, 0.4769362762044699).erf());
     assertValues(new double[] {0, 0.4769362762044699}, Tensor.of(0, 0.5).erfinv());
     assertValues(new double[] {-0.5, 0.2, 0.5, 0.5}, Tensor.of(-2, 0.2, 0.5, 3).clamp(-0.5, 0.5));
-    assertValues(new double[] {1, 8, 0.5}, Tensor.of(1, 4, 0.25).pow(1.5));
+    assertValues(new double[] {1, 8, 0.125}, Tensor.of(1, 4, 0.25).pow(1.5));
     assertValues(new double[] {1, 1, 1}, Tensor.of(0, 4, -3).pow(0.0));
   }
 
