@@ -2,6 +2,7 @@
 // Copyright 2026 The Ember Authors
 package dev.ember.autodiff;
 
+import dev.ember.tensor.Shape;
 import dev.ember.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -183,6 +184,11 @@ public final class Autodiff {
       }
       wanted.computeIfAbsent(wrt[i].node(), k -> new ArrayList<>(1)).add(i);
     }
+    if (seed != null && !seed.shape().equals(output.shape())) {
+      throw new IllegalArgumentException(
+          "gradients: the seed has shape " + seed.shape() + " but the output has shape "
+              + output.shape() + "; they must match");
+    }
     Tensor ones = seed != null ? seed : Tensor.ones(output.shape());
     Mode m = MODE.get();
     boolean wasEnabled = m.enabled;
@@ -205,60 +211,57 @@ public final class Autodiff {
     return result;
   }
 
+  /** Steps 1 to 4 of {@link #gradients}, in the thread's current recording mode. */
   private static void backward(
       Node root, Tensor seed, IdentityHashMap<Node, List<Integer>> wanted, Tensor[] result) {
     boolean createGraph = MODE.get().createGraph;
     List<Node> order = topologicalOrder(root);
     IdentityHashMap<Node, GradientSum> grads = new IdentityHashMap<>();
-    grads.computeIfAbsent(root, r -> new GradientSum(seed.shape())).add(seed);
+    grads.put(root, new GradientSum(seed.shape()).plus(seed, createGraph));
     for (int k = order.size() - 1; k >= 0; k--) {
       Node n = order.get(k);
       GradientSum sum = grads.remove(n);
       if (sum == null) {
-        continue;
+        continue; // the output does not depend on n
       }
-      Tensor g = sum.value();
-      List<Integer> slots = wanted.get(n);
-      if (slots != null) {
-        for (int s : slots) {
-          result[s] = g;
-        }
-      }
-      if (n.isLeaf()) {
-        continue;
+      Tensor g = sum.value(); // complete: every use of n comes later in the order
+      for (int s : wanted.getOrDefault(n, List.of())) {
+        result[s] = g;
       }
       for (int i = 0; i < n.inputs.length; i++) {
         Tensor in = n.inputs[i];
         if (in.node() == null) {
           continue;
         }
-        GradientSum target = grads.computeIfAbsent(in.node(), x -> new GradientSum(in.shape()));
         if (!createGraph && n.backward instanceof ScatterBackward scatter) {
-          scatter.scatterInto(g, target.buffer()); // sparse: touches only the gathered entries
+          // sparse: adds into the input's buffer, touching only the gathered entries
+          scatter.scatterInto(g, sumFor(grads, in).buffer());
           continue;
         }
         Tensor gi = n.backward.apply(g, n.output, i);
-        if (gi == null) {
-          continue;
-        }
-        if (!gi.shape().equals(in.shape())) {
-          if (!in.shape().broadcastsTo(gi.shape())) {
-            throw new IllegalStateException(
-                n.op + " backward: gradient of shape " + gi.shape()
-                    + " does not reduce to input " + i + " of shape " + in.shape());
-          }
-          gi = gi.sumTo(in.shape());
-        }
-        if (createGraph) {
-          Tensor prev = target.value(); // keep the accumulation itself on the graph
-          target = new GradientSum(in.shape());
-          target.add(prev == null ? gi : prev.add(gi));
-          grads.put(in.node(), target);
-        } else {
-          target.add(gi);
+        if (gi != null) { // null: this input gets no gradient (and no sum, so none is visited)
+          grads.put(in.node(), sumFor(grads, in).plus(reduceToInput(n, i, gi), createGraph));
         }
       }
     }
+  }
+
+  private static GradientSum sumFor(IdentityHashMap<Node, GradientSum> grads, Tensor in) {
+    return grads.computeIfAbsent(in.node(), x -> new GradientSum(in.shape()));
+  }
+
+  /** Sums a rule's gradient, which may have the output's broadcast shape, to its input's shape. */
+  private static Tensor reduceToInput(Node n, int i, Tensor gi) {
+    Shape target = n.inputs[i].shape();
+    if (gi.shape().equals(target)) {
+      return gi;
+    }
+    if (!target.broadcastsTo(gi.shape())) {
+      throw new IllegalStateException(
+          n.op + " backward: gradient of shape " + gi.shape() + " does not reduce to input " + i
+              + " of shape " + target);
+    }
+    return gi.sumTo(target);
   }
 
   /** Post-order of the graph below {@code root}: every node comes after all of its inputs. */

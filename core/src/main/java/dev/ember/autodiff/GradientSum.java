@@ -18,6 +18,21 @@ final class GradientSum {
     this.shape = shape;
   }
 
+  /**
+   * Adds {@code g}: in place when the pass is not recorded; otherwise as a recorded {@code add}
+   * into a new sum, so that the accumulation itself is differentiable.
+   */
+  GradientSum plus(Tensor g, boolean createGraph) {
+    if (!createGraph) {
+      add(g);
+      return this;
+    }
+    Tensor prev = value();
+    GradientSum next = new GradientSum(shape);
+    next.first = prev == null ? g : prev.add(g);
+    return next;
+  }
+
   void add(Tensor g) {
     if (owned != null) {
       g.addTo(owned);

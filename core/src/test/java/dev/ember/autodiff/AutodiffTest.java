@@ -99,6 +99,23 @@ class AutodiffTest {
     assertArrayEquals(new double[] {3.0, 2.0, 0.0}, h.toArray(), 0.0);
   }
 
+  /**
+   * A rule may give no gradient to an input ({@code x^0}, integer indices): that input's producer
+   * is then not visited at all (it used to be visited with a null gradient).
+   */
+  @Test
+  void inputsWithoutAGradientStopThere() {
+    Tensor g = Autodiff.grad(x -> x.exp().pow(0.0).sum().add(x.sum()), Tensor.of(1.0, 2.0));
+    assertArrayEquals(new double[] {1.0, 1.0}, g.toArray(), 0.0);
+    Tensor x = Autodiff.track(Tensor.of(1.0, 2.0), "x");
+    Tensor h = Autodiff.gradients(x.exp().pow(0.0).sum().add(x.square().sum()), new Tensor[] {x}, null, true)[0];
+    assertArrayEquals(new double[] {2.0, 4.0}, h.toArray(), 0.0);
+    assertArrayEquals(
+        new double[] {2.0, 2.0},
+        Autodiff.gradients(h.sum(), new Tensor[] {x}, null, false)[0].toArray(),
+        0.0);
+  }
+
   @Test
   void unusedParametersGetZeros() {
     ValueAndGrad vg =
@@ -175,6 +192,13 @@ class AutodiffTest {
     Tensor vjp =
         Autodiff.gradients(y, new Tensor[] {x}, Tensor.of(1.0, -1.0, 0.5), false)[0];
     assertArrayEquals(new double[] {2.0, -4.0, 3.0}, vjp.toArray(), 0.0);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Autodiff.gradients(y, new Tensor[] {x}, Tensor.of(1.0), false));
+    assertEquals(
+        "gradients: the seed has shape [1] but the output has shape [3]; they must match",
+        e.getMessage());
   }
 
   @Test
