@@ -9,9 +9,11 @@ import dev.ember.autodiff.Autodiff;
  * rule.
  *
  * <p>Binary operations broadcast. The hot ones (add, sub, mul, div) have a dedicated loop for each
- * of equal shapes, scalar left and scalar right, which the JIT vectorizes; other broadcasts first
- * expand the operand with a strided gather. Backward rules return gradients in the output's shape
- * and leave the reduction to broadcast inputs' shapes to the autodiff engine.
+ * of equal shapes, scalar left and scalar right, which the JIT vectorizes, and walk any other
+ * broadcast as contiguous runs ({@link Strided.Rows}) with the same loops inside: the result is
+ * their only allocation. The others (pow, min/max, comparisons, where) expand a broadcast operand
+ * with a strided gather first. Backward rules return gradients in the output's shape and leave the
+ * reduction to broadcast inputs' shapes to the autodiff engine.
  */
 final class Elementwise {
   private Elementwise() {}
@@ -26,15 +28,31 @@ final class Elementwise {
 
   // ------------------------------------------------------------------ add, sub, mul, div
 
-  /** The broadcast operands of a binary op: each either the full result shape or one value. */
-  private record Operands(double[] x, double[] y, boolean xScalar, boolean yScalar, Shape shape) {
+  /**
+   * The operands of a binary op. Each is either the full result shape or one value ({@code
+   * xScalar}, {@code yScalar}: the three loops the JIT vectorizes), or, for any other broadcast,
+   * {@code rows} walks both in place.
+   */
+  private record Operands(
+      double[] x, double[] y, boolean xScalar, boolean yScalar, Strided.Rows rows, Shape shape) {
+    /** For add, sub, mul and div, which loop over {@code rows} themselves. */
     static Operands of(Tensor a, Tensor b, String op) {
+      Shape s = Shape.broadcast(a.shape, b.shape, op);
+      boolean xs = a.data.length == 1 && !a.shape.equals(s);
+      boolean ys = b.data.length == 1 && !b.shape.equals(s);
+      boolean direct = (xs || a.shape.equals(s)) && (ys || b.shape.equals(s));
+      Strided.Rows rows = direct ? null : new Strided.Rows(a.shape, b.shape, s);
+      return new Operands(a.data, b.data, xs, ys, rows, s);
+    }
+
+    /** For the other binary ops: operands that are not one value are expanded to full size. */
+    static Operands expanded(Tensor a, Tensor b, String op) {
       Shape s = Shape.broadcast(a.shape, b.shape, op);
       boolean xs = a.data.length == 1 && !a.shape.equals(s);
       boolean ys = b.data.length == 1 && !b.shape.equals(s);
       double[] x = xs ? a.data : Strided.expand(a, s);
       double[] y = ys ? b.data : Strided.expand(b, s);
-      return new Operands(x, y, xs, ys, s);
+      return new Operands(x, y, xs, ys, null, s);
     }
   }
 
@@ -43,7 +61,29 @@ final class Elementwise {
     double[] x = o.x;
     double[] y = o.y;
     double[] r = new double[o.shape.numel()];
-    if (o.xScalar) {
+    if (o.rows != null) {
+      Strided.Rows it = o.rows;
+      int n = it.inner;
+      for (int ro = 0; ro < r.length; ro += n, it.next()) {
+        int xo = it.x;
+        int yo = it.y;
+        if (it.xStep && it.yStep) {
+          for (int k = 0; k < n; k++) {
+            r[ro + k] = x[xo + k] + y[yo + k];
+          }
+        } else if (it.yStep) {
+          double c = x[xo];
+          for (int k = 0; k < n; k++) {
+            r[ro + k] = c + y[yo + k];
+          }
+        } else {
+          double c = y[yo];
+          for (int k = 0; k < n; k++) {
+            r[ro + k] = x[xo + k] + c;
+          }
+        }
+      }
+    } else if (o.xScalar) {
       double c = x[0];
       for (int i = 0; i < r.length; i++) {
         r[i] = c + y[i];
@@ -67,7 +107,29 @@ final class Elementwise {
     double[] x = o.x;
     double[] y = o.y;
     double[] r = new double[o.shape.numel()];
-    if (o.xScalar) {
+    if (o.rows != null) {
+      Strided.Rows it = o.rows;
+      int n = it.inner;
+      for (int ro = 0; ro < r.length; ro += n, it.next()) {
+        int xo = it.x;
+        int yo = it.y;
+        if (it.xStep && it.yStep) {
+          for (int k = 0; k < n; k++) {
+            r[ro + k] = x[xo + k] - y[yo + k];
+          }
+        } else if (it.yStep) {
+          double c = x[xo];
+          for (int k = 0; k < n; k++) {
+            r[ro + k] = c - y[yo + k];
+          }
+        } else {
+          double c = y[yo];
+          for (int k = 0; k < n; k++) {
+            r[ro + k] = x[xo + k] - c;
+          }
+        }
+      }
+    } else if (o.xScalar) {
       double c = x[0];
       for (int i = 0; i < r.length; i++) {
         r[i] = c - y[i];
@@ -91,7 +153,29 @@ final class Elementwise {
     double[] x = o.x;
     double[] y = o.y;
     double[] r = new double[o.shape.numel()];
-    if (o.xScalar) {
+    if (o.rows != null) {
+      Strided.Rows it = o.rows;
+      int n = it.inner;
+      for (int ro = 0; ro < r.length; ro += n, it.next()) {
+        int xo = it.x;
+        int yo = it.y;
+        if (it.xStep && it.yStep) {
+          for (int k = 0; k < n; k++) {
+            r[ro + k] = x[xo + k] * y[yo + k];
+          }
+        } else if (it.yStep) {
+          double c = x[xo];
+          for (int k = 0; k < n; k++) {
+            r[ro + k] = c * y[yo + k];
+          }
+        } else {
+          double c = y[yo];
+          for (int k = 0; k < n; k++) {
+            r[ro + k] = x[xo + k] * c;
+          }
+        }
+      }
+    } else if (o.xScalar) {
       double c = x[0];
       for (int i = 0; i < r.length; i++) {
         r[i] = c * y[i];
@@ -117,7 +201,29 @@ final class Elementwise {
     double[] x = o.x;
     double[] y = o.y;
     double[] r = new double[o.shape.numel()];
-    if (o.xScalar) {
+    if (o.rows != null) {
+      Strided.Rows it = o.rows;
+      int n = it.inner;
+      for (int ro = 0; ro < r.length; ro += n, it.next()) {
+        int xo = it.x;
+        int yo = it.y;
+        if (it.xStep && it.yStep) {
+          for (int k = 0; k < n; k++) {
+            r[ro + k] = x[xo + k] / y[yo + k];
+          }
+        } else if (it.yStep) {
+          double c = x[xo];
+          for (int k = 0; k < n; k++) {
+            r[ro + k] = c / y[yo + k];
+          }
+        } else {
+          double c = y[yo];
+          for (int k = 0; k < n; k++) {
+            r[ro + k] = x[xo + k] / c;
+          }
+        }
+      }
+    } else if (o.xScalar) {
       double c = x[0];
       for (int i = 0; i < r.length; i++) {
         r[i] = c / y[i];
@@ -183,7 +289,7 @@ final class Elementwise {
   // ------------------------------------------------------------------ pow, min, max
 
   static Tensor pow(Tensor a, Tensor b) {
-    Operands o = Operands.of(a, b, "pow");
+    Operands o = Operands.expanded(a, b, "pow");
     double[] r = new double[o.shape.numel()];
     for (int i = 0; i < r.length; i++) {
       r[i] = Math.pow(o.x[o.xScalar ? 0 : i], o.y[o.yScalar ? 0 : i]);
@@ -244,7 +350,7 @@ final class Elementwise {
 
   private static Tensor extreme(Tensor a, Tensor b, boolean max) {
     String name = max ? "maximum" : "minimum";
-    Operands o = Operands.of(a, b, name);
+    Operands o = Operands.expanded(a, b, name);
     double[] r = new double[o.shape.numel()];
     for (int i = 0; i < r.length; i++) {
       double x = o.x[o.xScalar ? 0 : i];
@@ -554,7 +660,7 @@ final class Elementwise {
   }
 
   static Tensor compare(Tensor a, Tensor b, Cmp cmp) {
-    Operands o = Operands.of(a, b, cmp.name().toLowerCase(java.util.Locale.ROOT));
+    Operands o = Operands.expanded(a, b, cmp.name().toLowerCase(java.util.Locale.ROOT));
     double[] r = new double[o.shape.numel()];
     for (int i = 0; i < r.length; i++) {
       r[i] = cmp.test(o.x[o.xScalar ? 0 : i], o.y[o.yScalar ? 0 : i]) ? 1.0 : 0.0;
@@ -568,7 +674,7 @@ final class Elementwise {
       throw new IllegalArgumentException(
           name + ": needs boolean tensors, but got " + a.dtype() + " and " + b.dtype());
     }
-    Operands o = Operands.of(a, b, name);
+    Operands o = Operands.expanded(a, b, name);
     double[] r = new double[o.shape.numel()];
     for (int i = 0; i < r.length; i++) {
       boolean x = o.x[o.xScalar ? 0 : i] != 0.0;

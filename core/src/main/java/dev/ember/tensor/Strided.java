@@ -124,6 +124,77 @@ final class Strided {
     }
   }
 
+  /**
+   * The broadcast of two operands to {@code out}, walked as runs of {@link #inner} contiguous
+   * result elements: for the current run, {@link #x} and {@link #y} are the operands' offsets, and
+   * along the run each operand steps by 1 ({@link #xStep}) or repeats one value. Adjacent axes
+   * that both operands read the same way are merged first, so {@code [T, B] + [B]} is {@code T}
+   * runs of {@code B}, and {@code [3, 1] * [4]} three runs of 4 with {@code x} repeated. Binary
+   * operations loop over the runs with their own arithmetic, so a broadcast allocates nothing but
+   * the result (and this cursor).
+   */
+  static final class Rows {
+    final int inner;
+    final boolean xStep;
+    final boolean yStep;
+    int x;
+    int y;
+    private final int[] dims;
+    private final int[] xStrides;
+    private final int[] yStrides;
+    private final int[] idx;
+
+    Rows(Shape a, Shape b, Shape out) {
+      int n = out.dims.length;
+      int[] xs = broadcastStrides(a.dims, out.dims);
+      int[] ys = broadcastStrides(b.dims, out.dims);
+      // merge axis i into the following one when both operands read them as one axis
+      int[] d = new int[n];
+      int[] sx = new int[n];
+      int[] sy = new int[n];
+      int m = 0;
+      for (int i = 0; i < n; i++) {
+        if (out.dims[i] == 1) {
+          continue;
+        }
+        if (m > 0
+            && sx[m - 1] == xs[i] * out.dims[i]
+            && sy[m - 1] == ys[i] * out.dims[i]) {
+          d[m - 1] *= out.dims[i];
+          sx[m - 1] = xs[i];
+          sy[m - 1] = ys[i];
+        } else {
+          d[m] = out.dims[i];
+          sx[m] = xs[i];
+          sy[m] = ys[i];
+          m++;
+        }
+      }
+      this.inner = m == 0 ? 1 : d[m - 1];
+      this.xStep = m == 0 || sx[m - 1] != 0;
+      this.yStep = m == 0 || sy[m - 1] != 0;
+      int outer = Math.max(0, m - 1);
+      this.dims = Arrays.copyOf(d, outer);
+      this.xStrides = Arrays.copyOf(sx, outer);
+      this.yStrides = Arrays.copyOf(sy, outer);
+      this.idx = new int[outer];
+    }
+
+    /** Moves to the next run. */
+    void next() {
+      for (int d = dims.length - 1; d >= 0; d--) {
+        x += xStrides[d];
+        y += yStrides[d];
+        if (++idx[d] < dims[d]) {
+          return;
+        }
+        x -= xStrides[d] * dims[d];
+        y -= yStrides[d] * dims[d];
+        idx[d] = 0;
+      }
+    }
+  }
+
   /** {@code t}'s values broadcast to {@code to} (shared when already that shape). */
   static double[] expand(Tensor t, Shape to) {
     if (t.shape.equals(to)) {

@@ -85,6 +85,34 @@ class TensorTest {
     assertEquals(5 + 30.0, both.get(1, 3, 2), 0.0);
   }
 
+  /**
+   * Every broadcast of add, sub, mul and div (walked in place as runs) equals the same operation
+   * on operands first expanded with broadcastTo (a strided gather), bit for bit, over random pairs
+   * of shapes up to rank 4.
+   */
+  @Test
+  void broadcastArithmeticEqualsArithmeticOnExpandedOperands() {
+    RandomTensors r = RandomTensors.seeded("broadcast arithmetic");
+    for (int k = 0; k < 300; k++) {
+      Shape out = r.shape(0, 4);
+      Shape sa = r.broadcastableTo(out);
+      Shape sb = r.broadcastableTo(out);
+      Tensor a = r.normal(sa);
+      Tensor b = r.normal(sb).add(3.0);
+      Shape s = Shape.broadcast(sa, sb, "test");
+      Tensor ea = a.broadcastTo(s);
+      Tensor eb = b.broadcastTo(s);
+      String at = sa + " with " + sb;
+      assertArrayEquals(ea.add(eb).toArray(), a.add(b).toArray(), 0.0, "add " + at);
+      assertArrayEquals(ea.sub(eb).toArray(), a.sub(b).toArray(), 0.0, "sub " + at);
+      assertArrayEquals(ea.mul(eb).toArray(), a.mul(b).toArray(), 0.0, "mul " + at);
+      assertArrayEquals(ea.div(eb).toArray(), a.div(b).toArray(), 0.0, "div " + at);
+      assertArrayEquals(eb.sub(ea).toArray(), b.sub(a).toArray(), 0.0, "sub " + sb + " with " + sa);
+      assertEquals(s, a.add(b).shape());
+    }
+    assertExact(new double[0], Shape.of(0, 3), Tensor.zeros(0, 1).add(Tensor.ones(3)));
+  }
+
   @Test
   void scalarArithmeticIsExact() {
     for (double v : new double[] {0.1, 0.7, 1.3, 2.9, 1e300, -5e-324}) {
