@@ -160,7 +160,7 @@ public final class Autodiff {
    * <ol>
    *   <li>Order the nodes reachable from {@code output} topologically (iterative depth-first
    *       search, so a chain of any length uses constant stack).
-   *   <li>Seed the output's gradient with {@code seed} (ones for a scalar output).
+   *   <li>Seed the output's gradient with {@code seed} (ones when it is {@code null}).
    *   <li>Visit nodes from the output backwards; each tracked input of a node receives its rule's
    *       vector-Jacobian product, summed back to the input's shape when it was broadcast, and
    *       accumulated over the input's uses (in place, and scattered directly for gathers, unless
@@ -169,7 +169,11 @@ public final class Autodiff {
    *       (zeros where {@code output} does not depend on them).
    * </ol>
    *
-   * @param seed the output's cotangent, or {@code null} for ones
+   * @param output the tensor to differentiate; a non-scalar output needs a {@code seed}, or its
+   *     elements' gradients are summed
+   * @param wrt tracked tensors (leaves or intermediates) to differentiate with respect to
+   * @param seed the output's cotangent (a vector-Jacobian product's vector), shaped like {@code
+   *     output}, or {@code null} for ones
    * @param createGraph record the backward pass itself, so the returned gradients can be
    *     differentiated again
    */

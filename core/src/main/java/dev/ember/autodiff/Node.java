@@ -10,7 +10,15 @@ import dev.ember.tensor.Tensor;
  *
  * <p>Nodes are created only by {@link Autodiff}; a tensor that carries one is <i>tracked</i>. The
  * graph is immutable once built and belongs to the tensors that reference it, so threads that
- * build separate graphs never interfere.
+ * build separate graphs never interfere: it lives as long as its tensors, and nothing has to be
+ * cleared after a backward pass.
+ *
+ * <pre>{@code
+ * Tensor x = Autodiff.track(Tensor.of(1.0, 2.0), "x");
+ * Tensor y = x.exp().sum();
+ * y.node().op();            // "sum"
+ * x.node().isLeaf();        // true
+ * }</pre>
  */
 public final class Node {
   private static final Tensor[] NO_INPUTS = new Tensor[0];
