@@ -30,11 +30,13 @@ import java.util.function.Function;
  *   <li><b>Truncation.</b> Taylor expansion of {@code f(x ± h)} to third order gives {@code D(h) =
  *       f'(x) + h²/6 f'''(ξ)} for some {@code ξ} within {@code h} of {@code x}, so {@code T(h) =
  *       h²/6 |f'''|}.
- *   <li><b>Rounding.</b> A computed {@code f} is off by at most {@code K ε |f|}, with {@code ε =
- *       2^-52} and {@code K} ({@link #ROUNDING_ULPS}) the number of roundings that can accumulate in
- *       one evaluation (several operations, and a final sum whose terms may cancel). The two
- *       evaluations' errors add and are divided by {@code 2h}: {@code R(h) = K ε F / h} with
- *       {@code F} the largest {@code |f|} seen.
+ *   <li><b>Rounding.</b> A computed {@code f} is off by at most {@code K ε F}, with {@code ε =
+ *       2^-52}, {@code K} ({@link #ROUNDING_ULPS}) the number of roundings that can accumulate in
+ *       one evaluation, and {@code F} the size of what is rounded: at least the largest {@code
+ *       |f|} seen, and at least {@code |x f'(x)|}, the size of this element's own contribution to
+ *       {@code f} (by the mean value theorem), which stays large when terms cancel to a small
+ *       {@code f}. The two evaluations' errors add and are divided by {@code 2h}: {@code R(h) = K ε
+ *       F / h} (with {@code max(1, |x|)} for {@code |x|}, matching the step below).
  * </ul>
  *
  * <p><b>The step.</b> {@code T + R} is smallest where {@code h³ = 3 K ε F / |f'''|}; for a
