@@ -61,6 +61,17 @@ public final class HandlerStack {
     return STACK.get().isEmpty();
   }
 
+  /** The dimensions occupied by the active plates, as a bit set (bit d-1 for dim -d). */
+  static int plateDims() {
+    int used = 0;
+    for (Messenger m : STACK.get()) {
+      if (m instanceof Plate p) {
+        used |= 1 << (-p.dim() - 1);
+      }
+    }
+    return used;
+  }
+
   /** A snapshot of the active handlers, outermost first. */
   public static List<Messenger> active() {
     return List.copyOf(STACK.get());

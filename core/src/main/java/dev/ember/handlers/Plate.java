@@ -48,12 +48,7 @@ public final class Plate extends Messenger {
           "plate '" + name + "': need 1 <= subsampleSize <= size, got size " + size
               + " and subsampleSize " + subsampleSize);
     }
-    int used = 0;
-    for (Messenger m : HandlerStack.active()) {
-      if (m instanceof Plate p) {
-        used |= 1 << (-p.dim - 1);
-      }
-    }
+    int used = HandlerStack.plateDims();
     int chosen = dim;
     if (dim > 0) {
       throw new IllegalArgumentException(

@@ -37,7 +37,8 @@ public record Site(
 
   static Site of(Message m) {
     return new Site(m.name(), m.type(), m.fn(), m.value(), m.isObserved(), m.scale(),
-        List.copyOf(m.plates()), Map.copyOf(m.infer()), m.constraint(), m.timeSteps());
+        m.plates().isEmpty() ? List.of() : List.copyOf(m.plates()),
+        m.infer().isEmpty() ? Map.of() : Map.copyOf(m.infer()), m.constraint(), m.timeSteps());
   }
 
   /** {@code fn.logProb(value)}, unscaled, shape {@code batchShape}. */
