@@ -119,8 +119,11 @@ public abstract class Distribution implements Serializable {
   public void validateSample(Tensor value) {
     requireEventShape(value);
     if (support() == Constraints.real() || support() == Constraints.realVector()) {
+      if (value.allFinite()) {
+        return;
+      }
       int bad = value.firstViolation(v -> !Double.isNaN(v));
-      if (bad >= 0) {
+      if (bad >= 0) { // infinities are in the closure of the reals and score -inf; NaN is not
         throw new IllegalArgumentException(
             name() + ": value NaN at position " + bad + " of a value of shape " + value.shape()
                 + " is outside the support " + support() + " (mask missing values instead)");

@@ -38,11 +38,17 @@ final class ParamChecks {
   }
 
   static Tensor finite(String dist, String param, Tensor t) {
+    if (t.allFinite()) {
+      return t; // the common case, in one branch-free pass
+    }
     check(dist, param, "finite", t, Double::isFinite);
     return t;
   }
 
   static Tensor positive(String dist, String param, Tensor t) {
+    if (t.minValue() > 0 && t.allFinite()) {
+      return t;
+    }
     check(dist, param, "positive and finite", t, v -> v > 0 && v < Double.POSITIVE_INFINITY);
     return t;
   }

@@ -639,6 +639,27 @@ public final class Tensor implements Serializable {
   }
 
   /**
+   * Whether every element is finite: one branch-free pass ({@code x * 0} is NaN exactly for NaN
+   * and infinities), for validation on hot paths.
+   */
+  public boolean allFinite() {
+    double acc = 0;
+    for (double v : data) {
+      acc += v * 0.0;
+    }
+    return acc == 0;
+  }
+
+  /** The smallest element ({@code +inf} for an empty tensor, NaN if any element is NaN). */
+  public double minValue() {
+    double m = Double.POSITIVE_INFINITY;
+    for (double v : data) {
+      m = Math.min(m, v);
+    }
+    return m;
+  }
+
+  /**
    * The first row-major position whose value fails {@code ok}, or -1 if all pass; reads the
    * values in place (validation without a copy).
    */

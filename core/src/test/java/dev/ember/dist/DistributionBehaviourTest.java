@@ -224,6 +224,18 @@ class DistributionBehaviourTest {
         assertThrows(IllegalArgumentException.class,
             () -> Gamma.of(Tensor.of(1, 0), Tensor.scalar(1))).getMessage());
     assertEquals(
+        "Normal: loc must be finite, but got NaN at position 2",
+        assertThrows(IllegalArgumentException.class,
+            () -> Normal.of(Tensor.of(0, 1, Double.NaN), Tensor.ones(3))).getMessage());
+    assertEquals(
+        "Normal: scale must be positive and finite, but got Infinity at position 1",
+        assertThrows(IllegalArgumentException.class,
+            () -> Normal.of(Tensor.zeros(2), Tensor.of(1, Double.POSITIVE_INFINITY))).getMessage());
+    assertEquals(
+        "Normal: scale must be positive and finite, but got NaN",
+        assertThrows(IllegalArgumentException.class,
+            () -> Normal.of(Tensor.scalar(0), Tensor.scalar(Double.NaN))).getMessage());
+    assertEquals(
         "Bernoulli: probs must be in [0, 1], but got 1.2",
         assertThrows(IllegalArgumentException.class,
             () -> Bernoulli.ofProbs(Tensor.scalar(1.2))).getMessage());
