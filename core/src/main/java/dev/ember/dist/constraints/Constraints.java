@@ -11,83 +11,132 @@ import dev.ember.tensor.Tensor;
  * Constraint scale = Constraints.positive();
  * Constraint probs = Constraints.simplex();          // eventDim 1
  * Constraint lower = Constraints.greaterThan(-1.0);
+ * Transform toScale = Transforms.bijectTo(scale);    // exp
  * }</pre>
  *
- * <p>Boundaries follow NumPyro: {@code positive} and {@code greaterThan} are open, {@code
- * nonnegative} and {@code interval} closed, {@code unitInterval} is {@code interval(0, 1)}.
- * Simplex and correlation checks allow a rounding tolerance of 1e-6, as NumPyro does.
+ * <table>
+ *   <caption>Constraints, as NumPyro's {@code numpyro.distributions.constraints}</caption>
+ *   <tr><th>factory</th><th>values</th><th>event dim</th></tr>
+ *   <tr><td>{@link #real()}</td><td>finite reals (NaN and ±∞ outside)</td><td>0</td></tr>
+ *   <tr><td>{@link #realVector()}</td><td>vectors of finite reals</td><td>1</td></tr>
+ *   <tr><td>{@link #positive()}, {@link #softplusPositive()}</td><td>{@code x > 0}</td><td>0</td></tr>
+ *   <tr><td>{@link #nonnegative()}</td><td>{@code x >= 0}</td><td>0</td></tr>
+ *   <tr><td>{@link #greaterThan}, {@link #greaterThanEq}</td><td>{@code x > a}, {@code x >= a}</td><td>0</td></tr>
+ *   <tr><td>{@link #lessThan}, {@link #lessThanEq}</td><td>{@code x < b}, {@code x <= b}</td><td>0</td></tr>
+ *   <tr><td>{@link #interval}, {@link #unitInterval()}</td><td>{@code a <= x <= b} (closed)</td><td>0</td></tr>
+ *   <tr><td>{@link #simplex()}</td><td>{@code x >= 0}, {@code |sum x - 1| < 1e-6}</td><td>1</td></tr>
+ *   <tr><td>{@link #lowerCholesky()} (and its scaled-unit and softplus variants)</td>
+ *       <td>lower triangular, positive diagonal</td><td>2</td></tr>
+ *   <tr><td>{@link #corrCholesky()}</td><td>lower Cholesky with rows of unit norm</td><td>2</td></tr>
+ *   <tr><td>{@link #positiveDefinite()}</td><td>symmetric positive definite</td><td>2</td></tr>
+ *   <tr><td>{@link #independent}</td><td>{@code n} batch dims of a constraint as one event</td>
+ *       <td>base + n</td></tr>
+ *   <tr><td>{@link #booleanValues()}, {@link #integerInterval}, {@link #nonnegativeInteger()},
+ *       {@link #positiveInteger()}</td><td>integers (discrete)</td><td>0</td></tr>
+ * </table>
+ *
+ * <p>Invalid arguments throw an {@link IllegalArgumentException} that names the constraint and
+ * the values, e.g. {@code interval(2.0, 1.0)}: "interval: need lower < upper, got lower = 2.0,
+ * upper = 1.0".
  */
 public final class Constraints {
   private Constraints() {}
 
-  /** Tolerance of the sum-to-one and unit-norm checks. */
-  static final double TOLERANCE = 1e-6;
+  /** Tolerance of the simplex's sum-to-one check (NumPyro's). */
+  static final double SUM_TOLERANCE = 1e-6;
 
-  private static final Constraint REAL = new Real(0);
-  private static final Constraint REAL_VECTOR = new Real(1);
-  private static final Constraint POSITIVE = new GreaterThan(0.0, "positive");
-  private static final Constraint NONNEGATIVE = new Interval(0.0, Double.POSITIVE_INFINITY, "nonnegative");
-  private static final Constraint UNIT_INTERVAL = new Interval(0.0, 1.0, "unitInterval");
-  private static final Constraint SIMPLEX = new Simplex();
-  private static final Constraint LOWER_CHOLESKY = new LowerCholesky(false);
-  private static final Constraint CORR_CHOLESKY = new LowerCholesky(true);
-  private static final Constraint POSITIVE_DEFINITE = new PositiveDefinite();
-  private static final Constraint BOOLEAN = new IntegerInterval(0, 1, "booleanValues");
-  private static final Constraint NONNEGATIVE_INTEGER =
-      new IntegerInterval(0, Long.MAX_VALUE, "nonnegativeInteger");
-  private static final Constraint POSITIVE_INTEGER =
-      new IntegerInterval(1, Long.MAX_VALUE, "positiveInteger");
-
-  /** All real numbers (NaN excluded). */
+  /** Finite real numbers (NaN and ±infinity are outside, as NumPyro's {@code real}). */
   public static Constraint real() {
-    return REAL;
+    return Real.INSTANCE;
   }
 
-  /** Real vectors: {@code real} with event dimension 1. */
+  /** Vectors of finite reals: {@code independent(real(), 1)}, event dimension 1. */
   public static Constraint realVector() {
-    return REAL_VECTOR;
+    return IndependentConstraint.REAL_VECTOR;
   }
 
   /**
-   * {@code base} applied to each element, with its {@code n} rightmost dimensions checked jointly
-   * (the support of {@code d.toEvent(n)}).
+   * {@code base} with its {@code n} rightmost batch dimensions checked jointly (the support of
+   * {@code d.toEvent(n)}); {@code n = 0} returns {@code base}, and nested wrappers are flattened.
+   *
+   * @throws IllegalArgumentException if {@code n < 0}
    */
   public static Constraint independent(Constraint base, int n) {
     if (n < 0) {
-      throw new IllegalArgumentException("independent: n must be >= 0, got " + n);
+      throw new IllegalArgumentException(
+          "independent(" + base + ", " + n + "): n must be >= 0, got " + n);
     }
     if (n == 0) {
       return base;
     }
-    if (base == REAL && n == 1) {
-      return REAL_VECTOR;
+    if (base instanceof IndependentConstraint inner) {
+      return independent(inner.base(), inner.reinterpreted() + n);
     }
-    return new Independent(base, n);
+    IndependentConstraint c = new IndependentConstraint(base, n);
+    return c.equals(IndependentConstraint.REAL_VECTOR) ? IndependentConstraint.REAL_VECTOR : c;
   }
 
-  /** {@code x > 0}. */
+  /** {@code x > 0}; {@code bijectTo} gives {@code exp}. */
   public static Constraint positive() {
-    return POSITIVE;
+    return GreaterThan.POSITIVE;
+  }
+
+  /** {@code x > 0} like {@link #positive()}, but {@code bijectTo} gives {@code softplus}. */
+  public static Constraint softplusPositive() {
+    return GreaterThan.SOFTPLUS_POSITIVE;
   }
 
   /** {@code x >= 0}. */
   public static Constraint nonnegative() {
-    return NONNEGATIVE;
+    return GreaterThan.NONNEGATIVE;
   }
 
-  /** {@code x > lower}. */
+  /**
+   * {@code x > lower}.
+   *
+   * @throws IllegalArgumentException if {@code lower} is not finite
+   */
   public static Constraint greaterThan(double lower) {
     requireFinite("greaterThan", "lower", lower);
-    return new GreaterThan(lower, "greaterThan(" + lower + ")");
+    return new GreaterThan(lower, false, null);
   }
 
-  /** {@code x < upper}. */
+  /**
+   * {@code x >= lower}.
+   *
+   * @throws IllegalArgumentException if {@code lower} is not finite
+   */
+  public static Constraint greaterThanEq(double lower) {
+    requireFinite("greaterThanEq", "lower", lower);
+    return new GreaterThan(lower, true, null);
+  }
+
+  /**
+   * {@code x < upper}.
+   *
+   * @throws IllegalArgumentException if {@code upper} is not finite
+   */
   public static Constraint lessThan(double upper) {
     requireFinite("lessThan", "upper", upper);
-    return new LessThan(upper);
+    return new LessThan(upper, false);
   }
 
-  /** {@code lower <= x <= upper}. */
+  /**
+   * {@code x <= upper}.
+   *
+   * @throws IllegalArgumentException if {@code upper} is not finite
+   */
+  public static Constraint lessThanEq(double upper) {
+    requireFinite("lessThanEq", "upper", upper);
+    return new LessThan(upper, true);
+  }
+
+  /**
+   * {@code lower <= x <= upper}.
+   *
+   * @throws IllegalArgumentException unless both bounds are finite, {@code lower < upper}, and
+   *     {@code upper - lower} is finite
+   */
   public static Constraint interval(double lower, double upper) {
     requireFinite("interval", "lower", lower);
     requireFinite("interval", "upper", upper);
@@ -95,392 +144,99 @@ public final class Constraints {
       throw new IllegalArgumentException(
           "interval: need lower < upper, got lower = " + lower + ", upper = " + upper);
     }
-    return new Interval(lower, upper, "interval(" + lower + ", " + upper + ")");
+    if (!Double.isFinite(upper - lower)) {
+      throw new IllegalArgumentException(
+          "interval: the width upper - lower overflows, got lower = " + lower + ", upper = "
+              + upper + "; use greaterThan or lessThan for half-bounded values");
+    }
+    return new Interval(lower, upper, null);
   }
 
-  /** {@code 0 <= x <= 1}. */
+  /** {@code 0 <= x <= 1}; {@code bijectTo} gives {@code sigmoid}, strictly inside. */
   public static Constraint unitInterval() {
-    return UNIT_INTERVAL;
+    return Interval.UNIT;
   }
 
   /** Nonnegative vectors summing to 1 (event dimension 1). */
   public static Constraint simplex() {
-    return SIMPLEX;
+    return Simplex.INSTANCE;
   }
 
   /** Lower-triangular matrices with a positive diagonal (event dimension 2). */
   public static Constraint lowerCholesky() {
-    return LOWER_CHOLESKY;
+    return LowerCholesky.LOWER_CHOLESKY;
+  }
+
+  /**
+   * Lower-triangular matrices with a positive diagonal, parametrized by {@code bijectTo} as a
+   * unit lower-triangular matrix with softplus-scaled rows (NumPyro's {@code
+   * scaled_unit_lower_cholesky}, used by multivariate-normal guides).
+   */
+  public static Constraint scaledUnitLowerCholesky() {
+    return LowerCholesky.SCALED_UNIT;
+  }
+
+  /** Lower-triangular matrices with a positive diagonal, with softplus on the diagonal. */
+  public static Constraint softplusLowerCholesky() {
+    return LowerCholesky.SOFTPLUS;
   }
 
   /** Cholesky factors of correlation matrices: lower Cholesky with unit-norm rows. */
   public static Constraint corrCholesky() {
-    return CORR_CHOLESKY;
+    return CorrCholesky.INSTANCE;
   }
 
   /** Symmetric positive-definite matrices (event dimension 2). */
   public static Constraint positiveDefinite() {
-    return POSITIVE_DEFINITE;
+    return PositiveDefinite.INSTANCE;
   }
 
-  /** 0 or 1. */
+  /** 0 or 1 (discrete). */
   public static Constraint booleanValues() {
-    return BOOLEAN;
+    return IntegerInterval.BOOLEAN;
   }
 
-  /** Integers {@code lower <= k <= upper}. */
+  /**
+   * Integers {@code lower <= k <= upper} (discrete).
+   *
+   * @throws IllegalArgumentException if {@code lower > upper}
+   */
   public static Constraint integerInterval(long lower, long upper) {
     if (lower > upper) {
       throw new IllegalArgumentException(
           "integerInterval: need lower <= upper, got lower = " + lower + ", upper = " + upper);
     }
-    return new IntegerInterval(lower, upper, "integerInterval(" + lower + ", " + upper + ")");
+    return new IntegerInterval(lower, upper, null);
   }
 
-  /** Integers {@code k >= 0}. */
+  /** Integers {@code k >= 0} (discrete). */
   public static Constraint nonnegativeInteger() {
-    return NONNEGATIVE_INTEGER;
+    return IntegerInterval.NONNEGATIVE;
   }
 
-  /** Integers {@code k >= 1}. */
+  /** Integers {@code k >= 1} (discrete). */
   public static Constraint positiveInteger() {
-    return POSITIVE_INTEGER;
+    return IntegerInterval.POSITIVE;
   }
+
+  // ------------------------------------------------------------------ helpers of this package
 
   private static void requireFinite(String constraint, String name, double v) {
     if (!Double.isFinite(v)) {
+      throw new IllegalArgumentException(constraint + ": " + name + " must be finite, got " + v);
+    }
+  }
+
+  /** Throws unless {@code value} has at least {@code c.eventDim()} dimensions. */
+  static void requireEventRank(Constraint c, Tensor value) {
+    if (value.rank() < c.eventDim()) {
       throw new IllegalArgumentException(
-          constraint + ": " + name + " must be finite, got " + v);
+          c + ": expected a value with at least " + c.eventDim() + " dimension(s) (the event), "
+              + "got shape " + value.shape());
     }
   }
 
-  // ------------------------------------------------------------------ implementations
-
-  /** The real line, optionally with an event dimension. */
-  static final class Real extends Constraint {
-    private static final long serialVersionUID = 1L;
-    final int eventDim;
-
-    Real(int eventDim) {
-      this.eventDim = eventDim;
-    }
-
-    @Override
-    public Tensor check(Tensor value) {
-      Tensor ok = value.eq(value); // false only for NaN
-      return eventDim == 0 ? ok : allOver(ok, eventDim);
-    }
-
-    @Override
-    public int eventDim() {
-      return eventDim;
-    }
-
-    @Override
-    public Tensor feasibleLike(Tensor prototype) {
-      return Tensor.zerosLike(prototype);
-    }
-
-    @Override
-    public String toString() {
-      return eventDim == 0 ? "real" : "realVector";
-    }
-  }
-
-  /** {@code x > lower} ({@link #positive()} is {@code lower = 0}). */
-  public static final class GreaterThan extends Constraint {
-    private static final long serialVersionUID = 1L;
-    private final double lower;
-
-    /** The open lower bound. */
-    public double lower() {
-      return lower;
-    }
-
-    private final String name;
-
-    GreaterThan(double lower, String name) {
-      this.lower = lower;
-      this.name = name;
-    }
-
-    @Override
-    public Tensor check(Tensor value) {
-      return value.gt(lower);
-    }
-
-    @Override
-    public Tensor feasibleLike(Tensor prototype) {
-      return Tensor.full(lower + 1.0, prototype.shape());
-    }
-
-    @Override
-    public String toString() {
-      return name;
-    }
-  }
-
-  /** {@code x < upper}. */
-  public static final class LessThan extends Constraint {
-    private static final long serialVersionUID = 1L;
-    private final double upper;
-
-    /** The open upper bound. */
-    public double upper() {
-      return upper;
-    }
-
-
-    LessThan(double upper) {
-      this.upper = upper;
-    }
-
-    @Override
-    public Tensor check(Tensor value) {
-      return value.lt(upper);
-    }
-
-    @Override
-    public Tensor feasibleLike(Tensor prototype) {
-      return Tensor.full(upper - 1.0, prototype.shape());
-    }
-
-    @Override
-    public String toString() {
-      return "lessThan(" + upper + ")";
-    }
-  }
-
-  /** {@code lower <= x <= upper}; {@code upper} may be infinite ({@link #nonnegative()}). */
-  public static final class Interval extends Constraint {
-    private static final long serialVersionUID = 1L;
-    private final double lower;
-    private final double upper;
-
-    /** The closed lower bound. */
-    public double lower() {
-      return lower;
-    }
-
-    /** The closed upper bound (infinite for nonnegative). */
-    public double upper() {
-      return upper;
-    }
-
-    private final String name;
-
-    Interval(double lower, double upper, String name) {
-      this.lower = lower;
-      this.upper = upper;
-      this.name = name;
-    }
-
-    @Override
-    public Tensor check(Tensor value) {
-      return value.ge(lower).and(value.le(upper));
-    }
-
-    @Override
-    public Tensor feasibleLike(Tensor prototype) {
-      double mid = Double.isInfinite(upper) ? lower + 1.0 : 0.5 * (lower + upper);
-      return Tensor.full(mid, prototype.shape());
-    }
-
-    @Override
-    public String toString() {
-      return name;
-    }
-  }
-
-  /** Nonnegative vectors summing to one. */
-  static final class Simplex extends Constraint {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public Tensor check(Tensor value) {
-      Tensor nonneg = allOver(value.ge(0.0), 1);
-      Tensor sums = value.sum(-1).sub(1.0).abs().lt(TOLERANCE);
-      return nonneg.and(sums);
-    }
-
-    @Override
-    public int eventDim() {
-      return 1;
-    }
-
-    @Override
-    public Tensor feasibleLike(Tensor prototype) {
-      return Tensor.full(1.0 / prototype.dim(-1), prototype.shape());
-    }
-
-    @Override
-    public String toString() {
-      return "simplex";
-    }
-  }
-
-  /** Lower triangular with positive diagonal; with {@code unitRows}, rows of norm one. */
-  static final class LowerCholesky extends Constraint {
-    private static final long serialVersionUID = 1L;
-    final boolean unitRows;
-
-    LowerCholesky(boolean unitRows) {
-      this.unitRows = unitRows;
-    }
-
-    @Override
-    public Tensor check(Tensor value) {
-      Tensor lowerOnly = allOver(value.triu(1).eq(0.0), 2);
-      Tensor positiveDiagonal = allOver(value.diagonal().gt(0.0), 1);
-      Tensor ok = lowerOnly.and(positiveDiagonal);
-      if (unitRows) {
-        Tensor norms = value.square().sum(-1).sub(1.0).abs().lt(TOLERANCE);
-        ok = ok.and(allOver(norms, 1));
-      }
-      return ok;
-    }
-
-    @Override
-    public int eventDim() {
-      return 2;
-    }
-
-    @Override
-    public Tensor feasibleLike(Tensor prototype) {
-      return Tensor.eye(prototype.dim(-1)).broadcastTo(prototype.shape());
-    }
-
-    @Override
-    public String toString() {
-      return unitRows ? "corrCholesky" : "lowerCholesky";
-    }
-  }
-
-  /** Symmetric positive definite: symmetric, and all leading minors positive. */
-  static final class PositiveDefinite extends Constraint {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public Tensor check(Tensor value) {
-      int n = value.dim(-1);
-      Tensor flat = value.reshape(-1, n, n);
-      double[] ok = new double[flat.dim(0)];
-      for (int b = 0; b < ok.length; b++) {
-        Tensor m = flat.select(0, b);
-        boolean symmetric = m.sub(m.transpose()).abs().max().item() <= TOLERANCE;
-        ok[b] = symmetric && positiveDefinite(m) ? 1.0 : 0.0;
-      }
-      Tensor result = Tensor.of(ok).gt(0.5);
-      return result.reshape(value.shape().sub(0, value.rank() - 2));
-    }
-
-    private static boolean positiveDefinite(Tensor m) {
-      try {
-        m.cholesky();
-        return true;
-      } catch (IllegalArgumentException e) {
-        return false; // not positive definite: the factorization names the failing minor
-      }
-    }
-
-    @Override
-    public int eventDim() {
-      return 2;
-    }
-
-    @Override
-    public Tensor feasibleLike(Tensor prototype) {
-      return Tensor.eye(prototype.dim(-1)).broadcastTo(prototype.shape());
-    }
-
-    @Override
-    public String toString() {
-      return "positiveDefinite";
-    }
-  }
-
-  /** Integers in {@code [lower, upper]}. */
-  static final class IntegerInterval extends Constraint {
-    private static final long serialVersionUID = 1L;
-    final long lower;
-    final long upper;
-    private final String name;
-
-    IntegerInterval(long lower, long upper, String name) {
-      this.lower = lower;
-      this.upper = upper;
-      this.name = name;
-    }
-
-    @Override
-    public Tensor check(Tensor value) {
-      return value.eq(value.floor()).and(value.ge((double) lower)).and(value.le((double) upper));
-    }
-
-    @Override
-    public boolean isDiscrete() {
-      return true;
-    }
-
-    @Override
-    public Tensor feasibleLike(Tensor prototype) {
-      return Tensor.full((double) lower, prototype.shape());
-    }
-
-    @Override
-    public String toString() {
-      return name;
-    }
-  }
-
-  /** A base constraint with {@code n} extra event dimensions. */
-  public static final class Independent extends Constraint {
-    private static final long serialVersionUID = 1L;
-    private final Constraint base;
-    private final int n;
-
-    Independent(Constraint base, int n) {
-      this.base = base;
-      this.n = n;
-    }
-
-    /** The elementwise constraint. */
-    public Constraint base() {
-      return base;
-    }
-
-    /** The number of extra event dimensions. */
-    public int reinterpreted() {
-      return n;
-    }
-
-    @Override
-    public Tensor check(Tensor value) {
-      return allOver(base.check(value), n);
-    }
-
-    @Override
-    public int eventDim() {
-      return base.eventDim() + n;
-    }
-
-    @Override
-    public boolean isDiscrete() {
-      return base.isDiscrete();
-    }
-
-    @Override
-    public Tensor feasibleLike(Tensor prototype) {
-      return base.feasibleLike(prototype);
-    }
-
-    @Override
-    public String toString() {
-      return "independent(" + base + ", " + n + ")";
-    }
-  }
-
-  /** Reduces a boolean tensor with logical and over its {@code n} rightmost axes. */
+  /** Logical and of a boolean tensor over its {@code n} rightmost axes. */
   static Tensor allOver(Tensor ok, int n) {
     Tensor r = ok.toFloat();
     for (int i = 0; i < n; i++) {

@@ -8,14 +8,18 @@ import dev.ember.tensor.Tensor;
 
 /**
  * {@code A = L L^T}: lower Cholesky factors onto symmetric positive-definite matrices (inverse:
- * the Cholesky factorization). Both sides are measured by their lower triangles, for which
- * {@code log |det J| = n log 2 + sum_i (n - i) log L_ii} (rows numbered from 0).
+ * the Cholesky factorization; NumPyro's {@code CholeskyTransform().inv}). Both sides are measured
+ * by their lower triangles, for which {@code log |det J| = n log 2 + sum_i (n - i) log L_ii} (rows
+ * numbered from 0): ordering the entries so that {@code A_ij} pairs with {@code L_ij}, the
+ * Jacobian is triangular with diagonal {@code 2 L_jj} on the diagonal entries and {@code L_jj}
+ * below them, and column {@code j} has {@code n - j} entries.
  *
  * <pre>{@code
  * Tensor a = new CholeskyOuterTransform().forward(Tensor.eye(2).mul(2.0)); // 4 I
  * }</pre>
  *
- * <p>References: Muirhead, <i>Aspects of Multivariate Statistical Theory</i> (1982), Thm. 2.1.9.
+ * <p>References: Muirhead, <i>Aspects of Multivariate Statistical Theory</i> (1982), Thm. 2.1.9;
+ * Stan Reference Manual, "Covariance matrices".
  */
 public final class CholeskyOuterTransform extends Transform {
   private static final long serialVersionUID = 1L;

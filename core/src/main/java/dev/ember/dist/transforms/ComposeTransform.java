@@ -3,6 +3,7 @@
 package dev.ember.dist.transforms;
 
 import dev.ember.dist.constraints.Constraint;
+import dev.ember.dist.constraints.Constraints;
 import dev.ember.tensor.Shape;
 import dev.ember.tensor.Tensor;
 import java.util.List;
@@ -10,10 +11,14 @@ import java.util.List;
 /**
  * The composition {@code parts[n-1] ∘ ... ∘ parts[0]} (the first part applies first).
  *
- * <p>Log-determinants add. A part that works on fewer event dimensions than the composition
- * (e.g. an elementwise {@code exp} after a vector-valued stick breaking) has its log-determinant
- * summed over the extra rightmost dimensions, so that every term has the composition's batch
- * shape.
+ * <p>Event dimensions: the composition's domain event dimension is the least {@code D} such that
+ * every part sees at least its own domain event dimension, where a part sees {@code D} shifted by
+ * the {@code codomainEventDim - domainEventDim} of the parts before it. Log-determinants add; a
+ * part that sees more event dimensions than its own (e.g. an elementwise {@code exp} before a
+ * vector-valued stick breaking) has its log-determinant summed over the extra rightmost
+ * dimensions, so that every term has the composition's batch shape. The domain (codomain) is the
+ * first (last) part's, wrapped in {@code Constraints.independent} when the composition's event
+ * dimension is larger.
  *
  * <pre>{@code
  * Transform t = new ComposeTransform(List.of(new ExpTransform(),
@@ -27,14 +32,17 @@ public final class ComposeTransform extends Transform {
   private final int domainEventDim;
   private final int codomainEventDim;
 
-  /** Composes {@code parts}, applying the first one first. */
+  /**
+   * Composes {@code parts}, applying the first one first.
+   *
+   * @throws IllegalArgumentException if {@code parts} is empty
+   */
   public ComposeTransform(List<Transform> parts) {
     if (parts.isEmpty()) {
       throw new IllegalArgumentException("ComposeTransform: needs at least one transform");
     }
     this.parts = List.copyOf(parts);
-    // the event dims of the input must cover what every part needs after the shifts before it
-    int shift = 0;
+    int shift = 0; // event dims gained by the parts so far
     int need = 0;
     for (Transform t : this.parts) {
       need = Math.max(need, t.domainEventDim() - shift);
@@ -67,13 +75,15 @@ public final class ComposeTransform extends Transform {
     return x;
   }
 
+  /** The parts' terms, each summed to the batch shape; the last part is given {@code y}. */
   @Override
   public Tensor logAbsDetJacobian(Tensor x, Tensor y) {
     Tensor total = null;
     Tensor in = x;
-    int eventDim = domainEventDim;
-    for (Transform t : parts) {
-      Tensor out = t.forward(in);
+    int eventDim = domainEventDim; // event dims of `in`
+    for (int k = 0; k < parts.size(); k++) {
+      Transform t = parts.get(k);
+      Tensor out = k == parts.size() - 1 ? y : t.forward(in);
       Tensor term = t.logAbsDetJacobian(in, out);
       for (int extra = eventDim - t.domainEventDim(); extra > 0; extra--) {
         term = term.sum(-1);
@@ -97,12 +107,14 @@ public final class ComposeTransform extends Transform {
 
   @Override
   public Constraint domain() {
-    return parts.get(0).domain();
+    Constraint c = parts.get(0).domain();
+    return Constraints.independent(c, domainEventDim - c.eventDim());
   }
 
   @Override
   public Constraint codomain() {
-    return parts.get(parts.size() - 1).codomain();
+    Constraint c = parts.get(parts.size() - 1).codomain();
+    return Constraints.independent(c, codomainEventDim - c.eventDim());
   }
 
   @Override
@@ -121,5 +133,10 @@ public final class ComposeTransform extends Transform {
       s = parts.get(i).inverseShape(s);
     }
     return s;
+  }
+
+  @Override
+  public String toString() {
+    return "ComposeTransform" + parts;
   }
 }

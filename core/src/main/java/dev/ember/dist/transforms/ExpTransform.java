@@ -12,6 +12,12 @@ import dev.ember.tensor.Tensor;
  * <pre>{@code
  * new ExpTransform().forward(Tensor.of(0.0)); // [1.0]
  * }</pre>
+ *
+ * <p>Note: not clamped, as in NumPyro: below {@code x ≈ -745} the result underflows to 0 and
+ * above {@code x ≈ 709} it overflows; for the unconstrained values an optimizer visits this is
+ * far away.
+ *
+ * <p>References: Stan Reference Manual, "Lower bounded scalar".
  */
 public final class ExpTransform extends ElementwiseTransform {
   private static final long serialVersionUID = 1L;

@@ -7,7 +7,8 @@ import dev.ember.dist.constraints.Constraints;
 import dev.ember.tensor.Tensor;
 
 /**
- * {@code y = x} over events of {@code eventDim} dimensions (0 for reals, 1 for real vectors).
+ * {@code y = x} over events of {@code eventDim} dimensions ({@code bijectTo} of {@code real} with
+ * 0, of {@code realVector} with 1); the log-determinant is zero.
  *
  * <pre>{@code
  * new IdentityTransform(1).logAbsDetJacobian(x, x); // zeros of x's shape without its last axis
@@ -17,10 +18,15 @@ public final class IdentityTransform extends Transform {
   private static final long serialVersionUID = 1L;
   private final int eventDim;
 
-  /** The identity on events of {@code eventDim} dimensions (0 or 1). */
+  /**
+   * The identity on events of {@code eventDim} dimensions.
+   *
+   * @throws IllegalArgumentException if {@code eventDim < 0}
+   */
   public IdentityTransform(int eventDim) {
-    if (eventDim < 0 || eventDim > 1) {
-      throw new IllegalArgumentException("IdentityTransform: eventDim must be 0 or 1, got " + eventDim);
+    if (eventDim < 0) {
+      throw new IllegalArgumentException(
+          "IdentityTransform: eventDim must be >= 0, got " + eventDim);
     }
     this.eventDim = eventDim;
   }
@@ -42,11 +48,16 @@ public final class IdentityTransform extends Transform {
 
   @Override
   public Constraint domain() {
-    return eventDim == 0 ? Constraints.real() : Constraints.realVector();
+    return Constraints.independent(Constraints.real(), eventDim);
   }
 
   @Override
   public Constraint codomain() {
     return domain();
+  }
+
+  @Override
+  public String toString() {
+    return "IdentityTransform(" + eventDim + ")";
   }
 }

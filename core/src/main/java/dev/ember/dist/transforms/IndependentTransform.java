@@ -30,6 +30,16 @@ public final class IndependentTransform extends Transform {
     this.n = n;
   }
 
+  /** The wrapped transform. */
+  public Transform base() {
+    return base;
+  }
+
+  /** The number of extra event dimensions. */
+  public int reinterpreted() {
+    return n;
+  }
+
   @Override
   public Tensor forward(Tensor x) {
     return base.forward(x);
@@ -77,5 +87,10 @@ public final class IndependentTransform extends Transform {
   @Override
   public Shape inverseShape(Shape yShape) {
     return base.inverseShape(yShape);
+  }
+
+  @Override
+  public String toString() {
+    return "IndependentTransform(" + base + ", " + n + ")";
   }
 }

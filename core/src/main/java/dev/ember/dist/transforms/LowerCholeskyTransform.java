@@ -9,12 +9,16 @@ import dev.ember.tensor.Tensor;
 
 /**
  * {@code R^(n(n+1)/2)} onto lower-triangular matrices with a positive diagonal: the first {@code
- * n(n-1)/2} values fill the strictly lower triangle row by row, the last {@code n} are the log of
- * the diagonal. {@code log |det J| = sum} of those last {@code n} values.
+ * m = n(n-1)/2} values fill the strictly lower triangle row by row ({@code (1,0), (2,0), (2,1),
+ * ...}), the last {@code n} are the log of the diagonal. The Jacobian onto the lower triangle is
+ * diagonal, so {@code log |det J| = sum} of those last {@code n} values.
  *
  * <pre>{@code
  * Tensor l = new LowerCholeskyTransform().forward(Tensor.of(0.5, 0.0, 0.0)); // [[1, 0], [0.5, 1]]
  * }</pre>
+ *
+ * <p>References: Stan Reference Manual, "Cholesky factors of covariance matrices"; NumPyro {@code
+ * LowerCholeskyTransform}.
  */
 public final class LowerCholeskyTransform extends Transform {
   private static final long serialVersionUID = 1L;
@@ -23,13 +27,13 @@ public final class LowerCholeskyTransform extends Transform {
   public Tensor forward(Tensor x) {
     int n = TrilVectors.order(x.dim(-1), false, "LowerCholeskyTransform");
     int m = n * (n - 1) / 2;
-    Tensor strict = TrilVectors.strictLowerMatrix(x.slice(-1, 0, m), n);
+    Tensor strict = TrilVectors.strictLowerMatrix(x.slice(-1, 0, m), n); // [..., n, n]
     return strict.add(x.slice(-1, m, m + n).exp().diagEmbed()); // [..., n, n]
   }
 
   @Override
   public Tensor inverse(Tensor y) {
-    return Tensor.concat(-1, TrilVectors.toVector(y, -1), y.diagonal().log());
+    return Tensor.concat(-1, TrilVectors.toVector(y, -1), y.diagonal().log()); // [..., m + n]
   }
 
   @Override
@@ -51,13 +55,11 @@ public final class LowerCholeskyTransform extends Transform {
 
   @Override
   public Shape forwardShape(Shape xShape) {
-    int n = TrilVectors.order(xShape.dim(-1), false, "LowerCholeskyTransform");
-    return xShape.sub(0, xShape.rank() - 1).concat(Shape.of(n, n));
+    return TrilVectors.matrixShape(xShape, false, "LowerCholeskyTransform");
   }
 
   @Override
   public Shape inverseShape(Shape yShape) {
-    int n = yShape.dim(-1);
-    return yShape.sub(0, yShape.rank() - 2).concat(Shape.of(n * (n + 1) / 2));
+    return TrilVectors.vectorShape(yShape, false);
   }
 }

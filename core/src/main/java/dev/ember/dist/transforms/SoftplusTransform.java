@@ -7,8 +7,12 @@ import dev.ember.dist.constraints.Constraints;
 import dev.ember.tensor.Tensor;
 
 /**
- * {@code y = log(1 + e^x)}, {@code log |dy/dx| = log sigmoid(x)}: a positive map that grows
- * linearly, gentler on optimizers than {@code exp} for scales.
+ * {@code y = softplus(x) = log(1 + e^x)}, {@code log |dy/dx| = log sigmoid(x)}: a positive map that
+ * grows linearly, gentler on optimizers than {@code exp} for scales ({@code bijectTo} of {@code
+ * softplusPositive}).
+ *
+ * <p>The inverse is {@code x = y + log(-expm1(-y))}, which neither overflows for large {@code y}
+ * (where {@code log(expm1(y))} would) nor loses precision for small {@code y}.
  *
  * <pre>{@code
  * new SoftplusTransform().inverse(Tensor.of(Math.log(2))); // [0.0]
@@ -22,9 +26,13 @@ public final class SoftplusTransform extends ElementwiseTransform {
     return x.softplus();
   }
 
-  /** {@code x = y + log(1 - e^-y)}: no overflow for large {@code y}, exact for small. */
   @Override
   public Tensor inverse(Tensor y) {
+    return softplusInverse(y);
+  }
+
+  /** {@code y + log(-expm1(-y))}. */
+  static Tensor softplusInverse(Tensor y) {
     return y.add(y.neg().expm1().neg().log());
   }
 
@@ -35,6 +43,6 @@ public final class SoftplusTransform extends ElementwiseTransform {
 
   @Override
   public Constraint codomain() {
-    return Constraints.positive();
+    return Constraints.softplusPositive();
   }
 }

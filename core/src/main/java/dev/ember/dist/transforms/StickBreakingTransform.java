@@ -20,6 +20,10 @@ import dev.ember.tensor.Tensor;
  * new StickBreakingTransform().forward(Tensor.zeros(2)); // [1/3, 1/3, 1/3]
  * }</pre>
  *
+ * <p>Unlike NumPyro, {@code z} is not clamped: the remaining stick {@code prod_{j<=i}(1 - z_j)} is
+ * computed as {@code exp(sum log sigmoid(-x_j + offset_j))}, which stays positive for {@code |x|}
+ * up to about 700 even where {@code z} itself rounds to 1, so every entry is positive there.
+ *
  * <p>References: Stan Reference Manual, "Unit simplex"; NumPyro {@code StickBreakingTransform}.
  */
 public final class StickBreakingTransform extends Transform {
@@ -41,12 +45,18 @@ public final class StickBreakingTransform extends Transform {
     return zPadded.mul(before); // [..., K]
   }
 
+  /**
+   * {@code x_i = log y_i - log(sum_{j>i} y_j) + offset_i}. The remaining stick is summed from the
+   * tail rather than taken as {@code 1 - sum_{j<=i} y_j} (NumPyro's form), which would lose its
+   * relative precision when little stick remains; the two agree on the simplex. The remainder is
+   * clamped at {@code Double.MIN_NORMAL}, as NumPyro clamps it at the smallest normal number.
+   */
   @Override
   public Tensor inverse(Tensor y) {
     int k = y.dim(-1) - 1;
-    Tensor crop = y.slice(-1, 0, k);
-    Tensor remaining = crop.cumsum(-1).rsub(1.0).clamp(Double.MIN_NORMAL, Double.MAX_VALUE);
-    return crop.div(remaining).log().add(offset(k));
+    Tensor tail = y.flip(-1).cumsum(-1).flip(-1); // [..., K]: sum_{j>=i} y_j
+    Tensor remaining = tail.slice(-1, 1, k + 1).clamp(Double.MIN_NORMAL, Double.MAX_VALUE);
+    return y.slice(-1, 0, k).log().sub(remaining.log()).add(offset(k)); // [..., K-1]
   }
 
   @Override

@@ -13,27 +13,44 @@ import java.io.Serializable;
  *
  * <p>Shapes: {@code x} is {@code batch + domainEvent}, {@code y} is {@code batch +
  * codomainEvent}, and {@link #logAbsDetJacobian} has shape {@code batch}: it is summed over the
- * domain's {@link #domainEventDim()} rightmost dimensions.
+ * domain's {@link #domainEventDim()} rightmost dimensions. Transforms that change the event shape
+ * (stick breaking: {@code [..., K-1] -> [..., K]}; the Cholesky transforms: {@code [..., m] ->
+ * [..., n, n]}) say how in {@link #forwardShape} and {@link #inverseShape}; their log-determinant
+ * is that of the map onto the free coordinates of {@code y} (e.g. the first {@code K - 1} entries
+ * of a simplex, the lower triangle of a Cholesky factor), as in NumPyro and Stan.
  *
  * <pre>{@code
  * Transform t = Transforms.bijectTo(Constraints.positive()); // exp
- * Tensor y = t.forward(Tensor.of(0.0, 1.0));                 // [1, e]
- * Tensor ladj = t.logAbsDetJacobian(Tensor.of(0.0, 1.0), y);  // [0, 1]
+ * Tensor x = Tensor.of(0.0, 1.0);
+ * Tensor y = t.forward(x);                                    // [1, e]
+ * Tensor ladj = t.logAbsDetJacobian(x, y);                    // [0, 1]
+ * t.inverse(y);                                               // x
  * }</pre>
  *
- * <p>References: Stan Reference Manual, "Constraint transforms"; NumPyro's
- * {@code numpyro.distributions.transforms}.
+ * <p>Transforms are immutable and serializable (Spark ships them inside model closures).
+ *
+ * <p>References: Stan Reference Manual, chapter "Constraint Transforms"; NumPyro's {@code
+ * numpyro.distributions.transforms}.
  */
 public abstract class Transform implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** {@code y = f(x)}. */
+  /** For subclasses. */
+  protected Transform() {}
+
+  /** {@code y = f(x)}: {@code [batch + domainEvent] -> [batch + codomainEvent]}. */
   public abstract Tensor forward(Tensor x);
 
-  /** {@code x = f^-1(y)}. */
+  /** {@code x = f^-1(y)}: {@code [batch + codomainEvent] -> [batch + domainEvent]}. */
   public abstract Tensor inverse(Tensor y);
 
-  /** {@code log |det df/dx|} at {@code x} (with {@code y = f(x)}), shape {@code batch}. */
+  /**
+   * {@code log |det df/dx|} at {@code x}, summed over the domain's event dimensions.
+   *
+   * @param x the input, {@code [batch + domainEvent]}
+   * @param y {@code forward(x)} (some transforms read it rather than recompute it)
+   * @return {@code [batch]}
+   */
   public abstract Tensor logAbsDetJacobian(Tensor x, Tensor y);
 
   /** Where {@code x} lives. */
@@ -60,5 +77,11 @@ public abstract class Transform implements Serializable {
   /** The shape of {@code x} for a {@code y} of shape {@code yShape}. */
   public Shape inverseShape(Shape yShape) {
     return yShape;
+  }
+
+  /** The class name, e.g. {@code ExpTransform}; parametrized transforms add their parameters. */
+  @Override
+  public String toString() {
+    return getClass().getSimpleName();
   }
 }

@@ -4,6 +4,7 @@ package dev.ember.dist.transforms;
 
 import dev.ember.tensor.Shape;
 import dev.ember.tensor.Tensor;
+import java.util.Arrays;
 
 /**
  * Packing of the lower triangle of {@code n x n} matrices into vectors, row by row ({@code (1,0),
@@ -53,7 +54,7 @@ final class TrilVectors {
     Shape batch = vector.shape().sub(0, vector.rank() - 1);
     Tensor padded = Tensor.concat(-1, vector, Tensor.zeros(batch.concat(Shape.of(1)))); // [..., m + 1]
     int[] map = new int[n * n];
-    java.util.Arrays.fill(map, m); // the zero slot
+    Arrays.fill(map, m); // the zero slot
     int[] pos = positions(n, -1);
     for (int k = 0; k < pos.length; k++) {
       map[pos[k]] = k;
@@ -71,5 +72,21 @@ final class TrilVectors {
               + "lower triangle of any square matrix");
     }
     return n;
+  }
+
+  /** {@code [..., m] -> [..., n, n]} for the (strictly, if {@code strict}) lower triangle. */
+  static Shape matrixShape(Shape vectorShape, boolean strict, String who) {
+    if (vectorShape.rank() < 1) {
+      throw new IllegalArgumentException(who + ": expected a vector [..., m], got shape []");
+    }
+    int n = order(vectorShape.dim(-1), strict, who);
+    return vectorShape.sub(0, vectorShape.rank() - 1).concat(Shape.of(n, n));
+  }
+
+  /** {@code [..., n, n] -> [..., m]} for the (strictly, if {@code strict}) lower triangle. */
+  static Shape vectorShape(Shape matrixShape, boolean strict) {
+    int n = matrixShape.dim(-1);
+    int m = strict ? n * (n - 1) / 2 : n * (n + 1) / 2;
+    return matrixShape.sub(0, matrixShape.rank() - 2).concat(Shape.of(m));
   }
 }
