@@ -36,8 +36,8 @@ import dev.ember.tensor.Tensor;
  * </table>
  *
  * <p>Invalid arguments throw an {@link IllegalArgumentException} that names the constraint and
- * the values, e.g. {@code interval(2.0, 1.0)}: "interval: need lower < upper, got lower = 2.0,
- * upper = 1.0".
+ * the values, e.g. {@code interval(2.0, 1.0)}: {@code "interval: need lower < upper, got lower =
+ * 2.0, upper = 1.0"}.
  */
 public final class Constraints {
   private Constraints() {}
