@@ -88,15 +88,43 @@ final class NormalZiggurat {
     return slow(bits, more);
   }
 
+  /**
+   * The normals of a block of elements from their draw-0 words: a branch-free pass writes the
+   * fast-path value of every element and notes the (about 1%) elements whose draw misses the fast
+   * path; a second pass settles those from their streams. Same values as {@link #sample}, twice
+   * as fast as deciding element by element, because the first pass has no unpredictable branch.
+   *
+   * @param key the sampler's key, for the streams of the slow elements
+   * @param start the index of the block's first element
+   * @param len the number of elements in the block
+   * @param y0 first words of draw 0 of the elements, {@code [len]}
+   * @param y1 second words of draw 0 of the elements, {@code [len]}
+   * @param out receives the normals at {@code out[start .. start + len)}
+   * @param pending scratch space of at least {@code len} ints
+   */
+  static void block(
+      RngKey key, int start, int len, int[] y0, int[] y1, double[] out, int[] pending) {
+    int slow = 0;
+    for (int j = 0; j < len; j++) {
+      int layer = y1[j] & 0xff;
+      // the top 53 bits of the packed draw (y0 high, y1 low), as in ElementStream.unit
+      double u = ((y0[j] & 0xffffffffL) << 21 | y1[j] >>> 11) * 0x1.0p-53;
+      double x = u * X[layer];
+      long sign = (y1[j] & 0x100L) << 55; // bit 8 of the draw to the sign bit of the double
+      out[start + j] = Double.longBitsToDouble(Double.doubleToRawLongBits(x) | sign);
+      pending[slow] = j;
+      slow += u < RATIO[layer] ? 0 : 1;
+    }
+    for (int t = 0; t < slow; t++) {
+      int j = pending[t];
+      long bits = Threefry.pack(y0[j], y1[j]);
+      out[start + j] = slow(bits, new ElementStream(key, start + j, 1));
+    }
+  }
+
   /** Whether the draw is settled by the fast path (so that no stream is needed). */
   static boolean isFast(long bits) {
     return ElementStream.unit(bits) < RATIO[(int) bits & 0xff];
-  }
-
-  /** The value of a draw for which {@link #isFast} holds. */
-  static double fast(long bits) {
-    double x = ElementStream.unit(bits) * X[(int) bits & 0xff];
-    return (bits & 0x100) == 0 ? x : -x;
   }
 
   /** Tail, wedge and retries. */

@@ -42,7 +42,10 @@ import java.io.Serializable;
 public final class RngKey implements Serializable {
   private static final long serialVersionUID = 1L;
 
+  /** The first word, {@code hi32(seed)} for a key made by {@link #of(long)}. */
   private final int word0;
+
+  /** The second word, {@code lo32(seed)} for a key made by {@link #of(long)}. */
   private final int word1;
 
   private RngKey(int word0, int word1) {
