@@ -127,6 +127,20 @@ final class NormalZiggurat {
     return ElementStream.unit(bits) < RATIO[(int) bits & 0xff];
   }
 
+  /**
+   * The normal of a draw that the fast path settles, or NaN if it does not (then {@link #sample}
+   * needs the element's stream).
+   */
+  static double fastOrNaN(long bits) {
+    double u = ElementStream.unit(bits);
+    int layer = (int) bits & 0xff;
+    if (u < RATIO[layer]) {
+      double x = u * X[layer];
+      return (bits & 0x100) == 0 ? x : -x;
+    }
+    return Double.NaN;
+  }
+
   /** Tail, wedge and retries. */
   static double slow(long bits, ElementStream more) {
     while (true) {

@@ -207,9 +207,9 @@ public final class Samplers {
   /**
    * Gamma with the given concentration (shape parameter) and unit rate, by Marsaglia and Tsang's
    * transformed rejection of a normal, with a uniform per try, for {@code a >= 1}; for {@code a <
-   * 1} a {@code Gamma(a + 1)} draw times {@code U^(1/a)}, computed in log space (their boost, which
-   * keeps the method valid below 1). Each element takes its tries from its own stream. For a rate
-   * {@code b}, divide by {@code b}.
+   * 1} a {@code Gamma(a + 1)} draw times {@code U^(1/a)} (their boost, which keeps the method valid
+   * below 1). Each element takes its tries from its own stream; most are settled by the first try,
+   * computed in blocks. For a rate {@code b}, divide by {@code b}.
    *
    * @param key the key
    * @param concentration {@code a > 0}, finite; broadcast to {@code shape}
@@ -221,20 +221,116 @@ public final class Samplers {
    */
   public static Tensor gamma(RngKey key, Tensor concentration, Shape shape) {
     double[] a = param(concentration, shape, "gamma", "concentration");
+    checkConcentrations("gamma", "concentration", a);
     double[] r = new double[shape.numel()];
-    for (int i = 0; i < r.length; i++) {
-      double ai = at(a, i);
-      checkConcentration("gamma", "concentration", i, ai);
-      ElementStream s = new ElementStream(key, i, 0);
-      r[i] = ai >= 1 ? marsagliaTsang(s, ai) : Math.exp(logGamma(s, ai));
-    }
+    gammas(key, a, r, false);
     return Tensor.adopt(r, shape);
   }
 
-  private static void checkConcentration(String sampler, String name, int i, double a) {
-    if (!(a > 0.0) || a == Double.POSITIVE_INFINITY) {
-      throw invalid(sampler, name, "finite and > 0", i, a);
+  private static void checkConcentrations(String sampler, String name, double[] a) {
+    for (int i = 0; i < a.length; i++) {
+      if (!(a[i] > 0.0) || a[i] == Double.POSITIVE_INFINITY) {
+        throw invalid(sampler, name, "finite and > 0", i, a[i]);
+      }
     }
+  }
+
+  /**
+   * Gamma draws, or their logarithms, for every element of {@code out}. The definition of element
+   * {@code i} is {@link #gammaDraw} on its stream; most elements are settled by their first try,
+   * which needs only draws 0 and 1 (and 2 for the boost), so those are computed in blocks and an
+   * element replays its stream from draw 0 only when its first try does not settle it.
+   */
+  private static void gammas(RngKey key, double[] a, double[] out, boolean log) {
+    int n = out.length;
+    boolean boost = false;
+    for (double v : a) {
+      boost |= v < 1;
+    }
+    int size = Math.min(BLOCK, Math.max(n, 1));
+    int[] x0 = new int[size];
+    int[] x1 = new int[size];
+    int[] u0 = new int[size];
+    int[] u1 = new int[size];
+    int[] b0 = boost ? new int[size] : null;
+    int[] b1 = boost ? new int[size] : null;
+    // a scalar concentration (the common case) gets its constants once
+    // (a + 1) - 1/3 as marsagliaTsang computes it, so that both paths round alike
+    double d = (a[0] < 1 ? a[0] + 1.0 : a[0]) - 1.0 / 3.0;
+    double c = 1.0 / Math.sqrt(9.0 * d);
+    for (int start = 0; start < n; start += size) {
+      int len = Math.min(size, n - start);
+      Threefry.blocks(key.word0(), key.word1(), 0, start, len, x0, x1);
+      Threefry.blocks(key.word0(), key.word1(), 1, start, len, u0, u1);
+      if (boost) {
+        Threefry.blocks(key.word0(), key.word1(), 2, start, len, b0, b1);
+      }
+      for (int j = 0; j < len; j++) {
+        int i = start + j;
+        double ai = at(a, i);
+        if (a.length > 1) {
+          d = (ai < 1 ? ai + 1.0 : ai) - 1.0 / 3.0;
+          c = 1.0 / Math.sqrt(9.0 * d);
+        }
+        double v = firstTry(d, c, Threefry.pack(x0[j], x1[j]), Threefry.pack(u0[j], u1[j]));
+        double value;
+        if (Double.isNaN(v)) {
+          value = gammaDraw(new ElementStream(key, i, 0), ai, log);
+        } else if (ai >= 1) {
+          value = log ? Math.log(d * v) : d * v;
+        } else {
+          long k = Threefry.pack(b0[j], b1[j]) >>> 11;
+          value = k == 0
+              ? gammaDraw(new ElementStream(key, i, 0), ai, log)
+              : boosted(d * v, k * 0x1.0p-53, ai, log);
+        }
+        out[i] = value;
+      }
+    }
+  }
+
+  /**
+   * The first try of Marsaglia–Tsang from draw 0 (the normal, fast path only) and draw 1 (the
+   * uniform): {@code v} if it is accepted, NaN if the element needs its stream.
+   */
+  private static double firstTry(double d, double c, long normalBits, long uniformBits) {
+    double x = NormalZiggurat.fastOrNaN(normalBits);
+    double v = 1.0 + c * x;
+    long k = uniformBits >>> 11;
+    if (!(v > 0) || k == 0) {
+      return Double.NaN;
+    }
+    v = v * v * v;
+    return accepts(x, v, d, k * 0x1.0p-53) ? v : Double.NaN;
+  }
+
+  /** Marsaglia and Tsang's test for the try {@code (x, v = (1 + c x)^3)} with uniform {@code u}. */
+  private static boolean accepts(double x, double v, double d, double u) {
+    double x2 = x * x;
+    // the squeeze settles most tries without the two logarithms
+    return u < 1.0 - 0.0331 * x2 * x2 || Math.log(u) < 0.5 * x2 + d * (1.0 - v + Math.log(v));
+  }
+
+  /**
+   * The boost {@code g U^(1/a)} of a Gamma(a + 1) draw {@code g}, as {@code g exp(log(U) / a)}, or
+   * its logarithm {@code log(g) + log(U) / a}, which stays finite where the product underflows.
+   */
+  private static double boosted(double g, double u, double a, boolean log) {
+    return log ? Math.log(g) + Math.log(u) / a : g * Math.exp(Math.log(u) / a);
+  }
+
+  /**
+   * The definition of one gamma draw (or its logarithm) on an element's stream: Marsaglia and
+   * Tsang for {@code a >= 1}; for {@code a < 1} their boost, a Gamma(a + 1) draw times {@code
+   * U^(1/a)} with {@code U} the next uniform of the stream.
+   */
+  static double gammaDraw(ElementStream s, double a, boolean log) {
+    if (a >= 1) {
+      double g = marsagliaTsang(s, a);
+      return log ? Math.log(g) : g;
+    }
+    double g = marsagliaTsang(s, a + 1.0);
+    return boosted(g, s.openUnit(), a, log);
   }
 
   /** One Gamma(a) draw, {@code a >= 1}, as in section 5 of Marsaglia and Tsang (2000). */
@@ -249,25 +345,10 @@ public final class Samplers {
         v = 1.0 + c * x;
       } while (v <= 0);
       v = v * v * v;
-      double u = s.openUnit();
-      double x2 = x * x;
-      // the squeeze settles most tries without the two logarithms
-      if (u < 1.0 - 0.0331 * x2 * x2 || Math.log(u) < 0.5 * x2 + d * (1.0 - v + Math.log(v))) {
+      if (accepts(x, v, d, s.openUnit())) {
         return d * v;
       }
     }
-  }
-
-  /**
-   * The logarithm of a Gamma(a) draw: for {@code a < 1} it stays finite where the draw itself
-   * would underflow to 0.
-   */
-  private static double logGamma(ElementStream s, double a) {
-    if (a >= 1) {
-      return Math.log(marsagliaTsang(s, a));
-    }
-    double boosted = marsagliaTsang(s, a + 1.0);
-    return Math.log(boosted) + Math.log(s.openUnit()) / a;
   }
 
   /**
@@ -286,20 +367,20 @@ public final class Samplers {
   public static Tensor beta(RngKey key, Tensor a, Tensor b, Shape shape) {
     double[] pa = param(a, shape, "beta", "a");
     double[] pb = param(b, shape, "beta", "b");
+    checkConcentrations("beta", "a", pa);
+    checkConcentrations("beta", "b", pb);
     RngKey[] k = key.split(2);
-    double[] r = new double[shape.numel()];
-    for (int i = 0; i < r.length; i++) {
-      double ai = at(pa, i);
-      double bi = at(pb, i);
-      checkConcentration("beta", "a", i, ai);
-      checkConcentration("beta", "b", i, bi);
-      double lx = logGamma(new ElementStream(k[0], i, 0), ai);
-      double ly = logGamma(new ElementStream(k[1], i, 0), bi);
-      double m = Math.max(lx, ly);
-      double x = Math.exp(lx - m);
-      r[i] = x / (x + Math.exp(ly - m));
+    int n = shape.numel();
+    double[] lx = new double[n];
+    double[] ly = new double[n];
+    gammas(k[0], pa, lx, true);
+    gammas(k[1], pb, ly, true);
+    for (int i = 0; i < n; i++) {
+      double m = Math.max(lx[i], ly[i]);
+      double x = Math.exp(lx[i] - m);
+      lx[i] = x / (x + Math.exp(ly[i] - m));
     }
-    return Tensor.adopt(r, shape);
+    return Tensor.adopt(lx, shape);
   }
 
   // ------------------------------------------------------------------ discrete

@@ -130,6 +130,27 @@ class SamplersTest {
   }
 
   /**
+   * The gamma sampler settles most elements from blocks of their first draws and replays the
+   * others' streams; either way each element equals the sequential definition on its stream.
+   */
+  @Test
+  void gammaBlocksEqualTheDefinition() {
+    RngKey key = RngKey.of(22);
+    double[] conc = {0.3, 1.0, 4.5, 0.999, 1e-3, 1e3};
+    Tensor g = Samplers.gamma(key, Tensor.of(conc), Shape.of(2000, conc.length));
+    double[] x = g.toArray();
+    for (int i = 0; i < x.length; i++) {
+      double a = conc[i % conc.length];
+      assertEquals(Samplers.gammaDraw(new ElementStream(key, i, 0), a, false), x[i], 0.0,
+          "element " + i + ", a = " + a);
+    }
+    double[] scalar = Samplers.gamma(key, Tensor.scalar(0.3), Shape.of(3000)).toArray();
+    for (int i = 0; i < scalar.length; i++) {
+      assertEquals(Samplers.gammaDraw(new ElementStream(key, i, 0), 0.3, false), scalar[i], 0.0);
+    }
+  }
+
+  /**
    * Beta(a, b), s = a + b: mean a / s, variance ab / (s^2 (s + 1)), mu4 = var^2 (3 + k) with the
    * excess kurtosis k = 6 ((a - b)^2 (s + 1) - ab (s + 2)) / (ab (s + 2)(s + 3)). KS against the
    * regularized incomplete beta function.
