@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The Ember Authors
+package dev.ember.infer.optim;
+
+import dev.ember.tensor.Shape;
+import dev.ember.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The shared part of optimizers whose update acts on each parameter separately, with a fixed
+ * number of moment tensors of the parameter's shape: key and shape checks, the schedule, and
+ * building the new state. A subclass supplies only {@link #step}, the update of one parameter.
+ */
+abstract class ElementwiseOptimizer implements Optimizer {
+  private static final long serialVersionUID = 1L;
+
+  private final String name;
+  private final String[] slotNames;
+  final LearningRate learningRate;
+
+  /**
+   * @param name the class name, for messages
+   * @param learningRate the schedule
+   * @param slotNames the moments kept per parameter, in slot order (for messages)
+   */
+  ElementwiseOptimizer(String name, LearningRate learningRate, String... slotNames) {
+    this.name = name;
+    this.learningRate = Objects.requireNonNull(learningRate, name + ": learning rate");
+    this.slotNames = slotNames.clone();
+  }
+
+  /**
+   * Updates one parameter in place.
+   *
+   * @param lr the schedule's value at {@code step}
+   * @param step the number of updates applied before this one
+   * @param x the parameter's values, updated in place
+   * @param g the gradient's values; a private copy the method may overwrite
+   * @param slots the moments, each of {@code x.length} values, updated in place
+   */
+  abstract void step(double lr, long step, double[] x, double[] g, double[][] slots);
+
+  @Override
+  public final OptimizerState init(Map<String, Tensor> params) {
+    Objects.requireNonNull(params, name + ".init: params");
+    Map<String, Tensor> values = new LinkedHashMap<>();
+    Map<String, List<Tensor>> slots = new LinkedHashMap<>();
+    params.forEach(
+        (param, value) -> {
+          Objects.requireNonNull(value, () -> name + ".init: null value for '" + param + "'");
+          // A fresh float64 copy: the caller's tensor may be tracked or boolean.
+          values.put(param, Tensor.of(value.toArray(), value.shape()));
+          slots.put(param, Collections.nCopies(slotNames.length, Tensor.zeros(value.shape())));
+        });
+    return new OptimizerState(0, values, slots);
+  }
+
+  @Override
+  public final OptimizerState update(Map<String, Tensor> grads, OptimizerState state) {
+    Objects.requireNonNull(grads, name + ".update: grads");
+    Objects.requireNonNull(state, name + ".update: state");
+    checkKeys(grads, state);
+    long t = state.step();
+    double lr = learningRate.at(t);
+    if (!(lr >= 0) || Double.isInfinite(lr)) {
+      throw new IllegalStateException(
+          name + ": the learning rate " + learningRate + " is " + lr + " at step " + t
+              + "; it must be finite and >= 0");
+    }
+    Map<String, Tensor> values = new LinkedHashMap<>();
+    Map<String, List<Tensor>> slots = new LinkedHashMap<>();
+    for (Map.Entry<String, Tensor> e : state.params().entrySet()) {
+      String param = e.getKey();
+      Shape shape = e.getValue().shape();
+      Tensor grad = grads.get(param);
+      if (!grad.shape().equals(shape)) {
+        throw new IllegalArgumentException(
+            name + ".update: the gradient of '" + param + "' has shape " + grad.shape()
+                + " but the parameter has shape " + shape);
+      }
+      double[][] moments = moments(param, shape, state.slots().get(param));
+      double[] x = e.getValue().toArray();
+      step(lr, t, x, grad.toArray(), moments);
+      values.put(param, Tensor.adopt(x, shape));
+      List<Tensor> next = new ArrayList<>(moments.length);
+      for (double[] m : moments) {
+        next.add(Tensor.adopt(m, shape));
+      }
+      slots.put(param, next);
+    }
+    return new OptimizerState(Math.addExact(t, 1), values, slots);
+  }
+
+  /** Gradients and parameters must name the same sites: a mismatch is a bug upstream. */
+  private void checkKeys(Map<String, Tensor> grads, OptimizerState state) {
+    for (String param : state.params().keySet()) {
+      if (grads.get(param) == null) {
+        throw new IllegalArgumentException(
+            name + ".update: no gradient for parameter '" + param + "' of shape "
+                + state.params().get(param).shape() + " (parameters: "
+                + state.params().keySet() + ", gradients: " + grads.keySet() + ")");
+      }
+    }
+    for (Map.Entry<String, Tensor> e : grads.entrySet()) {
+      if (!state.params().containsKey(e.getKey())) {
+        throw new IllegalArgumentException(
+            name + ".update: gradient '" + e.getKey() + "' of shape " + e.getValue().shape()
+                + " has no parameter (parameters: " + state.params().keySet() + ")");
+      }
+    }
+  }
+
+  /** Copies of a parameter's moments, after checking they are what this optimizer keeps. */
+  private double[][] moments(String param, Shape shape, List<Tensor> given) {
+    if (given.size() != slotNames.length) {
+      throw new IllegalArgumentException(
+          name + ".update: the state has " + given.size() + " slots for '" + param + "' but "
+              + name + " keeps " + slotNames.length + " " + List.of(slotNames)
+              + "; was the state made by another optimizer's init?");
+    }
+    double[][] out = new double[slotNames.length][];
+    for (int i = 0; i < out.length; i++) {
+      Tensor m = given.get(i);
+      if (!m.shape().equals(shape)) {
+        throw new IllegalArgumentException(
+            name + ".update: slot '" + slotNames[i] + "' of '" + param + "' has shape "
+                + m.shape() + " but the parameter has shape " + shape);
+      }
+      out[i] = m.toArray();
+    }
+    return out;
+  }
+
+  /** The class name and hyper-parameters, e.g. {@code Adam(lr=constant(0.1), b1=0.9, ...)}. */
+  @Override
+  public String toString() {
+    String extra = describe();
+    return name + "(lr=" + learningRate + (extra.isEmpty() ? "" : ", " + extra) + ")";
+  }
+
+  /** The hyper-parameters other than the learning rate, for {@link #toString()}. */
+  abstract String describe();
+}

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The Ember Authors
+package dev.ember.infer.optim;
+
+import dev.ember.tensor.Tensor;
+import java.io.Serializable;
+import java.util.Map;
+
+/**
+ * A first-order optimizer as a pair of pure functions, NumPyro's {@code numpyro.optim} interface:
+ * {@code init(params) -> state} and {@code update(grads, state) -> state}. It minimizes; give it
+ * the gradient of the loss (for SVI, of the negative ELBO).
+ *
+ * <pre>{@code
+ * Optimizer opt = Adam.of(0.1);
+ * OptimizerState s = opt.init(Map.of("x", Tensor.scalar(0.0)));
+ * for (int i = 0; i < 500; i++) {
+ *   double x = s.params().get("x").item();
+ *   s = opt.update(Map.of("x", Tensor.scalar(2 * (x - 3))), s); // d/dx (x - 3)^2
+ * }
+ * s.params().get("x").item();                                  // ~3.0
+ * }</pre>
+ *
+ * <p><b>Order of use.</b> {@code init} once, then {@code update} once per step with gradients at
+ * {@code state.params()}, then read {@code state.params()}. The optimizer holds no state of its
+ * own: the same optimizer can drive any number of runs, from any thread, and an old state can be
+ * updated again (to branch a run or to retry a step). A state made by another optimizer is
+ * rejected when its slots do not fit; one made by another configuration of the same class (a
+ * different learning rate) is accepted and continues under the new configuration, which is how
+ * a run is resumed with changed hyper-parameters.
+ *
+ * <p><b>Schedules.</b> An optimizer's learning rate is a {@link LearningRate} evaluated at {@code
+ * state.step()} before the step is counted, so the first update uses {@code lr.at(0)}, as in
+ * NumPyro and optax.
+ *
+ * <p>Implementations are serializable (Spark ships them to executors; checkpoints store them),
+ * and an optimizer and state restored from bytes continue bit for bit as the originals would.
+ */
+public interface Optimizer extends Serializable {
+
+  /**
+   * The state before the first update: step 0, {@code params} copied as untracked tensors, and
+   * the optimizer's moments set to zero.
+   *
+   * @param params the initial values, by name, in the unconstrained space; the order is kept
+   */
+  OptimizerState init(Map<String, Tensor> params);
+
+  /**
+   * A new state after one step with these gradients (same keys and shapes as the params).
+   *
+   * @param grads the gradient of the loss at {@code state.params()}, by parameter name
+   * @param state the current state; it is not modified
+   * @throws IllegalArgumentException if a parameter has no gradient, a gradient has no parameter,
+   *     a gradient's shape differs from its parameter's, or {@code state} was made by an
+   *     optimizer with other slots
+   * @throws IllegalStateException if the learning-rate schedule gives a negative or non-finite
+   *     value at {@code state.step()}
+   */
+  OptimizerState update(Map<String, Tensor> grads, OptimizerState state);
+}
