@@ -68,6 +68,30 @@ public final class Primitives {
   }
 
   /**
+   * A latent site holding a whole scan's worth of values, drawn at once: axis 0 of {@code fn}'s
+   * batch shape is time, as for a site that {@code scan} stacked. Guides use it to give a scanned
+   * model site all its steps in one vectorized draw; replaying (or substituting) it into the
+   * model's scan gives step {@code t} its slice {@code t}.
+   *
+   * <pre>{@code
+   * // guide for a model whose scan body samples "z" of shape [B] at each of T steps
+   * Tensor loc = param("z_loc", Tensor.zeros(T, B));                       // [T, B]
+   * sampleOverTime("z", Normal.of(loc, Tensor.scalar(0.1)));
+   * }</pre>
+   */
+  public static Tensor sampleOverTime(String name, Distribution fn) {
+    if (fn.batchShape().rank() == 0) {
+      throw new IllegalArgumentException(
+          "sampleOverTime '" + name + "': the distribution needs a leading time axis in its batch "
+              + "shape, got batch shape " + fn.batchShape() + " (expand it to [T, ...])");
+    }
+    Message msg = new Message(SiteType.SAMPLE, requireName(name, "sampleOverTime"));
+    msg.setFn(fn);
+    msg.setTimeSteps(fn.batchShape().dim(0));
+    return HandlerStack.apply(msg).value();
+  }
+
+  /**
    * A partially observed site: where {@code obsMask} is true the value is {@code obs} (site
    * {@code name + "_observed"}), elsewhere it is sampled (site {@code name + "_unobserved"}, which
    * a guide must provide); the combination is recorded as the deterministic site {@code name}.
