@@ -38,6 +38,12 @@ public final class Normal extends LocationScale {
     return of(0.0, 1.0);
   }
 
+  /** One fused pass forward and one per input backward (the hot path of SVI). */
+  @Override
+  protected Tensor logDensity(Tensor value) {
+    return dev.ember.tensor.FusedDensities.normal(value, loc, scale);
+  }
+
   @Override
   Tensor standardLogDensity(Tensor z) {
     return z.square().mul(-0.5).sub(HALF_LOG_2PI);

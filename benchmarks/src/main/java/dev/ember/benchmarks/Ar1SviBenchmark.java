@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The Ember Authors
+package dev.ember.benchmarks;
+
+import dev.ember.data.Ar1Data;
+import dev.ember.infer.Svi;
+import dev.ember.infer.SviState;
+import dev.ember.random.RngKey;
+import dev.ember.tensor.Tensor;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * One SVI step of the reference AR(1) model ({@link Ar1Reference}) on one thread: the median
+ * (JMH sample mode, p0.50) over steps after warm-up, for both variants and the sizes the
+ * performance goal names. Latent elements per second = B * T / step time.
+ *
+ * <pre>{@code
+ * java -jar benchmarks/target/ember-benchmarks.jar Ar1SviBenchmark -f 1 -wi 3 -i 5 -w 2s -r 2s
+ * }</pre>
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+public class Ar1SviBenchmark {
+  /** Series x steps. */
+  @Param({"64x100", "1024x100", "4096x50", "16384x20"})
+  public String size;
+
+  /** The reference variant. */
+  @Param({"POINT", "AUTO"})
+  public Ar1Reference.Variant variant;
+
+  private Svi<Tensor> svi;
+  private Tensor ys; // [T, B]
+  private SviState state;
+
+  /** Data, SVI and its first state. */
+  @Setup
+  public void setup() {
+    String[] bt = size.split("x");
+    ys = Ar1Data.generate(Integer.parseInt(bt[0]), Integer.parseInt(bt[1])).y().transpose();
+    svi = Ar1Reference.svi(variant).progress(false);
+    state = svi.init(RngKey.of(0), ys);
+  }
+
+  /** One update; the state carries over, as in a fit. */
+  @Benchmark
+  public double step() {
+    Svi.Update u = svi.update(state, ys);
+    state = u.state();
+    return u.loss();
+  }
+}
