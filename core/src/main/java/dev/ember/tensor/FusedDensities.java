@@ -3,6 +3,7 @@
 package dev.ember.tensor;
 
 import dev.ember.autodiff.Autodiff;
+import dev.ember.autodiff.BackwardFn;
 
 /**
  * Log-densities computed in one pass, with backward rules that make one pass per input: the hot
@@ -10,12 +11,13 @@ import dev.ember.autodiff.Autodiff;
  * allocates and traverses a full-size array per operation, forward and backward.
  *
  * <pre>{@code
- * Tensor lp = FusedDensities.normal(x, loc, scale); // == -((x-loc)/scale)^2/2 - log(scale) - log(2 pi)/2
+ * Tensor lp = FusedDensities.normal(x, loc, scale); // -((x - loc) / scale)^2 / 2 - log(scale) - log(2 pi) / 2
  * }</pre>
  *
  * <p>Operands broadcast; one that is neither a single value nor the full result shape is expanded
- * first. Under {@code createGraph} the backward rules are the same formulas written with tensor
- * operations, so second derivatives stay exact.
+ * first. The gradient of a single-value operand is summed in the backward pass itself rather than
+ * materialized at full size. Under {@code createGraph} the backward rules are the same formulas
+ * written with tensor operations, so second derivatives stay exact.
  */
 public final class FusedDensities {
   private FusedDensities() {}
@@ -33,30 +35,48 @@ public final class FusedDensities {
     double[] xv = operand(x, s);
     double[] mv = operand(loc, s);
     double[] sv = operand(scale, s);
-    int xs = xv.length == 1 ? 0 : 1;
-    int ms = mv.length == 1 ? 0 : 1;
-    int ss = sv.length == 1 ? 0 : 1;
+    boolean tracked = x.node() != null || loc.node() != null || scale.node() != null;
     double[] r = new double[n];
-    if (ss == 0) {
+    // z = (x - loc) / scale and w = z / scale, kept for the backward pass when it will run
+    double[] z = tracked ? new double[n] : null;
+    double[] w = tracked ? new double[n] : null;
+    if (sv.length == 1 && xv.length == n && mv.length == n) {
       double inv = 1.0 / sv[0];
       double c = -Math.log(sv[0]) - HALF_LOG_2PI;
-      for (int i = 0; i < n; i++) {
-        double z = (xv[i * xs] - mv[i * ms]) * inv;
-        r[i] = -0.5 * z * z + c;
+      if (tracked) {
+        for (int i = 0; i < n; i++) {
+          double zi = (xv[i] - mv[i]) * inv;
+          z[i] = zi;
+          w[i] = zi * inv;
+          r[i] = -0.5 * zi * zi + c;
+        }
+      } else {
+        for (int i = 0; i < n; i++) {
+          double zi = (xv[i] - mv[i]) * inv;
+          r[i] = -0.5 * zi * zi + c;
+        }
       }
     } else {
+      int xs = xv.length == 1 ? 0 : 1;
+      int ms = mv.length == 1 ? 0 : 1;
+      int ss = sv.length == 1 ? 0 : 1;
       for (int i = 0; i < n; i++) {
-        double sc = sv[i];
-        double z = (xv[i * xs] - mv[i * ms]) / sc;
-        r[i] = -0.5 * z * z - Math.log(sc) - HALF_LOG_2PI;
+        double sc = sv[i * ss];
+        double inv = 1.0 / sc;
+        double zi = (xv[i * xs] - mv[i * ms]) * inv;
+        if (tracked) {
+          z[i] = zi;
+          w[i] = zi * inv;
+        }
+        r[i] = -0.5 * zi * zi - Math.log(sc) - HALF_LOG_2PI;
       }
     }
     Tensor out = new Tensor(r, s);
-    if (x.node() == null && loc.node() == null && scale.node() == null) {
+    if (!tracked) {
       return out;
     }
-    NormalBackward rule = new NormalBackward(x, loc, scale, xv, mv, sv, s);
-    return Autodiff.op(out, "normal log-density", rule, x, loc, scale);
+    return Autodiff.op(out, "normal log-density", new NormalBackward(x, loc, scale, sv, z, w),
+        x, loc, scale);
   }
 
   /** The operand's data if it is one value or full-size, else its expansion to {@code s}. */
@@ -64,86 +84,84 @@ public final class FusedDensities {
     return t.data.length == 1 || t.shape.equals(s) ? t.data : Strided.expand(t, s);
   }
 
-  /**
-   * d/dx = -w, d/dloc = w, d/dscale = (z^2 - 1) / scale with z = (x - loc) / scale and w = z /
-   * scale; w and z are computed once, on the first input's call.
-   */
-  private static final class NormalBackward implements dev.ember.autodiff.BackwardFn {
-    private final Tensor x;
-    private final Tensor loc;
-    private final Tensor scale;
-    private final double[] xv;
-    private final double[] mv;
+  /** d/dx = -w, d/dloc = w, d/dscale = (z^2 - 1) / scale = z w - 1 / scale. */
+  private static final class NormalBackward implements BackwardFn {
+    private final Tensor[] inputs;
     private final double[] sv;
-    private final Shape shape;
-    private double[] z; // [n], (x - loc) / scale
-    private double[] w; // [n], z / scale
+    private final double[] z;
+    private final double[] w;
 
-    NormalBackward(Tensor x, Tensor loc, Tensor scale, double[] xv, double[] mv, double[] sv,
-        Shape shape) {
-      this.x = x;
-      this.loc = loc;
-      this.scale = scale;
-      this.xv = xv;
-      this.mv = mv;
+    NormalBackward(Tensor x, Tensor loc, Tensor scale, double[] sv, double[] z, double[] w) {
+      this.inputs = new Tensor[] {x, loc, scale};
       this.sv = sv;
-      this.shape = shape;
+      this.z = z;
+      this.w = w;
     }
 
     @Override
     public Tensor apply(Tensor grad, Tensor out, int input) {
       if (Autodiff.isRecording()) {
         // createGraph: the same rule in tensor operations, itself differentiable
-        Tensor zt = x.sub(loc).div(scale);
-        Tensor wt = zt.div(scale);
+        Tensor zt = inputs[0].sub(inputs[1]).div(inputs[2]);
+        Tensor wt = zt.div(inputs[2]);
         return switch (input) {
           case 0 -> grad.mul(wt).neg();
           case 1 -> grad.mul(wt);
-          default -> grad.mul(zt.square().sub(1.0).div(scale));
+          default -> grad.mul(zt.square().sub(1.0).div(inputs[2]));
         };
       }
-      standardize();
       double[] g = grad.data;
-      int gs = g.length == 1 ? 0 : 1;
-      int n = shape.numel();
+      boolean scalarGrad = g.length == 1;
+      int n = z.length;
+      Tensor in = inputs[input];
+      if (in.data.length == 1) {
+        // A single-value operand: sum here instead of building [n] for the engine to reduce.
+        double acc = 0;
+        for (int i = 0; i < n; i++) {
+          acc += (scalarGrad ? g[0] : g[i]) * term(input, i);
+        }
+        return new Tensor(new double[] {acc}, in.shape);
+      }
       double[] r = new double[n];
       switch (input) {
         case 0 -> {
-          for (int i = 0; i < n; i++) {
-            r[i] = -g[i * gs] * w[i];
+          if (scalarGrad) {
+            for (int i = 0; i < n; i++) {
+              r[i] = -g[0] * w[i];
+            }
+          } else {
+            for (int i = 0; i < n; i++) {
+              r[i] = -g[i] * w[i];
+            }
           }
         }
         case 1 -> {
-          for (int i = 0; i < n; i++) {
-            r[i] = g[i * gs] * w[i];
+          if (scalarGrad) {
+            for (int i = 0; i < n; i++) {
+              r[i] = g[0] * w[i];
+            }
+          } else {
+            for (int i = 0; i < n; i++) {
+              r[i] = g[i] * w[i];
+            }
           }
         }
         default -> {
-          int ss = sv.length == 1 ? 0 : 1;
           for (int i = 0; i < n; i++) {
-            r[i] = g[i * gs] * (z[i] * z[i] - 1.0) / sv[i * ss];
+            r[i] = (scalarGrad ? g[0] : g[i]) * (z[i] * w[i] - 1.0 / sv[i]);
           }
         }
       }
-      return new Tensor(r, shape);
+      return new Tensor(r, out.shape);
     }
 
-    private void standardize() {
-      if (z != null) {
-        return;
-      }
-      int n = shape.numel();
-      int xs = xv.length == 1 ? 0 : 1;
-      int ms = mv.length == 1 ? 0 : 1;
-      int ss = sv.length == 1 ? 0 : 1;
-      z = new double[n];
-      w = new double[n];
-      for (int i = 0; i < n; i++) {
-        double inv = 1.0 / sv[i * ss];
-        double zi = (xv[i * xs] - mv[i * ms]) * inv;
-        z[i] = zi;
-        w[i] = zi * inv;
-      }
+    /** The local derivative of element {@code i} with respect to input {@code input}. */
+    private double term(int input, int i) {
+      return switch (input) {
+        case 0 -> -w[i];
+        case 1 -> w[i];
+        default -> z[i] * w[i] - 1.0 / sv[sv.length == 1 ? 0 : i];
+      };
     }
   }
 }
