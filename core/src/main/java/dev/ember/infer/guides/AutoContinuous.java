@@ -58,6 +58,15 @@ public abstract class AutoContinuous<D> extends AutoGuide<D> {
       Tensor u = latent.slice(0, offset, offset + n).reshape(s.unconstrainedShape());
       offset += n;
       Tensor value = s.transform().forward(u);
+      if (s.timeSteps() > 0) {
+        // A scanned site needs its time axis as a batch axis (sampleOverTime hands step t its
+        // slice): one point mass per step, with that step's Jacobian term.
+        int steps = s.timeSteps();
+        Tensor logDensity = s.isReal() ? Tensor.zeros(steps)
+            : s.transform().logAbsDetJacobian(u, value).reshape(steps, -1).sum(1).neg();
+        emit(s, Delta.of(value, logDensity, value.rank() - 1));
+        continue;
+      }
       Tensor logDensity = s.isReal() ? Tensor.scalar(0.0)
           : s.transform().logAbsDetJacobian(u, value).sum().neg();
       emit(s, Delta.of(value, logDensity, value.rank()));
