@@ -148,6 +148,50 @@ public final class Autodiff {
     }
   }
 
+  /**
+   * The values of several scalar outputs of one forward pass and the gradient of each with respect
+   * to {@code params}: one backward pass per output over the shared graph (e.g. the local and the
+   * global terms of a loss, which a data-parallel engine weights differently).
+   *
+   * <pre>{@code
+   * List<ValueAndGrad> parts = Autodiff.valuesAndGrads(
+   *     p -> new Tensor[] {p.get("x").square(), p.get("x").mul(3.0)}, Map.of("x", x));
+   * }</pre>
+   *
+   * @param fn a function of named tensors returning scalar tensors
+   * @param params the point; each entry becomes a tracked leaf named after its key
+   */
+  public static List<ValueAndGrad> valuesAndGrads(
+      Function<Map<String, Tensor>, Tensor[]> fn, Map<String, Tensor> params) {
+    Mode m = MODE.get();
+    boolean was = m.enabled;
+    m.enabled = true;
+    try {
+      Map<String, Tensor> tracked = new LinkedHashMap<>();
+      params.forEach((k, v) -> tracked.put(k, track(v, k)));
+      Tensor[] outs = fn.apply(Collections.unmodifiableMap(tracked));
+      Tensor[] wrt = tracked.values().toArray(new Tensor[0]);
+      List<ValueAndGrad> result = new ArrayList<>(outs.length);
+      for (Tensor out : outs) {
+        requireScalar(out, "valuesAndGrads");
+        Map<String, Tensor> grad = new LinkedHashMap<>();
+        if (out.node() == null) {
+          tracked.forEach((k, v) -> grad.put(k, Tensor.zerosLike(v)));
+        } else {
+          Tensor[] g = gradients(out, wrt, null, false);
+          int i = 0;
+          for (String k : tracked.keySet()) {
+            grad.put(k, g[i++]);
+          }
+        }
+        result.add(new ValueAndGrad(out.detach(), Collections.unmodifiableMap(grad)));
+      }
+      return result;
+    } finally {
+      m.enabled = was;
+    }
+  }
+
   /** The gradient of a scalar function of one tensor. */
   public static Tensor grad(Function<Tensor, Tensor> fn, Tensor x) {
     return valueAndGrad(p -> fn.apply(p.get("x")), Map.of("x", x)).grad().get("x");

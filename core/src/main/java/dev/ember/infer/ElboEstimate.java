@@ -2,6 +2,7 @@
 // Copyright 2026 The Ember Authors
 package dev.ember.infer;
 
+import dev.ember.handlers.Trace;
 import dev.ember.tensor.Tensor;
 import java.util.Map;
 
@@ -21,8 +22,11 @@ import java.util.Map;
  *     for a site scored by an analytic KL ({@link TraceMeanFieldElbo}) its {@code -KL(q || p)}
  * @param guideTerms each guide sample site's {@code scale * sum(log q)}, averaged over particles
  *     (absent for sites scored by an analytic KL)
+ * @param modelTrace the model's trace of the last particle (sites, plates, values)
+ * @param guideTrace the guide's trace of the last particle
  */
-public record ElboEstimate(Tensor loss, Map<String, Tensor> modelTerms, Map<String, Tensor> guideTerms) {
+public record ElboEstimate(Tensor loss, Map<String, Tensor> modelTerms,
+    Map<String, Tensor> guideTerms, Trace modelTrace, Trace guideTrace) {
   /** The loss as a double. */
   public double value() {
     return loss.item();

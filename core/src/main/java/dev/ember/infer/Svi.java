@@ -268,6 +268,35 @@ public final class Svi<D> implements Serializable {
     return new LossAndGrad(vg.loss(), vg.grad(), last[0]);
   }
 
+  /**
+   * The loss at {@code key} split into parts, each with its gradient with respect to the
+   * unconstrained params, from one run of guide and model: {@code parts} picks scalar tensors out
+   * of the estimate (e.g. the sum of its local and of its global site terms, which a data-parallel
+   * engine weights differently).
+   */
+  public List<ValueAndGrad> lossParts(SviState state, D data, RngKey key,
+      java.util.function.Function<ElboEstimate, Tensor[]> parts) {
+    return Autodiff.valuesAndGrads(
+        u -> parts.apply(estimate(constrain(u, state), state.step(), data, key)),
+        state.optimizer().params());
+  }
+
+  /** The same SVI with another loss (the optimizer, annealing and options kept). */
+  public Svi<D> withLoss(Elbo loss) {
+    return new Svi<>(model, guide, optimizer, loss, stableUpdate, progress, annealing,
+        annealedSites);
+  }
+
+  /** The annealing schedule, or null. */
+  public AnnealingSchedule annealingSchedule() {
+    return annealing;
+  }
+
+  /** Whether non-finite steps are skipped. */
+  public boolean isStableUpdate() {
+    return stableUpdate;
+  }
+
   private ElboEstimate estimate(Map<String, Tensor> params, long step, D data, RngKey key) {
     Model<D> m = Handlers.substitute(anneal(model, step, "model"), params);
     Model<D> g = Handlers.substitute(anneal(guide, step, "guide"), params);

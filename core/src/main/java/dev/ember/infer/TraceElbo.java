@@ -66,17 +66,27 @@ public class TraceElbo implements Elbo {
     Map<String, Tensor> modelTerms = new LinkedHashMap<>();
     Map<String, Tensor> guideTerms = new LinkedHashMap<>();
     Tensor surrogate = Tensor.scalar(0.0);
+    Trace guideTrace = null;
+    Trace modelTrace = null;
     for (RngKey particleKey : particleKeys) {
       RngKey[] k = particleKey.split();
-      Trace guideTrace = Handlers.trace(Handlers.seed(guide, k[0])).getTrace(data);
-      Trace modelTrace =
-          Handlers.trace(Handlers.replay(Handlers.seed(model, k[1]), guideTrace)).getTrace(data);
+      guideTrace = Handlers.trace(seeded(guide, data, k[0])).getTrace(data);
+      modelTrace =
+          Handlers.trace(Handlers.replay(seeded(model, data, k[1]), guideTrace)).getTrace(data);
       surrogate = surrogate.add(particle(modelTrace, guideTrace, modelTerms, guideTerms));
     }
     double inv = 1.0 / numParticles;
     modelTerms.replaceAll((name, t) -> t.mul(inv));
     guideTerms.replaceAll((name, t) -> t.mul(inv));
-    return new ElboEstimate(surrogate.mul(-inv), modelTerms, guideTerms);
+    return new ElboEstimate(surrogate.mul(-inv), modelTerms, guideTerms, modelTrace, guideTrace);
+  }
+
+  /**
+   * {@code model} (or the guide) seeded with {@code key} for one particle: plain {@code seed}
+   * here; a data-parallel engine keys the sites of each data row by the row's id instead.
+   */
+  protected <D> Model<D> seeded(Model<D> model, D data, RngKey key) {
+    return Handlers.seed(model, key);
   }
 
   /**

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The Ember Authors
+package dev.ember.data;
+
+import dev.ember.tensor.Shape;
+import dev.ember.tensor.Tensor;
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A batch of B sequences of possibly different lengths, padded to the longest (T) and laid out
+ * time-major, as a scan over time with a series plate inside its body reads them: what a model
+ * fitted on sequence data is called with, on one machine and on Spark executors alike.
+ *
+ * <pre>{@code
+ * SequenceBatch batch = SequenceBatch.of(new long[] {7, 9},
+ *     new double[][] {{0.1, 0.3, 0.2}, {1.0, 0.8}}, 1000);
+ * batch.values();    // [3, 2], the second column padded with 0 at t = 2
+ * batch.observed();  // [3, 2] booleans: false at the padding
+ * // in a model: sample("y", Normal.of(z, tau).mask(observed.select(0, t)), values.select(0, t))
+ * }</pre>
+ *
+ * @param ids each sequence's id (the row id of the dataset), [B]
+ * @param values the values, zero-padded, {@code [T, B]}
+ * @param observed where {@code values} holds data (false at the padding), {@code [T, B]} booleans
+ * @param lengths each sequence's length, [B]
+ * @param covariates named covariates: {@code [T, B]} per step or {@code [B, K]} per series
+ * @param totalSeries N, the number of sequences in the whole dataset (the minibatch scale is
+ *     N / B)
+ */
+public record SequenceBatch(long[] ids, Tensor values, Tensor observed, int[] lengths,
+    Map<String, Tensor> covariates, long totalSeries) implements Serializable {
+
+  /** Checks the shapes and copies the covariates into an unmodifiable map. */
+  public SequenceBatch {
+    int b = ids.length;
+    if (b < 1) {
+      throw new IllegalArgumentException("SequenceBatch: needs at least one sequence");
+    }
+    if (values.rank() != 2 || values.dim(1) != b || !observed.shape().equals(values.shape())
+        || lengths.length != b) {
+      throw new IllegalArgumentException("SequenceBatch: values " + values.shape() + ", observed "
+          + observed.shape() + " and " + lengths.length + " lengths do not fit " + b
+          + " sequences (values must be [T, B])");
+    }
+    if (totalSeries < b) {
+      throw new IllegalArgumentException(
+          "SequenceBatch: totalSeries " + totalSeries + " is below the batch size " + b);
+    }
+    covariates = Collections.unmodifiableMap(new LinkedHashMap<>(covariates));
+  }
+
+  /** Pads {@code rows} (one sequence each, ids {@code ids}) into a batch of a dataset of N series. */
+  public static SequenceBatch of(long[] ids, double[][] rows, long totalSeries) {
+    return of(ids, rows, Map.of(), totalSeries);
+  }
+
+  /** As {@link #of(long[], double[][], long)}, with covariates already laid out. */
+  public static SequenceBatch of(long[] ids, double[][] rows, Map<String, Tensor> covariates,
+      long totalSeries) {
+    if (ids.length != rows.length) {
+      throw new IllegalArgumentException(
+          "SequenceBatch: " + ids.length + " ids for " + rows.length + " sequences");
+    }
+    int b = rows.length;
+    int t = 0;
+    int[] lengths = new int[b];
+    for (int i = 0; i < b; i++) {
+      if (rows[i] == null || rows[i].length == 0) {
+        throw new IllegalArgumentException(
+            "SequenceBatch: sequence of id " + ids[i] + " is empty; every sequence needs a value");
+      }
+      lengths[i] = rows[i].length;
+      t = Math.max(t, lengths[i]);
+    }
+    double[] v = new double[t * b]; // [T, B]
+    double[] m = new double[t * b];
+    for (int i = 0; i < b; i++) {
+      for (int s = 0; s < lengths[i]; s++) {
+        v[s * b + i] = rows[i][s];
+        m[s * b + i] = 1.0;
+      }
+    }
+    Tensor observed = Tensor.of(m, Shape.of(t, b)).gt(0.5);
+    return new SequenceBatch(ids.clone(), Tensor.of(v, Shape.of(t, b)), observed, lengths,
+        covariates, totalSeries);
+  }
+
+  /** B, the number of sequences. */
+  public int size() {
+    return ids.length;
+  }
+
+  /** T, the padded length. */
+  public int steps() {
+    return values.dim(0);
+  }
+
+  /** N / B: the weight of this batch's local terms in an unbiased estimate of the full data's. */
+  public double scale() {
+    return (double) totalSeries / ids.length;
+  }
+
+  /** The covariate named {@code name}; throws naming the ones there are. */
+  public Tensor covariate(String name) {
+    Tensor c = covariates.get(name);
+    if (c == null) {
+      throw new IllegalArgumentException(
+          "SequenceBatch: no covariate '" + name + "'; the batch has " + covariates.keySet());
+    }
+    return c;
+  }
+
+  @Override
+  public String toString() {
+    return "SequenceBatch(B=" + size() + ", T=" + steps() + ", N=" + totalSeries + ", ids="
+        + (ids.length <= 8 ? Arrays.toString(ids) : ids.length + " ids") + ")";
+  }
+}

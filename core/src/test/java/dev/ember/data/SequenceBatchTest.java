@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The Ember Authors
+package dev.ember.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ember.tensor.Shape;
+import org.junit.jupiter.api.Test;
+
+/** Padding, masks and errors of sequence batches. */
+class SequenceBatchTest {
+  @Test
+  void padsTimeMajorAndMasksThePadding() {
+    SequenceBatch b = SequenceBatch.of(new long[] {7, 9},
+        new double[][] {{0.1, 0.3, 0.2}, {1.0, 0.8}}, 10);
+    assertEquals(Shape.of(3, 2), b.values().shape());
+    assertArrayEquals(new double[] {0.1, 1.0, 0.3, 0.8, 0.2, 0.0}, b.values().toArray(), 0.0);
+    assertArrayEquals(new double[] {1, 1, 1, 1, 1, 0}, b.observed().toArray(), 0.0);
+    assertArrayEquals(new int[] {3, 2}, b.lengths());
+    assertEquals(5.0, b.scale(), 0.0);
+    assertEquals(2, b.size());
+    assertEquals(3, b.steps());
+  }
+
+  @Test
+  void badBatchesNameTheProblem() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> SequenceBatch.of(new long[] {4}, new double[][] {{}}, 10));
+    assertTrue(e.getMessage().contains("id 4"), e.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> SequenceBatch.of(new long[] {1, 2}, new double[][] {{1}}, 10));
+    assertThrows(IllegalArgumentException.class,
+        () -> SequenceBatch.of(new long[] {1, 2}, new double[][] {{1}, {2}}, 1));
+    e = assertThrows(IllegalArgumentException.class,
+        () -> SequenceBatch.of(new long[] {1}, new double[][] {{1}}, 5).covariate("x"));
+    assertTrue(e.getMessage().contains("'x'"));
+  }
+}
