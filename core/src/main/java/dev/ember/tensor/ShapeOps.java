@@ -4,6 +4,7 @@ package dev.ember.tensor;
 
 import dev.ember.autodiff.Autodiff;
 import dev.ember.autodiff.ScatterBackward;
+import java.lang.ref.WeakReference;
 import java.util.Arrays;
 
 /**
@@ -17,11 +18,31 @@ import java.util.Arrays;
 final class ShapeOps {
   private ShapeOps() {}
 
+  /**
+   * Where a tensor made by {@code base.select(0, index)} was read from ({@link Tensor#row}). Weak,
+   * so that keeping a row does not keep a large base reachable; once the base is gone, stacking
+   * the rows copies them as any other tensors.
+   */
+  static final class Row extends WeakReference<Tensor> {
+    final int index;
+
+    Row(Tensor base, int index) {
+      super(base);
+      this.index = index;
+    }
+  }
+
   /** A strided gather of {@code a}, differentiable. */
   static Tensor gather(Tensor a, String name, int base, int[] strides, int[] shape) {
+    return gather(a, name, base, strides, shape, null);
+  }
+
+  /** {@link #gather}, its result marked as the row {@code row} of {@code a} (or not, if null). */
+  private static Tensor gather(
+      Tensor a, String name, int base, int[] strides, int[] shape, Row row) {
     Tensor out =
         new Tensor(
-            Strided.gather(a.data, base, strides, shape), Shape.wrap(shape), a.dtype, null);
+            Strided.gather(a.data, base, strides, shape), Shape.wrap(shape), a.dtype, null, row);
     if (a.node() == null) {
       return out;
     }
@@ -223,7 +244,8 @@ final class ShapeOps {
         strides[j++] = st[d];
       }
     }
-    return gather(a, "select", i * st[axis], strides, shape);
+    Row row = axis == 0 ? new Row(a, i) : null;
+    return gather(a, "select", i * st[axis], strides, shape, row);
   }
 
   static Tensor flip(Tensor a, int axisArg) {
@@ -327,16 +349,43 @@ final class ShapeOps {
       throw new IllegalArgumentException(
           "stack: axis " + axisArg + " is out of range for a result of rank " + r);
     }
-    Tensor[] lifted = new Tensor[parts.length];
     for (int i = 0; i < parts.length; i++) {
       if (!parts[i].shape.equals(s)) {
         throw new IllegalArgumentException(
             "stack: all tensors must have the same shape, but tensor 0 has " + s + " and tensor "
                 + i + " has " + parts[i].shape);
       }
+    }
+    Tensor base = axis == 0 ? rowsOf(parts) : null;
+    if (base != null) {
+      // no copy: the values are the base's. The gradient still goes to each part (row i of the
+      // cotangent), so gradients with respect to the parts themselves stay right
+      return Autodiff.op(base.detach(), "stack", (g, z, i) -> g.select(0, i), parts);
+    }
+    Tensor[] lifted = new Tensor[parts.length];
+    for (int i = 0; i < parts.length; i++) {
       lifted[i] = parts[i].unsqueeze(axis);
     }
     return concat(axis, lifted);
+  }
+
+  /**
+   * The tensor {@code parts} are the rows of, when they are {@code base.select(0, i)} for {@code
+   * i = 0 .. base.dim(0) - 1} in that order (a scan's per-step slices of a series), else null.
+   */
+  private static Tensor rowsOf(Tensor[] parts) {
+    Row first = parts[0].row;
+    Tensor base = first == null ? null : first.get();
+    if (base == null || base.shape.dims[0] != parts.length) {
+      return null;
+    }
+    for (int i = 0; i < parts.length; i++) {
+      Row r = parts[i].row;
+      if (r == null || r.index != i || r.get() != base) {
+        return null;
+      }
+    }
+    return base;
   }
 
   static Tensor concat(int axisArg, Tensor[] parts) {

@@ -41,11 +41,22 @@ public final class Tensor implements Serializable {
   /** The autodiff node that produced this tensor, or {@code null} for a constant. */
   private final transient Node node;
 
+  /**
+   * Where this tensor was read from if it is {@code base.select(0, i)}, else null: stacking all
+   * the rows of one base in order then gives back the base's values without a copy.
+   */
+  final transient ShapeOps.Row row;
+
   Tensor(double[] data, Shape shape, DType dtype, Node node) {
+    this(data, shape, dtype, node, null);
+  }
+
+  Tensor(double[] data, Shape shape, DType dtype, Node node, ShapeOps.Row row) {
     this.data = data;
     this.shape = shape;
     this.dtype = dtype;
     this.node = node;
+    this.row = row;
   }
 
   Tensor(double[] data, Shape shape) {
@@ -223,7 +234,7 @@ public final class Tensor implements Serializable {
    * only be made there).
    */
   public static Tensor withNode(Tensor value, Node node) {
-    return new Tensor(value.data, value.shape, value.dtype, node);
+    return new Tensor(value.data, value.shape, value.dtype, node, value.row);
   }
 
   // ---------------------------------------------------------------- accessors
