@@ -32,7 +32,11 @@ public final class Block extends Messenger {
                 || (msg.type() == SiteType.PLATE && msg.value() == null)
                 || msg.type() == SiteType.CONTROL_FLOW);
     if (needsKey) {
-      msg.setRngKey(HandlerStack.apply(new Message(SiteType.PRNG_KEY, null)).rngKey());
+      // the request carries the hidden message, so a row-keyed seed keys it as it would the
+      // message itself (placed for a site in its plate, with rows for a scan)
+      Message request = new Message(SiteType.PRNG_KEY, null);
+      request.setPayload(msg);
+      msg.setRngKey(HandlerStack.apply(request).rngKey());
     }
     msg.stop();
   }

@@ -64,6 +64,54 @@ public final class Handlers {
     return wrap(model, () -> new Seed(key));
   }
 
+  /**
+   * Seeds like {@code seed(key)}, but keys the sample sites inside the plate {@code plateName} by
+   * row: row {@code r} of such a site's draw (the index {@code r} on the plate's batch dimension)
+   * comes from {@code siteKey.foldIn(rowIds[r])}, each element at its row-major position in the
+   * row's own sub-tensor (sample and event axes included). A row's values therefore depend on the
+   * key, its id and the site, never on which other rows share the batch, as the local sites of a
+   * data-parallel step need (DESIGN.md section 7).
+   *
+   * <p>The keys are split exactly as {@code seed(key)} splits them, so the sites outside the plate
+   * (global sites) get the same keys and values as under {@code seed(key)}. Scans keep the rows:
+   * a site in the plate inside a scan body is keyed from its per-step site key. Inside the plate,
+   * {@code prngKey()} returns the plain key that {@code seed(key)} would. A plate name that no
+   * site uses is not an error (nothing is row-keyed). The seed must be outside the plate; see
+   * {@link Seed} for the rules.
+   *
+   * <pre>{@code
+   * try (Seed s = Handlers.seedRows(stepKey, "series", new long[] {17, 3, 40})) {
+   *   model.run(batch);  // the site z in plate "series" draws row 17 as it would in any batch
+   * }
+   * }</pre>
+   *
+   * @param key the step's key
+   * @param plateName the plate whose rows are keyed (the series plate)
+   * @param rowIds one id per row of the plate's current batch, in batch order, distinct (copied)
+   * @return the entered seed handler
+   * @throws IllegalArgumentException if an id appears twice (the message names it); a site in the
+   *     plate whose plate size differs from {@code rowIds.length} fails when it is sampled
+   */
+  public static Seed seedRows(RngKey key, String plateName, long[] rowIds) {
+    return (Seed) new Seed(key.base().withRows(plateName, rowIds)).enter();
+  }
+
+  /**
+   * {@code model} seeded afresh by row at every call ({@link #seedRows(RngKey, String, long[])}).
+   *
+   * @param model the model
+   * @param key the step's key
+   * @param plateName the plate whose rows are keyed
+   * @param rowIds one id per row of the plate's batch, distinct (copied)
+   * @return the seeded model
+   * @throws IllegalArgumentException if an id appears twice
+   */
+  public static <D> Model<D> seedRows(
+      Model<D> model, RngKey key, String plateName, long[] rowIds) {
+    RngKey rowKey = key.base().withRows(plateName, rowIds); // validated now, not at the first call
+    return wrap(model, () -> new Seed(rowKey));
+  }
+
   // ------------------------------------------------------------------ substitute, condition, replay
 
   /** Gives sites values from {@code data} (they stay latent). */

@@ -176,7 +176,10 @@ public final class Message {
     this.constraint = constraint;
   }
 
-  /** Type-specific data: a plate's sizes, the data of a subsample, the call of a control flow. */
+  /**
+   * Type-specific data: a plate's sizes, the data of a subsample, the call of a control flow, the
+   * hidden message a key request is made for (by {@link Block}).
+   */
   public Object payload() {
     return payload;
   }

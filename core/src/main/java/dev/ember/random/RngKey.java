@@ -33,6 +33,12 @@ import java.io.Serializable;
  * Tensor eps = Samplers.normal(keys[0], Shape.of(3, 4));
  * }</pre>
  *
+ * <p><b>Row-carrying keys.</b> A key may also carry the rows of a plate ({@link #withRows},
+ * {@link RowKeys}): it splits and folds as its words do and keeps the rows, and once placed at a
+ * sample site ({@link #placeRows}) the samplers draw row {@code r} from {@code
+ * base().foldIn(rowIds[r])}, so that a row's values do not depend on the other rows of its batch.
+ * {@code Handlers.seedRows} makes them for the local sites of a data-parallel step.
+ *
  * <p>References: J. K. Salmon, M. A. Moraes, R. O. Dror and D. E. Shaw, "Parallel random
  * numbers: as easy as 1, 2, 3", SC'11 (2011); K. Claessen and M. H. Pałka, "Splittable
  * pseudorandom number generators using cryptographic hashing", Haskell Symposium (2013); JAX,
@@ -48,9 +54,13 @@ public final class RngKey implements Serializable {
   /** The second word, {@code lo32(seed)} for a key made by {@link #of(long)}. */
   private final int word1;
 
-  private RngKey(int word0, int word1) {
+  /** The rows of a row-carrying key ({@link #withRows}); null for a plain key. */
+  private final RowKeys rows;
+
+  private RngKey(int word0, int word1, RowKeys rows) {
     this.word0 = word0;
     this.word1 = word1;
+    this.rows = rows;
   }
 
   /**
@@ -60,7 +70,7 @@ public final class RngKey implements Serializable {
    * @return the key {@code [hi32(seed), lo32(seed)]}
    */
   public static RngKey of(long seed) {
-    return new RngKey((int) (seed >>> 32), (int) seed);
+    return new RngKey((int) (seed >>> 32), (int) seed, null);
   }
 
   /**
@@ -71,7 +81,7 @@ public final class RngKey implements Serializable {
    * @return the key {@code [word0, word1]}
    */
   public static RngKey fromWords(int word0, int word1) {
-    return new RngKey(word0, word1);
+    return new RngKey(word0, word1, null);
   }
 
   /**
@@ -108,6 +118,9 @@ public final class RngKey implements Serializable {
    * and {@code 2j + 1}. The keys therefore depend on {@code n}: {@code split(2)[0]} differs from
    * {@code split(3)[0]}.
    *
+   * <p>A row-carrying key splits its words as a plain key does and every new key carries the same
+   * rows, so a scan or a distribution that splits a site's key keeps the site row-keyed.
+   *
    * @param n how many keys, {@code 1 <= n <= 2^30}
    * @return an array of {@code n} keys, distinct from each other and from this key with
    *     overwhelming probability
@@ -126,7 +139,7 @@ public final class RngKey implements Serializable {
     }
     RngKey[] keys = new RngKey[n];
     for (int j = 0; j < n; j++) {
-      keys[j] = new RngKey(flat(y0, y1, 2 * j), flat(y0, y1, 2 * j + 1));
+      keys[j] = new RngKey(flat(y0, y1, 2 * j), flat(y0, y1, 2 * j + 1), rows);
     }
     return keys;
   }
@@ -140,14 +153,15 @@ public final class RngKey implements Serializable {
    * A key derived from this one and {@code data} (a step, a row id, a site index), as {@code
    * jax.random.fold_in(key, data)}: the block of the counter {@code (hi32(data), lo32(data))}.
    * JAX converts {@code data} to {@code uint32} first, so the two agree for {@code 0 <= data <
-   * 2^32}; beyond that the high bits select further keys instead of being dropped.
+   * 2^32}; beyond that the high bits select further keys instead of being dropped. A row-carrying
+   * key folds its words and the result carries the same rows.
    *
    * @param data any long; distinct values give distinct keys with overwhelming probability
    * @return the derived key
    */
   public RngKey foldIn(long data) {
     long block = Threefry.threefry2x32(word0, word1, (int) (data >>> 32), (int) data);
-    return new RngKey(Threefry.word0(block), Threefry.word1(block));
+    return new RngKey(Threefry.word0(block), Threefry.word1(block), rows);
   }
 
   /**
@@ -156,7 +170,8 @@ public final class RngKey implements Serializable {
    * element {@code i} from {@code bits((long) d << 32 | i)}.
    *
    * <p>This is the same block that {@link #foldIn(long)} turns into a key, so do not use one key
-   * both for raw bits and for folding.
+   * both for raw bits and for folding. A row-carrying key gives the bits of its words (its base),
+   * ignoring the rows; samplers are what read the rows.
    *
    * @param counter the position in this key's stream
    * @return 64 uniformly random bits
@@ -165,20 +180,97 @@ public final class RngKey implements Serializable {
     return Threefry.threefry2x32(word0, word1, (int) (counter >>> 32), (int) counter);
   }
 
+  // ------------------------------------------------------------------ row-carrying keys
+
+  /**
+   * This key carrying the rows of a plate: the same words, and one id per row of the plate's
+   * current batch (see {@link RowKeys}). It splits and folds as this key does, keeping the rows;
+   * once placed at a site ({@link #placeRows}) the samplers draw row {@code r} from the key
+   * {@code base().foldIn(rowIds[r])}, so a row's values do not depend on the other rows of the
+   * batch. {@code Handlers.seedRows} is the usual way to make one.
+   *
+   * @param plate the name of the plate whose rows these are
+   * @param rowIds the rows' ids, in batch order, distinct (copied)
+   * @return a row-carrying, unplaced key with this key's words (any rows of this key are replaced)
+   * @throws IllegalArgumentException if the plate name is empty or an id appears twice (the
+   *     message names the id)
+   */
+  public RngKey withRows(String plate, long... rowIds) {
+    return new RngKey(word0, word1, RowKeys.of(plate, rowIds));
+  }
+
+  /**
+   * This row-carrying key placed at a sample site: its rows lie on the plate's batch dimension
+   * {@code batchDim} of the site's batch shape, followed by {@code eventRank} event axes.
+   *
+   * @param batchDim the plate's batch dimension, negative (counted from the right of the batch
+   *     shape)
+   * @param eventRank the site's event rank, {@code >= 0}
+   * @return the placed key
+   * @throws IllegalStateException if this key carries no rows
+   * @throws IllegalArgumentException if {@code batchDim >= 0} or {@code eventRank < 0}
+   */
+  public RngKey placeRows(int batchDim, int eventRank) {
+    if (rows == null) {
+      throw new IllegalStateException(
+          "placeRows: " + this + " carries no rows; make a row-carrying key with withRows first");
+    }
+    RowKeys placed = rows.placed(batchDim, eventRank);
+    return placed == rows ? this : new RngKey(word0, word1, placed);
+  }
+
+  /**
+   * The rows this key carries.
+   *
+   * @return the rows, or null for a plain key
+   */
+  public RowKeys rows() {
+    return rows;
+  }
+
+  /**
+   * This key without its rows.
+   *
+   * @return a plain key with the same words (this key if it is plain)
+   */
+  public RngKey base() {
+    return rows == null ? this : new RngKey(word0, word1, null);
+  }
+
+  /**
+   * The plain key that a row-keyed draw uses for row {@code r}: {@code base().foldIn(id(r))}.
+   *
+   * @param r the row's index in the batch, {@code 0 <= r < rows().size()}
+   * @return the row's key
+   * @throws IllegalStateException if this key carries no rows
+   */
+  public RngKey rowKey(int r) {
+    if (rows == null) {
+      throw new IllegalStateException("rowKey: " + this + " carries no rows");
+    }
+    long block = Threefry.threefry2x32(word0, word1, (int) (rows.id(r) >>> 32), (int) rows.id(r));
+    return new RngKey(Threefry.word0(block), Threefry.word1(block), null);
+  }
+
+  /** Keys are equal when their words and their rows (if any) are. */
   @Override
   public boolean equals(Object o) {
-    return o instanceof RngKey k && k.word0 == word0 && k.word1 == word1;
+    return o instanceof RngKey k
+        && k.word0 == word0
+        && k.word1 == word1
+        && java.util.Objects.equals(k.rows, rows);
   }
 
   @Override
   public int hashCode() {
-    return 31 * word0 + word1;
+    return (31 * word0 + word1) * 31 + (rows == null ? 0 : rows.hashCode());
   }
 
   /**
    * The key as {@code RngKey[word0, word1]}, the words as unsigned decimals, as JAX prints them.
    *
-   * @return e.g. {@code RngKey[4146024105, 967050713]}
+   * @return e.g. {@code RngKey[4146024105, 967050713]}, followed by {@code ; rows of plate ...}
+   *     for a row-carrying key
    */
   @Override
   public String toString() {
@@ -186,6 +278,7 @@ public final class RngKey implements Serializable {
         + Integer.toUnsignedString(word0)
         + ", "
         + Integer.toUnsignedString(word1)
+        + (rows == null ? "" : "; " + rows)
         + "]";
   }
 }

@@ -19,6 +19,15 @@ import org.apache.commons.numbers.gamma.LogGamma;
  * elements of a sample of shape {@code [2, 50]} with the same key. Draw 0 of a run of elements is
  * computed in blocks that the JIT turns into SIMD code.
  *
+ * <p><b>Row-keyed draws.</b> A key placed at a site's rows ({@link RngKey#withRows}, {@link
+ * RngKey#placeRows}, see {@link RowKeys}) draws each row of the plate's axis from the row's own
+ * key {@code base.foldIn(id)}: element {@code (..., r, ...)} is element {@code j} of that key's
+ * streams as above, {@code j} being its row-major position in the row's sub-tensor (the other
+ * axes, sample and event axes included). A row's values then depend on its id and not on the
+ * other rows of the batch. Every sampler but {@link #permutation} accepts such a key; the rows are
+ * drawn one after another, each in the same blocks as a plain draw, and each row's key is derived
+ * once per call. A plain key takes exactly the path (and gives exactly the numbers) it did before.
+ *
  * <p><b>Parameters</b> are tensors that must broadcast (NumPy rules) to the requested output
  * shape; invalid values throw an {@link IllegalArgumentException} that names the sampler, the
  * parameter, the element (of the parameter broadcast to the output shape) and the value.
@@ -53,6 +62,12 @@ public final class Samplers {
   /** Elements per block of draw-0 words: two int buffers of this size stay in L1. */
   private static final int BLOCK = 256;
 
+  /**
+   * Runs up to this length take their words one block at a time (short rows of a row-keyed draw,
+   * tiny draws); the same words as {@link Threefry#blocks}.
+   */
+  private static final int SHORT_RUN = 4;
+
   /** Rate from which Poisson sampling switches from inversion to PTRS (as NumPy). */
   static final double POISSON_PTRS_RATE = 10.0;
 
@@ -61,23 +76,36 @@ public final class Samplers {
 
   // ------------------------------------------------------------------ plumbing
 
-  /** Draw 0 of elements {@code start .. start + len - 1}, packed as {@link RngKey#bits}. */
+  /**
+   * One draw of a block of elements, packed as {@link RngKey#bits}: buffers for runs of up to
+   * {@code n} elements, reused from block to block and, in a row-keyed draw, from row to row.
+   */
   private static final class Draws {
     final int[] y0;
     final int[] y1;
-    final RngKey key;
 
-    Draws(RngKey key, int n) {
-      this.key = key;
+    Draws(int n) {
       int size = Math.min(BLOCK, Math.max(n, 1));
       y0 = new int[size];
       y1 = new int[size];
     }
 
-    /** Fills the buffers for the block starting at element {@code start}; returns its length. */
-    int fill(int start, int n) {
+    /**
+     * Fills the buffers with draw {@code draw} of elements {@code start ..} of a run of {@code n}
+     * elements under {@code key}; returns the block's length.
+     */
+    int fill(RngKey key, int draw, int start, int n) {
       int len = Math.min(y0.length, n - start);
-      Threefry.blocks(key.word0(), key.word1(), 0, start, len, y0, y1);
+      if (len <= SHORT_RUN) {
+        // one block at a time: the array passes of Threefry.blocks cost more than they save here
+        for (int j = 0; j < len; j++) {
+          long b = Threefry.threefry2x32(key.word0(), key.word1(), draw, start + j);
+          y0[j] = Threefry.word0(b);
+          y1[j] = Threefry.word1(b);
+        }
+      } else {
+        Threefry.blocks(key.word0(), key.word1(), draw, start, len, y0, y1);
+      }
       return len;
     }
 
@@ -129,14 +157,24 @@ public final class Samplers {
   public static Tensor uniform(RngKey key, Shape shape) {
     int n = shape.numel();
     double[] r = new double[n];
-    Draws d = new Draws(key, n);
-    for (int start = 0; start < n; start += BLOCK) {
-      int len = d.fill(start, n);
-      for (int j = 0; j < len; j++) {
-        r[start + j] = openUnit(d.bits(j), key, start + j);
-      }
+    RowLayout rows = RowLayout.of(key, shape, "uniform");
+    if (rows == null) {
+      uniforms(key, n, r, 0, new Draws(n));
+    } else {
+      Draws d = new Draws(rows.runLength());
+      rows.forEachRow(r, (k, len, out, off) -> uniforms(k, len, out, off, d));
     }
     return Tensor.adopt(r, shape);
+  }
+
+  /** The run of {@link #uniform(RngKey, Shape)}: elements {@code 0 .. n-1} to {@code out[off..]}. */
+  private static void uniforms(RngKey key, int n, double[] out, int off, Draws d) {
+    for (int start = 0; start < n; start += BLOCK) {
+      int len = d.fill(key, 0, start, n);
+      for (int j = 0; j < len; j++) {
+        out[off + start + j] = openUnit(d.bits(j), key, start + j);
+      }
+    }
   }
 
   /**
@@ -180,13 +218,24 @@ public final class Samplers {
   public static Tensor normal(RngKey key, Shape shape) {
     int n = shape.numel();
     double[] r = new double[n];
-    Draws d = new Draws(key, n);
-    int[] pending = new int[d.y0.length];
-    for (int start = 0; start < n; start += BLOCK) {
-      int len = d.fill(start, n);
-      NormalZiggurat.block(key, start, len, d.y0, d.y1, r, pending);
+    RowLayout rows = RowLayout.of(key, shape, "normal");
+    if (rows == null) {
+      Draws d = new Draws(n);
+      normals(key, n, r, 0, d, new int[d.y0.length]);
+    } else {
+      Draws d = new Draws(rows.runLength());
+      int[] pending = new int[d.y0.length];
+      rows.forEachRow(r, (k, len, out, off) -> normals(k, len, out, off, d, pending));
     }
     return Tensor.adopt(r, shape);
+  }
+
+  /** The run of {@link #normal}: elements {@code 0 .. n-1} to {@code out[off ..]}. */
+  private static void normals(RngKey key, int n, double[] out, int off, Draws d, int[] pending) {
+    for (int start = 0; start < n; start += BLOCK) {
+      int len = d.fill(key, 0, start, n);
+      NormalZiggurat.block(key, start, len, d.y0, d.y1, out, off, pending);
+    }
   }
 
   /**
@@ -223,7 +272,7 @@ public final class Samplers {
     double[] a = param(concentration, shape, "gamma", "concentration");
     checkConcentrations("gamma", "concentration", a);
     double[] r = new double[shape.numel()];
-    gammas(key, a, r, false);
+    gammas(key, a, r, false, shape, "gamma");
     return Tensor.adopt(r, shape);
   }
 
@@ -241,50 +290,72 @@ public final class Samplers {
    * which needs only draws 0 and 1 (and 2 for the boost), so those are computed in blocks and an
    * element replays its stream from draw 0 only when its first try does not settle it.
    */
-  private static void gammas(RngKey key, double[] a, double[] out, boolean log) {
-    int n = out.length;
+  private static void gammas(
+      RngKey key, double[] a, double[] out, boolean log, Shape shape, String sampler) {
     boolean boost = false;
     for (double v : a) {
       boost |= v < 1;
     }
-    int size = Math.min(BLOCK, Math.max(n, 1));
-    int[] x0 = new int[size];
-    int[] x1 = new int[size];
-    int[] u0 = new int[size];
-    int[] u1 = new int[size];
-    int[] b0 = boost ? new int[size] : null;
-    int[] b1 = boost ? new int[size] : null;
+    RowLayout rows = RowLayout.of(key, shape, sampler);
+    if (rows == null) {
+      int n = out.length;
+      gammaRun(key, a, n, out, 0, log, new GammaDraws(n, boost));
+    } else {
+      double[] ar = rows.arrange(a);
+      GammaDraws g = new GammaDraws(rows.runLength(), boost);
+      rows.forEachRow(out, (k, len, o, off) -> gammaRun(k, ar, len, o, off, log, g));
+    }
+  }
+
+  /** Draws 0, 1 and (for the boost) 2 of a block of elements, for the first try of a gamma. */
+  private static final class GammaDraws {
+    final Draws x;
+    final Draws u;
+    final Draws b;
+
+    GammaDraws(int n, boolean boost) {
+      x = new Draws(n);
+      u = new Draws(n);
+      b = boost ? new Draws(n) : null;
+    }
+  }
+
+  /**
+   * The run of {@link #gammas}: elements {@code 0 .. n-1} of {@code key}'s streams to {@code
+   * out[off ..]}, with the concentrations at the same positions of {@code a} (or {@code a[0]}).
+   */
+  private static void gammaRun(
+      RngKey key, double[] a, int n, double[] out, int off, boolean log, GammaDraws g) {
     // a scalar concentration (the common case) gets its constants once
     // (a + 1) - 1/3 as marsagliaTsang computes it, so that both paths round alike
     double d = (a[0] < 1 ? a[0] + 1.0 : a[0]) - 1.0 / 3.0;
     double c = 1.0 / Math.sqrt(9.0 * d);
-    for (int start = 0; start < n; start += size) {
-      int len = Math.min(size, n - start);
-      Threefry.blocks(key.word0(), key.word1(), 0, start, len, x0, x1);
-      Threefry.blocks(key.word0(), key.word1(), 1, start, len, u0, u1);
-      if (boost) {
-        Threefry.blocks(key.word0(), key.word1(), 2, start, len, b0, b1);
+    for (int start = 0; start < n; start += BLOCK) {
+      int len = g.x.fill(key, 0, start, n);
+      g.u.fill(key, 1, start, n);
+      if (g.b != null) {
+        g.b.fill(key, 2, start, n);
       }
       for (int j = 0; j < len; j++) {
         int i = start + j;
-        double ai = at(a, i);
+        double ai = at(a, off + i);
         if (a.length > 1) {
           d = (ai < 1 ? ai + 1.0 : ai) - 1.0 / 3.0;
           c = 1.0 / Math.sqrt(9.0 * d);
         }
-        double v = firstTry(d, c, Threefry.pack(x0[j], x1[j]), Threefry.pack(u0[j], u1[j]));
+        double v = firstTry(d, c, g.x.bits(j), g.u.bits(j));
         double value;
         if (Double.isNaN(v)) {
           value = gammaDraw(new ElementStream(key, i, 0), ai, log);
         } else if (ai >= 1) {
           value = log ? Math.log(d * v) : d * v;
         } else {
-          long k = Threefry.pack(b0[j], b1[j]) >>> 11;
+          long k = g.b.bits(j) >>> 11;
           value = k == 0
               ? gammaDraw(new ElementStream(key, i, 0), ai, log)
               : boosted(d * v, k * 0x1.0p-53, ai, log);
         }
-        out[i] = value;
+        out[off + i] = value;
       }
     }
   }
@@ -373,8 +444,8 @@ public final class Samplers {
     int n = shape.numel();
     double[] lx = new double[n];
     double[] ly = new double[n];
-    gammas(k[0], pa, lx, true);
-    gammas(k[1], pb, ly, true);
+    gammas(k[0], pa, lx, true, shape, "beta");
+    gammas(k[1], pb, ly, true, shape, "beta");
     for (int i = 0; i < n; i++) {
       double m = Math.max(lx[i], ly[i]);
       double x = Math.exp(lx[i] - m);
@@ -405,14 +476,25 @@ public final class Samplers {
       }
     }
     double[] r = new double[n];
-    Draws d = new Draws(key, n);
-    for (int start = 0; start < n; start += BLOCK) {
-      int len = d.fill(start, n);
-      for (int j = 0; j < len; j++) {
-        r[start + j] = ElementStream.unit(d.bits(j)) < at(p, start + j) ? 1.0 : 0.0;
-      }
+    RowLayout rows = RowLayout.of(key, shape, "bernoulli");
+    if (rows == null) {
+      bernoullis(key, p, n, r, 0, new Draws(n));
+    } else {
+      double[] pr = rows.arrange(p);
+      Draws d = new Draws(rows.runLength());
+      rows.forEachRow(r, (k, len, out, off) -> bernoullis(k, pr, len, out, off, d));
     }
     return Tensor.adopt(r, shape);
+  }
+
+  /** The run of {@link #bernoulli}: elements {@code 0 .. n-1} to {@code out[off ..]}. */
+  private static void bernoullis(RngKey key, double[] p, int n, double[] out, int off, Draws d) {
+    for (int start = 0; start < n; start += BLOCK) {
+      int len = d.fill(key, 0, start, n);
+      for (int j = 0; j < len; j++) {
+        out[off + start + j] = ElementStream.unit(d.bits(j)) < at(p, off + start + j) ? 1.0 : 0.0;
+      }
+    }
   }
 
   /**
@@ -459,17 +541,34 @@ public final class Samplers {
       }
     }
     double[] r = new double[n];
-    Draws d = new Draws(key, n);
-    for (int start = 0; start < n; start += BLOCK) {
-      int len = d.fill(start, n);
-      for (int j = 0; j < len; j++) {
-        int row = rowOf[start + j];
-        int off = row * k;
-        double target = ElementStream.unit(d.bits(j)) * cum[off + k - 1];
-        r[start + j] = firstAbove(cum, off, k, target, lastPositive[row]);
-      }
+    RowLayout layout = RowLayout.of(key, shape, "categorical");
+    if (layout == null) {
+      categoricals(key, rowOf, cum, k, lastPositive, n, r, 0, new Draws(n));
+    } else {
+      int[] rowOfArranged = layout.arrange(rowOf);
+      Draws d = new Draws(layout.runLength());
+      layout.forEachRow(r, (key1, len, out, off) ->
+          categoricals(key1, rowOfArranged, cum, k, lastPositive, len, out, off, d));
     }
     return Tensor.adopt(r, shape);
+  }
+
+  /**
+   * The run of {@link #categorical}: elements {@code 0 .. n-1} to {@code out[off ..]}, element
+   * {@code i} with the cumulative weights of the logits row {@code rowOf[off + i]}.
+   */
+  private static void categoricals(
+      RngKey key, int[] rowOf, double[] cum, int k, int[] lastPositive, int n, double[] out,
+      int off, Draws d) {
+    for (int start = 0; start < n; start += BLOCK) {
+      int len = d.fill(key, 0, start, n);
+      for (int j = 0; j < len; j++) {
+        int row = rowOf[off + start + j];
+        int at = row * k;
+        double target = ElementStream.unit(d.bits(j)) * cum[at + k - 1];
+        out[off + start + j] = firstAbove(cum, at, k, target, lastPositive[row]);
+      }
+    }
   }
 
   /**
@@ -544,22 +643,33 @@ public final class Samplers {
     }
     int n = shape.numel();
     double[] r = new double[n];
-    Draws d = new Draws(key, n);
+    RowLayout rows = RowLayout.of(key, shape, "poisson");
+    if (rows == null) {
+      poissons(key, lam, n, r, 0, new Draws(n));
+    } else {
+      double[] lr = rows.arrange(lam);
+      Draws d = new Draws(rows.runLength());
+      rows.forEachRow(r, (k, len, out, off) -> poissons(k, lr, len, out, off, d));
+    }
+    return Tensor.adopt(r, shape);
+  }
+
+  /** The run of {@link #poisson}: elements {@code 0 .. n-1} to {@code out[off ..]}. */
+  private static void poissons(RngKey key, double[] lam, int n, double[] out, int off, Draws d) {
     for (int start = 0; start < n; start += BLOCK) {
-      int len = d.fill(start, n);
+      int len = d.fill(key, 0, start, n);
       for (int j = 0; j < len; j++) {
         int i = start + j;
-        double li = at(lam, i);
+        double li = at(lam, off + i);
         if (li == 0.0) {
-          r[i] = 0.0;
+          out[off + i] = 0.0;
         } else if (li < POISSON_PTRS_RATE) {
-          r[i] = poissonInversion(openUnit(d.bits(j), key, i), li);
+          out[off + i] = poissonInversion(openUnit(d.bits(j), key, i), li);
         } else {
-          r[i] = ptrs(new ElementStream(key, i, 0), li);
+          out[off + i] = ptrs(new ElementStream(key, i, 0), li);
         }
       }
     }
-    return Tensor.adopt(r, shape);
   }
 
   private static double poissonInversion(double u, double lam) {
@@ -623,20 +733,38 @@ public final class Samplers {
     double[] n = param(totalCount, shape, "binomial", "totalCount");
     double[] p = param(probs, shape, "binomial", "probs");
     int size = shape.numel();
+    for (int i = 0; i < Math.max(n.length, p.length); i++) {
+      double ni = at(n, i);
+      double pi = at(p, i);
+      if (!(ni >= 0) || ni != Math.rint(ni) || ni > 0x1.0p53) {
+        throw invalid("binomial", "totalCount", "an integer in [0, 2^53]", i, ni);
+      }
+      if (!(pi >= 0 && pi <= 1)) {
+        throw invalid("binomial", "probs", "in [0, 1]", i, pi);
+      }
+    }
     double[] r = new double[size];
-    Draws d = new Draws(key, size);
+    RowLayout rows = RowLayout.of(key, shape, "binomial");
+    if (rows == null) {
+      binomials(key, n, p, size, r, 0, new Draws(size));
+    } else {
+      double[] nr = rows.arrange(n);
+      double[] pr = rows.arrange(p);
+      Draws d = new Draws(rows.runLength());
+      rows.forEachRow(r, (k, len, out, off) -> binomials(k, nr, pr, len, out, off, d));
+    }
+    return Tensor.adopt(r, shape);
+  }
+
+  /** The run of {@link #binomial}: elements {@code 0 .. size-1} to {@code out[off ..]}. */
+  private static void binomials(
+      RngKey key, double[] n, double[] p, int size, double[] out, int off, Draws d) {
     for (int start = 0; start < size; start += BLOCK) {
-      int len = d.fill(start, size);
+      int len = d.fill(key, 0, start, size);
       for (int j = 0; j < len; j++) {
         int i = start + j;
-        double ni = at(n, i);
-        double pi = at(p, i);
-        if (!(ni >= 0) || ni != Math.rint(ni) || ni > 0x1.0p53) {
-          throw invalid("binomial", "totalCount", "an integer in [0, 2^53]", i, ni);
-        }
-        if (!(pi >= 0 && pi <= 1)) {
-          throw invalid("binomial", "probs", "in [0, 1]", i, pi);
-        }
+        double ni = at(n, off + i);
+        double pi = at(p, off + i);
         boolean flip = pi > 0.5;
         double q = flip ? 1 - pi : pi;
         double k;
@@ -647,10 +775,9 @@ public final class Samplers {
         } else {
           k = btrs(new ElementStream(key, i, 0), ni, q);
         }
-        r[i] = flip ? ni - k : k;
+        out[off + i] = flip ? ni - k : k;
       }
     }
-    return Tensor.adopt(r, shape);
   }
 
   private static double binomialInversion(double u, double n, double p) {
@@ -727,14 +854,25 @@ public final class Samplers {
     long range = hi - lo;
     int n = shape.numel();
     double[] r = new double[n];
-    Draws d = new Draws(key, n);
-    for (int start = 0; start < n; start += BLOCK) {
-      int len = d.fill(start, n);
-      for (int j = 0; j < len; j++) {
-        r[start + j] = lo + below(d.bits(j), key, start + j, range);
-      }
+    RowLayout rows = RowLayout.of(key, shape, "randint");
+    if (rows == null) {
+      randints(key, lo, range, n, r, 0, new Draws(n));
+    } else {
+      Draws d = new Draws(rows.runLength());
+      rows.forEachRow(r, (k, len, out, off) -> randints(k, lo, range, len, out, off, d));
     }
     return Tensor.adopt(r, shape);
+  }
+
+  /** The run of {@link #randint}: elements {@code 0 .. n-1} to {@code out[off ..]}. */
+  private static void randints(
+      RngKey key, long lo, long range, int n, double[] out, int off, Draws d) {
+    for (int start = 0; start < n; start += BLOCK) {
+      int len = d.fill(key, 0, start, n);
+      for (int j = 0; j < len; j++) {
+        out[off + start + j] = lo + below(d.bits(j), key, start + j, range);
+      }
+    }
   }
 
   /**
@@ -774,13 +912,18 @@ public final class Samplers {
     if (n < 0) {
       throw new IllegalArgumentException("permutation: n must be >= 0, but got " + n);
     }
+    if (key.rows() != null) {
+      throw new IllegalArgumentException(
+          "permutation: a row-keyed draw is not defined for a shuffle, whose elements are not "
+              + "independent, but the key carries " + key.rows() + "; shuffle with key.base()");
+    }
     double[] r = new double[n];
     for (int i = 0; i < n; i++) {
       r[i] = i;
     }
-    Draws d = new Draws(key, n);
+    Draws d = new Draws(n);
     for (int start = (Math.max(n, 1) - 1) / BLOCK * BLOCK; start >= 0; start -= BLOCK) {
-      int len = d.fill(start, n);
+      int len = d.fill(key, 0, start, n);
       for (int jj = len - 1; jj >= 0; jj--) {
         int i = start + jj;
         if (i == 0) {

@@ -22,7 +22,9 @@
  * <p>Element {@code i} of a sampler's output is a function of the key and {@code i} only: its
  * randomness is the stream of Threefry blocks at the counters {@code (0, i), (1, i), ...}. The
  * first block of a run of elements is computed as SIMD-friendly array passes; rejection samplers
- * take further blocks of their element's stream only when they need them.
+ * take further blocks of their element's stream only when they need them. A row-carrying key
+ * ({@link dev.ember.random.RowKeys}) draws each row of a plate from the row's own key instead,
+ * so that the local sites of a data-parallel step do not depend on how the batch was assembled.
  *
  * <p>References: J. K. Salmon, M. A. Moraes, R. O. Dror and D. E. Shaw, "Parallel random
  * numbers: as easy as 1, 2, 3", SC'11 (2011); JAX's PRNG design ({@code docs/jep/263-prng.md});
