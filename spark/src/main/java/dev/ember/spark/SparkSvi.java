@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The Ember Authors
+package dev.ember.spark;
+
+import dev.ember.data.SequenceBatch;
+import dev.ember.handlers.Model;
+import dev.ember.infer.AnnealingSchedule;
+import dev.ember.infer.ProgressBar;
+import dev.ember.infer.Svi;
+import dev.ember.infer.SviState;
+import dev.ember.infer.optim.Adam;
+import dev.ember.infer.optim.Optimizer;
+import dev.ember.infer.optim.OptimizerState;
+import dev.ember.random.RngKey;
+import dev.ember.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Data-parallel SVI over a {@code Dataset} of sequences: each step, the executors run model and
+ * guide on their rows of the minibatch and return the local loss and gradient; the driver adds
+ * the global terms, scales the local ones by N / B, and steps the optimizer.
+ *
+ * <pre>{@code
+ * SparkSvi.Result fit = SparkSvi.builder(model, guide)
+ *     .optimizer(Adam.of(0.01))
+ *     .batchSize(1024)
+ *     .seed(42)
+ *     .annealing(AnnealingSchedule.parse("linear:0.1->1.0@2000"), "z")
+ *     .checkpoint("hdfs:///tmp/ember/run1", 100)
+ *     .build()
+ *     .fit(sequences, 2000);                 // columns: id (long), values (array<double>)
+ * fit.params();                              // constrained params
+ * fit.losses();                              // one loss per step
+ * }</pre>
+ *
+ * <p>The model and guide are the same {@link Model}s as for the single-JVM {@link Svi}, called
+ * with a {@link SequenceBatch}; they must open a plate named {@code "series"} (or {@link
+ * Builder#seriesPlate}) of the batch's size around every per-series site. How one step runs:
+ *
+ * <ol>
+ *   <li>The minibatch of step s is chosen from (seed, epoch, row id) only ({@link Minibatches}),
+ *       never from the partitioning. Its ids, the state (params, optimizer state) and the step
+ *       key are broadcast.
+ *   <li>Each partition pads its rows of the minibatch into a {@link SequenceBatch} and runs the
+ *       {@link ShardEngine}: sites in the series plate draw with their row's key ({@link
+ *       RowKeyedTraceElbo}), global sites with the step key, so every partition draws the same
+ *       global values; local terms are summed unscaled, global ones kept once.
+ *   <li>The parts are merged ({@code treeAggregate}, summed in partition order, so the result
+ *       does not depend on task scheduling); the driver forms {@code global + (N / B) sum(local)}
+ *       for loss and gradient and steps the optimizer. Broadcasts are destroyed in {@code
+ *       finally}.
+ * </ol>
+ *
+ * <p>The data are validated before the first step: a null, empty, NaN or infinite sequence, a
+ * null or duplicate id, or a column of the wrong type is an error naming the id, the column and
+ * the problem ({@link Builder#skipInvalidRows} skips and counts such rows instead).
+ */
+public final class SparkSvi {
+  private static final Logger LOG = LoggerFactory.getLogger(SparkSvi.class);
+
+  private final Builder b;
+
+  private SparkSvi(Builder b) {
+    this.b = b;
+  }
+
+  /** A builder for SVI of {@code model} with {@code guide}. */
+  public static Builder builder(Model<SequenceBatch> model, Model<SequenceBatch> guide) {
+    return new Builder(model, guide);
+  }
+
+  /** Options of a fit; every one has a default. */
+  public static final class Builder {
+    private final Model<SequenceBatch> model;
+    private final Model<SequenceBatch> guide;
+    private Optimizer optimizer = Adam.of(0.01);
+    private int batchSize = -1;
+    private double batchFraction = 0.01;
+    private long seed = 0;
+    private int particles = 1;
+    private AnnealingSchedule annealing;
+    private String[] annealedSites = new String[0];
+    private int aggregationDepth = 0;
+    private String checkpointDir;
+    private int checkpointInterval = 0;
+    private boolean progress = true;
+    private boolean skipInvalidRows = false;
+    private String seriesPlate = "series";
+    private final DatasetReader.Columns columns = new DatasetReader.Columns();
+
+    private Builder(Model<SequenceBatch> model, Model<SequenceBatch> guide) {
+      this.model = java.util.Objects.requireNonNull(model, "model");
+      this.guide = java.util.Objects.requireNonNull(guide, "guide");
+    }
+
+    /** The optimizer (default Adam(0.01)). */
+    public Builder optimizer(Optimizer o) {
+      this.optimizer = java.util.Objects.requireNonNull(o, "optimizer");
+      return this;
+    }
+
+    /** Series per minibatch (default: 1% of the data, at least 1). */
+    public Builder batchSize(int size) {
+      if (size < 1) {
+        throw new IllegalArgumentException("batchSize must be >= 1, got " + size);
+      }
+      this.batchSize = size;
+      return this;
+    }
+
+    /** The fraction of the series per minibatch, in (0, 1]. */
+    public Builder batchFraction(double fraction) {
+      if (!(fraction > 0 && fraction <= 1)) {
+        throw new IllegalArgumentException("batchFraction must be in (0, 1], got " + fraction);
+      }
+      this.batchFraction = fraction;
+      this.batchSize = -1;
+      return this;
+    }
+
+    /** The seed of all randomness: minibatches, draws, initial values (default 0). */
+    public Builder seed(long s) {
+      this.seed = s;
+      return this;
+    }
+
+    /** Particles of the Trace ELBO (default 1). */
+    public Builder particles(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("particles must be >= 1, got " + n);
+      }
+      this.particles = n;
+      return this;
+    }
+
+    /** KL annealing of the latent sites {@code sites} by {@code schedule.beta(step)}. */
+    public Builder annealing(AnnealingSchedule schedule, String... sites) {
+      this.annealing = java.util.Objects.requireNonNull(schedule, "schedule");
+      this.annealedSites = sites.clone();
+      return this;
+    }
+
+    /** The depth of {@code treeAggregate} (default 0: 1 up to 64 partitions, else 2). */
+    public Builder aggregationDepth(int depth) {
+      if (depth < 0) {
+        throw new IllegalArgumentException("aggregationDepth must be >= 0, got " + depth);
+      }
+      this.aggregationDepth = depth;
+      return this;
+    }
+
+    /** Checkpoint every {@code interval} steps into {@code dir} (any Hadoop path), and resume from it. */
+    public Builder checkpoint(String dir, int interval) {
+      if (interval < 1) {
+        throw new IllegalArgumentException("checkpoint interval must be >= 1, got " + interval);
+      }
+      this.checkpointDir = java.util.Objects.requireNonNull(dir, "dir");
+      this.checkpointInterval = interval;
+      return this;
+    }
+
+    /** The console progress bar (default on; drawn only on a terminal). */
+    public Builder progress(boolean on) {
+      this.progress = on;
+      return this;
+    }
+
+    /** Skip and count invalid rows instead of failing (default false). */
+    public Builder skipInvalidRows(boolean on) {
+      this.skipInvalidRows = on;
+      return this;
+    }
+
+    /** The name of the plate over series in model and guide (default "series"). */
+    public Builder seriesPlate(String name) {
+      this.seriesPlate = java.util.Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /** The id column (default "id"; long or int). */
+    public Builder idColumn(String name) {
+      columns.id = name;
+      return this;
+    }
+
+    /** The values column (default "values"; array of double). */
+    public Builder valuesColumn(String name) {
+      columns.values = name;
+      return this;
+    }
+
+    /** A per-step covariate column (array of double, as long as the values), a [T, B] tensor. */
+    public Builder perStepCovariate(String name) {
+      columns.covariates.put(name, ShardEngine.CovariateKind.PER_STEP);
+      return this;
+    }
+
+    /** A per-series covariate column (array of double of a fixed length K), a [B, K] tensor. */
+    public Builder perSeriesCovariate(String name) {
+      columns.covariates.put(name, ShardEngine.CovariateKind.PER_SERIES);
+      return this;
+    }
+
+    /** The configured fit. */
+    public SparkSvi build() {
+      return new SparkSvi(this);
+    }
+  }
+
+  /**
+   * A finished fit.
+   *
+   * @param params the constrained params
+   * @param losses the loss of every step (of this run and any it resumed)
+   * @param state the final state
+   * @param series N, the valid series trained on
+   * @param skippedRows invalid rows skipped ({@link Builder#skipInvalidRows})
+   * @param batchSize B
+   */
+  public record Result(Map<String, Tensor> params, double[] losses, SviState state, long series,
+      long skippedRows, int batchSize) {}
+
+  /** Fits for {@code steps} steps in all (resuming from the latest checkpoint if there is one). */
+  public Result fit(Dataset<Row> data, int steps) {
+    if (steps < 0) {
+      throw new IllegalArgumentException("fit: steps must be >= 0, got " + steps);
+    }
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
+    DatasetReader.Read read = DatasetReader.read(data, b.columns, b.skipInvalidRows);
+    JavaRDD<SequenceRow> rows = read.rows().persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      long n = read.ids().length;
+      int batch = b.batchSize > 0 ? b.batchSize : (int) Math.max(1, Math.round(b.batchFraction * n));
+      if (batch > n) {
+        throw new IllegalArgumentException(
+            "fit: batch size " + batch + " is larger than the " + n + " valid series");
+      }
+      Minibatches minibatches = new Minibatches(read.ids(), batch, b.seed);
+      Svi<SequenceBatch> svi = svi();
+      ShardEngine engine = new ShardEngine(svi, b.seriesPlate, b.columns.covariates);
+      RngKey root = RngKey.of(b.seed);
+      String spec = b.annealing == null ? "" : b.annealing.toString();
+      SviState state;
+      List<Double> losses = new ArrayList<>();
+      Checkpoint resumed = b.checkpointDir == null ? null
+          : Checkpoint.latest(b.checkpointDir, jsc.hadoopConfiguration());
+      if (resumed != null) {
+        if (resumed.seed() != b.seed || resumed.batchSize() != batch || !resumed.annealing().equals(spec)) {
+          throw new IllegalStateException("fit: the checkpoint in " + b.checkpointDir
+              + " was written with seed " + resumed.seed() + ", batch size " + resumed.batchSize()
+              + " and annealing '" + resumed.annealing() + "', not " + b.seed + ", " + batch
+              + " and '" + spec + "'; use a new checkpoint directory");
+        }
+        state = resumed.state();
+        for (double l : resumed.losses()) {
+          losses.add(l);
+        }
+        LOG.info("ember: resuming from step {} in {}", state.step(), b.checkpointDir);
+      } else {
+        state = init(svi, rows, minibatches, n, root);
+      }
+      Broadcast<ShardEngine> engineBc = jsc.broadcast(engine);
+      ProgressBar bar = b.progress ? ProgressBar.console(steps, "rows") : ProgressBar.off();
+      int partitions = rows.getNumPartitions();
+      int depth = b.aggregationDepth > 0 ? b.aggregationDepth : (partitions > 64 ? 2 : 1);
+      int gradSize = gradientSize(state);
+      try {
+        for (long s = state.step(); s < steps; s++) {
+          long[] ids = minibatches.batch(s);
+          RngKey[] k = state.key().split();
+          StepInput in = new StepInput(state, k[1], ids, n);
+          Broadcast<StepInput> inBc = jsc.broadcast(in);
+          ShardResult result;
+          try {
+            jsc.setJobDescription("ember step " + (s + 1) + "/" + steps);
+            result = aggregate(rows, engineBc, inBc, depth);
+          } finally {
+            inBc.destroy();
+          }
+          ShardEngine.Combined c = ShardEngine.combine(result, n, gradSize);
+          state = step(svi, state, k[0], c);
+          losses.add(c.loss());
+          bar.update(s + 1, c.loss(), c.rows());
+          if (b.checkpointDir != null && ((s + 1) % b.checkpointInterval == 0 || s + 1 == steps)) {
+            Checkpoint.write(b.checkpointDir, jsc.hadoopConfiguration(),
+                new Checkpoint(Checkpoint.FORMAT, state, b.seed, batch, spec, toArray(losses)));
+          }
+          if ((s + 1) % 100 == 0 || s + 1 == steps) {
+            LOG.info("ember step {}/{}: loss {}", s + 1, steps, c.loss());
+          }
+        }
+      } finally {
+        engineBc.destroy();
+        bar.finish();
+      }
+      return new Result(svi.getParams(state), toArray(losses), state, n, read.skipped(), batch);
+    } finally {
+      rows.unpersist(false);
+    }
+  }
+
+  /**
+   * One step's distributed computation: each partition's rows of the minibatch through the
+   * engine, the parts merged by {@code treeAggregate}.
+   */
+  static ShardResult aggregate(JavaRDD<SequenceRow> rows, Broadcast<ShardEngine> engine,
+      Broadcast<StepInput> input, int depth) {
+    return rows.mapPartitionsWithIndex((idx, it) -> {
+      StepInput si = input.value();
+      List<SequenceRow> mine = new ArrayList<>();
+      while (it.hasNext()) {
+        SequenceRow r = it.next();
+        if (Arrays.binarySearch(si.ids(), r.id()) >= 0) {
+          mine.add(r);
+        }
+      }
+      ShardResult.Part p = engine.value().compute(idx, mine, si.state(), si.key(), si.totalSeries());
+      return p == null ? Collections.<ShardResult.Part>emptyIterator() : List.of(p).iterator();
+    }, false).treeAggregate(ShardResult.empty(), ShardResult::add, ShardResult::merge, depth);
+  }
+
+  /** What one step broadcasts. */
+  record StepInput(SviState state, RngKey key, long[] ids, long totalSeries)
+      implements java.io.Serializable {}
+
+  /** The single-JVM SVI that the engine splits: the same model, guide, optimizer and annealing. */
+  Svi<SequenceBatch> svi() {
+    Svi<SequenceBatch> svi = Svi.of(b.model, b.guide, b.optimizer,
+        new RowKeyedTraceElbo(b.particles, b.seriesPlate)).progress(false);
+    return b.annealing == null ? svi : svi.annealing(b.annealing, b.annealedSites);
+  }
+
+  /** Initial params from the first minibatch's rows, on the driver. */
+  private static SviState init(Svi<SequenceBatch> svi, JavaRDD<SequenceRow> rows,
+      Minibatches minibatches, long n, RngKey root) {
+    long[] ids = minibatches.batch(0);
+    List<SequenceRow> first = rows.filter(r -> Arrays.binarySearch(ids, r.id()) >= 0).collect();
+    ShardEngine engine = new ShardEngine(svi, "series", Map.of());
+    SequenceBatch batch = engine.batch(first, n);
+    SviState s = svi.init(root, batch);
+    // Params whose shape follows the batch would be per-series params; they need their own
+    // partitioned storage, which this engine does not have: refuse them clearly.
+    if (first.size() > 1) {
+      SviState smaller = svi.init(root, engine.batch(first.subList(0, 1), n));
+      for (Map.Entry<String, Tensor> e : s.optimizer().params().entrySet()) {
+        if (!smaller.optimizer().params().get(e.getKey()).shape().equals(e.getValue().shape())) {
+          throw new UnsupportedOperationException("param '" + e.getKey() + "' has a shape that "
+              + "depends on the batch (" + e.getValue().shape() + "): per-series params are not "
+              + "supported by SparkSvi; use an amortized guide (global params only)");
+        }
+      }
+    }
+    return s;
+  }
+
+  /** The optimizer step on the combined gradient (stable updates as in {@link Svi}). */
+  private SviState step(Svi<SequenceBatch> svi, SviState state, RngKey next, ShardEngine.Combined c) {
+    boolean finite = Double.isFinite(c.loss());
+    for (double g : c.gradient()) {
+      finite &= Double.isFinite(g);
+    }
+    if (!finite) {
+      throw new ArithmeticException("SparkSvi step " + state.step() + ": the loss (" + c.loss()
+          + ") or its gradient is not finite; run the model on one machine with Svi to find the "
+          + "site");
+    }
+    Map<String, Tensor> grads = ShardEngine.unflatten(c.gradient(), state);
+    OptimizerState o = svi.optimizer().update(grads, state.optimizer());
+    return new SviState(o, next, state.step() + 1, state.skippedSteps(), state.constraints());
+  }
+
+  private static int gradientSize(SviState s) {
+    int n = 0;
+    for (Tensor p : s.optimizer().params().values()) {
+      n += p.shape().numel();
+    }
+    return n;
+  }
+
+  private static double[] toArray(List<Double> l) {
+    double[] a = new double[l.size()];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = l.get(i);
+    }
+    return a;
+  }
+}

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The Ember Authors
+package dev.ember.spark;
+
+import static dev.ember.spark.SparkTestModels.GUIDE;
+import static dev.ember.spark.SparkTestModels.MODEL;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ember.autodiff.ValueAndGrad;
+import dev.ember.data.SequenceBatch;
+import dev.ember.infer.Svi;
+import dev.ember.infer.SviState;
+import dev.ember.infer.optim.Adam;
+import dev.ember.random.RngKey;
+import dev.ember.tensor.Tensor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * SparkSvi on an embedded {@code local[2]} Spark against the single-JVM computation: exactness,
+ * repeatability, retries, resume, bad input and unbiasedness.
+ */
+@Timeout(300)
+class SparkSviTest {
+  static SparkSession spark;
+  static JavaSparkContext jsc;
+  static final int N = 24;
+  static final int T = 6;
+  static final List<Row> ROWS = SparkTestModels.rows(N, T);
+
+  @BeforeAll
+  static void start() {
+    // local[2, 3]: two threads, a task may fail twice (the retry test makes first attempts fail)
+    spark = SparkSession.builder().master("local[2,3]").appName("ember-test")
+        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
+        .getOrCreate();
+    jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  static SparkSvi.Builder builder() {
+    return SparkSvi.builder(MODEL, GUIDE).optimizer(Adam.of(0.05)).batchSize(8).seed(5)
+        .progress(false);
+  }
+
+  /** The single-JVM loss and gradient of a minibatch: local sites scaled by N / B. */
+  static ValueAndGrad local(SviState state, RngKey key, long[] ids) {
+    List<SequenceRow> rows = rowsOf(ids);
+    SequenceBatch batch = new ShardEngine(svi(), "series", Map.of()).batch(rows, N);
+    double scale = (double) N / ids.length;
+    Svi<SequenceBatch> scaled = Svi.of(SparkTestModels.scaledLocal(MODEL, scale),
+        SparkTestModels.scaledLocal(GUIDE, scale), Adam.of(0.05), new RowKeyedTraceElbo(1, "series"));
+    Svi.LossAndGrad lg = scaled.lossAndGrad(state, batch, key);
+    return new ValueAndGrad(Tensor.scalar(lg.loss()), lg.grads());
+  }
+
+  static Svi<SequenceBatch> svi() {
+    return Svi.of(MODEL, GUIDE, Adam.of(0.05), new RowKeyedTraceElbo(1, "series")).progress(false);
+  }
+
+  static List<SequenceRow> rowsOf(long[] ids) {
+    List<SequenceRow> out = new ArrayList<>();
+    for (Row r : ROWS) {
+      if (Arrays.binarySearch(ids, r.getLong(0)) >= 0) {
+        @SuppressWarnings("unchecked") // built by SparkTestModels.rows from a java List
+        List<Double> v = (List<Double>) r.get(1);
+        out.add(new SequenceRow(r.getLong(0), v.stream().mapToDouble(Double::doubleValue).toArray(),
+            Map.of()));
+      }
+    }
+    return out;
+  }
+
+  static ShardEngine.Combined distributed(int partitions, SviState state, RngKey key, long[] ids) {
+    Dataset<Row> df = SparkTestModels.dataset(spark, ROWS, partitions);
+    JavaRDD<SequenceRow> rows = DatasetReader.read(df, new DatasetReader.Columns(), false).rows();
+    ShardEngine engine = new ShardEngine(svi(), "series", Map.of());
+    Broadcast<ShardEngine> e = jsc.broadcast(engine);
+    Broadcast<SparkSvi.StepInput> in = jsc.broadcast(new SparkSvi.StepInput(state, key, ids, N));
+    try {
+      ShardResult r = SparkSvi.aggregate(rows, e, in, 1);
+      return ShardEngine.combine(r, N, ShardEngine.flatten(state.optimizer().params(), state).length);
+    } finally {
+      e.destroy();
+      in.destroy();
+    }
+  }
+
+  static SviState initialState() {
+    long[] all = Arrays.stream(ROWS.toArray(new Row[0])).mapToLong(r -> r.getLong(0)).toArray();
+    return svi().init(RngKey.of(1), new ShardEngine(svi(), "series", Map.of()).batch(rowsOf(all), N));
+  }
+
+  @Test
+  void distributedLossAndGradientEqualTheSingleJvmOnesForAnyPartitioning() {
+    SviState state = initialState();
+    RngKey key = RngKey.of(77);
+    long[] ids = {1000, 1035, 1056, 1091, 1154}; // B = 5 of N = 24
+    ValueAndGrad ref = local(state, key, ids);
+    double[] refGrad = ShardEngine.flatten(ref.grad(), state);
+    for (int p : new int[] {1, 2, 3, 7}) {
+      ShardEngine.Combined c = distributed(p, state, key, ids);
+      assertEquals(5, c.rows());
+      assertEquals(ref.loss(), c.loss(), 1e-10 * Math.abs(ref.loss()), p + " partitions");
+      for (int i = 0; i < refGrad.length; i++) {
+        assertEquals(refGrad[i], c.gradient()[i], 1e-10 * Math.max(1, Math.abs(refGrad[i])),
+            p + " partitions, gradient " + i);
+      }
+    }
+  }
+
+  @Test
+  void averagedOverAllMinibatchesTheGradientIsTheFullDataGradient() {
+    // N = 24 is not small enough to enumerate all subsets; the rows' draws do not depend on the
+    // batch, so averaging over all C(6, 3) minibatches of 6 chosen series equals the full batch
+    // of those 6 (N scaled alike): each series is in 10 of the 20 subsets.
+    SviState state = initialState();
+    RngKey key = RngKey.of(3);
+    long[] six = {1000, 1007, 1014, 1021, 1028, 1035};
+    ShardEngine.Combined full = distributed(2, state, key, six);
+    int size = full.gradient().length;
+    double[] mean = new double[size];
+    double meanLoss = 0;
+    int count = 0;
+    for (int i = 0; i < 6; i++) {
+      for (int j = i + 1; j < 6; j++) {
+        for (int k = j + 1; k < 6; k++) {
+          ShardEngine.Combined c = distributed(2, state, key, new long[] {six[i], six[j], six[k]});
+          meanLoss += c.loss();
+          for (int q = 0; q < size; q++) {
+            mean[q] += c.gradient()[q];
+          }
+          count++;
+        }
+      }
+    }
+    assertEquals(20, count);
+    assertEquals(full.loss(), meanLoss / count, 1e-9 * Math.abs(full.loss()));
+    for (int q = 0; q < size; q++) {
+      assertEquals(full.gradient()[q], mean[q] / count, 1e-9 * Math.max(1, Math.abs(full.gradient()[q])));
+    }
+  }
+
+  @Test
+  void fitsAreRepeatableAndDoNotDependOnPartitioning() {
+    SparkSvi.Result a = builder().build().fit(SparkTestModels.dataset(spark, ROWS, 3), 12);
+    SparkSvi.Result b = builder().build().fit(SparkTestModels.dataset(spark, ROWS, 3), 12);
+    assertArrayEquals(a.losses(), b.losses(), 0.0, "bit-identical");
+    for (String k : a.params().keySet()) {
+      assertArrayEquals(a.params().get(k).toArray(), b.params().get(k).toArray(), 0.0, k);
+    }
+    SparkSvi.Result c = builder().build().fit(SparkTestModels.dataset(spark, ROWS, 5), 12);
+    for (int i = 0; i < a.losses().length; i++) {
+      assertEquals(a.losses()[i], c.losses()[i], 1e-10 * Math.abs(a.losses()[i]), "step " + i);
+    }
+    for (String k : a.params().keySet()) {
+      assertArrayEquals(a.params().get(k).toArray(), c.params().get(k).toArray(), 1e-10, k);
+    }
+    assertEquals(N, a.series());
+    assertEquals(8, a.batchSize());
+    assertTrue(a.losses()[11] < a.losses()[0], "the loss goes down");
+  }
+
+  @Test
+  void failedFirstAttemptsChangeNothing() {
+    SparkSvi.Result clean = builder().build().fit(SparkTestModels.dataset(spark, ROWS, 3), 4);
+    dev.ember.handlers.Model<SequenceBatch> flaky = batch -> {
+      TaskContext tc = TaskContext.get();
+      if (tc != null && tc.attemptNumber() == 0 && tc.partitionId() % 2 == 0) {
+        throw new IllegalStateException("injected failure of a first attempt");
+      }
+      MODEL.run(batch);
+    };
+    SparkSvi.Result retried = SparkSvi.builder(flaky, GUIDE).optimizer(Adam.of(0.05)).batchSize(8)
+        .seed(5).progress(false).build().fit(SparkTestModels.dataset(spark, ROWS, 3), 4);
+    assertArrayEquals(clean.losses(), retried.losses(), 0.0);
+  }
+
+  @Test
+  void resumingFromACheckpointEqualsTheUninterruptedFit(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    SparkSvi.Result straight = builder().build().fit(SparkTestModels.dataset(spark, ROWS, 2), 10);
+    String ck = dir.resolve("ck").toString();
+    builder().checkpoint(ck, 5).build().fit(SparkTestModels.dataset(spark, ROWS, 2), 5);
+    // a checkpoint interrupted mid-write: a temporary file without the rename
+    Files.writeString(dir.resolve("ck").resolve(".step-000000000009.ckpt.x.tmp"), "partial");
+    SparkSvi.Result resumed = builder().checkpoint(ck, 5).build()
+        .fit(SparkTestModels.dataset(spark, ROWS, 2), 10);
+    assertArrayEquals(straight.losses(), resumed.losses(), 0.0);
+    for (String k : straight.params().keySet()) {
+      assertArrayEquals(straight.params().get(k).toArray(), resumed.params().get(k).toArray(), 0.0);
+    }
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> builder().seed(6)
+        .checkpoint(ck, 5).build().fit(SparkTestModels.dataset(spark, ROWS, 2), 12));
+    assertTrue(e.getMessage().contains("seed"), e.getMessage());
+  }
+
+  @Test
+  void badRowsAreNamedOrSkipped() {
+    List<Row> bad = new ArrayList<>(ROWS);
+    bad.add(RowFactory.create(5L, Arrays.asList(0.1, Double.NaN)));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> builder().build().fit(SparkTestModels.dataset(spark, bad, 2), 1));
+    assertTrue(e.getMessage().contains("row id 5") && e.getMessage().contains("'values'")
+        && e.getMessage().contains("NaN"), e.getMessage());
+    List<Row> empty = new ArrayList<>(ROWS);
+    empty.add(RowFactory.create(6L, List.of()));
+    e = assertThrows(IllegalArgumentException.class,
+        () -> builder().build().fit(SparkTestModels.dataset(spark, empty, 2), 1));
+    assertTrue(e.getMessage().contains("row id 6") && e.getMessage().contains("empty"), e.getMessage());
+    List<Row> dup = new ArrayList<>(ROWS);
+    dup.add(RowFactory.create(1000L, List.of(1.0, 2.0)));
+    e = assertThrows(IllegalArgumentException.class,
+        () -> builder().build().fit(SparkTestModels.dataset(spark, dup, 2), 1));
+    assertTrue(e.getMessage().contains("row id 1000") && e.getMessage().contains("unique"),
+        e.getMessage());
+    List<Row> nulls = new ArrayList<>(ROWS);
+    nulls.add(RowFactory.create(7L, null));
+    e = assertThrows(IllegalArgumentException.class,
+        () -> builder().build().fit(SparkTestModels.dataset(spark, nulls, 2), 1));
+    assertTrue(e.getMessage().contains("row id 7") && e.getMessage().contains("null"), e.getMessage());
+    Dataset<Row> wrongType = spark.createDataFrame(List.of(RowFactory.create("a", List.of(1.0))),
+        new org.apache.spark.sql.types.StructType().add("id", "string").add("values", "array<double>"));
+    e = assertThrows(IllegalArgumentException.class, () -> builder().build().fit(wrongType, 1));
+    assertTrue(e.getMessage().contains("'id'") && e.getMessage().contains("string"), e.getMessage());
+    List<Row> all = new ArrayList<>(bad);
+    all.add(RowFactory.create(6L, List.of()));
+    SparkSvi.Result r = builder().skipInvalidRows(true).build()
+        .fit(SparkTestModels.dataset(spark, all, 2), 2);
+    assertEquals(2, r.skippedRows());
+    assertEquals(N, r.series());
+  }
+}
