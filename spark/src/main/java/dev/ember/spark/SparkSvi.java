@@ -24,6 +24,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -228,9 +229,10 @@ public final class SparkSvi {
    * @param series N, the valid series trained on
    * @param skippedRows invalid rows skipped ({@link Builder#skipInvalidRows})
    * @param batchSize B
+   * @param timings where this run's step time went
    */
   public record Result(Map<String, Tensor> params, double[] losses, SviState state, long series,
-      long skippedRows, int batchSize) {}
+      long skippedRows, int batchSize, StepTimings timings) {}
 
   /** Fits for {@code steps} steps in all (resuming from the latest checkpoint if there is one). */
   public Result fit(Dataset<Row> data, int steps) {
@@ -276,27 +278,37 @@ public final class SparkSvi {
       int partitions = rows.getNumPartitions();
       int depth = b.aggregationDepth > 0 ? b.aggregationDepth : (partitions > 64 ? 2 : 1);
       int gradSize = gradientSize(state);
+      LongAccumulator compute = jsc.sc().longAccumulator("ember executor compute ns");
+      StepTimings timings = StepTimings.zero();
       try {
         for (long s = state.step(); s < steps; s++) {
+          long t0 = System.nanoTime();
           long[] ids = minibatches.batch(s);
           RngKey[] k = state.key().split();
           StepInput in = new StepInput(state, k[1], ids, n);
+          long t1 = System.nanoTime();
           Broadcast<StepInput> inBc = jsc.broadcast(in);
+          long t2 = System.nanoTime();
+          long computeBefore = compute.value();
           ShardResult result;
           try {
             jsc.setJobDescription("ember step " + (s + 1) + "/" + steps);
-            result = aggregate(rows, engineBc, inBc, depth);
+            result = aggregate(rows, engineBc, inBc, depth, compute);
           } finally {
             inBc.destroy();
           }
+          long t3 = System.nanoTime();
           ShardEngine.Combined c = ShardEngine.combine(result, n, gradSize);
           state = step(svi, state, k[0], c);
           losses.add(c.loss());
           bar.update(s + 1, c.loss(), c.rows());
+          long t4 = System.nanoTime();
           if (b.checkpointDir != null && ((s + 1) % b.checkpointInterval == 0 || s + 1 == steps)) {
             Checkpoint.write(b.checkpointDir, jsc.hadoopConfiguration(),
                 new Checkpoint(Checkpoint.FORMAT, state, b.seed, batch, spec, toArray(losses)));
           }
+          timings = timings.plus(t1 - t0, t2 - t1, t3 - t2, compute.value() - computeBefore,
+              t4 - t3, System.nanoTime() - t4);
           if ((s + 1) % 100 == 0 || s + 1 == steps) {
             LOG.info("ember step {}/{}: loss {}", s + 1, steps, c.loss());
           }
@@ -305,7 +317,8 @@ public final class SparkSvi {
         engineBc.destroy();
         bar.finish();
       }
-      return new Result(svi.getParams(state), toArray(losses), state, n, read.skipped(), batch);
+      return new Result(svi.getParams(state), toArray(losses), state, n, read.skipped(), batch,
+          timings);
     } finally {
       rows.unpersist(false);
     }
@@ -317,7 +330,14 @@ public final class SparkSvi {
    */
   static ShardResult aggregate(JavaRDD<SequenceRow> rows, Broadcast<ShardEngine> engine,
       Broadcast<StepInput> input, int depth) {
+    return aggregate(rows, engine, input, depth, null);
+  }
+
+  /** As above, adding the executors' time in the engine to {@code compute} (if not null). */
+  static ShardResult aggregate(JavaRDD<SequenceRow> rows, Broadcast<ShardEngine> engine,
+      Broadcast<StepInput> input, int depth, LongAccumulator compute) {
     return rows.mapPartitionsWithIndex((idx, it) -> {
+      long start = System.nanoTime();
       StepInput si = input.value();
       List<SequenceRow> mine = new ArrayList<>();
       while (it.hasNext()) {
@@ -327,6 +347,9 @@ public final class SparkSvi {
         }
       }
       ShardResult.Part p = engine.value().compute(idx, mine, si.state(), si.key(), si.totalSeries());
+      if (compute != null) {
+        compute.add(System.nanoTime() - start);
+      }
       return p == null ? Collections.<ShardResult.Part>emptyIterator() : List.of(p).iterator();
     }, false).treeAggregate(ShardResult.empty(), ShardResult::add, ShardResult::merge, depth);
   }
