@@ -26,8 +26,13 @@ final class ElementStream {
    * below it have been consumed already, e.g. by a batched fast path).
    */
   ElementStream(RngKey key, int element, int firstDraw) {
-    this.k0 = key.word0();
-    this.k1 = key.word1();
+    this(key.word0(), key.word1(), element, firstDraw);
+  }
+
+  /** The same, for the key of the words {@code (k0, k1)}. */
+  ElementStream(int k0, int k1, int element, int firstDraw) {
+    this.k0 = k0;
+    this.k1 = k1;
     this.element = element;
     this.draw = firstDraw;
   }

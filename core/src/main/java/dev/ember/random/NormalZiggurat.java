@@ -94,18 +94,16 @@ final class NormalZiggurat {
    * path; a second pass settles those from their streams. Same values as {@link #sample}, twice
    * as fast as deciding element by element, because the first pass has no unpredictable branch.
    *
-   * @param key the sampler's key, for the streams of the slow elements
+   * @param streams the sampler's streams, for the slow elements
    * @param start the index of the block's first element
    * @param len the number of elements in the block
    * @param y0 first words of draw 0 of the elements, {@code [len]}
    * @param y1 second words of draw 0 of the elements, {@code [len]}
-   * @param out receives the normals at {@code out[off + start .. off + start + len)}
-   * @param off where element 0 of the key's streams goes in {@code out}
+   * @param out receives the normals at {@code out[start .. start + len)}
    * @param pending scratch space of at least {@code len} ints
    */
   static void block(
-      RngKey key, int start, int len, int[] y0, int[] y1, double[] out, int off, int[] pending) {
-    int base = off + start;
+      Streams streams, int start, int len, int[] y0, int[] y1, double[] out, int[] pending) {
     int slow = 0;
     for (int j = 0; j < len; j++) {
       int layer = y1[j] & 0xff;
@@ -113,14 +111,14 @@ final class NormalZiggurat {
       double u = ((y0[j] & 0xffffffffL) << 21 | y1[j] >>> 11) * 0x1.0p-53;
       double x = u * X[layer];
       long sign = (y1[j] & 0x100L) << 55; // bit 8 of the draw to the sign bit of the double
-      out[base + j] = Double.longBitsToDouble(Double.doubleToRawLongBits(x) | sign);
+      out[start + j] = Double.longBitsToDouble(Double.doubleToRawLongBits(x) | sign);
       pending[slow] = j;
       slow += u < RATIO[layer] ? 0 : 1;
     }
     for (int t = 0; t < slow; t++) {
       int j = pending[t];
       long bits = Threefry.pack(y0[j], y1[j]);
-      out[base + j] = slow(bits, new ElementStream(key, start + j, 1));
+      out[start + j] = slow(bits, streams.stream(start + j, 1));
     }
   }
 

@@ -21,12 +21,13 @@ import org.apache.commons.numbers.gamma.LogGamma;
  *
  * <p><b>Row-keyed draws.</b> A key placed at a site's rows ({@link RngKey#withRows}, {@link
  * RngKey#placeRows}, see {@link RowKeys}) draws each row of the plate's axis from the row's own
- * key {@code base.foldIn(id)}: element {@code (..., r, ...)} is element {@code j} of that key's
- * streams as above, {@code j} being its row-major position in the row's sub-tensor (the other
- * axes, sample and event axes included). A row's values then depend on its id and not on the
- * other rows of the batch. Every sampler but {@link #permutation} accepts such a key; the rows are
- * drawn one after another, each in the same blocks as a plain draw, and each row's key is derived
- * once per call. A plain key takes exactly the path (and gives exactly the numbers) it did before.
+ * key {@code base.foldIn(id)}: element {@code (..., r, ...)} owns the stream of that key at index
+ * {@code j}, its row-major position in the row's sub-tensor (the other axes, sample and event
+ * axes included), instead of the stream of {@code key} at {@code i}. A row's values then depend on
+ * its id and not on the other rows of the batch. Every sampler but {@link #permutation} accepts
+ * such a key; the row keys are derived once per call, and a block's draw 0 is still one SIMD
+ * pass (with a key per lane). A plain key takes the same path and gives the same numbers as it
+ * always did.
  *
  * <p><b>Parameters</b> are tensors that must broadcast (NumPy rules) to the requested output
  * shape; invalid values throw an {@link IllegalArgumentException} that names the sampler, the
@@ -62,12 +63,6 @@ public final class Samplers {
   /** Elements per block of draw-0 words: two int buffers of this size stay in L1. */
   private static final int BLOCK = 256;
 
-  /**
-   * Runs up to this length take their words one block at a time (short rows of a row-keyed draw,
-   * tiny draws); the same words as {@link Threefry#blocks}.
-   */
-  private static final int SHORT_RUN = 4;
-
   /** Rate from which Poisson sampling switches from inversion to PTRS (as NumPy). */
   static final double POISSON_PTRS_RATE = 10.0;
 
@@ -76,36 +71,31 @@ public final class Samplers {
 
   // ------------------------------------------------------------------ plumbing
 
-  /**
-   * One draw of a block of elements, packed as {@link RngKey#bits}: buffers for runs of up to
-   * {@code n} elements, reused from block to block and, in a row-keyed draw, from row to row.
-   */
+  /** One draw of a block of elements, packed as {@link RngKey#bits}. */
   private static final class Draws {
     final int[] y0;
     final int[] y1;
+    final Streams streams;
 
-    Draws(int n) {
+    Draws(Streams streams, int n) {
+      this.streams = streams;
       int size = Math.min(BLOCK, Math.max(n, 1));
       y0 = new int[size];
       y1 = new int[size];
     }
 
+    /** Fills the buffers with draw 0 of the block starting at element {@code start}. */
+    int fill(int start, int n) {
+      return fill(0, start, n);
+    }
+
     /**
-     * Fills the buffers with draw {@code draw} of elements {@code start ..} of a run of {@code n}
-     * elements under {@code key}; returns the block's length.
+     * Fills the buffers with draw {@code draw} of the block starting at element {@code start} of
+     * {@code n} elements; returns the block's length.
      */
-    int fill(RngKey key, int draw, int start, int n) {
+    int fill(int draw, int start, int n) {
       int len = Math.min(y0.length, n - start);
-      if (len <= SHORT_RUN) {
-        // one block at a time: the array passes of Threefry.blocks cost more than they save here
-        for (int j = 0; j < len; j++) {
-          long b = Threefry.threefry2x32(key.word0(), key.word1(), draw, start + j);
-          y0[j] = Threefry.word0(b);
-          y1[j] = Threefry.word1(b);
-        }
-      } else {
-        Threefry.blocks(key.word0(), key.word1(), draw, start, len, y0, y1);
-      }
+      streams.fill(draw, start, len, y0, y1);
       return len;
     }
 
@@ -115,9 +105,9 @@ public final class Samplers {
   }
 
   /** A uniform in (0, 1) from draw 0 of an element, redrawing {@code k = 0} from its stream. */
-  private static double openUnit(long bits, RngKey key, int element) {
+  private static double openUnit(long bits, Streams streams, int element) {
     long k = bits >>> 11;
-    return k != 0 ? k * 0x1.0p-53 : new ElementStream(key, element, 1).openUnit();
+    return k != 0 ? k * 0x1.0p-53 : streams.stream(element, 1).openUnit();
   }
 
   /**
@@ -157,24 +147,15 @@ public final class Samplers {
   public static Tensor uniform(RngKey key, Shape shape) {
     int n = shape.numel();
     double[] r = new double[n];
-    RowLayout rows = RowLayout.of(key, shape, "uniform");
-    if (rows == null) {
-      uniforms(key, n, r, 0, new Draws(n));
-    } else {
-      Draws d = new Draws(rows.runLength());
-      rows.forEachRow(r, (k, len, out, off) -> uniforms(k, len, out, off, d));
-    }
-    return Tensor.adopt(r, shape);
-  }
-
-  /** The run of {@link #uniform(RngKey, Shape)}: elements {@code 0 .. n-1} to {@code out[off..]}. */
-  private static void uniforms(RngKey key, int n, double[] out, int off, Draws d) {
+    Streams streams = Streams.of(key, shape, "uniform");
+    Draws d = new Draws(streams, n);
     for (int start = 0; start < n; start += BLOCK) {
-      int len = d.fill(key, 0, start, n);
+      int len = d.fill(start, n);
       for (int j = 0; j < len; j++) {
-        out[off + start + j] = openUnit(d.bits(j), key, start + j);
+        r[start + j] = openUnit(d.bits(j), streams, start + j);
       }
     }
+    return Tensor.adopt(r, shape);
   }
 
   /**
@@ -218,24 +199,14 @@ public final class Samplers {
   public static Tensor normal(RngKey key, Shape shape) {
     int n = shape.numel();
     double[] r = new double[n];
-    RowLayout rows = RowLayout.of(key, shape, "normal");
-    if (rows == null) {
-      Draws d = new Draws(n);
-      normals(key, n, r, 0, d, new int[d.y0.length]);
-    } else {
-      Draws d = new Draws(rows.runLength());
-      int[] pending = new int[d.y0.length];
-      rows.forEachRow(r, (k, len, out, off) -> normals(k, len, out, off, d, pending));
+    Streams streams = Streams.of(key, shape, "normal");
+    Draws d = new Draws(streams, n);
+    int[] pending = new int[d.y0.length];
+    for (int start = 0; start < n; start += BLOCK) {
+      int len = d.fill(start, n);
+      NormalZiggurat.block(streams, start, len, d.y0, d.y1, r, pending);
     }
     return Tensor.adopt(r, shape);
-  }
-
-  /** The run of {@link #normal}: elements {@code 0 .. n-1} to {@code out[off ..]}. */
-  private static void normals(RngKey key, int n, double[] out, int off, Draws d, int[] pending) {
-    for (int start = 0; start < n; start += BLOCK) {
-      int len = d.fill(key, 0, start, n);
-      NormalZiggurat.block(key, start, len, d.y0, d.y1, out, off, pending);
-    }
   }
 
   /**
@@ -272,7 +243,7 @@ public final class Samplers {
     double[] a = param(concentration, shape, "gamma", "concentration");
     checkConcentrations("gamma", "concentration", a);
     double[] r = new double[shape.numel()];
-    gammas(key, a, r, false, shape, "gamma");
+    gammas(Streams.of(key, shape, "gamma"), a, r, false);
     return Tensor.adopt(r, shape);
   }
 
@@ -290,72 +261,50 @@ public final class Samplers {
    * which needs only draws 0 and 1 (and 2 for the boost), so those are computed in blocks and an
    * element replays its stream from draw 0 only when its first try does not settle it.
    */
-  private static void gammas(
-      RngKey key, double[] a, double[] out, boolean log, Shape shape, String sampler) {
+  private static void gammas(Streams streams, double[] a, double[] out, boolean log) {
+    int n = out.length;
     boolean boost = false;
     for (double v : a) {
       boost |= v < 1;
     }
-    RowLayout rows = RowLayout.of(key, shape, sampler);
-    if (rows == null) {
-      int n = out.length;
-      gammaRun(key, a, n, out, 0, log, new GammaDraws(n, boost));
-    } else {
-      double[] ar = rows.arrange(a);
-      GammaDraws g = new GammaDraws(rows.runLength(), boost);
-      rows.forEachRow(out, (k, len, o, off) -> gammaRun(k, ar, len, o, off, log, g));
-    }
-  }
-
-  /** Draws 0, 1 and (for the boost) 2 of a block of elements, for the first try of a gamma. */
-  private static final class GammaDraws {
-    final Draws x;
-    final Draws u;
-    final Draws b;
-
-    GammaDraws(int n, boolean boost) {
-      x = new Draws(n);
-      u = new Draws(n);
-      b = boost ? new Draws(n) : null;
-    }
-  }
-
-  /**
-   * The run of {@link #gammas}: elements {@code 0 .. n-1} of {@code key}'s streams to {@code
-   * out[off ..]}, with the concentrations at the same positions of {@code a} (or {@code a[0]}).
-   */
-  private static void gammaRun(
-      RngKey key, double[] a, int n, double[] out, int off, boolean log, GammaDraws g) {
+    int size = Math.min(BLOCK, Math.max(n, 1));
+    int[] x0 = new int[size];
+    int[] x1 = new int[size];
+    int[] u0 = new int[size];
+    int[] u1 = new int[size];
+    int[] b0 = boost ? new int[size] : null;
+    int[] b1 = boost ? new int[size] : null;
     // a scalar concentration (the common case) gets its constants once
     // (a + 1) - 1/3 as marsagliaTsang computes it, so that both paths round alike
     double d = (a[0] < 1 ? a[0] + 1.0 : a[0]) - 1.0 / 3.0;
     double c = 1.0 / Math.sqrt(9.0 * d);
-    for (int start = 0; start < n; start += BLOCK) {
-      int len = g.x.fill(key, 0, start, n);
-      g.u.fill(key, 1, start, n);
-      if (g.b != null) {
-        g.b.fill(key, 2, start, n);
+    for (int start = 0; start < n; start += size) {
+      int len = Math.min(size, n - start);
+      streams.fill(0, start, len, x0, x1);
+      streams.fill(1, start, len, u0, u1);
+      if (boost) {
+        streams.fill(2, start, len, b0, b1);
       }
       for (int j = 0; j < len; j++) {
         int i = start + j;
-        double ai = at(a, off + i);
+        double ai = at(a, i);
         if (a.length > 1) {
           d = (ai < 1 ? ai + 1.0 : ai) - 1.0 / 3.0;
           c = 1.0 / Math.sqrt(9.0 * d);
         }
-        double v = firstTry(d, c, g.x.bits(j), g.u.bits(j));
+        double v = firstTry(d, c, Threefry.pack(x0[j], x1[j]), Threefry.pack(u0[j], u1[j]));
         double value;
         if (Double.isNaN(v)) {
-          value = gammaDraw(new ElementStream(key, i, 0), ai, log);
+          value = gammaDraw(streams.stream(i, 0), ai, log);
         } else if (ai >= 1) {
           value = log ? Math.log(d * v) : d * v;
         } else {
-          long k = g.b.bits(j) >>> 11;
+          long k = Threefry.pack(b0[j], b1[j]) >>> 11;
           value = k == 0
-              ? gammaDraw(new ElementStream(key, i, 0), ai, log)
+              ? gammaDraw(streams.stream(i, 0), ai, log)
               : boosted(d * v, k * 0x1.0p-53, ai, log);
         }
-        out[off + i] = value;
+        out[i] = value;
       }
     }
   }
@@ -444,8 +393,8 @@ public final class Samplers {
     int n = shape.numel();
     double[] lx = new double[n];
     double[] ly = new double[n];
-    gammas(k[0], pa, lx, true, shape, "beta");
-    gammas(k[1], pb, ly, true, shape, "beta");
+    gammas(Streams.of(k[0], shape, "beta"), pa, lx, true);
+    gammas(Streams.of(k[1], shape, "beta"), pb, ly, true);
     for (int i = 0; i < n; i++) {
       double m = Math.max(lx[i], ly[i]);
       double x = Math.exp(lx[i] - m);
@@ -476,25 +425,14 @@ public final class Samplers {
       }
     }
     double[] r = new double[n];
-    RowLayout rows = RowLayout.of(key, shape, "bernoulli");
-    if (rows == null) {
-      bernoullis(key, p, n, r, 0, new Draws(n));
-    } else {
-      double[] pr = rows.arrange(p);
-      Draws d = new Draws(rows.runLength());
-      rows.forEachRow(r, (k, len, out, off) -> bernoullis(k, pr, len, out, off, d));
-    }
-    return Tensor.adopt(r, shape);
-  }
-
-  /** The run of {@link #bernoulli}: elements {@code 0 .. n-1} to {@code out[off ..]}. */
-  private static void bernoullis(RngKey key, double[] p, int n, double[] out, int off, Draws d) {
+    Draws d = new Draws(Streams.of(key, shape, "bernoulli"), n);
     for (int start = 0; start < n; start += BLOCK) {
-      int len = d.fill(key, 0, start, n);
+      int len = d.fill(start, n);
       for (int j = 0; j < len; j++) {
-        out[off + start + j] = ElementStream.unit(d.bits(j)) < at(p, off + start + j) ? 1.0 : 0.0;
+        r[start + j] = ElementStream.unit(d.bits(j)) < at(p, start + j) ? 1.0 : 0.0;
       }
     }
+    return Tensor.adopt(r, shape);
   }
 
   /**
@@ -541,34 +479,17 @@ public final class Samplers {
       }
     }
     double[] r = new double[n];
-    RowLayout layout = RowLayout.of(key, shape, "categorical");
-    if (layout == null) {
-      categoricals(key, rowOf, cum, k, lastPositive, n, r, 0, new Draws(n));
-    } else {
-      int[] rowOfArranged = layout.arrange(rowOf);
-      Draws d = new Draws(layout.runLength());
-      layout.forEachRow(r, (key1, len, out, off) ->
-          categoricals(key1, rowOfArranged, cum, k, lastPositive, len, out, off, d));
-    }
-    return Tensor.adopt(r, shape);
-  }
-
-  /**
-   * The run of {@link #categorical}: elements {@code 0 .. n-1} to {@code out[off ..]}, element
-   * {@code i} with the cumulative weights of the logits row {@code rowOf[off + i]}.
-   */
-  private static void categoricals(
-      RngKey key, int[] rowOf, double[] cum, int k, int[] lastPositive, int n, double[] out,
-      int off, Draws d) {
+    Draws d = new Draws(Streams.of(key, shape, "categorical"), n);
     for (int start = 0; start < n; start += BLOCK) {
-      int len = d.fill(key, 0, start, n);
+      int len = d.fill(start, n);
       for (int j = 0; j < len; j++) {
-        int row = rowOf[off + start + j];
-        int at = row * k;
-        double target = ElementStream.unit(d.bits(j)) * cum[at + k - 1];
-        out[off + start + j] = firstAbove(cum, at, k, target, lastPositive[row]);
+        int row = rowOf[start + j];
+        int off = row * k;
+        double target = ElementStream.unit(d.bits(j)) * cum[off + k - 1];
+        r[start + j] = firstAbove(cum, off, k, target, lastPositive[row]);
       }
     }
+    return Tensor.adopt(r, shape);
   }
 
   /**
@@ -643,33 +564,23 @@ public final class Samplers {
     }
     int n = shape.numel();
     double[] r = new double[n];
-    RowLayout rows = RowLayout.of(key, shape, "poisson");
-    if (rows == null) {
-      poissons(key, lam, n, r, 0, new Draws(n));
-    } else {
-      double[] lr = rows.arrange(lam);
-      Draws d = new Draws(rows.runLength());
-      rows.forEachRow(r, (k, len, out, off) -> poissons(k, lr, len, out, off, d));
-    }
-    return Tensor.adopt(r, shape);
-  }
-
-  /** The run of {@link #poisson}: elements {@code 0 .. n-1} to {@code out[off ..]}. */
-  private static void poissons(RngKey key, double[] lam, int n, double[] out, int off, Draws d) {
+    Streams streams = Streams.of(key, shape, "poisson");
+    Draws d = new Draws(streams, n);
     for (int start = 0; start < n; start += BLOCK) {
-      int len = d.fill(key, 0, start, n);
+      int len = d.fill(start, n);
       for (int j = 0; j < len; j++) {
         int i = start + j;
-        double li = at(lam, off + i);
+        double li = at(lam, i);
         if (li == 0.0) {
-          out[off + i] = 0.0;
+          r[i] = 0.0;
         } else if (li < POISSON_PTRS_RATE) {
-          out[off + i] = poissonInversion(openUnit(d.bits(j), key, i), li);
+          r[i] = poissonInversion(openUnit(d.bits(j), streams, i), li);
         } else {
-          out[off + i] = ptrs(new ElementStream(key, i, 0), li);
+          r[i] = ptrs(streams.stream(i, 0), li);
         }
       }
     }
+    return Tensor.adopt(r, shape);
   }
 
   private static double poissonInversion(double u, double lam) {
@@ -733,51 +644,35 @@ public final class Samplers {
     double[] n = param(totalCount, shape, "binomial", "totalCount");
     double[] p = param(probs, shape, "binomial", "probs");
     int size = shape.numel();
-    for (int i = 0; i < Math.max(n.length, p.length); i++) {
-      double ni = at(n, i);
-      double pi = at(p, i);
-      if (!(ni >= 0) || ni != Math.rint(ni) || ni > 0x1.0p53) {
-        throw invalid("binomial", "totalCount", "an integer in [0, 2^53]", i, ni);
-      }
-      if (!(pi >= 0 && pi <= 1)) {
-        throw invalid("binomial", "probs", "in [0, 1]", i, pi);
-      }
-    }
     double[] r = new double[size];
-    RowLayout rows = RowLayout.of(key, shape, "binomial");
-    if (rows == null) {
-      binomials(key, n, p, size, r, 0, new Draws(size));
-    } else {
-      double[] nr = rows.arrange(n);
-      double[] pr = rows.arrange(p);
-      Draws d = new Draws(rows.runLength());
-      rows.forEachRow(r, (k, len, out, off) -> binomials(k, nr, pr, len, out, off, d));
-    }
-    return Tensor.adopt(r, shape);
-  }
-
-  /** The run of {@link #binomial}: elements {@code 0 .. size-1} to {@code out[off ..]}. */
-  private static void binomials(
-      RngKey key, double[] n, double[] p, int size, double[] out, int off, Draws d) {
+    Streams streams = Streams.of(key, shape, "binomial");
+    Draws d = new Draws(streams, size);
     for (int start = 0; start < size; start += BLOCK) {
-      int len = d.fill(key, 0, start, size);
+      int len = d.fill(start, size);
       for (int j = 0; j < len; j++) {
         int i = start + j;
-        double ni = at(n, off + i);
-        double pi = at(p, off + i);
+        double ni = at(n, i);
+        double pi = at(p, i);
+        if (!(ni >= 0) || ni != Math.rint(ni) || ni > 0x1.0p53) {
+          throw invalid("binomial", "totalCount", "an integer in [0, 2^53]", i, ni);
+        }
+        if (!(pi >= 0 && pi <= 1)) {
+          throw invalid("binomial", "probs", "in [0, 1]", i, pi);
+        }
         boolean flip = pi > 0.5;
         double q = flip ? 1 - pi : pi;
         double k;
         if (q == 0 || ni == 0) {
           k = 0;
         } else if (ni * q < BINOMIAL_BTRS_MEAN) {
-          k = binomialInversion(openUnit(d.bits(j), key, i), ni, q);
+          k = binomialInversion(openUnit(d.bits(j), streams, i), ni, q);
         } else {
-          k = btrs(new ElementStream(key, i, 0), ni, q);
+          k = btrs(streams.stream(i, 0), ni, q);
         }
-        out[off + i] = flip ? ni - k : k;
+        r[i] = flip ? ni - k : k;
       }
     }
+    return Tensor.adopt(r, shape);
   }
 
   private static double binomialInversion(double u, double n, double p) {
@@ -854,25 +749,15 @@ public final class Samplers {
     long range = hi - lo;
     int n = shape.numel();
     double[] r = new double[n];
-    RowLayout rows = RowLayout.of(key, shape, "randint");
-    if (rows == null) {
-      randints(key, lo, range, n, r, 0, new Draws(n));
-    } else {
-      Draws d = new Draws(rows.runLength());
-      rows.forEachRow(r, (k, len, out, off) -> randints(k, lo, range, len, out, off, d));
-    }
-    return Tensor.adopt(r, shape);
-  }
-
-  /** The run of {@link #randint}: elements {@code 0 .. n-1} to {@code out[off ..]}. */
-  private static void randints(
-      RngKey key, long lo, long range, int n, double[] out, int off, Draws d) {
+    Streams streams = Streams.of(key, shape, "randint");
+    Draws d = new Draws(streams, n);
     for (int start = 0; start < n; start += BLOCK) {
-      int len = d.fill(key, 0, start, n);
+      int len = d.fill(start, n);
       for (int j = 0; j < len; j++) {
-        out[off + start + j] = lo + below(d.bits(j), key, start + j, range);
+        r[start + j] = lo + below(d.bits(j), streams, start + j, range);
       }
     }
+    return Tensor.adopt(r, shape);
   }
 
   /**
@@ -881,14 +766,14 @@ public final class Samplers {
    * below {@code 2^64 mod bound} (Lemire 2019), which leaves exactly {@code floor(2^64 / bound)}
    * draws per value; rejected draws are replaced from the element's stream, from draw 1 on.
    */
-  static long below(long x, RngKey key, int element, long bound) {
+  static long below(long x, Streams streams, int element, long bound) {
     long low = x * bound;
     if (Long.compareUnsigned(low, bound) < 0) {
       long threshold = Long.remainderUnsigned(-bound, bound);
       ElementStream more = null;
       while (Long.compareUnsigned(low, threshold) < 0) {
         if (more == null) {
-          more = new ElementStream(key, element, 1);
+          more = streams.stream(element, 1);
         }
         x = more.next();
         low = x * bound;
@@ -921,15 +806,16 @@ public final class Samplers {
     for (int i = 0; i < n; i++) {
       r[i] = i;
     }
-    Draws d = new Draws(n);
+    Streams streams = Streams.plain(key);
+    Draws d = new Draws(streams, n);
     for (int start = (Math.max(n, 1) - 1) / BLOCK * BLOCK; start >= 0; start -= BLOCK) {
-      int len = d.fill(key, 0, start, n);
+      int len = d.fill(start, n);
       for (int jj = len - 1; jj >= 0; jj--) {
         int i = start + jj;
         if (i == 0) {
           break;
         }
-        int j = (int) below(d.bits(jj), key, i, i + 1L);
+        int j = (int) below(d.bits(jj), streams, i, i + 1L);
         double t = r[i];
         r[i] = r[j];
         r[j] = t;

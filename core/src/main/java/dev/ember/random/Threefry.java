@@ -92,6 +92,56 @@ final class Threefry {
     group(y0, y1, len, 13, 15, 26, 6, k2, k0 + 5);
   }
 
+  /**
+   * The blocks of the counters {@code (x0[j], x1[j])} for {@code j < len} under one key, each
+   * equal to {@link #threefry2x32} (e.g. the keys {@code foldIn(id)} of many ids at once).
+   */
+  static void blocksAt(int k0, int k1, int[] x0, int[] x1, int len, int[] y0, int[] y1) {
+    int k2 = PARITY ^ k0 ^ k1;
+    for (int j = 0; j < len; j++) {
+      y0[j] = x0[j] + k0;
+      y1[j] = x1[j] + k1;
+    }
+    group(y0, y1, len, 13, 15, 26, 6, k1, k2 + 1);
+    group(y0, y1, len, 17, 29, 16, 24, k2, k0 + 2);
+    group(y0, y1, len, 13, 15, 26, 6, k0, k1 + 3);
+    group(y0, y1, len, 17, 29, 16, 24, k1, k2 + 4);
+    group(y0, y1, len, 13, 15, 26, 6, k2, k0 + 5);
+  }
+
+  /**
+   * The blocks of the counters {@code (x0, x1[j])} under a key per lane, {@code (k0[j],
+   * k1[j])} with parity words {@code k2[j] = PARITY ^ k0[j] ^ k1[j]}, each equal to {@link
+   * #threefry2x32}: the draws of elements that belong to different keys (the rows of a
+   * row-keyed draw), still as array passes the JIT vectorizes.
+   */
+  static void keyedBlocks(
+      int[] k0, int[] k1, int[] k2, int x0, int[] x1, int len, int[] y0, int[] y1) {
+    for (int j = 0; j < len; j++) {
+      y0[j] = x0 + k0[j];
+      y1[j] = x1[j] + k1[j];
+    }
+    keyedGroup(y0, y1, len, 13, 15, 26, 6, k1, k2, 1);
+    keyedGroup(y0, y1, len, 17, 29, 16, 24, k2, k0, 2);
+    keyedGroup(y0, y1, len, 13, 15, 26, 6, k0, k1, 3);
+    keyedGroup(y0, y1, len, 17, 29, 16, 24, k1, k2, 4);
+    keyedGroup(y0, y1, len, 13, 15, 26, 6, k2, k0, 5);
+  }
+
+  private static void keyedGroup(
+      int[] y0, int[] y1, int len, int ra, int rb, int rc, int rd, int[] ka, int[] kb, int s) {
+    for (int j = 0; j < len; j++) {
+      int a = y0[j];
+      int b = y1[j];
+      a += b; b = Integer.rotateLeft(b, ra) ^ a;
+      a += b; b = Integer.rotateLeft(b, rb) ^ a;
+      a += b; b = Integer.rotateLeft(b, rc) ^ a;
+      a += b; b = Integer.rotateLeft(b, rd) ^ a;
+      y0[j] = a + ka[j];
+      y1[j] = b + kb[j] + s;
+    }
+  }
+
   private static void group(
       int[] y0, int[] y1, int len, int ra, int rb, int rc, int rd, int inject0, int inject1) {
     for (int j = 0; j < len; j++) {
