@@ -128,24 +128,7 @@ public final class Autodiff {
    */
   public static ValueAndGrad valueAndGrad(
       Function<Map<String, Tensor>, Tensor> fn, Map<String, Tensor> params) {
-    Mode m = MODE.get();
-    boolean was = m.enabled;
-    m.enabled = true;
-    try {
-      Map<String, Tensor> tracked = new LinkedHashMap<>();
-      params.forEach((k, v) -> tracked.put(k, track(v, k)));
-      Tensor out = fn.apply(Collections.unmodifiableMap(tracked));
-      requireScalar(out, "valueAndGrad");
-      Tensor[] g = gradients(out, tracked.values().toArray(new Tensor[0]), null, false);
-      Map<String, Tensor> grad = new LinkedHashMap<>();
-      int i = 0;
-      for (String k : tracked.keySet()) {
-        grad.put(k, g[i++]);
-      }
-      return new ValueAndGrad(out.detach(), Collections.unmodifiableMap(grad));
-    } finally {
-      m.enabled = was;
-    }
+    return valuesAndGrads(p -> new Tensor[] {fn.apply(p)}, params, "valueAndGrad").get(0);
   }
 
   /**
@@ -163,6 +146,11 @@ public final class Autodiff {
    */
   public static List<ValueAndGrad> valuesAndGrads(
       Function<Map<String, Tensor>, Tensor[]> fn, Map<String, Tensor> params) {
+    return valuesAndGrads(fn, params, "valuesAndGrads");
+  }
+
+  private static List<ValueAndGrad> valuesAndGrads(
+      Function<Map<String, Tensor>, Tensor[]> fn, Map<String, Tensor> params, String where) {
     Mode m = MODE.get();
     boolean was = m.enabled;
     m.enabled = true;
@@ -173,7 +161,7 @@ public final class Autodiff {
       Tensor[] wrt = tracked.values().toArray(new Tensor[0]);
       List<ValueAndGrad> result = new ArrayList<>(outs.length);
       for (Tensor out : outs) {
-        requireScalar(out, "valuesAndGrads");
+        requireScalar(out, where);
         Map<String, Tensor> grad = new LinkedHashMap<>();
         if (out.node() == null) {
           tracked.forEach((k, v) -> grad.put(k, Tensor.zerosLike(v)));
