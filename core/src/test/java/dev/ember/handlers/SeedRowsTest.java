@@ -231,6 +231,27 @@ class SeedRowsTest {
     assertEquals(seen[0][0], blocked[1], 0.0);
   }
 
+  /** A scan hidden by block keeps the rows on its key: its body's local sites are row-keyed. */
+  @Test
+  void aBlockedScanIsRowKeyedInside() {
+    double[][] last = new double[1][]; // the values of v at the last step
+    Model<long[]> scanned = ids -> scan((Tensor prev, Tensor x) -> {
+      try (Plate p = plate("series", ids.length)) {
+        Tensor v = sample("v", Normal.of(prev, Tensor.scalar(1.0)));
+        last[0] = v.toArray();
+        return ScanStep.of(v, v);
+      }
+    }, Tensor.zeros(ids.length), null, 2, false);
+    Model<long[]> hidden = Handlers.block(scanned, msg -> true);
+    Handlers.seedRows(hidden, KEY, "series", new long[] {3, 17}).run(new long[] {3, 17});
+    double[] two = last[0];
+    Handlers.seedRows(hidden, KEY, "series", new long[] {17}).run(new long[] {17});
+    double[] one = last[0];
+    assertEquals(one[0], two[1], 0.0);
+    Handlers.seedRows(scanned, KEY, "series", new long[] {17}).run(new long[] {17});
+    assertEquals(last[0][0], one[0], 0.0, "block(scan) draws what scan draws");
+  }
+
   /** prngKey() inside the plate returns the plain key that seed(key) would return. */
   @Test
   void prngKeyInsideThePlateIsThePlainKey() {
