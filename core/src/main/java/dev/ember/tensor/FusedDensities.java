@@ -116,10 +116,13 @@ public final class FusedDensities {
       Tensor in = inputs[input];
       if (in.data.length == 1) {
         // A single-value operand: sum here instead of building [n] for the engine to reduce.
-        double acc = 0;
-        for (int i = 0; i < n; i++) {
-          acc += (scalarGrad ? g[0] : g[i]) * term(input, i);
-        }
+        double acc = switch (input) {
+          case 0 -> -dot(g, w, n);
+          case 1 -> dot(g, w, n);
+          default -> sv.length == 1
+              ? dot(g, z, w, n) - sum(g, n) / sv[0]
+              : dot(g, z, w, n) - dot(g, reciprocal(sv), n);
+        };
         return new Tensor(new double[] {acc}, in.shape);
       }
       double[] r = new double[n];
@@ -155,13 +158,79 @@ public final class FusedDensities {
       return new Tensor(r, out.shape);
     }
 
-    /** The local derivative of element {@code i} with respect to input {@code input}. */
-    private double term(int input, int i) {
-      return switch (input) {
-        case 0 -> -w[i];
-        case 1 -> w[i];
-        default -> z[i] * w[i] - 1.0 / sv[sv.length == 1 ? 0 : i];
-      };
+    private static double[] reciprocal(double[] a) {
+      double[] r = new double[a.length];
+      for (int i = 0; i < a.length; i++) {
+        r[i] = 1.0 / a[i];
+      }
+      return r;
     }
+  }
+
+  // Sums with four accumulators: one accumulator is a chain of dependent adds (floating-point
+  // adds cannot be reordered by the JIT); four keep the adder busy. g may be a single value.
+
+  /** {@code sum_i g_i a_i} over n elements. */
+  static double dot(double[] g, double[] a, int n) {
+    if (g.length == 1) {
+      return g[0] * sum(a, n);
+    }
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int i = 0;
+    for (; i + 3 < n; i += 4) {
+      s0 += g[i] * a[i];
+      s1 += g[i + 1] * a[i + 1];
+      s2 += g[i + 2] * a[i + 2];
+      s3 += g[i + 3] * a[i + 3];
+    }
+    for (; i < n; i++) {
+      s0 += g[i] * a[i];
+    }
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  /** {@code sum_i g_i a_i b_i} over n elements. */
+  static double dot(double[] g, double[] a, double[] b, int n) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    boolean one = g.length == 1;
+    int i = 0;
+    for (; i + 3 < n; i += 4) {
+      s0 += (one ? g[0] : g[i]) * a[i] * b[i];
+      s1 += (one ? g[0] : g[i + 1]) * a[i + 1] * b[i + 1];
+      s2 += (one ? g[0] : g[i + 2]) * a[i + 2] * b[i + 2];
+      s3 += (one ? g[0] : g[i + 3]) * a[i + 3] * b[i + 3];
+    }
+    for (; i < n; i++) {
+      s0 += (one ? g[0] : g[i]) * a[i] * b[i];
+    }
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  /** {@code sum_i a_i} over n elements (a single value counts n times). */
+  static double sum(double[] a, int n) {
+    if (a.length == 1) {
+      return a[0] * n;
+    }
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int i = 0;
+    for (; i + 3 < n; i += 4) {
+      s0 += a[i];
+      s1 += a[i + 1];
+      s2 += a[i + 2];
+      s3 += a[i + 3];
+    }
+    for (; i < n; i++) {
+      s0 += a[i];
+    }
+    return (s0 + s1) + (s2 + s3);
   }
 }
