@@ -63,6 +63,17 @@ public abstract class Distribution implements Serializable {
   /** A distribution of the same family with new parameters (same names as {@link #params()}). */
   public abstract Distribution withParams(Map<String, Tensor> params);
 
+  /**
+   * {@link #withParams} for parameters whose every element already passed this family's checks:
+   * copies of elements of distributions of this family that were built, such as their per-step
+   * parameters stacked over time by {@code scan}, or this distribution's own broadcast by {@link
+   * #expand}. The element checks (finite, positive, in range) hold element by element, so they
+   * are not run again; shapes are still checked.
+   */
+  public final Distribution withCheckedParams(Map<String, Tensor> params) {
+    return ParamChecks.skippingElementChecks(() -> withParams(params));
+  }
+
   /** The log density (or mass) of values inside the support; see {@link #logProb}. */
   protected abstract Tensor logDensity(Tensor value);
 
@@ -183,7 +194,7 @@ public abstract class Distribution implements Serializable {
       Shape paramEvent = p.shape().dropLeft(batch.rank());
       expanded.put(e.getKey(), p.broadcastTo(batchShape.concat(paramEvent)));
     }
-    return withParams(expanded);
+    return withCheckedParams(expanded);
   }
 
   /** Reinterprets the {@code n} rightmost batch dimensions as event dimensions. */

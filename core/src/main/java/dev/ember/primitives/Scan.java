@@ -157,6 +157,12 @@ public final class Scan {
     private C carry;
     private Y ys;
     private final List<Message> stackedSites = new ArrayList<>();
+    /** The site names of the first step run, in the order it recorded them. */
+    private List<String> names;
+    /** The first step run. */
+    private int namesPosition;
+    /** Each body site's record at every step: {@code columns[site][position]}. */
+    private Site[][] columns;
     /** Stacked columns by their first tensor: a site's values reused as another's parameter. */
     private final java.util.IdentityHashMap<Tensor, StackedColumn> stackedColumns =
         new java.util.IdentityHashMap<>();
@@ -173,7 +179,6 @@ public final class Scan {
     public void execute(Message msg) {
       RngKey key = msg.rngKey();
       List<BodyHandler> outer = msg.bodyHandlers(); // innermost first
-      Trace[] traces = new Trace[steps];
       List<Y> outputs = new ArrayList<>(java.util.Collections.nCopies(steps, (Y) null));
       for (int i = 0; i < steps; i++) {
         int position = reverse ? steps - 1 - i : i;
@@ -185,12 +190,12 @@ public final class Scan {
           stepKey = k[1];
         }
         List<Messenger> entered = new ArrayList<>();
+        Trace tr;
         ScanStep<C, Y> result;
         try {
           entered.add(Handlers.block());
-          Trace tr = Handlers.trace();
+          tr = Handlers.trace();
           entered.add(tr);
-          traces[position] = tr;
           for (int j = outer.size() - 1; j >= 0; j--) {
             Messenger m = outer.get(j).forStep(position, steps);
             if (m != null) {
@@ -212,36 +217,50 @@ public final class Scan {
         }
         carry = result.carry();
         outputs.set(position, result.output());
+        record(tr.sites(), position);
       }
       ys = outputs.get(0) == null ? null : TensorTree.stack(outputs);
-      stackSites(traces);
-    }
-
-    private void stackSites(Trace[] traces) {
-      Map<String, Site> first = traces[0].sites();
-      for (int p = 1; p < steps; p++) {
-        if (!traces[p].sites().keySet().equals(first.keySet())) {
-          throw new IllegalStateException(
-              "scan: position " + p + " emitted sites " + traces[p].sites().keySet()
-                  + " but position 0 emitted " + first.keySet()
-                  + "; every step must emit the same sites (mask a site instead of skipping it)");
+      for (Site[] column : columns) {
+        if (column[0].type() != SiteType.PLATE) { // plates stay in the sites' frames
+          stackedSites.add(stack(column[0], java.util.Arrays.asList(column)));
         }
       }
-      for (Site s0 : first.values()) {
-        if (s0.type() == SiteType.PLATE) {
-          continue; // plates inside the body stay in the sites' frames, not re-emitted
+    }
+
+    /**
+     * Files the sites one step recorded into {@link #columns}, checking that the step emitted the
+     * same sites as the others with the same scale and observed flag. Done right after the step,
+     * while its records are still in the processor's caches.
+     */
+    private void record(Map<String, Site> sites, int position) {
+      if (names == null) {
+        names = List.copyOf(sites.keySet());
+        namesPosition = position;
+        columns = new Site[names.size()][steps];
+      }
+      boolean same = sites.size() == names.size();
+      java.util.Iterator<Site> recorded = sites.values().iterator();
+      for (int j = 0; same && j < names.size(); j++) {
+        Site s = recorded.next();
+        if (!s.name().equals(names.get(j))) {
+          s = sites.get(names.get(j)); // the same sites in another order, or another site
         }
-        List<Site> perStep = new ArrayList<>(steps);
-        for (Trace tr : traces) {
-          Site s = tr.get(s0.name());
-          if (s.scale() != s0.scale() || s.observed() != s0.observed()) {
+        same = s != null;
+        if (same) {
+          Site s0 = columns[j][namesPosition];
+          if (s0 != null && (s.scale() != s0.scale() || s.observed() != s0.observed())) {
             throw new IllegalStateException(
-                "scan: site '" + s0.name() + "' changes its scale or observed flag between "
+                "scan: site '" + s.name() + "' changes its scale or observed flag between "
                     + "steps; use mask for time-varying weights");
           }
-          perStep.add(s);
+          columns[j][position] = s;
         }
-        stackedSites.add(stack(s0, perStep));
+      }
+      if (!same) {
+        throw new IllegalStateException(
+            "scan: position " + position + " emitted sites " + sites.keySet()
+                + " but position " + namesPosition + " emitted " + names
+                + "; every step must emit the same sites (mask a site instead of skipping it)");
       }
     }
 
@@ -302,27 +321,32 @@ public final class Scan {
 
     private Distribution stackDistributions(String name, List<Site> perStep) {
       Distribution d0 = perStep.get(0).fn();
-      Map<String, Tensor> raw0 = d0.rawParams();
+      List<Map<String, Tensor>> raw = new ArrayList<>(perStep.size()); // by step
+      for (Site s : perStep) {
+        if (s.fn().getClass() != d0.getClass()) {
+          throw new IllegalStateException(
+              "scan: site '" + name + "' changes its distribution between steps ("
+                  + d0.name() + " and " + s.fn().name() + ")");
+        }
+        raw.add(s.fn().rawParams());
+      }
+      Map<String, Tensor> raw0 = raw.get(0);
       Map<String, Tensor> full0 = d0.params();
       Map<String, Tensor> stacked = new LinkedHashMap<>();
       for (String param : full0.keySet()) {
+        Tensor p0 = raw0.get(param);
         boolean shared = true;
-        for (Site s : perStep) {
-          if (s.fn().getClass() != d0.getClass()) {
-            throw new IllegalStateException(
-                "scan: site '" + name + "' changes its distribution between steps ("
-                    + d0.name() + " and " + s.fn().name() + ")");
-          }
-          shared &= s.fn().rawParams().get(param) == raw0.get(param);
+        for (Map<String, Tensor> r : raw) {
+          shared &= r.get(param) == p0;
         }
         if (shared) {
-          stacked.put(param, raw0.get(param)); // the same tensor at every step: broadcasts over time
+          stacked.put(param, p0); // the same tensor at every step: broadcasts over time
           continue;
         }
         Shape full = full0.get(param).shape(); // batch + the parameter's own event shape
         List<Tensor> column = new ArrayList<>(perStep.size());
-        for (Site s : perStep) {
-          column.add(s.fn().rawParams().get(param).broadcastTo(full));
+        for (Map<String, Tensor> r : raw) {
+          column.add(r.get(param).broadcastTo(full));
         }
         try {
           stacked.put(param, stackColumn(column));
@@ -332,7 +356,8 @@ public final class Scan {
                   + " of changing shape between steps: " + ex.getMessage(), ex);
         }
       }
-      Distribution d = d0.withParams(stacked);
+      // every element was accepted by the family when the per-step distributions were built
+      Distribution d = d0.withCheckedParams(stacked);
       Shape want = d0.batchShape().prepend(perStep.size()); // [T] + per-step batch
       return d.batchShape().equals(want) ? d : d.expand(want);
     }
