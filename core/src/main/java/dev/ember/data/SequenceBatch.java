@@ -104,6 +104,68 @@ public record SequenceBatch(long[] ids, Tensor values, Tensor observed, int[] le
     return (double) totalSeries / ids.length;
   }
 
+  /**
+   * This batch extended by {@code h} steps past its longest sequence, for forecasting: values
+   * {@code [T + h, B]} zero-padded and {@code observed} false at the new steps; ids, lengths,
+   * covariates and N unchanged. A model called with it runs its scan over {@code T + h} steps,
+   * and the steps where {@code observed} is false are not scored by a model that masks its sites
+   * with it (as every model fitted on padded batches must); its latent sites there are drawn
+   * from the model. Its observation sites stay observed at the padded value 0 unless a handler
+   * draws them (the Spark module's {@code SequenceForecast.model} does), and the guide should see
+   * {@link #history()} only, so that its latent series cover the observed steps and the model
+   * draws the rest.
+   *
+   * <p>Per-step covariates keep their T steps: a model that reads them at step {@code t >= T}
+   * fails, as it needs their future values, which a batch does not have.
+   *
+   * <pre>{@code
+   * SequenceBatch b = SequenceBatch.of(new long[] {7}, new double[][] {{0.1, 0.3}}, 1);
+   * SequenceBatch f = b.withHorizon(3);   // values [5, 1]; observed: true, true, false x 3
+   * f.history();                          // equals b's values and observed again
+   * }</pre>
+   *
+   * @param h the horizon, {@code >= 0} (0 gives this batch)
+   * @return the extended batch
+   * @throws IllegalArgumentException if {@code h < 0}
+   */
+  public SequenceBatch withHorizon(int h) {
+    if (h < 0) {
+      throw new IllegalArgumentException(
+          "SequenceBatch.withHorizon: the horizon must be >= 0 steps, got " + h);
+    }
+    if (h == 0) {
+      return this;
+    }
+    int b = size();
+    Tensor v = Tensor.concat(0, values, Tensor.zeros(h, b)); // [T + h, B]
+    Tensor m = Tensor.concat(0, observed, Tensor.fullBoolean(false, h, b));
+    return new SequenceBatch(ids, v, m, lengths, covariates, totalSeries);
+  }
+
+  /**
+   * The steps up to the longest sequence: this batch without the horizon {@link #withHorizon}
+   * added (this batch itself if it has none). What a guide is called with when the model
+   * forecasts.
+   *
+   * @return the batch of {@code max(lengths)} steps
+   */
+  public SequenceBatch history() {
+    int t = Arrays.stream(lengths).max().orElse(0);
+    if (t == steps()) {
+      return this;
+    }
+    return new SequenceBatch(ids, values.slice(0, 0, t), observed.slice(0, 0, t), lengths,
+        covariates, totalSeries);
+  }
+
+  /**
+   * The number of steps past the longest sequence ({@link #withHorizon}), 0 for a batch made by
+   * {@link #of}.
+   */
+  public int horizon() {
+    return steps() - Arrays.stream(lengths).max().orElse(0);
+  }
+
   /** The covariate named {@code name}; throws naming the ones there are. */
   public Tensor covariate(String name) {
     Tensor c = covariates.get(name);

@@ -46,14 +46,34 @@ public final class Predictive<D> {
   private final Map<String, Tensor> samples; // [S, ...] each; null with a guide
   private final int numSamples;
   private final Set<String> returnSites; // empty: every sample and deterministic site
+  private final Seeding<D> seeding;
+
+  /**
+   * How one draw's guide or model is seeded with its key: {@code Handlers.seed} by default; a
+   * data-parallel engine keys the sites of each data row by the row's id instead ({@code
+   * Handlers.seedRows}), so that a row's draws do not depend on the rows it is batched with.
+   */
+  @FunctionalInterface
+  public interface Seeding<D> extends java.io.Serializable {
+    /**
+     * {@code model} (or the guide) seeded with {@code key} for a call with {@code data}.
+     *
+     * @param model the model or the guide, params already substituted
+     * @param data what it will be called with
+     * @param key the key of this draw's guide or model run
+     * @return the seeded model
+     */
+    Model<D> seeded(Model<D> model, D data, RngKey key);
+  }
 
   private Predictive(Model<D> model, Model<D> guide, Map<String, Tensor> samples, int numSamples,
-      Set<String> returnSites) {
+      Set<String> returnSites, Seeding<D> seeding) {
     this.model = java.util.Objects.requireNonNull(model, "model");
     this.guide = guide;
     this.samples = samples;
     this.numSamples = numSamples;
     this.returnSites = returnSites;
+    this.seeding = seeding;
   }
 
   /** Draws with latent values from {@code guide} ({@code numSamples} guide runs). */
@@ -62,7 +82,7 @@ public final class Predictive<D> {
       throw new IllegalArgumentException("Predictive: numSamples must be >= 1, got " + numSamples);
     }
     return new Predictive<>(model, java.util.Objects.requireNonNull(guide, "guide"), null,
-        numSamples, Set.of());
+        numSamples, Set.of(), (m, d, k) -> Handlers.seed(m, k));
   }
 
   /** Draws of the model given posterior samples, each of shape {@code [S, ...]}. */
@@ -80,13 +100,24 @@ public final class Predictive<D> {
     if (s < 1) {
       throw new IllegalArgumentException("Predictive: no posterior samples given");
     }
-    return new Predictive<>(model, null, new LinkedHashMap<>(posteriorSamples), s, Set.of());
+    return new Predictive<>(model, null, new LinkedHashMap<>(posteriorSamples), s, Set.of(),
+        (m, d, k) -> Handlers.seed(m, k));
   }
 
   /** Returns only these sites (default: every sample and deterministic site of the model). */
   public Predictive<D> returnSites(String... sites) {
     return new Predictive<>(model, guide, samples, numSamples,
-        Collections.unmodifiableSet(new LinkedHashSet<>(List.of(sites))));
+        Collections.unmodifiableSet(new LinkedHashSet<>(List.of(sites))), seeding);
+  }
+
+  /**
+   * Seeds each draw's guide and model runs with {@code s} instead of {@code Handlers.seed}: e.g.
+   * {@code (m, batch, k) -> Handlers.seedRows(m, k, "series", batch.ids())} for draws keyed by
+   * row. The keys are split as before: per draw, then between guide and model.
+   */
+  public Predictive<D> seeding(Seeding<D> s) {
+    return new Predictive<>(model, guide, samples, numSamples, returnSites,
+        java.util.Objects.requireNonNull(s, "seeding"));
   }
 
   /**
@@ -108,7 +139,7 @@ public final class Predictive<D> {
       RngKey[] k = keys[i].split();
       Map<String, Tensor> latent = new LinkedHashMap<>(params);
       if (guide != null) {
-        Trace g = Handlers.trace(Handlers.seed(Handlers.substitute(guide, params), k[0]))
+        Trace g = Handlers.trace(seeding.seeded(Handlers.substitute(guide, params), data, k[0]))
             .getTrace(data);
         for (Site s : g.sites().values()) {
           if (s.type() == SiteType.SAMPLE && !s.observed()) {
@@ -119,7 +150,7 @@ public final class Predictive<D> {
         final int at = i;
         samples.forEach((name, v) -> latent.put(name, v.select(0, at)));
       }
-      Trace m = Handlers.trace(Handlers.seed(Handlers.substitute(model, latent), k[1]))
+      Trace m = Handlers.trace(seeding.seeded(Handlers.substitute(model, latent), data, k[1]))
           .getTrace(data);
       for (Site s : m.sites().values()) {
         boolean wanted = returnSites.isEmpty()

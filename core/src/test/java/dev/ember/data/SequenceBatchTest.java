@@ -26,6 +26,30 @@ class SequenceBatchTest {
   }
 
   @Test
+  void aHorizonAddsUnobservedStepsAndHistoryRemovesThem() {
+    SequenceBatch b = SequenceBatch.of(new long[] {7, 9},
+        new double[][] {{0.1, 0.3, 0.2}, {1.0, 0.8}}, 10);
+    assertEquals(0, b.horizon());
+    assertTrue(b.withHorizon(0) == b && b.history() == b);
+    SequenceBatch f = b.withHorizon(2);
+    assertEquals(Shape.of(5, 2), f.values().shape());
+    assertEquals(2, f.horizon());
+    assertArrayEquals(new double[] {0.1, 1.0, 0.3, 0.8, 0.2, 0.0, 0, 0, 0, 0},
+        f.values().toArray(), 0.0);
+    assertTrue(f.observed().isBool());
+    assertArrayEquals(new double[] {1, 1, 1, 1, 1, 0, 0, 0, 0, 0}, f.observed().toArray(), 0.0);
+    assertArrayEquals(new int[] {3, 2}, f.lengths());
+    assertArrayEquals(new long[] {7, 9}, f.ids());
+    assertEquals(10, f.totalSeries());
+    SequenceBatch h = f.history();
+    assertEquals(0, h.horizon());
+    assertArrayEquals(b.values().toArray(), h.values().toArray(), 0.0);
+    assertArrayEquals(b.observed().toArray(), h.observed().toArray(), 0.0);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.withHorizon(-1));
+    assertTrue(e.getMessage().contains("-1"), e.getMessage());
+  }
+
+  @Test
   void badBatchesNameTheProblem() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> SequenceBatch.of(new long[] {4}, new double[][] {{}}, 10));

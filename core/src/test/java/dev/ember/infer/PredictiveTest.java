@@ -87,6 +87,30 @@ class PredictiveTest {
   }
 
   @Test
+  void aSeedingHookSeedsGuideAndModelOfEveryDraw() {
+    // the hook's keys are the plain seed's: the same draws; a hook that shifts every key by
+    // folding in a constant gives other draws, for guide and model alike
+    Map<String, Tensor> plain = Predictive.of(MODEL, GUIDE, 3)
+        .run(RngKey.of(4), new Series(null, T + 2), Map.of());
+    Map<String, Tensor> hooked = Predictive.of(MODEL, GUIDE, 3)
+        .seeding((m, d, k) -> dev.ember.handlers.Handlers.seed(m, k))
+        .run(RngKey.of(4), new Series(null, T + 2), Map.of());
+    assertArrayEquals(plain.get("y").toArray(), hooked.get("y").toArray(), 0.0);
+    java.util.List<RngKey> seen = new java.util.ArrayList<>();
+    Map<String, Tensor> shifted = Predictive.of(MODEL, GUIDE, 3)
+        .seeding((m, d, k) -> {
+          seen.add(k);
+          return dev.ember.handlers.Handlers.seed(m, k.foldIn(1));
+        })
+        .run(RngKey.of(4), new Series(null, T + 2), Map.of());
+    assertEquals(6, seen.size(), "a guide and a model run per draw");
+    Tensor zPlain = plain.get("z");
+    Tensor zShifted = shifted.get("z");
+    assertTrue(zPlain.select(1, T + 1).sub(zShifted.select(1, T + 1)).abs().sum().item() > 0,
+        "the model's draws past the guide come from the hook's key");
+  }
+
+  @Test
   void observedDataStaysObservedAndUnknownSitesAreErrors() {
     Tensor y = Tensor.of(0.1, 0.2, 0.3, 0.4, 0.5);
     Map<String, Tensor> out = Predictive.of(MODEL, GUIDE, 2).run(RngKey.of(2), new Series(y, T), Map.of());
