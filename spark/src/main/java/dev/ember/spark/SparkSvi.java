@@ -67,6 +67,17 @@ import org.slf4j.LoggerFactory;
  * <p>The data are validated before the first step: a null, empty, NaN or infinite sequence, a
  * null or duplicate id, or a column of the wrong type is an error naming the id, the column and
  * the problem ({@link Builder#skipInvalidRows} skips and counts such rows instead).
+ *
+ * <p>After a fit, the same configuration evaluates and predicts over a {@code Dataset}, validated
+ * alike and computed where the data are, each row with its own row key (so nothing depends on the
+ * partitioning): {@link #evaluate} gives the held-out ELBO (all rows, no N / B scaling), split
+ * into likelihood and KL ({@link SparkEvaluation}); {@link #evaluateRows} the same per row; and
+ * {@link #transform} one row per sequence with posterior summaries of its local latents and an
+ * h-step forecast ({@link SparkTransform}). A forecast runs the fitted model unchanged on the
+ * batch extended by the horizon ({@link SequenceBatch#withHorizon}: steps not observed, hence
+ * not scored), the guide on the observed steps only ({@link SequenceBatch#history()}), so the
+ * model's transition draws the latent steps past the data and {@link SequenceForecast} draws
+ * the observations there.
  */
 public final class SparkSvi {
   private static final Logger LOG = LoggerFactory.getLogger(SparkSvi.class);
@@ -322,6 +333,46 @@ public final class SparkSvi {
     } finally {
       rows.unpersist(false);
     }
+  }
+
+  /**
+   * The held-out ELBO of {@code data} at {@code fit}'s params with the key of the fit's next step
+   * ({@link SparkEvaluation}).
+   */
+  public SparkEvaluation.Result evaluate(Dataset<Row> data, Result fit) {
+    return SparkEvaluation.evaluate(setup(), data, fit, SparkEvaluation.defaultKey(fit));
+  }
+
+  /** The held-out ELBO of {@code data} at {@code fit}'s params with {@code key}. */
+  public SparkEvaluation.Result evaluate(Dataset<Row> data, Result fit, RngKey key) {
+    return SparkEvaluation.evaluate(setup(), data, fit, key);
+  }
+
+  /**
+   * The local terms of {@link #evaluate} per row (columns id, loss, log_likelihood, kl; the
+   * global terms are in no row), computed lazily.
+   */
+  public Dataset<Row> evaluateRows(Dataset<Row> data, Result fit) {
+    return SparkEvaluation.rows(setup(), data, fit, SparkEvaluation.defaultKey(fit));
+  }
+
+  /** {@link #evaluateRows(Dataset, Result)} with {@code key}. */
+  public Dataset<Row> evaluateRows(Dataset<Row> data, Result fit, RngKey key) {
+    return SparkEvaluation.rows(setup(), data, fit, key);
+  }
+
+  /**
+   * One row per sequence of {@code data}: posterior summaries of its local latents and a
+   * forecast, as {@code options} say ({@link SparkTransform}), computed lazily.
+   */
+  public Dataset<Row> transform(Dataset<Row> data, Result fit, SparkTransform.Options options) {
+    return SparkTransform.transform(setup(), data, fit, options);
+  }
+
+  /** What evaluation and prediction take from this configuration. */
+  ModelSetup setup() {
+    return new ModelSetup(new ShardEngine(svi(), b.seriesPlate, b.columns.covariates),
+        b.seriesPlate, b.columns, b.particles, b.skipInvalidRows);
   }
 
   /**
