@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The Ember Authors
+package dev.ember.examples;
+
+import dev.ember.data.Ar1Data;
+import dev.ember.examples.cli.Flags;
+import dev.ember.examples.cli.JobIo;
+import dev.ember.infer.optim.Adam;
+import dev.ember.infer.optim.LearningRate;
+import dev.ember.spark.SparkSvi;
+import dev.ember.tensor.Tensor;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The AR(1) state-space model fitted data-parallel on Spark: generates sequences with known
+ * {@code phi, sigma, tau} ({@link Ar1Data}), writes them as Parquet, fits {@link
+ * Ar1StateSpace#MODEL} with its amortized guide by {@link SparkSvi}, prints the recovered params
+ * next to the truth, and writes {@code params.json}, {@code loss.csv} and {@code forecast.csv}.
+ *
+ * <p>It runs on an embedded {@code local[*]} Spark when no master is configured, on {@code
+ * --master URL}, or under {@code spark-submit} on the session's master. The fit is determined by
+ * the seed, the batch size and the data: the same command gives the same params on one machine
+ * and on a cluster.
+ *
+ * <pre>{@code
+ * LocalLevelSpark.Fit fit = LocalLevelSpark.run(new String[] {"--quick", "--out", "out"}, System.out);
+ * fit.params().get("phi").item();   // near 0.8
+ * }</pre>
+ */
+public final class LocalLevelSpark {
+  private LocalLevelSpark() {}
+
+  static Flags flags() {
+    return new Flags("LocalLevelSpark",
+        "Generates AR(1) sequences with known phi, sigma, tau, fits the AR(1) state-space model\n"
+            + "with SparkSvi, and prints the recovered params next to the truth.")
+        .option("series", "N", "100000", "number of series")
+        .option("length", "T", "100", "steps per series")
+        .flag("variable-lengths", "series lengths vary between T/2 and T (padded and masked)")
+        .option("phi", "X", Double.toString(Ar1Data.DEFAULT_PHI), "true autoregression")
+        .option("sigma", "X", Double.toString(Ar1Data.DEFAULT_SIGMA), "true innovation scale")
+        .option("tau", "X", Double.toString(Ar1Data.DEFAULT_TAU), "true observation noise")
+        .option("data-seed", "S", Long.toString(Ar1Data.DEFAULT_SEED), "seed of the data")
+        .option("steps", "N", "1000", "SVI steps")
+        .option("batch-size", "B", "2000", "series per minibatch")
+        .option("lr", "X", "0.05", "Adam learning rate, cosine-decayed to a tenth over the steps")
+        .option("seed", "S", "0", "seed of the fit (minibatches, draws)")
+        .option("partitions", "P", null, "partitions of the data (default: Spark's parallelism)")
+        .option("data", "DIR", null, "where to write the Parquet data (default: a temp dir, deleted)")
+        .option("out", "DIR", "ember-local-level", "output folder: params.json, loss.csv, forecast.csv")
+        .option("horizon", "H", "10", "forecast steps")
+        .option("forecast-series", "K", "20", "series in the forecast table (lowest ids)")
+        .option("report-every", "N", null, "progress line every N steps (default: steps / 10)")
+        .option("master", "URL", null, "Spark master (default: spark-submit's, else local[*])")
+        .repeated("conf", "KEY=VALUE", "a Spark setting")
+        .option("log-level", "LEVEL", "WARN", "Spark's log level (INFO shows every job)")
+        .flag("quick", "a small run: 2000 series x 50 steps, 200 SVI steps, batch 500 "
+            + "(explicit options still win)")
+        .note("Outputs: params.json (constrained params), loss.csv (step,loss: the negative ELBO "
+            + "estimate of the full data),\nforecast.csv (per series: id, length, last value, "
+            + "level, then mean and sd of y at h = 1..H).\nA loss-curve PNG is not written yet.");
+  }
+
+  /**
+   * The result.
+   *
+   * @param params the constrained params of model and guide
+   * @param losses the loss of every step
+   * @param series N
+   * @param batchSize B
+   * @param seconds the wall time of the fit alone
+   * @param out the output folder
+   */
+  public record Fit(Map<String, Tensor> params, double[] losses, long series, int batchSize,
+      double seconds, Path out) {
+    /** A constrained scalar param. */
+    public double param(String name) {
+      return params.get(name).item();
+    }
+  }
+
+  /** Runs with {@code args} (see {@code --help}); exits with status 2 on a bad command line. */
+  public static void main(String[] args) {
+    try {
+      run(args, System.out);
+    } catch (IllegalArgumentException e) {
+      System.err.println("LocalLevelSpark: " + e.getMessage());
+      System.exit(2);
+    }
+  }
+
+  /** Runs with {@code args}, printing to {@code out}; null when only the help was asked for. */
+  public static Fit run(String[] args, PrintStream out) {
+    Flags.Parsed f = flags().parse(args);
+    if (f.help()) {
+      out.print(flags().help());
+      return null;
+    }
+    boolean quick = f.has("quick");
+    int series = f.has("series") || !quick ? f.intValue("series", 1) : 2000;
+    int length = f.has("length") || !quick ? f.intValue("length", 2) : 50;
+    int steps = f.has("steps") || !quick ? f.intValue("steps", 1) : 200;
+    int batch = f.has("batch-size") || !quick ? f.intValue("batch-size", 1) : 500;
+    double phi = f.doubleValue("phi", -1);
+    double sigma = f.doubleValue("sigma", 0);
+    double tau = f.doubleValue("tau", 0);
+    if (phi >= 1) {
+      throw new IllegalArgumentException("option --phi must be in (-1, 1), got " + phi);
+    }
+    long dataSeed = f.longValue("data-seed", Long.MIN_VALUE, Long.MAX_VALUE);
+    double lr = f.doubleValue("lr", 0);
+    long seed = f.longValue("seed", Long.MIN_VALUE, Long.MAX_VALUE);
+    int horizon = f.intValue("horizon", 1);
+    int forecastSeries = f.intValue("forecast-series", 0);
+    int every = f.string("report-every") == null ? Math.max(1, steps / 10)
+        : f.intValue("report-every", 1);
+    if (batch > series) {
+      throw new IllegalArgumentException("option --batch-size (" + batch + ") is larger than "
+          + "--series (" + series + ")");
+    }
+    Path outDir = Path.of(f.required("out"));
+    Path tempData = null;
+    String dataDir = f.string("data");
+    if (dataDir == null) {
+      try {
+        tempData = Files.createTempDirectory("ember-ar1-data");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      dataDir = tempData.resolve("sequences.parquet").toString();
+    }
+
+    SparkSession spark = JobIo.session("ember-local-level", f.string("master"), f.all("conf"));
+    try {
+      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      jsc.setLogLevel(f.required("log-level"));
+      int partitions = f.string("partitions") == null ? jsc.defaultParallelism()
+          : f.intValue("partitions", 1);
+      out.printf(Locale.ROOT, "Spark %s on %s, %d partitions%n", spark.version(), jsc.master(),
+          partitions);
+      long t0 = System.nanoTime();
+      Ar1Data data = Ar1Data.generate(series, length, phi, sigma, tau, dataSeed);
+      write(spark, data, f.has("variable-lengths"), partitions, dataDir);
+      out.printf(Locale.ROOT, "data: %d series x %d steps%s, phi %.3f, sigma %.3f, tau %.3f "
+              + "(seed %d), written to %s in %.1f s%n", series, length,
+          f.has("variable-lengths") ? " (lengths T/2..T)" : "", phi, sigma, tau, dataSeed,
+          dataDir, (System.nanoTime() - t0) / 1e9);
+
+      Dataset<Row> sequences = spark.read().parquet(dataDir);
+      SparkSvi svi = SparkSvi.builder(Ar1StateSpace.MODEL, Ar1StateSpace.GUIDE)
+          .optimizer(Adam.of(LearningRate.cosineDecay(lr, steps, 0.1)))
+          .batchSize(batch).seed(seed).progress(false).build();
+      out.printf(Locale.ROOT, "fitting: %d SVI steps, batch %d, Adam lr %.3g (cosine decay), "
+          + "seed %d%n", steps, batch, lr, seed);
+      SparkListener listener = JobIo.progress(spark, out, every);
+      long t1 = System.nanoTime();
+      SparkSvi.Result r;
+      try {
+        r = svi.fit(sequences, steps);
+      } finally {
+        spark.sparkContext().removeSparkListener(listener);
+      }
+      double seconds = (System.nanoTime() - t1) / 1e9;
+      double[] losses = r.losses();
+      out.printf(Locale.ROOT, "fit: %d steps in %.1f s (%.1f ms/step)%n", losses.length, seconds,
+          1e3 * seconds / Math.max(1, losses.length));
+      for (int i = every - 1; i < losses.length; i += every) {
+        out.printf(Locale.ROOT, "  step %6d  loss %.6g%n", i + 1, losses[i]);
+      }
+      out.printf(Locale.ROOT, "%-8s %10s %12s%n", "param", "truth", "fitted");
+      double[] truth = {phi, sigma, tau};
+      for (int i = 0; i < truth.length; i++) {
+        String name = Ar1StateSpace.MODEL_PARAMS.get(i);
+        out.printf(Locale.ROOT, "%-8s %10.4f %12.6f%n", name, truth[i], r.params().get(name).item());
+      }
+
+      JobIo.writeParams(outDir.resolve("params.json"), r.params());
+      JobIo.writeLosses(outDir.resolve("loss.csv"), losses);
+      writeForecasts(outDir.resolve("forecast.csv"), sequences, r.params(), forecastSeries,
+          horizon, out);
+      out.printf(Locale.ROOT, "wrote params.json, loss.csv, forecast.csv to %s%n",
+          outDir.toAbsolutePath());
+      return new Fit(r.params(), losses, r.series(), r.batchSize(), seconds, outDir);
+    } finally {
+      spark.stop();
+      if (tempData != null) {
+        deleteRecursively(tempData);
+      }
+    }
+  }
+
+  /** The rows of one chunk of series, shipped to an executor to become Parquet. */
+  private record Chunk(long firstId, double[][] rows) implements Serializable {}
+
+  /** Writes the data as Parquet: columns id (long) and values (array of double). */
+  static void write(SparkSession spark, Ar1Data data, boolean variable, int partitions,
+      String dir) {
+    double[][] y = data.yRows();
+    int t = data.steps();
+    List<Chunk> chunks = new ArrayList<>();
+    int per = Math.max(1, Math.min(5000, (y.length + partitions - 1) / partitions));
+    for (int start = 0; start < y.length; start += per) {
+      double[][] rows = new double[Math.min(per, y.length - start)][];
+      for (int i = 0; i < rows.length; i++) {
+        int b = start + i;
+        rows[i] = java.util.Arrays.copyOf(y[b], length(b, t, variable));
+      }
+      chunks.add(new Chunk(start, rows));
+    }
+    JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .parallelize(chunks, chunks.size()).flatMap(c -> {
+          List<Row> out = new ArrayList<>(c.rows().length);
+          for (int i = 0; i < c.rows().length; i++) {
+            out.add(RowFactory.create(c.firstId() + i, c.rows()[i])); // double[]: array<double>
+          }
+          return out.iterator();
+        });
+    spark.createDataFrame(rows, JobIo.SEQUENCES).coalesce(partitions).write()
+        .mode(SaveMode.Overwrite).parquet(dir);
+  }
+
+  /** The length of series {@code b}: T, or with variable lengths one between T/2 and T fixed by b. */
+  static int length(int b, int t, boolean variable) {
+    return variable ? t - (int) Math.floorMod(b * 2654435761L, (long) (t / 2 + 1)) : t;
+  }
+
+  /** The forecast table of the {@code k} series of lowest id. */
+  static void writeForecasts(Path file, Dataset<Row> sequences, Map<String, Tensor> params,
+      int k, int horizon, PrintStream out) {
+    StringBuilder sb = new StringBuilder("id,length,last,level");
+    for (int h = 1; h <= horizon; h++) {
+      sb.append(",mean_h").append(h);
+    }
+    for (int h = 1; h <= horizon; h++) {
+      sb.append(",sd_h").append(h);
+    }
+    sb.append('\n');
+    List<Row> rows = k == 0 ? List.of() : sequences.orderBy("id").limit(k).collectAsList();
+    if (!rows.isEmpty()) {
+      out.printf(Locale.ROOT, "%-6s %6s %9s %9s %9s %9s%n", "id", "length", "last", "level",
+          "mean h=1", "sd h=1");
+    }
+    for (Row r : rows) {
+      List<Double> v = r.getList(1);
+      double[] y = v.stream().mapToDouble(Double::doubleValue).toArray();
+      Ar1StateSpace.Forecast fc = Ar1StateSpace.forecast(params, r.getLong(0), y, horizon);
+      sb.append(fc.id()).append(',').append(fc.length()).append(',').append(fc.lastValue())
+          .append(',').append(fc.level());
+      for (double m : fc.mean()) {
+        sb.append(',').append(m);
+      }
+      for (double s : fc.sd()) {
+        sb.append(',').append(s);
+      }
+      sb.append('\n');
+      if (r == rows.get(0) || rows.size() <= 5 || r == rows.get(rows.size() - 1)) {
+        out.printf(Locale.ROOT, "%-6d %6d %9.4f %9.4f %9.4f %9.4f%n", fc.id(), fc.length(),
+            fc.lastValue(), fc.level(), fc.mean()[0], fc.sd()[0]);
+      }
+    }
+    JobIo.write(file, sb.toString());
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a temp folder left behind is harmless
+    }
+  }
+}

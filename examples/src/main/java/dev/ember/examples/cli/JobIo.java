@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The Ember Authors
+package dev.ember.examples.cli;
+
+import dev.ember.tensor.Tensor;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.SparkConf;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * What the Spark mains share: the session (embedded {@code local[*]} unless a master is given or
+ * {@code spark-submit} set one), reading sequence data in several formats, progress lines from
+ * the job descriptions of {@code SparkSvi}, and the output files.
+ */
+public final class JobIo {
+  private JobIo() {}
+
+  /** The schema of sequence data: one row per series. */
+  public static final StructType SEQUENCES = new StructType()
+      .add("id", DataTypes.LongType, false)
+      .add("values", DataTypes.createArrayType(DataTypes.DoubleType, false), false);
+
+  /**
+   * A session: {@code master} if given, else the one {@code spark-submit} configured, else an
+   * embedded {@code local[*]}; {@code confs} are {@code key=value} settings.
+   */
+  public static SparkSession session(String appName, String master, List<String> confs) {
+    SparkSession.Builder b = SparkSession.builder().appName(appName);
+    if (master != null) {
+      b.master(master);
+    } else if (!new SparkConf().contains("spark.master")) {
+      b.master("local[*]");
+    }
+    for (String c : confs) {
+      int eq = c.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("option --conf needs key=value, got '" + c + "'");
+      }
+      b.config(c.substring(0, eq), c.substring(eq + 1));
+    }
+    return b.getOrCreate();
+  }
+
+  /**
+   * Sequence data at {@code path}: {@code parquet} or {@code json} (JSON lines) with columns
+   * {@code id} (long) and {@code values} (array of double), or {@code csv} with a header {@code
+   * id,values} and the values separated by blanks or semicolons in one field.
+   */
+  public static Dataset<Row> read(SparkSession spark, String path, String format) {
+    switch (format) {
+      case "parquet":
+        return spark.read().parquet(path);
+      case "json":
+        return spark.read().schema(SEQUENCES).json(path);
+      case "csv": {
+        Dataset<Row> raw = spark.read().option("header", "true")
+            .schema(new StructType().add("id", DataTypes.LongType).add("values", DataTypes.StringType))
+            .csv(path);
+        return raw.select(raw.col("id"), functions.split(functions.trim(raw.col("values")),
+            "[;\\s]+").cast(DataTypes.createArrayType(DataTypes.DoubleType)).as("values"));
+      }
+      default:
+        throw new IllegalArgumentException("format must be parquet, csv or json, got '" + format
+            + "'");
+    }
+  }
+
+  /**
+   * Registers a listener that prints a progress line on {@code out} every {@code every} steps,
+   * read from {@code SparkSvi}'s job descriptions ("ember step s/n"); returns it, for removal.
+   */
+  public static SparkListener progress(SparkSession spark, PrintStream out, int every) {
+    Pattern p = Pattern.compile("ember step (\\d+)/(\\d+)");
+    long start = System.nanoTime();
+    SparkListener l = new SparkListener() {
+      private long last = -1;
+
+      @Override
+      public void onJobStart(SparkListenerJobStart e) {
+        String d = e.properties() == null ? null : e.properties().getProperty("spark.job.description");
+        Matcher m = d == null ? null : p.matcher(d);
+        if (m == null || !m.matches()) {
+          return;
+        }
+        long step = Long.parseLong(m.group(1));
+        long total = Long.parseLong(m.group(2));
+        if (step != last && (step % every == 0 || step == total || step == 1)) {
+          last = step;
+          double s = (System.nanoTime() - start) / 1e9;
+          out.printf(Locale.ROOT, "step %d/%d started, %.1f s%n", step, total, s);
+          out.flush();
+        }
+      }
+    };
+    spark.sparkContext().addSparkListener(l);
+    return l;
+  }
+
+  /** Writes the params as a JSON object of numbers (scalars) and arrays (anything else). */
+  public static void writeParams(Path file, Map<String, Tensor> params) {
+    StringBuilder sb = new StringBuilder("{\n");
+    int i = 0;
+    for (Map.Entry<String, Tensor> e : params.entrySet()) {
+      Tensor t = e.getValue();
+      String v;
+      if (t.rank() == 0) {
+        v = Double.toString(t.item());
+      } else {
+        StringBuilder a = new StringBuilder("[");
+        double[] d = t.toArray();
+        for (int k = 0; k < d.length; k++) {
+          a.append(k > 0 ? ", " : "").append(d[k]);
+        }
+        v = a.append(']').toString();
+      }
+      sb.append("  \"").append(e.getKey()).append("\": ").append(v)
+          .append(++i < params.size() ? ",\n" : "\n");
+    }
+    write(file, sb.append("}\n").toString());
+  }
+
+  /** Reads scalar params written by {@link #writeParams} (arrays are skipped). */
+  public static Map<String, Double> readScalarParams(Path file) {
+    Map<String, Double> out = new java.util.LinkedHashMap<>();
+    Matcher m = Pattern.compile("\"([^\"]+)\":\\s*([-+0-9.eEInfinityNa]+)\\s*[,\\n}]")
+        .matcher(read(file));
+    while (m.find()) {
+      out.put(m.group(1), Double.parseDouble(m.group(2)));
+    }
+    return out;
+  }
+
+  /** Writes {@code step,loss} lines, steps from 1. */
+  public static void writeLosses(Path file, double[] losses) {
+    StringBuilder sb = new StringBuilder("step,loss\n");
+    for (int i = 0; i < losses.length; i++) {
+      sb.append(i + 1).append(',').append(losses[i]).append('\n');
+    }
+    write(file, sb.toString());
+  }
+
+  /** Writes a text file, creating its folder. */
+  public static void write(Path file, String text) {
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      Files.writeString(file, text, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+}
