@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The Ember Authors
+package dev.ember.examples.cli;
+
+import dev.ember.data.SequenceBatch;
+import dev.ember.examples.Ar1StateSpace;
+import dev.ember.handlers.Model;
+import dev.ember.infer.AnnealingSchedule;
+import dev.ember.infer.optim.Adam;
+import dev.ember.spark.SparkSvi;
+import dev.ember.tensor.Tensor;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The training job for {@code spark-submit}: fits one of the examples' models to a sequence
+ * dataset with {@link SparkSvi} and writes the fitted params (JSON) and the loss of every step
+ * (CSV). See {@code --help} for the options.
+ *
+ * <pre>{@code
+ * spark-submit --master spark://host:7077 --class dev.ember.examples.cli.Train \
+ *   examples/target/ember-examples-app.jar \
+ *   --data hdfs:///data/sequences.parquet --model ar1 --steps 2000 --batch-size 4096 \
+ *   --lr 0.01 --annealing linear:0.1->1.0@500 --checkpoint-dir hdfs:///tmp/ember/run1 --out run1
+ * }</pre>
+ */
+public final class Train {
+  private Train() {}
+
+  /** The models {@code --model} can name, with their guides and annealed latent sites. */
+  enum Choice {
+    AR1(Ar1StateSpace.MODEL, Ar1StateSpace.GUIDE, Ar1StateSpace.LATENT);
+
+    final Model<SequenceBatch> model;
+    final Model<SequenceBatch> guide;
+    final String latent;
+
+    Choice(Model<SequenceBatch> model, Model<SequenceBatch> guide, String latent) {
+      this.model = model;
+      this.guide = guide;
+      this.latent = latent;
+    }
+  }
+
+  static Flags flags() {
+    return new Flags("Train",
+        "Fits a model to sequence data with data-parallel SVI on Spark (SparkSvi) and writes\n"
+            + "the fitted params and the loss curve. Data: one row per series, a long id column\n"
+            + "and an array<double> values column (variable lengths are padded and masked).")
+        .option("data", "PATH", null, "the data: a file or folder on any Hadoop file system "
+            + "(required)")
+        .option("format", "FMT", "parquet", "parquet, json (JSON lines: {\"id\": 1, \"values\": "
+            + "[0.1, ...]}) or csv (header id,values; values separated by blanks or ';')")
+        .option("model", "NAME", "ar1", "the model: ar1 (AR(1) state space, latent site z, "
+            + "params phi, sigma, tau; amortized guide)")
+        .option("steps", "N", "1000", "SVI steps in all (a resumed run continues to N)")
+        .option("batch-size", "B", null, "series per minibatch (default: 1% of the series)")
+        .option("lr", "X", "0.01", "Adam learning rate")
+        .option("annealing", "SPEC", null, "KL annealing of the latent site, e.g. "
+            + "linear:0.1->1.0@2000; grammar: " + AnnealingSchedule.GRAMMAR + " (default: none)")
+        .option("particles", "N", "1", "particles of the ELBO estimate")
+        .option("seed", "S", "0", "seed of minibatches, draws and initial values")
+        .option("checkpoint-dir", "DIR", null, "checkpoint folder (any Hadoop path); a run "
+            + "resumes from its latest checkpoint (default: no checkpoints)")
+        .option("checkpoint-every", "N", "100", "steps between checkpoints")
+        .option("id-column", "NAME", "id", "the id column")
+        .option("values-column", "NAME", "values", "the values column")
+        .flag("skip-invalid", "skip and count invalid rows (null, empty, NaN or infinite "
+            + "values, duplicate ids) instead of failing")
+        .option("out", "DIR", null, "output folder on the driver's file system: params.json, "
+            + "loss.csv (required)")
+        .option("report-every", "N", null, "progress line every N steps (default: steps / 20)")
+        .option("master", "URL", null, "Spark master (default: spark-submit's, else local[*])")
+        .repeated("conf", "KEY=VALUE", "a Spark setting")
+        .option("log-level", "LEVEL", "WARN", "Spark's log level")
+        .note("Exit status: 0 done, 2 bad command line, 1 failed. A loss-curve PNG is not "
+            + "written yet: plot loss.csv (step,loss).");
+  }
+
+  /**
+   * A finished training job.
+   *
+   * @param params the fitted constrained params
+   * @param losses the loss of every step
+   * @param series the series trained on
+   * @param skippedRows invalid rows left out
+   * @param batchSize B
+   */
+  public record Result(Map<String, Tensor> params, double[] losses, long series, long skippedRows,
+      int batchSize) {}
+
+  /** Runs {@code args}; a bad command line prints the problem and exits with status 2. */
+  public static void main(String[] args) {
+    try {
+      run(args, System.out);
+    } catch (IllegalArgumentException e) {
+      System.err.println("Train: " + e.getMessage());
+      System.err.println("Run with --help for the options.");
+      System.exit(2);
+    }
+  }
+
+  /**
+   * Runs {@code args}, printing to {@code out}; null when only the help was asked for.
+   *
+   * @throws IllegalArgumentException on a bad command line or bad data, naming the problem
+   */
+  public static Result run(String[] args, PrintStream out) {
+    Flags.Parsed f = flags().parse(args);
+    if (f.help()) {
+      out.print(flags().help());
+      return null;
+    }
+    String data = f.required("data");
+    String format = f.choice("format", "parquet", "csv", "json");
+    Choice model = Choice.valueOf(f.choice("model", "ar1").toUpperCase(Locale.ROOT));
+    int steps = f.intValue("steps", 0);
+    Integer batch = f.string("batch-size") == null ? null : f.intValue("batch-size", 1);
+    double lr = f.doubleValue("lr", 0);
+    AnnealingSchedule annealing = f.string("annealing") == null ? null
+        : AnnealingSchedule.parse(f.string("annealing"));
+    int particles = f.intValue("particles", 1);
+    long seed = f.longValue("seed", Long.MIN_VALUE, Long.MAX_VALUE);
+    String checkpoint = f.string("checkpoint-dir");
+    int checkpointEvery = f.intValue("checkpoint-every", 1);
+    Path outDir = Path.of(f.required("out"));
+    int every = f.string("report-every") == null ? Math.max(1, steps / 20)
+        : f.intValue("report-every", 1);
+
+    SparkSession spark = JobIo.session("ember-train-" + f.required("model"), f.string("master"),
+        f.all("conf"));
+    try {
+      spark.sparkContext().setLogLevel(f.required("log-level"));
+      Dataset<Row> sequences = JobIo.read(spark, data, format);
+      SparkSvi.Builder b = SparkSvi.builder(model.model, model.guide).optimizer(Adam.of(lr))
+          .seed(seed).particles(particles).progress(false).idColumn(f.required("id-column"))
+          .valuesColumn(f.required("values-column")).skipInvalidRows(f.has("skip-invalid"));
+      if (batch != null) {
+        b.batchSize(batch);
+      }
+      if (annealing != null) {
+        b.annealing(annealing, model.latent);
+      }
+      if (checkpoint != null) {
+        b.checkpoint(checkpoint, checkpointEvery);
+      }
+      out.printf(Locale.ROOT, "Spark %s on %s: model %s, data %s (%s), %d steps, lr %s, "
+              + "annealing %s, seed %d%n", spark.version(), spark.sparkContext().master(),
+          f.required("model"), data, format, steps, lr, annealing == null ? "none" : annealing,
+          seed);
+      SparkListener listener = JobIo.progress(spark, out, every);
+      long t0 = System.nanoTime();
+      SparkSvi.Result r;
+      try {
+        r = b.build().fit(sequences, steps);
+      } finally {
+        spark.sparkContext().removeSparkListener(listener);
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      out.printf(Locale.ROOT, "fit: %d series (%d invalid rows skipped), batch %d, %d steps in "
+              + "%.1f s, final loss %.6g%n", r.series(), r.skippedRows(), r.batchSize(),
+          r.losses().length, seconds, r.losses().length == 0 ? Double.NaN
+              : r.losses()[r.losses().length - 1]);
+      for (Map.Entry<String, Tensor> e : r.params().entrySet()) {
+        if (e.getValue().rank() == 0) {
+          out.printf(Locale.ROOT, "  %-16s %.6f%n", e.getKey(), e.getValue().item());
+        }
+      }
+      JobIo.writeParams(outDir.resolve("params.json"), r.params());
+      JobIo.writeLosses(outDir.resolve("loss.csv"), r.losses());
+      out.printf(Locale.ROOT, "wrote params.json, loss.csv to %s%n", outDir.toAbsolutePath());
+      return new Result(r.params(), r.losses(), r.series(), r.skippedRows(), r.batchSize());
+    } finally {
+      spark.stop();
+    }
+  }
+}
