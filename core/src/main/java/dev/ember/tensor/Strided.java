@@ -51,6 +51,10 @@ final class Strided {
   /** Gathers {@code shape} elements from {@code src}. */
   static double[] gather(double[] src, int base, int[] strides, int[] shape) {
     int total = numel(shape);
+    if (total > 0 && contiguous(strides, shape)) {
+      // one block (a row, or leading rows): a copy the JIT makes without zeroing the result first
+      return Arrays.copyOfRange(src, base, base + total);
+    }
     double[] out = new double[total];
     if (total == 0) {
       return out;
@@ -84,6 +88,20 @@ final class Strided {
       }
     }
     return out;
+  }
+
+  /** Whether a gather reads one block in row-major order (axes of size 1 may have any stride). */
+  private static boolean contiguous(int[] strides, int[] shape) {
+    int s = 1;
+    for (int d = shape.length - 1; d >= 0; d--) {
+      if (shape[d] != 1) {
+        if (strides[d] != s) {
+          return false;
+        }
+        s *= shape[d];
+      }
+    }
+    return true;
   }
 
   /** Adds {@code src} (shaped {@code shape}) into {@code out} at the gather positions. */
