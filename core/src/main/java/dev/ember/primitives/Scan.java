@@ -15,10 +15,12 @@ import dev.ember.handlers.Trace;
 import dev.ember.random.RngKey;
 import dev.ember.tensor.Shape;
 import dev.ember.tensor.Tensor;
+import java.lang.ref.SoftReference;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * A probabilistic scan: runs a body step by step over time, threading a carry, with the
@@ -116,6 +118,34 @@ public final class Scan {
     return n;
   }
 
+  /**
+   * The rows of untracked scan inputs on this thread, by input (weakly: an entry lasts as long as
+   * its input): a model scanned again over the same data, as at every step of SVI on a fixed
+   * series, slices it once rather than at every call. Rows are immutable, so sharing them between
+   * calls changes no result; they are held softly, so that the memory they take (as much as the
+   * input's) is given back under memory pressure.
+   */
+  private static final ThreadLocal<Map<Tensor, SoftReference<Tensor[]>>> INPUT_ROWS =
+      ThreadLocal.withInitial(WeakHashMap::new);
+
+  /** {@code input.select(0, position)}, kept for the next scan over the same input. */
+  private static Tensor inputRow(Tensor input, int position) {
+    if (input.isTracked()) {
+      return input.select(0, position); // a row on this call's tape
+    }
+    Map<Tensor, SoftReference<Tensor[]>> cache = INPUT_ROWS.get();
+    SoftReference<Tensor[]> ref = cache.get(input);
+    Tensor[] rows = ref == null ? null : ref.get();
+    if (rows == null) {
+      rows = new Tensor[input.dim(0)];
+      cache.put(input, new SoftReference<>(rows));
+    }
+    if (rows[position] == null) {
+      rows[position] = input.select(0, position);
+    }
+    return rows[position];
+  }
+
   /** A column of per-step tensors and its stack. */
   private record StackedColumn(List<Tensor> column, Tensor stacked) {
     boolean holds(List<Tensor> other) {
@@ -182,7 +212,7 @@ public final class Scan {
       List<Y> outputs = new ArrayList<>(java.util.Collections.nCopies(steps, (Y) null));
       for (int i = 0; i < steps; i++) {
         int position = reverse ? steps - 1 - i : i;
-        X x = xs == null ? null : TensorTree.map(xs, t -> t.select(0, position));
+        X x = xs == null ? null : TensorTree.map(xs, t -> inputRow(t, position));
         RngKey stepKey = null;
         if (key != null) {
           RngKey[] k = key.split();
