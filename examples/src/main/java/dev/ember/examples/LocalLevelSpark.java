@@ -102,8 +102,9 @@ public final class LocalLevelSpark {
   public static void main(String[] args) {
     try {
       run(args, System.out);
-    } catch (IllegalArgumentException e) {
+    } catch (Flags.UsageException e) {
       System.err.println("LocalLevelSpark: " + e.getMessage());
+      System.err.println("Run with --help for the options.");
       System.exit(2);
     }
   }
@@ -124,7 +125,7 @@ public final class LocalLevelSpark {
     double sigma = f.doubleValue("sigma", 0);
     double tau = f.doubleValue("tau", 0);
     if (phi >= 1) {
-      throw new IllegalArgumentException("option --phi must be in (-1, 1), got " + phi);
+      throw new Flags.UsageException("option --phi must be in (-1, 1), got " + phi);
     }
     long dataSeed = f.longValue("data-seed", Long.MIN_VALUE, Long.MAX_VALUE);
     double lr = f.doubleValue("lr", 0);
@@ -134,7 +135,7 @@ public final class LocalLevelSpark {
     int every = f.string("report-every") == null ? Math.max(1, steps / 10)
         : f.intValue("report-every", 1);
     if (batch > series) {
-      throw new IllegalArgumentException("option --batch-size (" + batch + ") is larger than "
+      throw new Flags.UsageException("option --batch-size (" + batch + ") is larger than "
           + "--series (" + series + ")");
     }
     Path outDir = Path.of(f.required("out"));

@@ -12,7 +12,7 @@ import java.util.Map;
  * A small command-line parser for the examples' mains: options {@code --name value} and switches
  * {@code --name}, each declared with a description, a default and a check, and {@code --help}
  * built from the declarations. A bad command line is an {@link IllegalArgumentException} that
- * names the option, what it got and what it accepts.
+ * names the option, what it got and what it accepts ({@link UsageException}).
  *
  * <pre>{@code
  * Flags flags = new Flags("train", "Fits a model.")
@@ -28,6 +28,21 @@ public final class Flags {
   private final String summary;
   private final Map<String, Spec> specs = new LinkedHashMap<>();
   private final List<String> notes = new ArrayList<>();
+
+  /** A bad command line: what was wrong, for the user; mains exit with status 2 on it. */
+  public static final class UsageException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    /** A usage error with {@code message}. */
+    public UsageException(String message) {
+      super(message);
+    }
+
+    /** A usage error with {@code message}, caused by {@code cause}. */
+    public UsageException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
 
   private record Spec(String name, String arg, String defaultValue, String help, boolean repeated) {}
 
@@ -95,7 +110,7 @@ public final class Flags {
         continue;
       }
       if (!a.startsWith("--")) {
-        throw new IllegalArgumentException("unexpected argument '" + a + "'; options start with "
+        throw new UsageException("unexpected argument '" + a + "'; options start with "
             + "--, see --help");
       }
       String name = a.substring(2);
@@ -107,13 +122,13 @@ public final class Flags {
       }
       Spec s = specs.get(name);
       if (s == null) {
-        throw new IllegalArgumentException("unknown option --" + name + "; the options are "
+        throw new UsageException("unknown option --" + name + "; the options are "
             + specs.keySet().stream().map(k -> "--" + k).toList() + " (see --help)");
       }
       String value;
       if (s.arg() == null) {
         if (inline != null) {
-          throw new IllegalArgumentException("option --" + name + " takes no value, got '"
+          throw new UsageException("option --" + name + " takes no value, got '"
               + inline + "'");
         }
         value = "true";
@@ -121,14 +136,14 @@ public final class Flags {
         value = inline;
       } else {
         if (i + 1 >= args.length) {
-          throw new IllegalArgumentException("option --" + name + " needs a value (" + s.arg()
+          throw new UsageException("option --" + name + " needs a value (" + s.arg()
               + ")");
         }
         value = args[++i];
       }
       List<String> list = values.computeIfAbsent(name, k -> new ArrayList<>());
       if (!s.repeated() && !list.isEmpty()) {
-        throw new IllegalArgumentException("option --" + name + " is given twice");
+        throw new UsageException("option --" + name + " is given twice");
       }
       list.add(value);
     }
@@ -172,7 +187,7 @@ public final class Flags {
     public String required(String name) {
       String v = string(name);
       if (v == null) {
-        throw new IllegalArgumentException("option --" + name + " is required (see --help)");
+        throw new UsageException("option --" + name + " is required (see --help)");
       }
       return v;
     }
@@ -194,11 +209,11 @@ public final class Flags {
       try {
         x = Long.parseLong(v.replace("_", ""));
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("option --" + name + " needs an integer, got '" + v
+        throw new UsageException("option --" + name + " needs an integer, got '" + v
             + "'");
       }
       if (x < min || x > max) {
-        throw new IllegalArgumentException("option --" + name + " must be in [" + min + ", "
+        throw new UsageException("option --" + name + " must be in [" + min + ", "
             + max + "], got " + x);
       }
       return x;
@@ -211,11 +226,11 @@ public final class Flags {
       try {
         x = Double.parseDouble(v);
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("option --" + name + " needs a number, got '" + v
+        throw new UsageException("option --" + name + " needs a number, got '" + v
             + "'");
       }
       if (!Double.isFinite(x) || x <= exclusiveMin) {
-        throw new IllegalArgumentException("option --" + name + " must be a finite number above "
+        throw new UsageException("option --" + name + " must be a finite number above "
             + exclusiveMin + ", got " + v);
       }
       return x;
@@ -229,7 +244,7 @@ public final class Flags {
           return v;
         }
       }
-      throw new IllegalArgumentException("option --" + name + " must be one of "
+      throw new UsageException("option --" + name + " must be one of "
           + String.join(", ", choices) + ", got '" + v + "'");
     }
   }

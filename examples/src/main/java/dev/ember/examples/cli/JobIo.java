@@ -51,7 +51,7 @@ public final class JobIo {
     for (String c : confs) {
       int eq = c.indexOf('=');
       if (eq <= 0) {
-        throw new IllegalArgumentException("option --conf needs key=value, got '" + c + "'");
+        throw new Flags.UsageException("option --conf needs key=value, got '" + c + "'");
       }
       b.config(c.substring(0, eq), c.substring(eq + 1));
     }
@@ -77,7 +77,7 @@ public final class JobIo {
             "[;\\s]+").cast(DataTypes.createArrayType(DataTypes.DoubleType)).as("values"));
       }
       default:
-        throw new IllegalArgumentException("format must be parquet, csv or json, got '" + format
+        throw new Flags.UsageException("format must be parquet, csv or json, got '" + format
             + "'");
     }
   }

@@ -99,7 +99,7 @@ public final class Train {
   public static void main(String[] args) {
     try {
       run(args, System.out);
-    } catch (IllegalArgumentException e) {
+    } catch (Flags.UsageException e) {
       System.err.println("Train: " + e.getMessage());
       System.err.println("Run with --help for the options.");
       System.exit(2);
@@ -109,7 +109,8 @@ public final class Train {
   /**
    * Runs {@code args}, printing to {@code out}; null when only the help was asked for.
    *
-   * @throws IllegalArgumentException on a bad command line or bad data, naming the problem
+   * @throws Flags.UsageException on a bad command line
+   * @throws IllegalArgumentException on bad data, naming the row, the column and the problem
    */
   public static Result run(String[] args, PrintStream out) {
     Flags.Parsed f = flags().parse(args);
@@ -123,8 +124,14 @@ public final class Train {
     int steps = f.intValue("steps", 0);
     Integer batch = f.string("batch-size") == null ? null : f.intValue("batch-size", 1);
     double lr = f.doubleValue("lr", 0);
-    AnnealingSchedule annealing = f.string("annealing") == null ? null
-        : AnnealingSchedule.parse(f.string("annealing"));
+    AnnealingSchedule annealing = null;
+    if (f.string("annealing") != null) {
+      try {
+        annealing = AnnealingSchedule.parse(f.string("annealing"));
+      } catch (IllegalArgumentException e) {
+        throw new Flags.UsageException(e.getMessage(), e);
+      }
+    }
     int particles = f.intValue("particles", 1);
     long seed = f.longValue("seed", Long.MIN_VALUE, Long.MAX_VALUE);
     String checkpoint = f.string("checkpoint-dir");
