@@ -282,7 +282,7 @@ public final class SparkSvi {
         }
         LOG.info("ember: resuming from step {} in {}", state.step(), b.checkpointDir);
       } else {
-        state = init(svi, rows, minibatches, n, root);
+        state = init(svi, engine, rows, minibatches, n, root);
       }
       Broadcast<ShardEngine> engineBc = jsc.broadcast(engine);
       ProgressBar bar = b.progress ? ProgressBar.console(steps, "rows") : ProgressBar.off();
@@ -417,11 +417,10 @@ public final class SparkSvi {
   }
 
   /** Initial params from the first minibatch's rows, on the driver. */
-  private static SviState init(Svi<SequenceBatch> svi, JavaRDD<SequenceRow> rows,
-      Minibatches minibatches, long n, RngKey root) {
+  private static SviState init(Svi<SequenceBatch> svi, ShardEngine engine,
+      JavaRDD<SequenceRow> rows, Minibatches minibatches, long n, RngKey root) {
     long[] ids = minibatches.batch(0);
     List<SequenceRow> first = rows.filter(r -> Arrays.binarySearch(ids, r.id()) >= 0).collect();
-    ShardEngine engine = new ShardEngine(svi, "series", Map.of());
     SequenceBatch batch = engine.batch(first, n);
     SviState s = svi.init(root, batch);
     // Params whose shape follows the batch would be per-series params; they need their own

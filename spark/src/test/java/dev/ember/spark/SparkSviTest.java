@@ -219,6 +219,33 @@ class SparkSviTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the plate is entered for its effect
+  void perStepCovariatesReachTheModelFromTheFirstStep() {
+    // y_t ~ N(beta x_t, 1) with y = 2 x: beta starts at 0 and Adam's first steps move it by
+    // about the rate (0.1) each toward 2
+    dev.ember.handlers.Model<SequenceBatch> model = batch -> {
+      Tensor beta = dev.ember.primitives.Primitives.param("beta", Tensor.scalar(0.0));
+      try (dev.ember.handlers.Plate p = dev.ember.primitives.Primitives.plate("series", batch.size())) {
+        dev.ember.primitives.Primitives.sample("y", dev.ember.dist.Normal.of(
+            batch.covariate("x").mul(beta), Tensor.scalar(1.0)).mask(batch.observed()),
+            batch.values());
+      }
+    };
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      List<Double> x = List.of(1.0 + i, 0.5, -1.0);
+      rows.add(RowFactory.create((long) i, x.stream().map(v -> 2 * v).toList(), x));
+    }
+    Dataset<Row> df = spark.createDataFrame(rows, SparkTestModels.SCHEMA.add("x",
+        org.apache.spark.sql.types.DataTypes.createArrayType(
+            org.apache.spark.sql.types.DataTypes.DoubleType, true), true));
+    SparkSvi.Result r = SparkSvi.builder(model, d -> { }).optimizer(Adam.of(0.1)).batchSize(3)
+        .perStepCovariate("x").progress(false).build().fit(df, 3);
+    double beta = r.params().get("beta").item();
+    assertTrue(beta > 0.25 && beta < 0.31, "beta after 3 steps: " + beta);
+  }
+
+  @Test
   void badRowsAreNamedOrSkipped() {
     List<Row> bad = new ArrayList<>(ROWS);
     bad.add(RowFactory.create(5L, Arrays.asList(0.1, Double.NaN)));
