@@ -97,6 +97,11 @@ final class DatasetReader {
         dupRows = good.filter(r -> dupIds.contains(r.id())).count();
         good = good.filter(r -> !dupIds.contains(r.id()));
       }
+      for (Map.Entry<String, ShardEngine.CovariateKind> e : kinds.entrySet()) {
+        if (e.getValue() == ShardEngine.CovariateKind.PER_SERIES) {
+          checkSameLength(good, e.getKey());
+        }
+      }
       long[] ids = good.map(SequenceRow::id).collect().stream().mapToLong(Long::longValue).toArray();
       Arrays.sort(ids);
       if (ids.length == 0) {
@@ -106,6 +111,22 @@ final class DatasetReader {
       return new Read(good, ids, badCount + dupRows);
     } finally {
       parsed.unpersist(false);
+    }
+  }
+
+  /** A per-series covariate is one vector of the same length K for every row (a [B, K] tensor). */
+  private static void checkSameLength(JavaRDD<SequenceRow> rows, String name) {
+    List<SequenceRow> first = rows.take(1);
+    if (first.isEmpty()) {
+      return;
+    }
+    int k = first.get(0).covariates().get(name).length;
+    List<SequenceRow> other = rows.filter(r -> r.covariates().get(name).length != k).take(1);
+    if (!other.isEmpty()) {
+      throw new IllegalArgumentException("row id " + other.get(0).id() + ": column '" + name
+          + "' has " + other.get(0).covariates().get(name).length + " values but row id "
+          + first.get(0).id() + " has " + k + "; a per-series covariate needs the same length in "
+          + "every row");
     }
   }
 

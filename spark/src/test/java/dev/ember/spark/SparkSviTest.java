@@ -243,6 +243,15 @@ class SparkSviTest {
         .perStepCovariate("x").progress(false).build().fit(df, 3);
     double beta = r.params().get("beta").item();
     assertTrue(beta > 0.25 && beta < 0.31, "beta after 3 steps: " + beta);
+    // as a per-series covariate the rows' vectors must have one length
+    List<Row> ragged = new ArrayList<>(rows);
+    ragged.add(RowFactory.create(9L, List.of(1.0, 2.0, 3.0), List.of(1.0)));
+    Dataset<Row> bad = spark.createDataFrame(ragged, df.schema());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> SparkSvi.builder(model, d -> { }).batchSize(3).perSeriesCovariate("x")
+            .progress(false).build().fit(bad, 1));
+    assertTrue(e.getMessage().contains("row id") && e.getMessage().contains("'x'")
+        && e.getMessage().contains("same length"), e.getMessage());
   }
 
   @Test
