@@ -29,6 +29,9 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
 
 /**
  * A sweep over KL-annealing schedules: the same synthetic AR(1) sequences ({@link Ar1Data}),
@@ -51,8 +54,8 @@ import org.apache.spark.sql.SparkSession;
  * determined by its seed, batch size and data, so both ways give the same numbers.
  *
  * <p>Outputs under {@code --out}: {@code sweep.csv} (one row per schedule) and {@code
- * curves.csv} (the training loss of every step, one column per schedule). A PNG plot of the
- * curves is not written (XChart is not a dependency yet): plot {@code curves.csv}.
+ * curves.csv} (the training loss of every step, one column per schedule), and {@code
+ * curves.png}, those curves plotted (XChart).
  *
  * <pre>{@code
  * AnnealingSweep.Sweep s = AnnealingSweep.run(new String[] {"--quick", "--out", "sweep"},
@@ -86,7 +89,8 @@ public final class AnnealingSweep {
         .flag("concurrent", "run the fits from threads in Spark FAIR scheduler pools")
         .option("threads", "N", null, "threads with --concurrent (default: one per schedule)")
         .option("partitions", "P", null, "partitions of the data (default: Spark's parallelism)")
-        .option("out", "DIR", "ember-annealing-sweep", "output folder: sweep.csv, curves.csv")
+        .option("out", "DIR", "ember-annealing-sweep", "output folder: sweep.csv, curves.csv, "
+            + "curves.png")
         .option("master", "URL", null, "Spark master (default: spark-submit's, else local[*])")
         .repeated("conf", "KEY=VALUE", "a Spark setting")
         .option("log-level", "LEVEL", "WARN", "Spark's log level")
@@ -94,7 +98,7 @@ public final class AnnealingSweep {
             + "(explicit options still win)")
         .note("Outputs: sweep.csv (schedule, beta at the last step, train_loss, heldout_loss,\n"
             + "heldout_loglik, heldout_kl, heldout_loss_per_series, phi, seconds) and curves.csv\n"
-            + "(step, then the training loss of each schedule). No PNG plot yet: plot curves.csv.");
+            + "(step, then the training loss of each schedule), curves.png (those curves).");
   }
 
   /**
@@ -254,7 +258,9 @@ public final class AnnealingSweep {
           (System.nanoTime() - t0) / 1e9);
       print(outcomes, heldOut, out);
       writeCsv(outDir, outcomes);
-      out.printf(Locale.ROOT, "wrote sweep.csv, curves.csv to %s%n", outDir.toAbsolutePath());
+      plot(outDir.resolve("curves.png"), outcomes);
+      out.printf(Locale.ROOT, "wrote sweep.csv, curves.csv, curves.png to %s%n",
+          outDir.toAbsolutePath());
       train.unpersist();
       test.unpersist();
       return new Sweep(outcomes, concurrent, outDir);
@@ -325,6 +331,37 @@ public final class AnnealingSweep {
       c.append('\n');
     }
     JobIo.write(dir.resolve("curves.csv"), c.toString());
+  }
+
+  /** The training-loss curves, one line per schedule, as a PNG (headless XChart). */
+  static void plot(Path file, List<Outcome> rows) {
+    if (System.getProperty("java.awt.headless") == null) {
+      System.setProperty("java.awt.headless", "true");
+    }
+    XYChart chart = new XYChartBuilder().width(900).height(560)
+        .title("Training loss (annealed -ELBO estimate) per annealing schedule")
+        .xAxisTitle("SVI step").yAxisTitle("loss").build();
+    chart.getStyler().setMarkerSize(0);
+    for (Outcome r : rows) {
+      double[] l = r.losses();
+      double[] x = new double[l.length];
+      double[] y = new double[l.length];
+      for (int i = 0; i < l.length; i++) {
+        x[i] = i + 1;
+        y[i] = l[i]; // can be negative while beta is near 0 (then it is -log-lik alone)
+      }
+      chart.addSeries(r.schedule().toString(), x, y);
+    }
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      // saveBitmap is deprecated in XChart 4; the chart's image through ImageIO is the same PNG
+      if (!javax.imageio.ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png",
+          file.toFile())) {
+        throw new IllegalStateException("no PNG writer in this JVM (javax.imageio)");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
   }
 
   private static long[] warmups(String spec, int steps) {

@@ -79,6 +79,10 @@ class AnnealingSweepTest {
     List<String> curves = Files.readAllLines(dir.resolve("seq/curves.csv"));
     assertEquals(21, curves.size());
     assertEquals("step," + String.join(",", names), curves.get(0));
+    java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(
+        dir.resolve("seq/curves.png").toFile());
+    assertEquals(900, png.getWidth());
+    assertEquals(560, png.getHeight());
 
     AnnealingSweep.Sweep con = AnnealingSweep.run(args(dir.resolve("con"), true),
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
