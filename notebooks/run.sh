@@ -145,7 +145,7 @@ for nb in "${notebooks[@]}"; do
   t0=$(date +%s)
   log "executing $(basename "$nb")"
   if (cd "$here" && "$jupyter" nbconvert --to notebook --execute --inplace \
-      --ExecutePreprocessor.timeout="$timeout" \
+      --ExecutePreprocessor.timeout="$timeout" --ExecutePreprocessor.record_timing=False \
       --ExecutePreprocessor.kernel_name=rapaio-jupyter-kernel "$nb"); then
     log "$(basename "$nb"): ok in $(($(date +%s) - t0)) s"
   else
