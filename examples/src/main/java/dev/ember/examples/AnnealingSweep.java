@@ -20,12 +20,17 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -120,9 +125,12 @@ public final class AnnealingSweep {
    *
    * @param outcomes one per schedule, in the order run
    * @param concurrent whether the fits ran concurrently
+   * @param jobsPerPool with {@code --concurrent}, the Spark jobs run in each scheduler pool (as
+   *     a listener saw them); empty otherwise
    * @param out the output folder
    */
-  public record Sweep(List<Outcome> outcomes, boolean concurrent, Path out) {}
+  public record Sweep(List<Outcome> outcomes, boolean concurrent, Map<String, Long> jobsPerPool,
+      Path out) {}
 
   /** Runs with {@code args} (see {@code --help}); exits with status 2 on a bad command line. */
   public static void main(String[] args) {
@@ -224,7 +232,20 @@ public final class AnnealingSweep {
           outcomes.add(fit(s, train, test, steps, batch, lr, seed, evalKey));
           out.printf(Locale.ROOT, "  done %s%n", s);
         }
-      } else {
+      }
+      Map<String, Long> jobsPerPool = new ConcurrentHashMap<>();
+      if (concurrent) {
+        SparkListener poolCounter = new SparkListener() {
+          @Override
+          public void onJobStart(SparkListenerJobStart e) {
+            String p = e.properties() == null ? null
+                : e.properties().getProperty("spark.scheduler.pool");
+            if (p != null) {
+              jobsPerPool.merge(p, 1L, Long::sum);
+            }
+          }
+        };
+        spark.sparkContext().addSparkListener(poolCounter);
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, schedules.size()));
         try {
           List<Future<Outcome>> futures = new ArrayList<>();
@@ -252,7 +273,11 @@ public final class AnnealingSweep {
               : new IllegalStateException(e.getCause());
         } finally {
           pool.shutdownNow();
+          spark.sparkContext().removeSparkListener(poolCounter);
         }
+        // the listener bus is asynchronous: the last few job starts may not be counted
+        out.printf(Locale.ROOT, "scheduling mode %s, jobs seen per pool: %s%n",
+            spark.sparkContext().getSchedulingMode(), new TreeMap<>(jobsPerPool));
       }
       out.printf(Locale.ROOT, "sweep: %d fits in %.1f s%n", outcomes.size(),
           (System.nanoTime() - t0) / 1e9);
@@ -263,7 +288,7 @@ public final class AnnealingSweep {
           outDir.toAbsolutePath());
       train.unpersist();
       test.unpersist();
-      return new Sweep(outcomes, concurrent, outDir);
+      return new Sweep(outcomes, concurrent, new TreeMap<>(jobsPerPool), outDir);
     } finally {
       spark.stop();
       deleteRecursively(tmp);

@@ -39,7 +39,7 @@ class AnnealingSweepTest {
    * over the 100 held-out series; the schedules act on the latent site (the two that start at
    * beta = 0 have the same first loss, unlike the constant's, and part at step 1, where their
    * betas differ); and a fit is determined by its seed, so the concurrent sweep
-   * (FAIR pools) gives exactly the sequential numbers.
+   * gives exactly the sequential numbers, its jobs having run in FAIR mode in one pool per fit.
    */
   @Test
   @Timeout(120)
@@ -84,9 +84,18 @@ class AnnealingSweepTest {
     assertEquals(900, png.getWidth());
     assertEquals(560, png.getHeight());
 
+    ByteArrayOutputStream conBuf = new ByteArrayOutputStream();
     AnnealingSweep.Sweep con = AnnealingSweep.run(args(dir.resolve("con"), true),
-        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        new PrintStream(conBuf, true, StandardCharsets.UTF_8));
+    assertTrue(conBuf.toString(StandardCharsets.UTF_8).contains("scheduling mode FAIR"),
+        conBuf.toString(StandardCharsets.UTF_8));
     assertTrue(con.concurrent());
+    assertTrue(seq.jobsPerPool().isEmpty());
+    assertEquals(List.of("sweep-0", "sweep-1", "sweep-2", "sweep-3"),
+        List.copyOf(con.jobsPerPool().keySet()));
+    for (long jobs : con.jobsPerPool().values()) {
+      assertTrue(jobs > 0, con.jobsPerPool().toString());
+    }
     for (int i = 0; i < 4; i++) {
       assertArrayEquals(seq.outcomes().get(i).losses(), con.outcomes().get(i).losses(), 0.0);
       assertEquals(seq.outcomes().get(i).heldOut().loss(), con.outcomes().get(i).heldOut().loss(),
