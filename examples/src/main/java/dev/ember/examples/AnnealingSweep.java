@@ -34,9 +34,6 @@ import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 
 /**
  * A sweep over KL-annealing schedules: the same synthetic AR(1) sequences ({@link Ar1Data}),
@@ -360,33 +357,13 @@ public final class AnnealingSweep {
 
   /** The training-loss curves, one line per schedule, as a PNG (headless XChart). */
   static void plot(Path file, List<Outcome> rows) {
-    if (System.getProperty("java.awt.headless") == null) {
-      System.setProperty("java.awt.headless", "true");
-    }
-    XYChart chart = new XYChartBuilder().width(900).height(560)
-        .title("Training loss (annealed -ELBO estimate) per annealing schedule")
-        .xAxisTitle("SVI step").yAxisTitle("loss").build();
-    chart.getStyler().setMarkerSize(0);
+    Map<String, double[]> curves = new java.util.LinkedHashMap<>();
     for (Outcome r : rows) {
-      double[] l = r.losses();
-      double[] x = new double[l.length];
-      double[] y = new double[l.length];
-      for (int i = 0; i < l.length; i++) {
-        x[i] = i + 1;
-        y[i] = l[i]; // can be negative while beta is near 0 (then it is -log-lik alone)
-      }
-      chart.addSeries(r.schedule().toString(), x, y);
+      // can be negative while beta is near 0 (then it is -log-lik alone)
+      curves.put(r.schedule().toString(), r.losses());
     }
-    try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      // saveBitmap is deprecated in XChart 4; the chart's image through ImageIO is the same PNG
-      if (!javax.imageio.ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png",
-          file.toFile())) {
-        throw new IllegalStateException("no PNG writer in this JVM (javax.imageio)");
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
+    JobIo.writeLinePlot(file, "Training loss (annealed -ELBO estimate) per annealing schedule",
+        "SVI step", "loss", curves);
   }
 
   private static long[] warmups(String spec, int steps) {

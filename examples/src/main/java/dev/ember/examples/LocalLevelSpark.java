@@ -34,7 +34,8 @@ import org.apache.spark.sql.SparkSession;
  * The AR(1) state-space model fitted data-parallel on Spark: generates sequences with known
  * {@code phi, sigma, tau} ({@link Ar1Data}), writes them as Parquet, fits {@link
  * Ar1StateSpace#MODEL} with its amortized guide by {@link SparkSvi}, prints the recovered params
- * next to the truth, and writes {@code params.json}, {@code loss.csv} and {@code forecast.csv}.
+ * next to the truth, and writes {@code params.json}, {@code loss.csv}, {@code loss.png} (the
+ * loss curve) and {@code forecast.csv}.
  *
  * <p>It runs on an embedded {@code local[*]} Spark when no master is configured, on {@code
  * --master URL}, or under {@code spark-submit} on the session's master. The fit is determined by
@@ -66,7 +67,8 @@ public final class LocalLevelSpark {
         .option("seed", "S", "0", "seed of the fit (minibatches, draws)")
         .option("partitions", "P", null, "partitions of the data (default: Spark's parallelism)")
         .option("data", "DIR", null, "where to write the Parquet data (default: a temp dir, deleted)")
-        .option("out", "DIR", "ember-local-level", "output folder: params.json, loss.csv, forecast.csv")
+        .option("out", "DIR", "ember-local-level", "output folder: params.json, loss.csv, "
+            + "loss.png, forecast.csv")
         .option("horizon", "H", "10", "forecast steps")
         .option("forecast-series", "K", "20", "series in the forecast table (lowest ids)")
         .option("report-every", "N", null, "progress line every N steps (default: steps / 10)")
@@ -76,8 +78,8 @@ public final class LocalLevelSpark {
         .flag("quick", "a small run: 2000 series x 50 steps, 200 SVI steps, batch 500 "
             + "(explicit options still win)")
         .note("Outputs: params.json (constrained params), loss.csv (step,loss: the negative ELBO "
-            + "estimate of the full data),\nforecast.csv (per series: id, length, last value, "
-            + "level, then mean and sd of y at h = 1..H).\nA loss-curve PNG is not written yet.");
+            + "estimate of the full data),\nloss.png (that curve), forecast.csv (per series: id, "
+            + "length, last value, level, then mean and sd\nof y at h = 1..H).");
   }
 
   /**
@@ -196,9 +198,11 @@ public final class LocalLevelSpark {
 
       JobIo.writeParams(outDir.resolve("params.json"), r.params());
       JobIo.writeLosses(outDir.resolve("loss.csv"), losses);
+      JobIo.writeLinePlot(outDir.resolve("loss.png"), "SVI loss (negative ELBO estimate), "
+          + series + " series x " + length + " steps", "SVI step", "loss", Map.of("loss", losses));
       writeForecasts(outDir.resolve("forecast.csv"), sequences, r.params(), forecastSeries,
           horizon, out);
-      out.printf(Locale.ROOT, "wrote params.json, loss.csv, forecast.csv to %s%n",
+      out.printf(Locale.ROOT, "wrote params.json, loss.csv, loss.png, forecast.csv to %s%n",
           outDir.toAbsolutePath());
       return new Fit(r.params(), losses, r.series(), r.batchSize(), seconds, outDir);
     } finally {

@@ -168,7 +168,7 @@ public final class ScanScoringInsideOutside {
     return new Tables(worst, a, b, betas, ai, ao);
   }
 
-  /** {@link TraceElbo}'s single-particle loss at {@code key}, the guide's draws forced to {@link #G}. */
+  /** {@link TraceElbo}'s one-particle loss at {@code key}, the guide's draws forced to {@link #G}. */
   public static double traceElbo(Model<Tensor> model, Model<Tensor> guide, RngKey key) {
     return new TraceElbo().estimate(model, Handlers.substitute(guide, Map.of("x", G)), XS, key)
         .value();

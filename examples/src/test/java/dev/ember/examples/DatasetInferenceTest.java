@@ -39,8 +39,9 @@ class DatasetInferenceTest {
    * of z_{T-1}, so the mean of the draws differs from phi^h times the mean of z_{T-1}'s draws by
    * a mean of S noise draws, whose sd is at most y_forecast_sd[h] / sqrt(S) (if the summaries and
    * the forecast share their draws of z_{T-1}; sqrt(y_sd^2 + phi^2h z_sd^2) / sqrt(S) if not, the
-   * bound used): each row within 4.5 of those. The guide's mean of z_{T-1} is also known in closed form (its linear recursion,
-   * {@link Ar1StateSpace#forecast}): within 4.5 z_sd / sqrt(S). Where phi z_{T-1} is clear of
+   * bound used): each row within 4.5 of those. The guide's mean of z_{T-1} is also known in
+   * closed form (its linear recursion, {@link Ar1StateSpace#forecast}): within 4.5 z_sd /
+   * sqrt(S). Where phi z_{T-1} is clear of
    * that noise, the forecast mean has its sign.
    */
   @Test

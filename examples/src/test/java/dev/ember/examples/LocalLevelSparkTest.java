@@ -62,6 +62,8 @@ class LocalLevelSparkTest {
     assertEquals("step,loss", loss.get(0));
     assertEquals(151, loss.size());
     assertEquals(fit.losses()[149], Double.parseDouble(loss.get(150).split(",")[1]), 0.0);
+    assertEquals(560, javax.imageio.ImageIO.read(dir.resolve("out/loss.png").toFile())
+        .getHeight());
     assertEquals(fit.param("phi"), dev.ember.examples.cli.JobIo
         .readScalarParams(dir.resolve("out/params.json")).get("phi"), 0.0);
     List<String> fc = Files.readAllLines(dir.resolve("out/forecast.csv"));

@@ -23,6 +23,9 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
 
 /**
  * What the Spark mains share: the session (embedded {@code local[*]} unless a master is given or
@@ -154,6 +157,42 @@ public final class JobIo {
       sb.append(i + 1).append(',').append(losses[i]).append('\n');
     }
     write(file, sb.toString());
+  }
+
+  /**
+   * Writes a PNG line plot (XChart, headless) of {@code series}: name to y values at x = 1, 2,
+   * ..., one line each, 900 x 560 pixels.
+   */
+  public static void writeLinePlot(Path file, String title, String xTitle, String yTitle,
+      Map<String, double[]> series) {
+    if (System.getProperty("java.awt.headless") == null) {
+      System.setProperty("java.awt.headless", "true");
+    }
+    XYChart chart = new XYChartBuilder().width(900).height(560).title(title).xAxisTitle(xTitle)
+        .yAxisTitle(yTitle).build();
+    chart.getStyler().setMarkerSize(0);
+    chart.getStyler().setLegendVisible(series.size() > 1);
+    for (Map.Entry<String, double[]> e : series.entrySet()) {
+      double[] y = e.getValue();
+      double[] x = new double[y.length];
+      for (int i = 0; i < y.length; i++) {
+        x[i] = i + 1;
+      }
+      chart.addSeries(e.getKey(), x, y);
+    }
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      // saveBitmap is deprecated in XChart 4; the chart's image through ImageIO is the same PNG
+      if (!javax.imageio.ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png",
+          file.toFile())) {
+        throw new IllegalStateException("no PNG writer in this JVM (javax.imageio)");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
   }
 
   /** Writes a text file, creating its folder. */

@@ -74,13 +74,13 @@ public final class Train {
         .flag("skip-invalid", "skip and count invalid rows (null, empty, NaN or infinite "
             + "values, duplicate ids) instead of failing")
         .option("out", "DIR", null, "output folder on the driver's file system: params.json, "
-            + "loss.csv (required)")
+            + "loss.csv, loss.png (required)")
         .option("report-every", "N", null, "progress line every N steps (default: steps / 20)")
         .option("master", "URL", null, "Spark master (default: spark-submit's, else local[*])")
         .repeated("conf", "KEY=VALUE", "a Spark setting")
         .option("log-level", "LEVEL", "WARN", "Spark's log level")
-        .note("Exit status: 0 done, 2 bad command line, 1 failed. A loss-curve PNG is not "
-            + "written yet: plot loss.csv (step,loss).");
+        .note("Exit status: 0 done, 2 bad command line, 1 failed. loss.png is a PNG of the loss "
+            + "curve in loss.csv (step,loss).");
   }
 
   /**
@@ -181,7 +181,10 @@ public final class Train {
       }
       JobIo.writeParams(outDir.resolve("params.json"), r.params());
       JobIo.writeLosses(outDir.resolve("loss.csv"), r.losses());
-      out.printf(Locale.ROOT, "wrote params.json, loss.csv to %s%n", outDir.toAbsolutePath());
+      JobIo.writeLinePlot(outDir.resolve("loss.png"), "SVI loss (negative ELBO estimate)",
+          "SVI step", "loss", Map.of("loss", r.losses()));
+      out.printf(Locale.ROOT, "wrote params.json, loss.csv, loss.png to %s%n",
+          outDir.toAbsolutePath());
       return new Result(r.params(), r.losses(), r.series(), r.skippedRows(), r.batchSize());
     } finally {
       spark.stop();

@@ -113,6 +113,8 @@ class TrainTest {
     List<String> loss = Files.readAllLines(dir.resolve("out-json/loss.csv"));
     assertEquals(9, loss.size());
     assertEquals("step,loss", loss.get(0));
+    assertEquals(900, javax.imageio.ImageIO.read(dir.resolve("out-json/loss.png").toFile())
+        .getWidth());
     assertEquals(fromJson.params().get("sigma").item(),
         JobIo.readScalarParams(dir.resolve("out-json/params.json")).get("sigma"), 0.0);
     try (Stream<Path> s = Files.list(dir.resolve("ck"))) {
