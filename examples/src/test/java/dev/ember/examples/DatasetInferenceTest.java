@@ -53,12 +53,13 @@ class DatasetInferenceTest {
         "--batch-size", "100", "--master", "local[2]", "--conf", "spark.ui.enabled=false",
         "--out", dir.resolve("fit").toString(), "--forecast-series", "0"}, out);
 
-    // new sequences of lengths 10..30 as JSON lines, another data seed
+    // new sequences of lengths 10, 20 and 30 as JSON lines, another data seed (few lengths:
+    // transform batches rows of one length together)
     Ar1Data data = Ar1Data.generate(NEW, 30, 0.8, 0.5, 0.3, 777L);
     StringBuilder json = new StringBuilder();
     List<double[]> ys = new ArrayList<>();
     for (int i = 0; i < NEW; i++) {
-      double[] y = java.util.Arrays.copyOf(data.yRows()[i], 10 + i % 21);
+      double[] y = java.util.Arrays.copyOf(data.yRows()[i], 10 + 10 * (i % 3));
       ys.add(y);
       json.append("{\"id\": ").append(1000 + i).append(", \"values\": ")
           .append(java.util.Arrays.toString(y)).append("}\n");
