@@ -202,6 +202,7 @@ public final class AnnealingSweep {
       throw new UncheckedIOException(e);
     }
     SparkSession spark = JobIo.session("ember-annealing-sweep", f.string("master"), confs);
+    List<Dataset<Row>> cached = new ArrayList<>();
     try {
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       jsc.setLogLevel(f.required("log-level"));
@@ -213,6 +214,8 @@ public final class AnnealingSweep {
       Dataset<Row> all = spark.read().parquet(dir);
       Dataset<Row> train = all.filter(all.col("id").lt(series)).cache();
       Dataset<Row> test = all.filter(all.col("id").geq(series)).cache();
+      cached.add(train);
+      cached.add(test);
       out.printf(Locale.ROOT, "Spark %s on %s, %d partitions, scheduler %s%n", spark.version(),
           jsc.master(), partitions, concurrent ? "FAIR (concurrent fits)" : "FIFO (sequential)");
       out.printf(Locale.ROOT, "data: %d training + %d held-out series x %d steps, phi %.3f, "
@@ -283,10 +286,9 @@ public final class AnnealingSweep {
       plot(outDir.resolve("curves.png"), outcomes);
       out.printf(Locale.ROOT, "wrote sweep.csv, curves.csv, curves.png to %s%n",
           outDir.toAbsolutePath());
-      train.unpersist();
-      test.unpersist();
       return new Sweep(outcomes, concurrent, new TreeMap<>(jobsPerPool), outDir);
     } finally {
+      cached.forEach(Dataset::unpersist);
       spark.stop();
       deleteRecursively(tmp);
     }

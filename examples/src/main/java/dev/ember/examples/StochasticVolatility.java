@@ -290,6 +290,7 @@ public final class StochasticVolatility {
     double[][][] sim = simulate(assets, length, mu, phi, sigma, studentT ? nu : 0, dataSeed);
     SparkSession spark = JobIo.session("ember-stochastic-volatility", f.string("master"),
         f.all("conf"));
+    List<Dataset<Row>> cached = new ArrayList<>();
     try {
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       jsc.setLogLevel(f.required("log-level"));
@@ -301,6 +302,7 @@ public final class StochasticVolatility {
       }
       Dataset<Row> data = spark.createDataFrame(rows, JobIo.SEQUENCES).repartition(partitions)
           .cache();
+      cached.add(data);
       out.printf(Locale.ROOT, "data: %d assets x %d %s returns, mu %.3f, phi %.3f, sigma_h %.3f%s "
           + "(seed %d), %d partitions%n", assets, length, studentT ? "Student-t" : "Normal", mu,
           phi, sigma, studentT ? ", nu " + nu : "", dataSeed, partitions);
@@ -356,9 +358,9 @@ public final class StochasticVolatility {
               Math.exp(mean[i][t] / 2));
         }
       }
-      data.unpersist();
       return new Fit(r.params(), losses, sim[1], mean, sd);
     } finally {
+      cached.forEach(Dataset::unpersist);
       spark.stop();
     }
   }
