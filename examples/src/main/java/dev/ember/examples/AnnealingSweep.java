@@ -226,15 +226,14 @@ public final class AnnealingSweep {
           seed);
       RngKey evalKey = RngKey.of(seed).split()[1];
       List<Outcome> outcomes = new ArrayList<>();
+      Map<String, Long> jobsPerPool = new ConcurrentHashMap<>();
       long t0 = System.nanoTime();
       if (!concurrent) {
         for (AnnealingSchedule s : schedules) {
           outcomes.add(fit(s, train, test, steps, batch, lr, seed, evalKey));
           out.printf(Locale.ROOT, "  done %s%n", s);
         }
-      }
-      Map<String, Long> jobsPerPool = new ConcurrentHashMap<>();
-      if (concurrent) {
+      } else {
         SparkListener poolCounter = new SparkListener() {
           @Override
           public void onJobStart(SparkListenerJobStart e) {
