@@ -131,13 +131,7 @@ public final class AnnealingSweep {
 
   /** Runs with {@code args} (see {@code --help}); exits with status 2 on a bad command line. */
   public static void main(String[] args) {
-    try {
-      run(args, System.out);
-    } catch (Flags.UsageException e) {
-      System.err.println("AnnealingSweep: " + e.getMessage());
-      System.err.println("Run with --help for the options.");
-      System.exit(2);
-    }
+    Flags.runMain("AnnealingSweep", () -> run(args, System.out));
   }
 
   /** The schedules of the sweep: constant 1, then linear, cyclical, sigmoid per warm-up. */
@@ -166,12 +160,11 @@ public final class AnnealingSweep {
       out.print(flags().help());
       return null;
     }
-    boolean quick = f.has("quick");
-    int series = f.has("series") || !quick ? f.intValue("series", 1) : 2000;
-    int heldOut = f.has("held-out") || !quick ? f.intValue("held-out", 1) : 500;
-    int length = f.has("length") || !quick ? f.intValue("length", 2) : 30;
-    int steps = f.has("steps") || !quick ? f.intValue("steps", 1) : 150;
-    int batch = f.has("batch-size") || !quick ? f.intValue("batch-size", 1) : 250;
+    int series = f.intValue("series", 1, 2000);
+    int heldOut = f.intValue("held-out", 1, 500);
+    int length = f.intValue("length", 2, 30);
+    int steps = f.intValue("steps", 1, 150);
+    int batch = f.intValue("batch-size", 1, 250);
     double phi = f.doubleValue("phi", -1);
     double sigma = f.doubleValue("sigma", 0);
     double tau = f.doubleValue("tau", 0);

@@ -76,13 +76,7 @@ public final class DatasetInference {
 
   /** Runs with {@code args} (see {@code --help}); exits with status 2 on a bad command line. */
   public static void main(String[] args) {
-    try {
-      run(args, System.out);
-    } catch (Flags.UsageException e) {
-      System.err.println("DatasetInference: " + e.getMessage());
-      System.err.println("Run with --help for the options.");
-      System.exit(2);
-    }
+    Flags.runMain("DatasetInference", () -> run(args, System.out));
   }
 
   /** The params of an AR(1) fit from {@code params.json}, every one the model and guide need. */

@@ -102,13 +102,7 @@ public final class LocalLevelSpark {
 
   /** Runs with {@code args} (see {@code --help}); exits with status 2 on a bad command line. */
   public static void main(String[] args) {
-    try {
-      run(args, System.out);
-    } catch (Flags.UsageException e) {
-      System.err.println("LocalLevelSpark: " + e.getMessage());
-      System.err.println("Run with --help for the options.");
-      System.exit(2);
-    }
+    Flags.runMain("LocalLevelSpark", () -> run(args, System.out));
   }
 
   /** Runs with {@code args}, printing to {@code out}; null when only the help was asked for. */
@@ -118,11 +112,10 @@ public final class LocalLevelSpark {
       out.print(flags().help());
       return null;
     }
-    boolean quick = f.has("quick");
-    int series = f.has("series") || !quick ? f.intValue("series", 1) : 2000;
-    int length = f.has("length") || !quick ? f.intValue("length", 2) : 50;
-    int steps = f.has("steps") || !quick ? f.intValue("steps", 1) : 200;
-    int batch = f.has("batch-size") || !quick ? f.intValue("batch-size", 1) : 500;
+    int series = f.intValue("series", 1, 2000);
+    int length = f.intValue("length", 2, 50);
+    int steps = f.intValue("steps", 1, 200);
+    int batch = f.intValue("batch-size", 1, 500);
     double phi = f.doubleValue("phi", -1);
     double sigma = f.doubleValue("sigma", 0);
     double tau = f.doubleValue("tau", 0);

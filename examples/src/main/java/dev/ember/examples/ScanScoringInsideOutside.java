@@ -100,13 +100,7 @@ public final class ScanScoringInsideOutside {
 
   /** Prints the tables (see {@code --help}); exits with status 2 on a bad command line. */
   public static void main(String[] args) {
-    try {
-      run(args, System.out);
-    } catch (Flags.UsageException e) {
-      System.err.println("ScanScoringInsideOutside: " + e.getMessage());
-      System.err.println("Run with --help for the options.");
-      System.exit(2);
-    }
+    Flags.runMain("ScanScoringInsideOutside", () -> run(args, System.out));
   }
 
   /**

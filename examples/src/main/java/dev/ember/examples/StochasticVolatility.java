@@ -248,13 +248,7 @@ public final class StochasticVolatility {
 
   /** Runs with {@code args} (see {@code --help}); exits with status 2 on a bad command line. */
   public static void main(String[] args) {
-    try {
-      run(args, System.out);
-    } catch (Flags.UsageException e) {
-      System.err.println("StochasticVolatility: " + e.getMessage());
-      System.err.println("Run with --help for the options.");
-      System.exit(2);
-    }
+    Flags.runMain("StochasticVolatility", () -> run(args, System.out));
   }
 
   /** Runs with {@code args}, printing to {@code out}; null when only the help was asked for. */
@@ -264,11 +258,10 @@ public final class StochasticVolatility {
       out.print(flags().help());
       return null;
     }
-    boolean quick = f.has("quick");
-    int assets = f.has("assets") || !quick ? f.intValue("assets", 1) : 2000;
-    int length = f.has("length") || !quick ? f.intValue("length", 2) : 100;
-    int steps = f.has("steps") || !quick ? f.intValue("steps", 1) : 300;
-    int batch = f.has("batch-size") || !quick ? f.intValue("batch-size", 1) : 250;
+    int assets = f.intValue("assets", 1, 2000);
+    int length = f.intValue("length", 2, 100);
+    int steps = f.intValue("steps", 1, 300);
+    int batch = f.intValue("batch-size", 1, 250);
     boolean studentT = f.choice("returns", "normal", "student-t").equals("student-t");
     double mu = Double.parseDouble(f.required("mu"));
     double phi = f.doubleValue("phi", -1);

@@ -46,6 +46,26 @@ public final class Flags {
 
   private record Spec(String name, String arg, String defaultValue, String help, boolean repeated) {}
 
+  /**
+   * A main's body, run so that a bad command line prints the problem and a pointer to {@code
+   * --help} on standard error and exits with status 2; other failures propagate.
+   *
+   * <pre>{@code
+   * public static void main(String[] args) {
+   *   Flags.runMain("Train", () -> run(args, System.out));
+   * }
+   * }</pre>
+   */
+  public static void runMain(String command, Runnable body) {
+    try {
+      body.run();
+    } catch (UsageException e) {
+      System.err.println(command + ": " + e.getMessage());
+      System.err.println("Run with --help for the options.");
+      System.exit(2);
+    }
+  }
+
   /** Options of the command {@code command}, described by {@code summary} in the help. */
   public Flags(String command, String summary) {
     this.command = command;
@@ -200,6 +220,14 @@ public final class Flags {
     /** An integer option, at least {@code min}. */
     public int intValue(String name, int min) {
       return (int) longValue(name, min, Integer.MAX_VALUE);
+    }
+
+    /**
+     * An integer option, at least {@code min}; under {@code --quick}, {@code quickValue} unless
+     * the option is given explicitly (explicit options win).
+     */
+    public int intValue(String name, int min, int quickValue) {
+      return has(name) || !has("quick") ? intValue(name, min) : quickValue;
     }
 
     /** A long option in {@code [min, max]}. */

@@ -97,13 +97,7 @@ public final class Train {
 
   /** Runs {@code args}; a bad command line prints the problem and exits with status 2. */
   public static void main(String[] args) {
-    try {
-      run(args, System.out);
-    } catch (Flags.UsageException e) {
-      System.err.println("Train: " + e.getMessage());
-      System.err.println("Run with --help for the options.");
-      System.exit(2);
-    }
+    Flags.runMain("Train", () -> run(args, System.out));
   }
 
   /**
