@@ -145,6 +145,23 @@ class AutoGuideTest {
   }
 
   @Test
+  void jointGuidesScoreAConstrainedScannedSiteStepByStep() {
+    // s_t ~ HalfNormal(1) inside a scan of 3 steps: one point mass per step, with that step's
+    // Jacobian: log q(s) = log N(latent) - sum_t u_t, since s_t = exp(u_t)
+    Model<Tensor> model = xs -> scan((Tensor c, Tensor x) ->
+        ScanStep.of(c, sample("s", HalfNormal.of(1.0))), Tensor.scalar(0.0), xs);
+    Tensor xs = Tensor.zeros(3);
+    Trace g = traceGuide(AutoMultivariateNormal.of(model), xs);
+    Tensor latent = g.get("_auto_latent").value(); // [3]
+    assertEquals(3, g.get("s").timeSteps());
+    assertArrayEquals(latent.exp().toArray(), g.get("s").value().toArray(), 1e-15);
+    assertArrayEquals(latent.neg().toArray(), g.get("s").logProb().toArray(), 1e-15,
+        "per-step log-density: minus that step's log-Jacobian");
+    Trace m = Handlers.trace(Handlers.replay(Handlers.seed(model, RngKey.of(2)), g)).getTrace(xs);
+    assertArrayEquals(g.get("s").value().toArray(), m.get("s").value().toArray(), 0.0);
+  }
+
+  @Test
   void initStrategiesGiveTheirValues() {
     Model<Tensor> model = d -> sample("s", HalfNormal.of(2.0));
     Map<String, Tensor> init = new LinkedHashMap<>();
