@@ -165,12 +165,9 @@ public final class AnnealingSweep {
     int length = f.intValue("length", 2, 30);
     int steps = f.intValue("steps", 1, 150);
     int batch = f.intValue("batch-size", 1, 250);
-    double phi = f.doubleValue("phi", -1);
+    double phi = f.doubleValue("phi", -1, 1);
     double sigma = f.doubleValue("sigma", 0);
     double tau = f.doubleValue("tau", 0);
-    if (phi >= 1) {
-      throw new Flags.UsageException("option --phi must be in (-1, 1), got " + phi);
-    }
     long dataSeed = f.longValue("data-seed", Long.MIN_VALUE, Long.MAX_VALUE);
     double lr = f.doubleValue("lr", 0);
     long seed = f.longValue("seed", Long.MIN_VALUE, Long.MAX_VALUE);

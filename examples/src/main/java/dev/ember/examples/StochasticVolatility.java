@@ -264,10 +264,7 @@ public final class StochasticVolatility {
     int batch = f.intValue("batch-size", 1, 250);
     boolean studentT = f.choice("returns", "normal", "student-t").equals("student-t");
     double mu = Double.parseDouble(f.required("mu"));
-    double phi = f.doubleValue("phi", -1);
-    if (phi >= 1) {
-      throw new Flags.UsageException("option --phi must be in (-1, 1), got " + phi);
-    }
+    double phi = f.doubleValue("phi", -1, 1);
     double sigma = f.doubleValue("sigma-h", 0);
     int nu = f.intValue("nu", 3);
     long dataSeed = f.longValue("data-seed", Long.MIN_VALUE, Long.MAX_VALUE);

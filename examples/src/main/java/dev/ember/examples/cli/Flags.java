@@ -264,6 +264,16 @@ public final class Flags {
       return x;
     }
 
+    /** A finite double option in the open interval {@code (exclusiveMin, exclusiveMax)}. */
+    public double doubleValue(String name, double exclusiveMin, double exclusiveMax) {
+      double x = doubleValue(name, exclusiveMin);
+      if (x >= exclusiveMax) {
+        throw new UsageException("option --" + name + " must be in (" + exclusiveMin + ", "
+            + exclusiveMax + "), got " + x);
+      }
+      return x;
+    }
+
     /** An option whose value must be one of {@code choices}. */
     public String choice(String name, String... choices) {
       String v = required(name);
