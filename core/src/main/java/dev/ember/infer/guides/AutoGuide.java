@@ -37,8 +37,11 @@ import java.util.Map;
  * {@link Primitives#sampleOverTime} so replay hands step {@code t} its slice. A site inside a
  * subsampled plate gets full-size local params (size N along the plate's dimension), and each run
  * uses the rows of the current subsample: the guide opens the plate itself, the model replays its
- * indices. The prototype is built for the shapes of the first data the guide sees; later data must
- * keep them (a subsampled plate keeps its full size).
+ * indices. The prototype is built for the shapes of the data the guide sees and rebuilt when
+ * they change (a {@link dev.ember.data.SequenceBatch} of another size or length, a tensor of
+ * another shape): a plate whose size follows the batch then gets params of the new size, which is
+ * how a data-parallel engine runs the guide on each shard's rows. Data of other types are assumed
+ * to keep their shapes (a subsampled plate keeps its full size).
  *
  * @param <D> the data type of the model
  */
@@ -49,7 +52,11 @@ public abstract class AutoGuide<D> implements Model<D> {
   protected final Model<D> model;
   /** The prefix of param names. */
   protected final String prefix;
-  private transient volatile List<LatentSite> prototype;
+  // The last prototype built, with the shapes of the data it was built for; a run reads it once,
+  // so concurrent runs on data of different shapes each use a consistent one.
+  private transient volatile Prototype prototype;
+
+  private record Prototype(Object dataShape, List<LatentSite> sites) {}
 
   /**
    * One latent site of the model, as the prototype run recorded it.
@@ -88,24 +95,37 @@ public abstract class AutoGuide<D> implements Model<D> {
     this.prefix = java.util.Objects.requireNonNull(prefix, "prefix");
   }
 
-  /** The latent sites of the model, found on the first call (with this data). */
+  /** The latent sites of the model for data shaped like {@code data}, found by running it once. */
   public List<LatentSite> latentSites(D data) {
-    List<LatentSite> p = prototype;
-    if (p == null) {
-      synchronized (this) {
-        p = prototype;
-        if (p == null) {
-          p = Autodiff.noGrad(() -> buildPrototype(data));
-          prototype = p;
-        }
-      }
+    Object shape = dataShape(data);
+    Prototype p = prototype;
+    if (p == null || !p.dataShape().equals(shape)) {
+      p = new Prototype(shape, Autodiff.noGrad(() -> buildPrototype(data)));
+      prototype = p;
     }
-    return p;
+    return p.sites();
   }
 
-  /** The latent sites if the guide has run, else null. */
+  /** The latent sites of the guide's last run, or null if it has not run. */
   protected List<LatentSite> prototype() {
-    return prototype;
+    Prototype p = prototype;
+    return p == null ? null : p.sites();
+  }
+
+  /**
+   * What of {@code data} fixes the latent sites' shapes: a batch's size and length (and its
+   * covariates' shapes), a tensor's shape; other data are taken to keep their shapes.
+   */
+  private static Object dataShape(Object data) {
+    if (data instanceof dev.ember.data.SequenceBatch b) {
+      List<Object> key = new ArrayList<>(List.of(b.values().shape()));
+      b.covariates().forEach((name, c) -> key.add(List.of(name, c.shape())));
+      return key;
+    }
+    if (data instanceof Tensor t) {
+      return t.shape();
+    }
+    return Boolean.TRUE;
   }
 
   private List<LatentSite> buildPrototype(D data) {

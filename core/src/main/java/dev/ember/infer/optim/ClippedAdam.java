@@ -92,6 +92,12 @@ public final class ClippedAdam extends ElementwiseOptimizer {
     return new ClippedAdam(lr, b1, b2, eps, clipNorm, lrDecay);
   }
 
+  /** False: the clip scales a whole tensor by its norm. */
+  @Override
+  public boolean isElementwise() {
+    return false;
+  }
+
   @Override
   void step(double lr, long step, double[] x, double[] g, double[][] slots) {
     double norm = l2Norm(g);

@@ -46,6 +46,11 @@ abstract class ElementwiseOptimizer implements Optimizer {
   abstract void step(double lr, long step, double[] x, double[] g, double[][] slots);
 
   @Override
+  public boolean isElementwise() {
+    return true;
+  }
+
+  @Override
   public final OptimizerState init(Map<String, Tensor> params) {
     Objects.requireNonNull(params, name + ".init: params");
     Map<String, Tensor> values = new LinkedHashMap<>();

@@ -58,4 +58,15 @@ public interface Optimizer extends Serializable {
    *     value at {@code state.step()}
    */
   OptimizerState update(Map<String, Tensor> grads, OptimizerState state);
+
+  /**
+   * Whether each element's update depends only on that element's value, gradient and moments (and
+   * the step), so that updating a slice of a parameter equals slicing the update of the whole.
+   * Adam, Sgd, Momentum, Adagrad and RmsProp are; {@link ClippedAdam}, whose clip spans a whole
+   * tensor, is not. The distributed engine updates per-series parameters of many series in one
+   * call when this holds, and series by series otherwise.
+   */
+  default boolean isElementwise() {
+    return false;
+  }
 }

@@ -69,6 +69,33 @@ class AutoGuideTest {
     assertTrue(Double.isFinite(new TraceElbo().estimate(AR1, guide, YS, RngKey.of(3)).value()));
   }
 
+  /**
+   * A plate whose size follows the data: on a batch of another size (or length) the guide
+   * rebuilds its prototype, so its params and draws take the new shape, and going back gives the
+   * first shapes again.
+   */
+  @Test
+  void aPlateSizedByTheDataFollowsEachBatch() {
+    Model<dev.ember.data.SequenceBatch> model = batch -> scan((Tensor prev, Tensor y) -> {
+      try (Plate p = plate("series", batch.size())) {
+        Tensor z = sample("z", Normal.of(prev.mul(0.8), Tensor.scalar(0.5)));
+        sample("y", Normal.of(z, Tensor.scalar(0.3)), y);
+        return ScanStep.of(z, z);
+      }
+    }, Tensor.zeros(batch.size()), batch.values());
+    AutoNormal<dev.ember.data.SequenceBatch> guide = AutoNormal.of(model);
+    var three = dev.ember.data.SequenceBatch.of(new long[] {1, 2, 3},
+        new double[][] {{0.1, 0.2}, {0.3, 0.4}, {0.5, 0.6}}, 10);
+    var one = dev.ember.data.SequenceBatch.of(new long[] {4}, new double[][] {{1.0, 2.0, 3.0}}, 10);
+    for (var batch : java.util.List.of(three, one, three)) {
+      Trace g = Handlers.trace(Handlers.seed(guide, RngKey.of(1))).getTrace(batch);
+      Shape expected = Shape.of(batch.steps(), batch.size());
+      assertEquals(expected, g.get("z").value().shape());
+      assertEquals(expected, g.get("auto_z_loc").value().shape());
+      assertTrue(Double.isFinite(new TraceElbo().estimate(model, guide, batch, RngKey.of(3)).value()));
+    }
+  }
+
   @Test
   void constrainedSitesAreTransformedAndScoredWithTheJacobian() {
     Model<Tensor> model = d -> {

@@ -206,6 +206,35 @@ class OptimizerTest {
     assertArrayEquals(new double[] {0.6, -0.8}, s.slots().get("a").get(0).toArray(), 1e-15);
   }
 
+  /**
+   * What {@link Optimizer#isElementwise} promises: two updates of a parameter's halves equal the
+   * halves of one update of the whole, over three steps; ClippedAdam, whose clip binds on the
+   * whole tensor here, says it does not hold and indeed breaks it.
+   */
+  @ParameterizedTest
+  @MethodSource("converging")
+  void elementwiseOptimizersUpdateSlicesAsTheWhole(Optimizer opt, int ignored) {
+    double[] x0 = {0.5, -1.0, 2.0, 0.25};
+    double[][] grads = {{3.0, -4.0, 0.5, 1.0}, {-2.0, 1.5, 0.0, 7.0}, {0.1, 0.2, -9.0, 0.3}};
+    OptimizerState whole = opt.init(Map.of("x", Tensor.of(x0)));
+    OptimizerState left = opt.init(Map.of("x", Tensor.of(0.5, -1.0)));
+    OptimizerState right = opt.init(Map.of("x", Tensor.of(2.0, 0.25)));
+    for (double[] g : grads) {
+      whole = opt.update(Map.of("x", Tensor.of(g)), whole);
+      left = opt.update(Map.of("x", Tensor.of(g[0], g[1])), left);
+      right = opt.update(Map.of("x", Tensor.of(g[2], g[3])), right);
+    }
+    double[] w = whole.params().get("x").toArray();
+    double[] halves = {left.params().get("x").toArray()[0], left.params().get("x").toArray()[1],
+        right.params().get("x").toArray()[0], right.params().get("x").toArray()[1]};
+    if (opt.isElementwise()) {
+      assertArrayEquals(w, halves, 0.0);
+    } else {
+      assertTrue(opt instanceof ClippedAdam);
+      assertFalse(java.util.Arrays.equals(w, halves)); // |g| = 5.2 > clipNorm 1 binds differently
+    }
+  }
+
   @Test
   void adagradLeavesElementsWithOnlyZeroGradientsInPlace() {
     Optimizer opt = Adagrad.of(0.1, 0.0);
