@@ -124,6 +124,14 @@ public abstract class Distribution implements Serializable {
   }
 
   /**
+   * {@code logProb(value).sum()}: the scalar a site adds to a log joint. A family may compute it
+   * without building the elementwise log-density (Normal does, in one pass).
+   */
+  public Tensor logProbSum(Tensor value) {
+    return logProb(value).sum();
+  }
+
+  /**
    * Throws if any value lies outside the support, naming the distribution, the first offending
    * position and its value.
    */
@@ -217,7 +225,7 @@ public abstract class Distribution implements Serializable {
     return sampleShape.concat(batchShape()).concat(eventShape());
   }
 
-  private void requireEventShape(Tensor value) {
+  final void requireEventShape(Tensor value) {
     Shape event = eventShape();
     Shape full = batchShape().concat(event);
     Shape tail = value.rank() >= full.rank() ? value.shape().suffix(full.rank()) : value.shape();

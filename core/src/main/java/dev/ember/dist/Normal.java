@@ -44,6 +44,13 @@ public final class Normal extends LocationScale {
     return dev.ember.tensor.FusedDensities.normal(value, loc, scale);
   }
 
+  /** The support is the real line, so this is the fused density summed, in one pass. */
+  @Override
+  public Tensor logProbSum(Tensor value) {
+    requireEventShape(value);
+    return dev.ember.tensor.FusedDensities.normalSum(value, loc, scale);
+  }
+
   @Override
   Tensor standardLogDensity(Tensor z) {
     return z.square().mul(-0.5).sub(HALF_LOG_2PI);

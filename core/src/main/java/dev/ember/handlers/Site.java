@@ -51,7 +51,10 @@ public record Site(
 
   /** {@code scale * sum(logProb())}: this site's term of the log joint. */
   public Tensor scaledLogProbSum() {
-    Tensor s = logProb().sum();
+    if (type != SiteType.SAMPLE) {
+      throw new IllegalStateException("site '" + name + "' is a " + type + ", not a sample site");
+    }
+    Tensor s = fn.logProbSum(value);
     return scale == 1.0 ? s : s.mul(scale);
   }
 }

@@ -25,6 +25,16 @@ class DistributionBehaviourTest {
    * from the same draws; the check allows 5 of those.
    */
   @Test
+  void normalLogProbSumIsTheSumOfLogProbForValuesWithASampleShape() {
+    Normal d = Normal.of(Tensor.of(0.3, -1.2, 2.0), Tensor.of(0.5, 1.5, 0.8)); // batch [3]
+    Tensor value = Normal.standard().sample(RngKey.of(4), Shape.of(5, 3));      // [5, 3]
+    assertEquals(d.logProb(value).sum().item(), d.logProbSum(value).item(), 0.0);
+    Normal shared = Normal.of(Tensor.of(0.3, -1.2, 2.0), Tensor.scalar(0.7));
+    assertEquals(shared.logProb(value).sum().item(), shared.logProbSum(value).item(), 0.0);
+    assertThrows(IllegalArgumentException.class, () -> d.logProbSum(Tensor.zeros(5, 4)));
+  }
+
+  @Test
   void gammaRsampleGradientMatchesTheGradientOfTheMean() {
     for (double a : new double[] {0.3, 1.0, 4.0}) {
       double rate = 2.0;
