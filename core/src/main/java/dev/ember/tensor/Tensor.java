@@ -318,6 +318,15 @@ public final class Tensor implements Serializable {
   }
 
   /**
+   * The values, row-major, without a copy: for kernels outside this package that read large
+   * tensors once (an optimizer's update). The caller must not write to the array; it is this
+   * tensor's own storage (the counterpart of {@link #adopt}).
+   */
+  public double[] sharedValues() {
+    return data;
+  }
+
+  /**
    * Adds this tensor's values into {@code target} (row-major, same number of elements): for
    * gradient accumulators that own their buffer.
    */

@@ -69,6 +69,27 @@ public final class Adam extends ElementwiseOptimizer {
     update(lr, step, b1, b2, eps, x, g, slots[0], slots[1]);
   }
 
+  /** One pass from the old arrays to the new: the same arithmetic as {@link #update}. */
+  @Override
+  void stepInto(double lr, long step, double[] x, double[] g, double[][] slots, double[] xOut,
+      double[][] slotsOut) {
+    double[] m = slots[0];
+    double[] v = slots[1];
+    double[] mOut = slotsOut[0];
+    double[] vOut = slotsOut[1];
+    double c1 = 1 - Math.pow(b1, step + 1.0);
+    double c2 = 1 - Math.pow(b2, step + 1.0);
+    double rate = lr / c1;
+    double invSqrtC2 = 1 / Math.sqrt(c2);
+    for (int i = 0; i < x.length; i++) {
+      double mi = (1 - b1) * g[i] + b1 * m[i];
+      double vi = (1 - b2) * (g[i] * g[i]) + b2 * v[i];
+      mOut[i] = mi;
+      vOut[i] = vi;
+      xOut[i] = x[i] - rate * mi / (Math.sqrt(vi) * invSqrtC2 + eps);
+    }
+  }
+
   /** The Adam update of one parameter, in place; shared with {@link ClippedAdam}. */
   static void update(
       double lr, long step, double b1, double b2, double eps,

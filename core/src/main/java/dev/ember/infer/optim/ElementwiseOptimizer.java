@@ -45,6 +45,27 @@ abstract class ElementwiseOptimizer implements Optimizer {
    */
   abstract void step(double lr, long step, double[] x, double[] g, double[][] slots);
 
+  /**
+   * Updates one parameter into new arrays, leaving the old ones as they are (they belong to the
+   * previous state). By default the old values are copied into the new arrays and {@link #step}
+   * updates those; an optimizer may override it with one pass that reads the old arrays and
+   * writes the new ones, which saves the copies.
+   *
+   * @param x the parameter's values, not to be written
+   * @param g the gradient's values, not to be written
+   * @param slots the moments, not to be written
+   * @param xOut receives the updated values
+   * @param slotsOut receive the updated moments
+   */
+  void stepInto(double lr, long step, double[] x, double[] g, double[][] slots, double[] xOut,
+      double[][] slotsOut) {
+    System.arraycopy(x, 0, xOut, 0, x.length);
+    for (int i = 0; i < slots.length; i++) {
+      System.arraycopy(slots[i], 0, slotsOut[i], 0, slots[i].length);
+    }
+    step(lr, step, xOut, g.clone(), slotsOut);
+  }
+
   @Override
   public boolean isElementwise() {
     return true;
@@ -89,11 +110,13 @@ abstract class ElementwiseOptimizer implements Optimizer {
                 + " but the parameter has shape " + shape);
       }
       double[][] moments = moments(param, shape, state.slots().get(param));
-      double[] x = e.getValue().toArray();
-      step(lr, t, x, grad.toArray(), moments);
+      int n = shape.numel();
+      double[] x = new double[n];
+      double[][] nextMoments = new double[moments.length][n];
+      stepInto(lr, t, e.getValue().sharedValues(), grad.sharedValues(), moments, x, nextMoments);
       values.put(param, Tensor.adopt(x, shape));
       List<Tensor> next = new ArrayList<>(moments.length);
-      for (double[] m : moments) {
+      for (double[] m : nextMoments) {
         next.add(Tensor.adopt(m, shape));
       }
       slots.put(param, next);
@@ -120,7 +143,7 @@ abstract class ElementwiseOptimizer implements Optimizer {
     }
   }
 
-  /** Copies of a parameter's moments, after checking they are what this optimizer keeps. */
+  /** A parameter's moments (read-only), after checking they are what this optimizer keeps. */
   private double[][] moments(String param, Shape shape, List<Tensor> given) {
     if (given.size() != slotNames.length) {
       throw new IllegalArgumentException(
@@ -136,7 +159,7 @@ abstract class ElementwiseOptimizer implements Optimizer {
             name + ".update: slot '" + slotNames[i] + "' of '" + param + "' has shape "
                 + m.shape() + " but the parameter has shape " + shape);
       }
-      out[i] = m.toArray();
+      out[i] = m.sharedValues();
     }
     return out;
   }
