@@ -21,7 +21,8 @@ import org.apache.hadoop.fs.Path;
  * A fit's position, written atomically through Hadoop's {@link FileSystem} (local disk, HDFS and
  * object stores alike): the SVI state (params, optimizer state, key, step), the seed and batch
  * size that fix the minibatch sequence (so the epoch position follows from the step), the
- * annealing schedule's text, and the loss history.
+ * annealing schedule's text, the loss history, and where the per-series params are (a directory
+ * of per-series states written by the executors, {@link SeriesTraining#checkpoint}).
  *
  * <p>Each checkpoint is one file {@code step-<12 digits>.ckpt}, written to a temporary name and
  * renamed: a write interrupted before the rename leaves only a temporary file, which {@link
@@ -38,12 +39,21 @@ import org.apache.hadoop.fs.Path;
  * @param batchSize the minibatch size
  * @param annealing the annealing schedule's spec, or "" for none
  * @param losses the loss of every step so far
+ * @param series the per-series params ({@link SeriesParams#none()} if there are none)
+ * @param seriesDir the directory, inside the checkpoint directory, holding every series' params
+ *     and moments at this step ("" if there are none); written before this file, which commits it
  */
 public record Checkpoint(int format, SviState state, long seed, int batchSize, String annealing,
-    double[] losses) implements Serializable {
+    double[] losses, SeriesParams series, String seriesDir) implements Serializable {
 
-  /** The current format version. */
-  public static final int FORMAT = 1;
+  /** The current format version: 2 added the per-series params. */
+  public static final int FORMAT = 2;
+
+  /** A checkpoint of a fit without per-series params. */
+  public Checkpoint(int format, SviState state, long seed, int batchSize, String annealing,
+      double[] losses) {
+    this(format, state, seed, batchSize, annealing, losses, SeriesParams.none(), "");
+  }
 
   private static final String PREFIX = "step-";
   private static final String SUFFIX = ".ckpt";

@@ -66,6 +66,14 @@ public final class ShardEngine implements Serializable {
 
   /** The rows (any order) padded into a batch of a dataset of {@code totalSeries} series, by id. */
   public SequenceBatch batch(List<SequenceRow> rows, long totalSeries) {
+    return batch(rows, totalSeries, 0);
+  }
+
+  /**
+   * As {@link #batch(List, long)}, padded to at least {@code minSteps} steps (values, mask and
+   * per-step covariates alike): per-series params keep one shape whatever rows a batch holds.
+   */
+  public SequenceBatch batch(List<SequenceRow> rows, long totalSeries, int minSteps) {
     List<SequenceRow> sorted = rows.stream().sorted(Comparator.comparingLong(SequenceRow::id)).toList();
     int b = sorted.size();
     long[] ids = new long[b];
@@ -74,10 +82,11 @@ public final class ShardEngine implements Serializable {
       ids[i] = sorted.get(i).id();
       values[i] = sorted.get(i).values();
     }
-    int t = 0;
+    int longest = 0;
     for (double[] v : values) {
-      t = Math.max(t, v.length);
+      longest = Math.max(longest, v.length);
     }
+    int t = Math.max(longest, minSteps);
     Map<String, Tensor> cov = new java.util.LinkedHashMap<>();
     for (Map.Entry<String, CovariateKind> e : covariates.entrySet()) {
       String name = e.getKey();
@@ -99,7 +108,13 @@ public final class ShardEngine implements Serializable {
         cov.put(name, Tensor.of(d, b, k));
       }
     }
-    return SequenceBatch.of(ids, values, cov, totalSeries);
+    SequenceBatch batch = SequenceBatch.of(ids, values, cov, totalSeries);
+    if (t == longest) {
+      return batch;
+    }
+    return new SequenceBatch(ids, Tensor.concat(0, batch.values(), Tensor.zeros(t - longest, b)),
+        Tensor.concat(0, batch.observed(), Tensor.fullBoolean(false, t - longest, b)),
+        batch.lengths(), cov, totalSeries);
   }
 
   /** This partition's part of step {@code state.step()}: null when it holds no row of the batch. */

@@ -18,11 +18,14 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
@@ -241,9 +244,20 @@ public final class SparkSvi {
    * @param skippedRows invalid rows skipped ({@link Builder#skipInvalidRows})
    * @param batchSize B
    * @param timings where this run's step time went
+   * @param seriesParams the per-series params, if the guide has any ({@link SeriesParams}): one
+   *     row per series, its id and, per param, its constrained slice flattened in row-major order
+   *     (a {@code [T, B]} param gives each series its T values); computed from the executors'
+   *     cached state, never collected by the fit
    */
   public record Result(Map<String, Tensor> params, double[] losses, SviState state, long series,
-      long skippedRows, int batchSize, StepTimings timings) {}
+      long skippedRows, int batchSize, StepTimings timings, Optional<Dataset<Row>> seriesParams) {
+
+    /** A result without per-series params. */
+    public Result(Map<String, Tensor> params, double[] losses, SviState state, long series,
+        long skippedRows, int batchSize, StepTimings timings) {
+      this(params, losses, state, series, skippedRows, batchSize, timings, Optional.empty());
+    }
+  }
 
   /** Fits for {@code steps} steps in all (resuming from the latest checkpoint if there is one). */
   public Result fit(Dataset<Row> data, int steps) {
@@ -266,6 +280,7 @@ public final class SparkSvi {
       RngKey root = RngKey.of(b.seed);
       String spec = b.annealing == null ? "" : b.annealing.toString();
       SviState state;
+      SeriesParams local;
       List<Double> losses = new ArrayList<>();
       Checkpoint resumed = b.checkpointDir == null ? null
           : Checkpoint.latest(b.checkpointDir, jsc.hadoopConfiguration());
@@ -277,14 +292,31 @@ public final class SparkSvi {
               + " and '" + spec + "'; use a new checkpoint directory");
         }
         state = resumed.state();
+        local = resumed.series();
         for (double l : resumed.losses()) {
           losses.add(l);
         }
         LOG.info("ember: resuming from step {} in {}", state.step(), b.checkpointDir);
       } else {
-        state = init(svi, engine, rows, minibatches, n, root);
+        long[] firstIds = minibatches.batch(0);
+        List<SequenceRow> first =
+            rows.filter(r -> Arrays.binarySearch(firstIds, r.id()) >= 0).collect();
+        SviState full = svi.init(root, engine.batch(first, n));
+        local = seriesParams(svi, engine, rows, first, n, root, full);
+        state = local.globalPart(full, svi.optimizer());
       }
       Broadcast<ShardEngine> engineBc = jsc.broadcast(engine);
+      SeriesTraining series = null;
+      if (!local.isEmpty()) {
+        LOG.info("ember: per-series params {} are kept with the data, on the executors",
+            local.names());
+        series = resumed != null
+            ? SeriesTraining.resume(jsc, rows, engineBc, local,
+                new org.apache.hadoop.fs.Path(b.checkpointDir, resumed.seriesDir()).toString())
+            : SeriesTraining.start(jsc, rows, engineBc, local, root, n);
+      }
+      boolean finished = false;
+      JavaRDD<Row> perSeriesRows = null;
       ProgressBar bar = b.progress ? ProgressBar.console(steps, "rows") : ProgressBar.off();
       int partitions = rows.getNumPartitions();
       int depth = b.aggregationDepth > 0 ? b.aggregationDepth : (partitions > 64 ? 2 : 1);
@@ -302,11 +334,15 @@ public final class SparkSvi {
           long t2 = System.nanoTime();
           long computeBefore = compute.value();
           ShardResult result;
-          try {
-            jsc.setJobDescription("ember step " + (s + 1) + "/" + steps);
-            result = aggregate(rows, engineBc, inBc, depth, compute);
-          } finally {
-            inBc.destroy();
+          jsc.setJobDescription("ember step " + (s + 1) + "/" + steps);
+          if (series != null) {
+            result = series.step(inBc, depth, compute); // keeps inBc while the lineage needs it
+          } else {
+            try {
+              result = aggregate(rows, engineBc, inBc, depth, compute);
+            } finally {
+              inBc.destroy();
+            }
           }
           long t3 = System.nanoTime();
           ShardEngine.Combined c = ShardEngine.combine(result, n, gradSize);
@@ -315,8 +351,14 @@ public final class SparkSvi {
           bar.update(s + 1, c.loss(), c.rows());
           long t4 = System.nanoTime();
           if (b.checkpointDir != null && ((s + 1) % b.checkpointInterval == 0 || s + 1 == steps)) {
-            Checkpoint.write(b.checkpointDir, jsc.hadoopConfiguration(),
-                new Checkpoint(Checkpoint.FORMAT, state, b.seed, batch, spec, toArray(losses)));
+            jsc.setJobDescription("ember checkpoint at step " + (s + 1));
+            String seriesDir = series == null ? ""
+                : series.checkpoint(b.checkpointDir, jsc.hadoopConfiguration(), s + 1);
+            Checkpoint.write(b.checkpointDir, jsc.hadoopConfiguration(), new Checkpoint(
+                Checkpoint.FORMAT, state, b.seed, batch, spec, toArray(losses), local, seriesDir));
+            if (series != null) {
+              series.committed(b.checkpointDir, jsc.hadoopConfiguration(), seriesDir);
+            }
           }
           timings = timings.plus(t1 - t0, t2 - t1, t3 - t2, compute.value() - computeBefore,
               t4 - t3, System.nanoTime() - t4);
@@ -324,12 +366,21 @@ public final class SparkSvi {
             LOG.info("ember step {}/{}: loss {}", s + 1, steps, c.loss());
           }
         }
+        if (series != null) {
+          perSeriesRows = series.finish();
+        }
+        finished = true;
       } finally {
+        if (series != null && !finished) {
+          series.discard();
+        }
         engineBc.destroy();
         bar.finish();
       }
+      Optional<Dataset<Row>> perSeries = series == null ? Optional.empty()
+          : Optional.of(seriesParamsFrame(data.sparkSession(), perSeriesRows, local));
       return new Result(svi.getParams(state), toArray(losses), state, n, read.skipped(), batch,
-          timings);
+          timings, perSeries);
     } finally {
       rows.unpersist(false);
     }
@@ -340,11 +391,13 @@ public final class SparkSvi {
    * ({@link SparkEvaluation}).
    */
   public SparkEvaluation.Result evaluate(Dataset<Row> data, Result fit) {
+    globalOnly(fit, "evaluate");
     return SparkEvaluation.evaluate(setup(), data, fit, SparkEvaluation.defaultKey(fit));
   }
 
   /** The held-out ELBO of {@code data} at {@code fit}'s params with {@code key}. */
   public SparkEvaluation.Result evaluate(Dataset<Row> data, Result fit, RngKey key) {
+    globalOnly(fit, "evaluate");
     return SparkEvaluation.evaluate(setup(), data, fit, key);
   }
 
@@ -353,11 +406,13 @@ public final class SparkSvi {
    * global terms are in no row), computed lazily.
    */
   public Dataset<Row> evaluateRows(Dataset<Row> data, Result fit) {
+    globalOnly(fit, "evaluateRows");
     return SparkEvaluation.rows(setup(), data, fit, SparkEvaluation.defaultKey(fit));
   }
 
   /** {@link #evaluateRows(Dataset, Result)} with {@code key}. */
   public Dataset<Row> evaluateRows(Dataset<Row> data, Result fit, RngKey key) {
+    globalOnly(fit, "evaluateRows");
     return SparkEvaluation.rows(setup(), data, fit, key);
   }
 
@@ -366,7 +421,22 @@ public final class SparkSvi {
    * forecast, as {@code options} say ({@link SparkTransform}), computed lazily.
    */
   public Dataset<Row> transform(Dataset<Row> data, Result fit, SparkTransform.Options options) {
+    globalOnly(fit, "transform");
     return SparkTransform.transform(setup(), data, fit, options);
+  }
+
+  /**
+   * Evaluation and prediction run the guide with the fit's global params on any rows; a guide
+   * with per-series params has values only for the series it was fitted on, held on the
+   * executors, which these do not join yet.
+   */
+  private static void globalOnly(Result fit, String what) {
+    if (fit.seriesParams() != null && fit.seriesParams().isPresent()) {
+      throw new UnsupportedOperationException(what + ": the fit has per-series params "
+          + String.join(", ", fit.seriesParams().get().columns()).replaceFirst("^id, ", "")
+          + ", which " + what + " does not read; read them from Result.seriesParams(), or fit "
+          + "an amortized guide (global params only) to " + what + " any series");
+    }
   }
 
   /** What evaluation and prediction take from this configuration. */
@@ -416,26 +486,44 @@ public final class SparkSvi {
     return b.annealing == null ? svi : svi.annealing(b.annealing, b.annealedSites);
   }
 
-  /** Initial params from the first minibatch's rows, on the driver. */
-  private static SviState init(Svi<SequenceBatch> svi, ShardEngine engine,
-      JavaRDD<SequenceRow> rows, Minibatches minibatches, long n, RngKey root) {
-    long[] ids = minibatches.batch(0);
-    List<SequenceRow> first = rows.filter(r -> Arrays.binarySearch(ids, r.id()) >= 0).collect();
-    SequenceBatch batch = engine.batch(first, n);
-    SviState s = svi.init(root, batch);
-    // Params whose shape follows the batch would be per-series params; they need their own
-    // partitioned storage, which this engine does not have: refuse them clearly.
+  /**
+   * The per-series params of the guide ({@link SeriesParams#detect}): none unless some param's
+   * shape changes between the first minibatch and its first row; then the guide is initialised
+   * on one row and on two, both padded to the longest series of the data, which every batch is
+   * padded to from then on.
+   */
+  private static SeriesParams seriesParams(Svi<SequenceBatch> svi, ShardEngine engine,
+      JavaRDD<SequenceRow> rows, List<SequenceRow> first, long n, RngKey root, SviState full) {
+    if (n < 2) {
+      return SeriesParams.none(); // one series: its params are the fit's params
+    }
     if (first.size() > 1) {
-      SviState smaller = svi.init(root, engine.batch(first.subList(0, 1), n));
-      for (Map.Entry<String, Tensor> e : s.optimizer().params().entrySet()) {
-        if (!smaller.optimizer().params().get(e.getKey()).shape().equals(e.getValue().shape())) {
-          throw new UnsupportedOperationException("param '" + e.getKey() + "' has a shape that "
-              + "depends on the batch (" + e.getValue().shape() + "): per-series params are not "
-              + "supported by SparkSvi; use an amortized guide (global params only)");
-        }
+      SviState one = svi.init(root, engine.batch(first.subList(0, 1), n));
+      boolean same = true;
+      for (Map.Entry<String, Tensor> e : full.optimizer().params().entrySet()) {
+        same &= one.optimizer().params().get(e.getKey()).shape().equals(e.getValue().shape());
+      }
+      if (same) {
+        return SeriesParams.none();
       }
     }
-    return s;
+    long[] two = rows.map(SequenceRow::id).takeOrdered(2).stream().mapToLong(Long::longValue).toArray();
+    List<SequenceRow> pair = rows.filter(r -> r.id() == two[0] || r.id() == two[1]).collect();
+    int steps = rows.map(r -> r.values().length).reduce(Math::max);
+    SequenceRow firstRow = pair.get(0).id() == two[0] ? pair.get(0) : pair.get(1);
+    SviState alone = svi.init(root, engine.batch(List.of(firstRow), n, steps));
+    SviState both = svi.init(root, engine.batch(pair, n, steps));
+    return SeriesParams.detect(alone, both, 0, steps);
+  }
+
+  /** The per-series params as a DataFrame: id and one array column per param. */
+  private static Dataset<Row> seriesParamsFrame(org.apache.spark.sql.SparkSession spark,
+      JavaRDD<Row> rows, SeriesParams local) {
+    StructType schema = new StructType().add("id", DataTypes.LongType, false);
+    for (String name : local.names()) {
+      schema = schema.add(name, DataTypes.createArrayType(DataTypes.DoubleType, false), false);
+    }
+    return spark.createDataFrame(rows, schema);
   }
 
   /** The optimizer step on the combined gradient (stable updates as in {@link Svi}). */

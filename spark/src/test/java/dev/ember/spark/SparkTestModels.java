@@ -71,6 +71,24 @@ final class SparkTestModels {
     }
   };
 
+  /**
+   * A guide with per-series params: mu ~ N(m, s) as in {@link #GUIDE}; z ~ N(z_loc, z_scale) per
+   * step and series, masked at the padding, with {@code z_loc}, {@code z_scale} of shape {@code
+   * [T, B]} (loc 0, scale 0.1).
+   */
+  static final Model<SequenceBatch> SERIES_GUIDE = batch -> {
+    Tensor m = param("m", Tensor.scalar(0.0));
+    Tensor s = param("s", Tensor.scalar(0.5), Constraints.positive());
+    sample("mu", Normal.of(m, s));
+    int t = batch.steps();
+    int b = batch.size();
+    try (Plate p = plate("series", b)) {
+      Tensor loc = param("z_loc", Tensor.zeros(t, b));
+      Tensor scale = param("z_scale", Tensor.full(0.1, t, b), Constraints.positive());
+      sampleOverTime("z", Normal.of(loc, scale).mask(batch.observed()));
+    }
+  };
+
   /** Scales the sites inside plate "series" by a factor: the single-JVM form of N / B. */
   static final class LocalScale extends Messenger {
     private final double factor;

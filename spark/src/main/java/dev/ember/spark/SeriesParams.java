@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The Ember Authors
+package dev.ember.spark;
+
+import dev.ember.dist.constraints.Constraint;
+import dev.ember.infer.SviState;
+import dev.ember.tensor.Shape;
+import dev.ember.tensor.Tensor;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Which params of a guide are per-series (local) params, and how a batch's value of one is cut
+ * into its rows' slices and put back together: a param whose shape follows the batch size along
+ * one axis (an {@code AutoNormal} over the series plate, a hand-written mean-field guide's {@code
+ * z_loc} of shape {@code [T, B]}) has one slice per series, the value without that axis.
+ *
+ * <pre>{@code
+ * SeriesParams local = SeriesParams.detect(initOnOneRow, initOnTwoRows, 2);
+ * local.names();                              // e.g. [z_loc, z_scale]
+ * Tensor v = local.gather(0, slices);         // [T, B] from B slices of [T]
+ * double[][] back = local.scatter(0, v);      // the B slices again
+ * }</pre>
+ *
+ * <p>Detection compares the params of the same guide initialised on one row and on two rows (both
+ * padded to the same length): a param whose shapes differ in exactly one axis, of sizes 1 and 2,
+ * is per-series along that axis; equal shapes are global; any other difference is an error
+ * naming the param. The initial value of a series' slice must not depend on the rows it is
+ * batched with (constant, or computed from the row's own data); detection checks it on the two
+ * rows.
+ */
+public final class SeriesParams implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /**
+   * One per-series param.
+   *
+   * @param name its name
+   * @param axis the series axis of its batch value
+   * @param slice the shape of one series' slice (the batch value without {@code axis})
+   * @param constraint its constraint (values are kept unconstrained)
+   */
+  public record Local(String name, int axis, Shape slice, Constraint constraint)
+      implements Serializable {
+    /** The batch value's shape for {@code b} series. */
+    Shape batchShape(int b) {
+      int[] d = slice.toArray();
+      int[] out = new int[d.length + 1];
+      System.arraycopy(d, 0, out, 0, axis);
+      out[axis] = b;
+      System.arraycopy(d, axis, out, axis + 1, d.length - axis);
+      return Shape.of(out);
+    }
+
+    /** The product of the slice's dimensions before the series axis. */
+    int outer() {
+      int n = 1;
+      for (int i = 0; i < axis; i++) {
+        n *= slice.dim(i);
+      }
+      return n;
+    }
+
+    /** The product of the slice's dimensions after the series axis. */
+    int inner() {
+      int n = 1;
+      for (int i = axis; i < slice.rank(); i++) {
+        n *= slice.dim(i);
+      }
+      return n;
+    }
+  }
+
+  private final List<Local> locals;
+  private final int steps;
+
+  private SeriesParams(List<Local> locals, int steps) {
+    this.locals = List.copyOf(locals);
+    this.steps = steps;
+  }
+
+  /** No per-series params. */
+  static SeriesParams none() {
+    return new SeriesParams(List.of(), 0);
+  }
+
+  /**
+   * The per-series params of a guide from its initial states on one row and on two rows, the
+   * first row's position in the two-row batch being {@code firstAt} (0 or 1).
+   *
+   * @param one the state initialised on a batch of one row
+   * @param two the state initialised on a batch of two rows, that one and another
+   * @param firstAt where the one row sits in the two-row batch (batches are sorted by id)
+   * @param steps the padded length both batches had, which every batch of the fit keeps
+   * @throws IllegalArgumentException if a param's shape changes in another way, or a slice's
+   *     initial value depends on the other row
+   */
+  static SeriesParams detect(SviState one, SviState two, int firstAt, int steps) {
+    List<Local> out = new ArrayList<>();
+    for (Map.Entry<String, Tensor> e : two.optimizer().params().entrySet()) {
+      String name = e.getKey();
+      Tensor v2 = e.getValue();
+      Tensor v1 = one.optimizer().params().get(name);
+      if (v1 == null) {
+        throw new IllegalArgumentException("param '" + name + "' appears in a batch of two series "
+            + "but not of one; a guide's params must not depend on which series it sees");
+      }
+      Shape s1 = v1.shape();
+      Shape s2 = v2.shape();
+      if (s1.equals(s2)) {
+        continue;
+      }
+      int axis = -1;
+      boolean series = s1.rank() == s2.rank();
+      for (int i = 0; series && i < s1.rank(); i++) {
+        if (s1.dim(i) != s2.dim(i)) {
+          series = axis < 0 && s1.dim(i) == 1 && s2.dim(i) == 2;
+          axis = i;
+        }
+      }
+      if (!series) {
+        throw new IllegalArgumentException("param '" + name + "' has shape " + s1 + " for one "
+            + "series and " + s2 + " for two; a per-series param must grow along one axis only, "
+            + "by one element per series");
+      }
+      int[] slice = new int[s1.rank() - 1];
+      for (int i = 0, j = 0; i < s1.rank(); i++) {
+        if (i != axis) {
+          slice[j++] = s1.dim(i);
+        }
+      }
+      Local local = new Local(name, axis, Shape.of(slice), two.constraints().get(name));
+      double[] alone = v1.toArray();
+      double[] inPair = new SeriesParams(List.of(local), steps).scatter(0, v2)[firstAt];
+      if (!Arrays.equals(alone, inPair)) {
+        throw new IllegalArgumentException("per-series param '" + name + "': the initial value of "
+            + "a series differs when it is initialised alone and next to another series; make it "
+            + "a constant or a function of the series' own data (an autoguide: initialise it "
+            + "with InitStrategy.feasible() or given values)");
+      }
+      out.add(local);
+    }
+    return new SeriesParams(out, steps);
+  }
+
+  /** The per-series params, in the guide's order. */
+  public List<Local> locals() {
+    return locals;
+  }
+
+  /** Their names. */
+  public List<String> names() {
+    return locals.stream().map(Local::name).toList();
+  }
+
+  /** Whether there are none. */
+  public boolean isEmpty() {
+    return locals.isEmpty();
+  }
+
+  /** The length every batch is padded to, so that the slices keep their shape. */
+  public int steps() {
+    return steps;
+  }
+
+  /** The batch value of local param {@code p} from its series' slices, in batch order. */
+  Tensor gather(int p, List<double[]> slices) {
+    Local l = locals.get(p);
+    int b = slices.size();
+    int outer = l.outer();
+    int inner = l.inner();
+    double[] out = new double[outer * b * inner]; // [outer, B, inner]
+    for (int i = 0; i < b; i++) {
+      double[] s = slices.get(i);
+      for (int o = 0; o < outer; o++) {
+        System.arraycopy(s, o * inner, out, (o * b + i) * inner, inner);
+      }
+    }
+    return Tensor.of(out, l.batchShape(b));
+  }
+
+  /** The series' slices of local param {@code p}'s batch value {@code v}, in batch order. */
+  double[][] scatter(int p, Tensor v) {
+    Local l = locals.get(p);
+    int b = v.dim(l.axis());
+    int outer = l.outer();
+    int inner = l.inner();
+    double[] d = v.toArray();
+    double[][] out = new double[b][outer * inner];
+    for (int i = 0; i < b; i++) {
+      for (int o = 0; o < outer; o++) {
+        System.arraycopy(d, (o * b + i) * inner, out[i], o * inner, inner);
+      }
+    }
+    return out;
+  }
+
+  /** {@code state} without the per-series params (the driver's part). */
+  SviState globalPart(SviState state, dev.ember.infer.optim.Optimizer optimizer) {
+    Map<String, Tensor> params = new LinkedHashMap<>(state.optimizer().params());
+    Map<String, Constraint> constraints = new LinkedHashMap<>(state.constraints());
+    for (Local l : locals) {
+      params.remove(l.name());
+      constraints.remove(l.name());
+    }
+    return new SviState(optimizer.init(params), state.key(), state.step(), state.skippedSteps(),
+        constraints);
+  }
+}

@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The Ember Authors
+package dev.ember.spark;
+
+import static dev.ember.spark.SparkTestModels.MODEL;
+import static dev.ember.spark.SparkTestModels.SERIES_GUIDE;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ember.data.SequenceBatch;
+import dev.ember.handlers.Model;
+import dev.ember.infer.Svi;
+import dev.ember.infer.SviState;
+import dev.ember.infer.guides.AutoNormal;
+import dev.ember.infer.guides.InitStrategy;
+import dev.ember.infer.optim.Adam;
+import dev.ember.infer.optim.ClippedAdam;
+import dev.ember.infer.optim.Optimizer;
+import dev.ember.infer.optim.OptimizerState;
+import dev.ember.random.RngKey;
+import dev.ember.tensor.Tensor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.TaskContext;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Per-series params kept on the executors, against single-JVM computations written here from
+ * their definition: with the whole data in every minibatch a fit equals the single-JVM {@link
+ * Svi} on one batch of all series; with minibatches it equals a loop that keeps every series'
+ * params in a table, computes each step's loss and gradient on one batch with the local sites
+ * scaled by N / B, steps the global params, and updates only the minibatch's series (lazily, at
+ * the optimizer's global step), one series at a time.
+ */
+@Timeout(300)
+class SparkSeriesParamsTest {
+  static SparkSession spark;
+  static final int N = 24;
+  static final int T = 6;
+  static final List<Row> ROWS = SparkTestModels.rows(N, T); // lengths T, T - 1, T - 2
+  static final int B = 8;
+  static final long SEED = 5;
+
+  @BeforeAll
+  static void start() {
+    spark = SparkSession.builder().master("local[2,3]").appName("ember-series-test")
+        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
+        .getOrCreate();
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  static SparkSvi.Builder builder(Model<SequenceBatch> guide, Optimizer opt, int batch) {
+    return SparkSvi.builder(MODEL, guide).optimizer(opt).batchSize(batch).seed(SEED)
+        .progress(false);
+  }
+
+  static Map<Long, Map<String, double[]>> perSeries(SparkSvi.Result r) {
+    Map<Long, Map<String, double[]>> out = new TreeMap<>();
+    List<String> names = Arrays.asList(r.seriesParams().orElseThrow().columns());
+    for (Row row : r.seriesParams().get().collectAsList()) {
+      Map<String, double[]> m = new LinkedHashMap<>();
+      for (int c = 1; c < names.size(); c++) {
+        List<Double> v = row.getList(c);
+        m.put(names.get(c), v.stream().mapToDouble(Double::doubleValue).toArray());
+      }
+      out.put(row.getLong(0), m);
+    }
+    return out;
+  }
+
+  static void assertClose(double[] expected, double[] actual, String what) {
+    assertEquals(expected.length, actual.length, what);
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(expected[i], actual[i], 1e-10 * Math.max(1, Math.abs(expected[i])),
+          what + " [" + i + "]");
+    }
+  }
+
+  // ------------------------------------------------------------ the whole data in every batch
+
+  /**
+   * B = N: every step's minibatch is the whole data at scale 1, so the fit is the single-JVM SVI
+   * of an AutoNormal (mu global, z per series) on one batch of all series, padded to the longest.
+   */
+  @Test
+  void withTheWholeDataInEachBatchAnAutoNormalFitEqualsTheSingleJvmSvi() {
+    int steps = 15;
+    // initialised at 0 (unconstrained): the prior median in a scan depends on the batch's draws
+    AutoNormal<SequenceBatch> guide = AutoNormal.of(MODEL).initStrategy(InitStrategy.feasible());
+    SparkSvi.Result r = builder(guide, Adam.of(0.05), N).build()
+        .fit(SparkTestModels.dataset(spark, ROWS, 3), steps);
+    assertEquals(List.of("id", "auto_z_loc", "auto_z_scale"),
+        Arrays.asList(r.seriesParams().orElseThrow().columns()));
+
+    Svi<SequenceBatch> svi = Svi.of(MODEL,
+        AutoNormal.of(MODEL).initStrategy(InitStrategy.feasible()), Adam.of(0.05),
+        new RowKeyedTraceElbo(1, "series")).progress(false);
+    SequenceBatch all = new ShardEngine(svi, "series", Map.of()).batch(SparkSviTest.rowsOf(
+        ROWS.stream().mapToLong(row -> row.getLong(0)).sorted().toArray()), N);
+    Svi.RunResult ref = svi.run(RngKey.of(SEED), steps, all);
+
+    assertClose(ref.losses(), r.losses(), "losses");
+    for (String k : r.params().keySet()) {
+      assertClose(ref.params().get(k).toArray(), r.params().get(k).toArray(), k);
+    }
+    assertEquals(Map.of("auto_mu_loc", 0, "auto_mu_scale", 0, "phi", 0, "sigma", 0, "tau", 0)
+        .keySet(), r.params().keySet(), "the driver holds the global params only");
+    Map<Long, Map<String, double[]>> mine = perSeries(r);
+    assertEquals(N, mine.size());
+    for (int i = 0; i < N; i++) {
+      long id = all.ids()[i];
+      for (String name : List.of("auto_z_loc", "auto_z_scale")) {
+        Tensor column = ref.params().get(name).select(1, i); // [T]
+        assertClose(column.toArray(), mine.get(id).get(name), name + " of series " + id);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------ minibatches: the lazy reference
+
+  /** The reference fit of the class comment: per-series params in a table, updated lazily. */
+  record Reference(double[] losses, Map<String, Tensor> global, Map<Long, Map<String, double[]>> series) {}
+
+  static Reference reference(Optimizer opt, int steps) {
+    Svi<SequenceBatch> svi = Svi.of(MODEL, SERIES_GUIDE, opt, new RowKeyedTraceElbo(1, "series"))
+        .progress(false);
+    ShardEngine engine = new ShardEngine(svi, "series", Map.of());
+    long[] ids = ROWS.stream().mapToLong(row -> row.getLong(0)).sorted().toArray();
+    Minibatches mb = new Minibatches(ids, B, SEED);
+    SviState init = svi.init(RngKey.of(SEED), engine.batch(SparkSviTest.rowsOf(mb.batch(0)), N));
+    Map<String, Tensor> globalInit = new LinkedHashMap<>(init.optimizer().params());
+    globalInit.remove("z_loc");
+    globalInit.remove("z_scale");
+    OptimizerState global = opt.init(globalInit);
+    // the guide's initial values: loc 0, scale 0.1, kept unconstrained (log 0.1)
+    Map<Long, Map<String, OptimizerState>> table = new HashMap<>();
+    for (long id : ids) {
+      Map<String, Tensor> p = new LinkedHashMap<>();
+      p.put("z_loc", Tensor.zeros(T));
+      p.put("z_scale", Tensor.full(Math.log(0.1), T));
+      table.put(id, Map.of("all", opt.init(p)));
+    }
+    double scale = (double) N / B;
+    Svi<SequenceBatch> scaled = Svi.of(SparkTestModels.scaledLocal(MODEL, scale),
+        SparkTestModels.scaledLocal(SERIES_GUIDE, scale), opt, new RowKeyedTraceElbo(1, "series"));
+    RngKey key = init.key();
+    double[] losses = new double[steps];
+    for (int s = 0; s < steps; s++) {
+      RngKey[] k = key.split();
+      key = k[0];
+      long[] batchIds = mb.batch(s);
+      SequenceBatch batch = engine.batch(SparkSviTest.rowsOf(batchIds), N, T);
+      Map<String, Tensor> params = new LinkedHashMap<>(global.params());
+      double[] loc = new double[T * B]; // [T, B]
+      double[] raw = new double[T * B];
+      for (int i = 0; i < B; i++) {
+        OptimizerState st = table.get(batchIds[i]).get("all");
+        for (int t = 0; t < T; t++) {
+          loc[t * B + i] = st.params().get("z_loc").toArray()[t];
+          raw[t * B + i] = st.params().get("z_scale").toArray()[t];
+        }
+      }
+      params.put("z_loc", Tensor.of(loc, T, B));
+      params.put("z_scale", Tensor.of(raw, T, B));
+      Map<String, List<Tensor>> noSlots = new LinkedHashMap<>();
+      params.keySet().forEach(n -> noSlots.put(n, List.of()));
+      SviState state = new SviState(new OptimizerState(global.step(), params, noSlots), key, s, 0,
+          init.constraints());
+      Svi.LossAndGrad lg = scaled.lossAndGrad(state, batch, k[1]);
+      losses[s] = lg.loss();
+      Map<String, Tensor> globalGrads = new LinkedHashMap<>(lg.grads());
+      Tensor gLoc = globalGrads.remove("z_loc");
+      Tensor gRaw = globalGrads.remove("z_scale");
+      for (int i = 0; i < B; i++) {
+        OptimizerState st = table.get(batchIds[i]).get("all");
+        Map<String, Tensor> g = new LinkedHashMap<>();
+        g.put("z_loc", gLoc.select(1, i));
+        g.put("z_scale", gRaw.select(1, i));
+        // the series' own moments at the optimizer's global step
+        OptimizerState atStep = new OptimizerState(global.step(), st.params(), st.slots());
+        table.put(batchIds[i], Map.of("all", opt.update(g, atStep)));
+      }
+      global = opt.update(globalGrads, global);
+    }
+    Map<String, Tensor> constrained = new LinkedHashMap<>();
+    for (Map.Entry<String, Tensor> e : global.params().entrySet()) {
+      constrained.put(e.getKey(), dev.ember.dist.transforms.Transforms
+          .bijectTo(init.constraints().get(e.getKey())).forward(e.getValue()));
+    }
+    Map<Long, Map<String, double[]>> series = new TreeMap<>();
+    table.forEach((id, m) -> series.put(id, Map.of(
+        "z_loc", m.get("all").params().get("z_loc").toArray(),
+        "z_scale", m.get("all").params().get("z_scale").exp().toArray())));
+    return new Reference(losses, constrained, series);
+  }
+
+  static void assertEqualsReference(Reference ref, SparkSvi.Result r, String what) {
+    assertClose(ref.losses(), r.losses(), what + ": losses");
+    for (String k : ref.global().keySet()) {
+      assertClose(ref.global().get(k).toArray(), r.params().get(k).toArray(), what + ": " + k);
+    }
+    Map<Long, Map<String, double[]>> mine = perSeries(r);
+    assertEquals(ref.series().keySet(), mine.keySet());
+    for (long id : ref.series().keySet()) {
+      for (String name : List.of("z_loc", "z_scale")) {
+        assertClose(ref.series().get(id).get(name), mine.get(id).get(name),
+            what + ": " + name + " of series " + id);
+      }
+    }
+  }
+
+  /**
+   * Minibatches of 8 of 24 series of lengths 6, 5, 4 with Adam, over 55 steps (past the lineage
+   * cut at 50): 1 and 3 partitions equal the reference, and over three epochs every series was
+   * trained and differs from its initial values only where it has data.
+   */
+  @Test
+  void minibatchFitsEqualTheLazyReferenceForAnyPartitioning() {
+    int steps = SeriesTraining.LINEAGE_STEPS + 5;
+    Reference ref = reference(Adam.of(0.05), steps);
+    for (int partitions : new int[] {1, 3}) {
+      SparkSvi.Result r = builder(SERIES_GUIDE, Adam.of(0.05), B).build()
+          .fit(SparkTestModels.dataset(spark, ROWS, partitions), steps);
+      assertEqualsReference(ref, r, partitions + " partitions");
+    }
+    for (Map.Entry<Long, Map<String, double[]>> e : ref.series().entrySet()) {
+      double[] loc = e.getValue().get("z_loc");
+      int length = T - (int) ((e.getKey() - 1000) / 7) % 3;
+      for (int t = 0; t < T; t++) {
+        assertEquals(t < length, loc[t] != 0.0, "series " + e.getKey() + " step " + t);
+      }
+    }
+  }
+
+  /** ClippedAdam is not elementwise: the executors update series by series, as the reference. */
+  @Test
+  void aNonElementwiseOptimizerUpdatesSeriesBySeries() {
+    Optimizer opt = ClippedAdam.of(0.05);
+    assertTrue(!opt.isElementwise());
+    Reference ref = reference(opt, 6);
+    SparkSvi.Result r = builder(SERIES_GUIDE, opt, B).build()
+        .fit(SparkTestModels.dataset(spark, ROWS, 2), 6);
+    assertEqualsReference(ref, r, "ClippedAdam");
+  }
+
+  // ------------------------------------------------------------ repeatability, retries, resume
+
+  @Test
+  void failedFirstAttemptsChangeNothing() {
+    SparkSvi.Result clean = builder(SERIES_GUIDE, Adam.of(0.05), B).build()
+        .fit(SparkTestModels.dataset(spark, ROWS, 3), 5);
+    Model<SequenceBatch> flaky = batch -> {
+      TaskContext tc = TaskContext.get();
+      if (tc != null && tc.attemptNumber() == 0 && tc.partitionId() % 2 == 0) {
+        throw new IllegalStateException("injected failure of a first attempt");
+      }
+      MODEL.run(batch);
+    };
+    SparkSvi.Result retried = SparkSvi.builder(flaky, SERIES_GUIDE).optimizer(Adam.of(0.05))
+        .batchSize(B).seed(SEED).progress(false).build()
+        .fit(SparkTestModels.dataset(spark, ROWS, 3), 5);
+    assertArrayEquals(clean.losses(), retried.losses(), 0.0);
+    Map<Long, Map<String, double[]>> a = perSeries(clean);
+    Map<Long, Map<String, double[]>> b = perSeries(retried);
+    for (long id : a.keySet()) {
+      assertArrayEquals(a.get(id).get("z_loc"), b.get(id).get("z_loc"), 0.0);
+    }
+  }
+
+  /**
+   * 12 steps straight equal 6 steps, a new fit resuming from the checkpoint (per-series state
+   * read back from its files) and 6 more, bit for bit; a series
+   * directory left by an interrupted checkpoint (its checkpoint file never written) is ignored,
+   * and only the latest series directory is kept.
+   */
+  @Test
+  void resumingRestoresEachSeriesParamsAndMoments(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    SparkSvi.Result straight = builder(SERIES_GUIDE, Adam.of(0.05), B).build()
+        .fit(SparkTestModels.dataset(spark, ROWS, 2), 12);
+    String ck = dir.resolve("ck").toString();
+    builder(SERIES_GUIDE, Adam.of(0.05), B).checkpoint(ck, 3).build()
+        .fit(SparkTestModels.dataset(spark, ROWS, 2), 6);
+    Files.createDirectories(dir.resolve("ck").resolve("series-000000000009"));
+    Files.writeString(dir.resolve("ck").resolve("series-000000000009").resolve("part-00000"),
+        "partial");
+    SparkSvi.Result resumed = builder(SERIES_GUIDE, Adam.of(0.05), B).checkpoint(ck, 3).build()
+        .fit(SparkTestModels.dataset(spark, ROWS, 2), 12);
+    assertArrayEquals(straight.losses(), resumed.losses(), 0.0);
+    for (String k : straight.params().keySet()) {
+      assertArrayEquals(straight.params().get(k).toArray(), resumed.params().get(k).toArray(), 0.0);
+    }
+    Map<Long, Map<String, double[]>> a = perSeries(straight);
+    Map<Long, Map<String, double[]>> b = perSeries(resumed);
+    for (long id : a.keySet()) {
+      for (String name : List.of("z_loc", "z_scale")) {
+        assertArrayEquals(a.get(id).get(name), b.get(id).get(name), 0.0, name + " of " + id);
+      }
+    }
+    try (var files = Files.list(dir.resolve("ck"))) {
+      assertEquals(List.of("series-000000000012"), files.map(f -> f.getFileName().toString())
+          .filter(n -> n.startsWith("series-")).toList());
+    }
+  }
+
+  // ------------------------------------------------------------ what is refused, and why
+
+  @Test
+  void evaluationOfAPerSeriesFitIsRefusedNamingTheParams() {
+    SparkSvi fit = builder(SERIES_GUIDE, Adam.of(0.05), B).build();
+    SparkSvi.Result r = fit.fit(SparkTestModels.dataset(spark, ROWS, 2), 1);
+    UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+        () -> fit.evaluate(SparkTestModels.dataset(spark, ROWS, 2), r));
+    assertTrue(e.getMessage().contains("z_loc, z_scale") && e.getMessage().contains("amortized"),
+        e.getMessage());
+  }
+
+  @Test
+  void paramsThatDependOnTheBatchInOtherWaysAreNamed() {
+    Model<SequenceBatch> twoAxes = batch -> {
+      SERIES_GUIDE.run(batch);
+      dev.ember.primitives.Primitives.param("w", Tensor.zeros(batch.size(), batch.size()));
+    };
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> builder(twoAxes, Adam.of(0.05), B).build()
+            .fit(SparkTestModels.dataset(spark, ROWS, 2), 1));
+    assertTrue(e.getMessage().contains("'w'") && e.getMessage().contains("one axis"),
+        e.getMessage());
+    Model<SequenceBatch> neighbours = batch -> {
+      SERIES_GUIDE.run(batch);
+      // each series' initial value is the batch's mean: it depends on the other series
+      dev.ember.primitives.Primitives.param("v",
+          Tensor.full(batch.values().sum().item() / batch.size(), batch.size()));
+    };
+    e = assertThrows(IllegalArgumentException.class,
+        () -> builder(neighbours, Adam.of(0.05), B).build()
+            .fit(SparkTestModels.dataset(spark, ROWS, 2), 1));
+    assertTrue(e.getMessage().contains("'v'") && e.getMessage().contains("own data"),
+        e.getMessage());
+  }
+}
