@@ -381,18 +381,25 @@ final class Elementwise {
   static Tensor exp(Tensor a) {
     double[] x = a.data;
     double[] r = new double[x.length];
+    boolean normal = true; // every result a normal finite double: then its log is x
     for (int i = 0; i < r.length; i++) {
-      r[i] = Math.exp(x[i]);
+      double xi = x[i];
+      r[i] = Math.exp(xi);
+      normal &= xi >= KnownLog.MIN_ARG & xi <= KnownLog.MAX_ARG;
     }
-    Tensor out = unary(r, a);
+    Tensor out = new Tensor(r, a.shape, DType.FLOAT64, null, null,
+        normal ? KnownLog.of(x) : null);
     return a.node() == null ? out : Autodiff.op(out, "exp", (g, z, i) -> g.mul(z), a);
   }
 
   static Tensor log(Tensor a) {
     double[] x = a.data;
-    double[] r = new double[x.length];
-    for (int i = 0; i < r.length; i++) {
-      r[i] = Math.log(x[i]);
+    double[] r = a.knownLog == null ? null : a.knownLog.values(); // log(exp(y)) is y
+    if (r == null) {
+      r = new double[x.length];
+      for (int i = 0; i < r.length; i++) {
+        r[i] = Math.log(x[i]);
+      }
     }
     Tensor out = unary(r, a);
     return a.node() == null ? out : Autodiff.op(out, "log", (g, z, i) -> g.div(a), a);

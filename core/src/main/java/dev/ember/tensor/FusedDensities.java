@@ -60,6 +60,7 @@ public final class FusedDensities {
       int xs = xv.length == 1 ? 0 : 1;
       int ms = mv.length == 1 ? 0 : 1;
       int ss = sv.length == 1 ? 0 : 1;
+      double[] lv = KnownLog.operand(scale, s); // log(scale) when known (an exp's input)
       for (int i = 0; i < n; i++) {
         double sc = sv[i * ss];
         double inv = 1.0 / sc;
@@ -68,7 +69,7 @@ public final class FusedDensities {
           z[i] = zi;
           w[i] = zi * inv;
         }
-        r[i] = -0.5 * zi * zi - Math.log(sc) - HALF_LOG_2PI;
+        r[i] = -0.5 * zi * zi - (lv == null ? Math.log(sc) : lv[i * ss]) - HALF_LOG_2PI;
       }
     }
     Tensor out = new Tensor(r, s);
@@ -135,15 +136,16 @@ public final class FusedDensities {
       int xs = xv.length == 1 ? 0 : 1;
       int ms = mv.length == 1 ? 0 : 1;
       int ss = sv.length == 1 ? 0 : 1;
+      double[] lv = KnownLog.operand(scale, s); // log(scale) when known (an exp's input)
       int i = 0;
       for (; i + 3 < n; i += 4) {
-        s0 += general(xv[i * xs], mv[i * ms], sv[i * ss]);
-        s1 += general(xv[(i + 1) * xs], mv[(i + 1) * ms], sv[(i + 1) * ss]);
-        s2 += general(xv[(i + 2) * xs], mv[(i + 2) * ms], sv[(i + 2) * ss]);
-        s3 += general(xv[(i + 3) * xs], mv[(i + 3) * ms], sv[(i + 3) * ss]);
+        s0 += general(xv[i * xs], mv[i * ms], sv, lv, i * ss);
+        s1 += general(xv[(i + 1) * xs], mv[(i + 1) * ms], sv, lv, (i + 1) * ss);
+        s2 += general(xv[(i + 2) * xs], mv[(i + 2) * ms], sv, lv, (i + 2) * ss);
+        s3 += general(xv[(i + 3) * xs], mv[(i + 3) * ms], sv, lv, (i + 3) * ss);
       }
       for (; i < n; i++) {
-        s0 += general(xv[i * xs], mv[i * ms], sv[i * ss]);
+        s0 += general(xv[i * xs], mv[i * ms], sv, lv, i * ss);
       }
     }
     Tensor out = Tensor.scalar((s0 + s1) + (s2 + s3));
@@ -154,10 +156,14 @@ public final class FusedDensities {
         new NormalSumBackward(x, loc, scale, xv, mv, sv, s, sumZ2), x, loc, scale);
   }
 
-  /** One element of the log-density, as the general loop of {@link #normal} computes it. */
-  private static double general(double x, double m, double sc) {
+  /**
+   * One element of the log-density, as the general loop of {@link #normal} computes it, with
+   * scale {@code sv[k]} and its log {@code lv[k]} (computed when {@code lv} is null).
+   */
+  private static double general(double x, double m, double[] sv, double[] lv, int k) {
+    double sc = sv[k];
     double zi = (x - m) * (1.0 / sc);
-    return -0.5 * zi * zi - Math.log(sc) - HALF_LOG_2PI;
+    return -0.5 * zi * zi - (lv == null ? Math.log(sc) : lv[k]) - HALF_LOG_2PI;
   }
 
   /** The operand's data if it is one value or full-size, else its expansion to {@code s}. */
@@ -253,9 +259,9 @@ public final class FusedDensities {
 
   /**
    * The backward rule of {@link #normalSum}: the gradient is a single value, so each input's
-   * gradient is the elementwise rule times it. With a single-value scale and full-size x and loc
-   * it is computed from the operands in one pass per input; otherwise z and w are built once, at
-   * the first backward pass, and {@link NormalBackward}'s rule applies.
+   * gradient is the elementwise rule times it. With a single-value scale and full-size x and loc,
+   * each input's gradient is one pass over the operands; otherwise the first input asked for
+   * computes all of them in one pass, and the others are handed out from that pass.
    */
   private static final class NormalSumBackward implements BackwardFn {
     private final Tensor[] inputs;
@@ -264,7 +270,9 @@ public final class FusedDensities {
     private final double[] sv;
     private final Shape shape;
     private final double sumZ2;
-    private NormalBackward general;
+    /** The gradient {@link #pending} was computed for, and what is left of it by input. */
+    private Tensor pendingGrad;
+    private final Tensor[] pending = new Tensor[3];
 
     NormalSumBackward(Tensor x, Tensor loc, Tensor scale, double[] xv, double[] mv, double[] sv,
         Shape shape, double sumZ2) {
@@ -278,45 +286,88 @@ public final class FusedDensities {
 
     @Override
     public Tensor apply(Tensor grad, Tensor out, int input) {
+      if (Autodiff.isRecording()) {
+        // createGraph: the elementwise rule in tensor operations (it reads only the inputs)
+        return new NormalBackward(inputs[0], inputs[1], inputs[2], sv, null, null, shape)
+            .apply(grad, out, input);
+      }
       int n = shape.numel();
       Tensor in = inputs[input];
-      if (Autodiff.isRecording() || Double.isNaN(sumZ2)
-          || (input < 2 && in.data.length != n)) {
-        return generalRule().apply(grad, out, input);
-      }
       double g = grad.data[0];
-      double inv = 1.0 / sv[0];
-      if (input == 2) {
-        // d/dscale = sum (z^2 - 1) / scale
-        return new Tensor(new double[] {g * (sumZ2 * inv) - g * n / sv[0]}, in.shape);
+      if (!Double.isNaN(sumZ2) && (input == 2 || in.data.length == n)) {
+        double inv = 1.0 / sv[0];
+        if (input == 2) {
+          // d/dscale = sum (z^2 - 1) / scale
+          return new Tensor(new double[] {g * (sumZ2 * inv) - g * n / sv[0]}, in.shape);
+        }
+        // d/dx = -g w, d/dloc = g w with w = z / scale
+        double f = input == 0 ? -g : g;
+        double[] r = new double[n];
+        for (int i = 0; i < n; i++) {
+          r[i] = f * ((xv[i] - mv[i]) * inv * inv);
+        }
+        return new Tensor(r, shape);
       }
-      // d/dx = -g w, d/dloc = g w with w = z / scale
-      double f = input == 0 ? -g : g;
-      double[] r = new double[n];
-      for (int i = 0; i < n; i++) {
-        r[i] = f * ((xv[i] - mv[i]) * inv * inv);
+      if (pendingGrad != grad || pending[input] == null) {
+        computeAll(g);
+        pendingGrad = grad;
       }
-      return new Tensor(r, shape);
+      Tensor r = pending[input];
+      pending[input] = null; // handed over: the engine owns it now
+      return r;
     }
 
-    /** The elementwise rule with the gradient broadcast, its z and w built on first use. */
-    private NormalBackward generalRule() {
-      if (general == null) {
-        int n = shape.numel();
-        int xs = xv.length == 1 ? 0 : 1;
-        int ms = mv.length == 1 ? 0 : 1;
-        int ss = sv.length == 1 ? 0 : 1;
-        double[] z = new double[n];
-        double[] w = new double[n];
-        for (int i = 0; i < n; i++) {
-          double inv = 1.0 / sv[i * ss];
-          double zi = (xv[i * xs] - mv[i * ms]) * inv;
-          z[i] = zi;
-          w[i] = zi * inv;
-        }
-        general = new NormalBackward(inputs[0], inputs[1], inputs[2], sv, z, w, shape);
+    /**
+     * The gradients of all tracked inputs in one pass: d/dx = -g w, d/dloc = g w, d/dscale =
+     * g (z w - 1 / scale), each summed here for a single-value input.
+     */
+    private void computeAll(double g) {
+      int n = shape.numel();
+      int xs = xv.length == 1 ? 0 : 1;
+      int ms = mv.length == 1 ? 0 : 1;
+      int ss = sv.length == 1 ? 0 : 1;
+      boolean[] want = new boolean[3];
+      boolean[] single = new boolean[3];
+      for (int k = 0; k < 3; k++) {
+        want[k] = inputs[k].node() != null;
+        single[k] = inputs[k].data.length == 1;
       }
-      return general;
+      double[] rx = want[0] && !single[0] ? new double[n] : null;
+      double[] rm = want[1] && !single[1] ? new double[n] : null;
+      double[] rs = want[2] && !single[2] ? new double[n] : null;
+      boolean sumW = (want[0] && single[0]) || (want[1] && single[1]);
+      boolean sumS = want[2] && single[2];
+      double sw = 0;
+      double szw = 0;
+      double sinv = 0;
+      for (int i = 0; i < n; i++) {
+        double inv = 1.0 / sv[i * ss];
+        double zi = (xv[i * xs] - mv[i * ms]) * inv;
+        double wi = zi * inv;
+        if (rx != null) {
+          rx[i] = -g * wi;
+        }
+        if (rm != null) {
+          rm[i] = g * wi;
+        }
+        if (rs != null) {
+          rs[i] = g * (zi * wi - inv);
+        }
+        if (sumW) {
+          sw += wi;
+        }
+        if (sumS) {
+          szw += zi * wi;
+          sinv += inv;
+        }
+      }
+      pending[0] = !want[0] ? null
+          : single[0] ? new Tensor(new double[] {-g * sw}, inputs[0].shape) : new Tensor(rx, shape);
+      pending[1] = !want[1] ? null
+          : single[1] ? new Tensor(new double[] {g * sw}, inputs[1].shape) : new Tensor(rm, shape);
+      pending[2] = !want[2] ? null
+          : single[2] ? new Tensor(new double[] {g * szw - g * sinv}, inputs[2].shape)
+          : new Tensor(rs, shape);
     }
   }
 

@@ -40,9 +40,9 @@ final class ShapeOps {
   /** {@link #gather}, its result marked as the row {@code row} of {@code a} (or not, if null). */
   private static Tensor gather(
       Tensor a, String name, int base, int[] strides, int[] shape, Row row) {
-    Tensor out =
-        new Tensor(
-            Strided.gather(a.data, base, strides, shape), Shape.wrap(shape), a.dtype, null, row);
+    KnownLog log = a.knownLog == null ? null : a.knownLog.gather(base, strides, shape);
+    Tensor out = new Tensor(
+        Strided.gather(a.data, base, strides, shape), Shape.wrap(shape), a.dtype, null, row, log);
     if (a.node() == null) {
       return out;
     }
@@ -109,7 +109,7 @@ final class ShapeOps {
     if (s.equals(a.shape)) {
       return a;
     }
-    Tensor out = new Tensor(a.data, s, a.dtype, null);
+    Tensor out = new Tensor(a.data, s, a.dtype, null, null, a.knownLog); // same row-major values
     return a.node() == null
         ? out
         : Autodiff.op(out, "reshape", (g, z, i) -> g.reshape(a.shape), a);

@@ -47,16 +47,25 @@ public final class Tensor implements Serializable {
    */
   final transient ShapeOps.Row row;
 
+  /** The elementwise log of the values if known from how they were made, else null. */
+  final transient KnownLog knownLog;
+
   Tensor(double[] data, Shape shape, DType dtype, Node node) {
-    this(data, shape, dtype, node, null);
+    this(data, shape, dtype, node, null, null);
   }
 
   Tensor(double[] data, Shape shape, DType dtype, Node node, ShapeOps.Row row) {
+    this(data, shape, dtype, node, row, null);
+  }
+
+  Tensor(double[] data, Shape shape, DType dtype, Node node, ShapeOps.Row row,
+      KnownLog knownLog) {
     this.data = data;
     this.shape = shape;
     this.dtype = dtype;
     this.node = node;
     this.row = row;
+    this.knownLog = knownLog;
   }
 
   Tensor(double[] data, Shape shape) {
@@ -234,7 +243,7 @@ public final class Tensor implements Serializable {
    * only be made there).
    */
   public static Tensor withNode(Tensor value, Node node) {
-    return new Tensor(value.data, value.shape, value.dtype, node, value.row);
+    return new Tensor(value.data, value.shape, value.dtype, node, value.row, value.knownLog);
   }
 
   // ---------------------------------------------------------------- accessors
@@ -356,7 +365,7 @@ public final class Tensor implements Serializable {
 
   /** The same values, untracked: gradients stop here (JAX's {@code stop_gradient}). */
   public Tensor detach() {
-    return node == null ? this : new Tensor(data, shape, dtype, null);
+    return node == null ? this : new Tensor(data, shape, dtype, null, null, knownLog);
   }
 
   /** Synonym of {@link #detach()}, named as in JAX. */
