@@ -17,12 +17,13 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.UserDefinedType;
 import scala.Tuple2;
 
 /**
  * Reads and validates a {@code Dataset} of sequences before training: the schema (an id column
- * of long or int, a values column of {@code array<double>}, covariate columns of {@code
- * array<double>}), then every row (a null id; null, empty, NaN or infinite values; a per-step
+ * of long or int, a values column of {@code array<double>}, per-step covariate columns of {@code
+ * array<double>}, per-series ones of {@code array<double>} or Spark ML {@code Vector}), then every row (a null id; null, empty, NaN or infinite values; a per-step
  * covariate of another length than the values, or a per-series one of another length than the
  * first row's), then duplicate ids. A problem is an error naming the id, the column and what is
  * wrong; with {@code skipInvalid} such rows (and every row of a duplicated id) are left out and
@@ -65,7 +66,9 @@ final class DatasetReader {
     List<String> covNames = new ArrayList<>(c.covariates.keySet());
     int[] covIdx = new int[covNames.size()];
     for (int i = 0; i < covIdx.length; i++) {
-      covIdx[i] = arrayField(schema, covNames.get(i), "covariate column");
+      covIdx[i] = c.covariates.get(covNames.get(i)) == ShardEngine.CovariateKind.PER_SERIES
+          ? perSeriesField(schema, covNames.get(i))
+          : arrayField(schema, covNames.get(i), "per-step covariate column");
     }
     Map<String, ShardEngine.CovariateKind> kinds = new LinkedHashMap<>(c.covariates);
     String idName = c.id;
@@ -155,6 +158,28 @@ final class DatasetReader {
     return idx;
   }
 
+  /** Spark ML's vector types, recognised by their class names (no compile dependency). */
+  private static final List<String> VECTOR_CLASSES =
+      List.of("org.apache.spark.ml.linalg.Vector", "org.apache.spark.mllib.linalg.Vector");
+
+  /** A per-series covariate: {@code array<double>} or a Spark ML {@code Vector}. */
+  private static int perSeriesField(StructType schema, String name) {
+    int idx = Arrays.asList(schema.fieldNames()).indexOf(name);
+    if (idx >= 0 && isVector(schema.fields()[idx].dataType())) {
+      return idx;
+    }
+    if (idx >= 0 && !(schema.fields()[idx].dataType() instanceof ArrayType)) {
+      throw new IllegalArgumentException("column '" + name + "' (per-series covariate column) has "
+          + "type " + schema.fields()[idx].dataType().simpleString() + "; expected array<double> "
+          + "or a Spark ML vector");
+    }
+    return arrayField(schema, name, "per-series covariate column");
+  }
+
+  private static boolean isVector(DataType t) {
+    return t instanceof UserDefinedType<?> u && VECTOR_CLASSES.contains(u.userClass().getName());
+  }
+
   static Parsed parse(Row r, int idIdx, String idName, int valIdx, String valName,
       List<String> covNames, int[] covIdx, Map<String, ShardEngine.CovariateKind> kinds) {
     if (r.isNullAt(idIdx)) {
@@ -188,6 +213,10 @@ final class DatasetReader {
     if (r.isNullAt(idx)) {
       return null;
     }
+    Object value = r.get(idx);
+    if (!(value instanceof scala.collection.Seq<?>) && !(value instanceof List<?>)) {
+      return vectorValues(value);
+    }
     List<Object> list = r.getList(idx);
     double[] out = new double[list.size()];
     for (int i = 0; i < out.length; i++) {
@@ -195,6 +224,16 @@ final class DatasetReader {
       out[i] = o == null ? Double.NaN : ((Number) o).doubleValue();
     }
     return out;
+  }
+
+  /** A Spark ML vector's values (dense or sparse), through its {@code toArray()}. */
+  private static double[] vectorValues(Object vector) {
+    try {
+      return (double[]) vector.getClass().getMethod("toArray").invoke(vector);
+    } catch (ReflectiveOperationException | ClassCastException e) {
+      throw new IllegalArgumentException("a covariate value of class " + vector.getClass().getName()
+          + " is neither an array of doubles nor a Spark ML vector", e);
+    }
   }
 
   /** What is wrong with a sequence, or null. */

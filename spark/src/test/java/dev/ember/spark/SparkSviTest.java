@@ -254,6 +254,51 @@ class SparkSviTest {
         && e.getMessage().contains("same length"), e.getMessage());
   }
 
+  /**
+   * A per-series covariate as a Spark ML vector (dense or sparse) reaches the model as the same
+   * {@code [B, K]} tensor as an {@code array<double>} column: the two fits are bit-identical, and
+   * the fit moves toward the truth y = 2 x_0 - x_1. A vector in a per-step column is refused.
+   */
+  @Test
+  @SuppressWarnings("try") // the plate is entered for its effect
+  void perSeriesCovariatesMayBeSparkMlVectors() {
+    dev.ember.handlers.Model<SequenceBatch> model = batch -> {
+      Tensor w = dev.ember.primitives.Primitives.param("w", Tensor.zeros(2));
+      Tensor mean = batch.covariate("x").matmul(w.reshape(2, 1)).reshape(1, batch.size()); // [1, B]
+      try (dev.ember.handlers.Plate p = dev.ember.primitives.Primitives.plate("series", batch.size())) {
+        dev.ember.primitives.Primitives.sample("y", dev.ember.dist.Normal.of(mean, Tensor.scalar(1.0))
+            .mask(batch.observed()), batch.values());
+      }
+    };
+    List<Row> arrays = new ArrayList<>();
+    List<Row> vectors = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      double x0 = 1.0 + i;
+      double x1 = i % 2 == 0 ? 0.0 : 0.5 * i;
+      double y = 2 * x0 - x1;
+      arrays.add(RowFactory.create((long) i, List.of(y, y + 0.1), List.of(x0, x1)));
+      vectors.add(RowFactory.create((long) i, List.of(y, y + 0.1), i % 2 == 0
+          ? org.apache.spark.ml.linalg.Vectors.sparse(2, new int[] {0}, new double[] {x0})
+          : org.apache.spark.ml.linalg.Vectors.dense(x0, x1)));
+    }
+    Dataset<Row> a = spark.createDataFrame(arrays, SparkTestModels.SCHEMA.add("x",
+        org.apache.spark.sql.types.DataTypes.createArrayType(
+            org.apache.spark.sql.types.DataTypes.DoubleType, false), false));
+    Dataset<Row> v = spark.createDataFrame(vectors, SparkTestModels.SCHEMA.add("x",
+        new org.apache.spark.ml.linalg.VectorUDT(), false));
+    SparkSvi.Builder fit = SparkSvi.builder(model, d -> { }).optimizer(Adam.of(0.1)).batchSize(3)
+        .perSeriesCovariate("x").progress(false);
+    SparkSvi.Result ra = fit.build().fit(a, 20);
+    SparkSvi.Result rv = fit.build().fit(v, 20);
+    assertArrayEquals(ra.losses(), rv.losses(), 0.0);
+    assertArrayEquals(ra.params().get("w").toArray(), rv.params().get("w").toArray(), 0.0);
+    assertTrue(rv.params().get("w").toArray()[0] > 1.0, "w_0 moves toward 2: " + rv.params().get("w"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> SparkSvi.builder(model, d -> { }).batchSize(3).perStepCovariate("x").progress(false)
+            .build().fit(v, 1));
+    assertTrue(e.getMessage().contains("'x'") && e.getMessage().contains("vector"), e.getMessage());
+  }
+
   @Test
   void badRowsAreNamedOrSkipped() {
     List<Row> bad = new ArrayList<>(ROWS);
