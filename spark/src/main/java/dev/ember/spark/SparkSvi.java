@@ -67,6 +67,15 @@ import org.slf4j.LoggerFactory;
  *       finally}.
  * </ol>
  *
+ * <p><b>Per-series params.</b> A guide param whose shape grows by one along one axis per series
+ * in the batch (a mean-field {@code z_loc} of shape {@code [T, B]}, an {@code AutoNormal} over
+ * the series plate) is a per-series param ({@link SeriesParams}): each series' slice and its
+ * optimizer moments stay on the executor that holds the series ({@link SeriesShard}), are updated
+ * there when it is in the minibatch, and are written with checkpoints; the driver and the
+ * broadcasts carry the global params only. {@link Result#seriesParams()} returns them as a
+ * {@code Dataset}. Batches are then padded to the data's longest series, so that the slices keep
+ * one shape.
+ *
  * <p>The data are validated before the first step: a null, empty, NaN or infinite sequence, a
  * null or duplicate id, or a column of the wrong type is an error naming the id, the column and
  * the problem ({@link Builder#skipInvalidRows} skips and counts such rows instead).
