@@ -35,20 +35,20 @@ import scala.Tuple2;
  * collected or broadcast.
  *
  * <pre>{@code
- * SeriesTraining series = SeriesTraining.start(jsc, rows, engineBc, local, root, n);
- * ShardResult r = series.step(inputBc, depth, computeNs);   // takes over inputBc
- * String name = series.checkpoint(dir, conf, step);         // then the driver's checkpoint file,
- * series.committed(dir, conf, name);                        // which commits it
+ * SeriesTraining series = SeriesTraining.start(jsc, dir, rows, engineBc, local, root, n);
+ * ShardResult r = series.step(inputBc, depth, computeNs, false); // takes over inputBc
+ * String name = series.checkpoint(step);     // then the driver's checkpoint file,
+ * series.committed(name);                    // which commits it
  * JavaRDD<Row> perSeries = series.finish();
  * }</pre>
  *
  * <p>Fault tolerance: a lost partition is recomputed from its lineage, which goes back to the
- * last truncation; the broadcasts of the steps since then are kept alive for that and destroyed
- * when the lineage is cut. It is cut at each checkpoint written ({@link #checkpoint}: the shards
- * are rebuilt from the files just written, so recovery reads them) and, when no checkpoint is due
- * for {@link #LINEAGE_STEPS} steps, by Spark's reliable RDD checkpoint if the SparkContext has a
- * checkpoint directory, else by a local checkpoint (then losing an executor fails the fit, which
- * a warning says at the start).
+ * last cut; the broadcasts of the steps since then are kept alive for that and destroyed when
+ * the lineage is cut. It is cut at each checkpoint ({@link #checkpoint}: the shards are rebuilt
+ * from the files just written, so recovery reads them) and when none has cut it for {@link
+ * #LINEAGE_STEPS} steps: by a snapshot in the checkpoint directory written alike, or without
+ * one by Spark's reliable RDD checkpoint if the SparkContext has a checkpoint directory, else by
+ * a local checkpoint (then losing an executor fails the fit, which the log says at the start).
  */
 final class SeriesTraining {
   private static final Logger LOG = LoggerFactory.getLogger(SeriesTraining.class);
@@ -56,9 +56,14 @@ final class SeriesTraining {
   /** Steps after which the lineage is cut if no checkpoint has cut it. */
   static final int LINEAGE_STEPS = 50;
 
-  private static final String DIR_PREFIX = "series-";
+  /** Per-series state committed by a checkpoint file. */
+  private static final String SERIES_PREFIX = "series-";
+  /** Per-series state written only to cut the lineage between checkpoints. */
+  private static final String LINEAGE_PREFIX = "lineage-";
 
   private final JavaSparkContext jsc;
+  private final String checkpointDir; // null without checkpoints
+  private final Configuration conf;
   private final JavaPairRDD<Long, SequenceRow> byId; // hash-partitioned by id, cached
   private final Broadcast<ShardEngine> engine;
   private final SeriesParams local;
@@ -66,14 +71,17 @@ final class SeriesTraining {
   private JavaRDD<SeriesShard> shards;
   private int sinceCut;
 
-  private SeriesTraining(JavaSparkContext jsc, JavaPairRDD<Long, SequenceRow> byId,
-      Broadcast<ShardEngine> engine, SeriesParams local, JavaRDD<SeriesShard> shards) {
+  private SeriesTraining(JavaSparkContext jsc, String checkpointDir,
+      JavaPairRDD<Long, SequenceRow> byId, Broadcast<ShardEngine> engine, SeriesParams local,
+      JavaRDD<SeriesShard> shards) {
     this.jsc = jsc;
+    this.checkpointDir = checkpointDir;
+    this.conf = jsc.hadoopConfiguration();
     this.byId = byId;
     this.engine = engine;
     this.local = local;
     this.shards = shards.persist(StorageLevel.MEMORY_AND_DISK());
-    if (!jsc.getCheckpointDir().isPresent()) {
+    if (checkpointDir == null && !jsc.getCheckpointDir().isPresent()) {
       LOG.info("ember: per-series params {} are cut from their lineage by local checkpoints between "
           + "checkpoints; set a checkpoint directory (SparkSvi.Builder#checkpoint or "
           + "SparkContext#setCheckpointDir) to survive the loss of an executor", local.names());
@@ -91,8 +99,11 @@ final class SeriesTraining {
         .persist(StorageLevel.MEMORY_AND_DISK());
   }
 
-  /** Per-series params at their initial values, on the executors holding {@code rows}. */
-  static SeriesTraining start(JavaSparkContext jsc, JavaRDD<SequenceRow> rows,
+  /**
+   * Per-series params at their initial values, on the executors holding {@code rows};
+   * checkpoints (and lineage snapshots) go to {@code checkpointDir} (null: none).
+   */
+  static SeriesTraining start(JavaSparkContext jsc, String checkpointDir, JavaRDD<SequenceRow> rows,
       Broadcast<ShardEngine> engine, SeriesParams local, RngKey root, long totalSeries) {
     JavaPairRDD<Long, SequenceRow> byId = byId(rows);
     JavaRDD<SeriesShard> shards = byId.mapPartitions(it -> {
@@ -100,15 +111,15 @@ final class SeriesTraining {
       it.forEachRemaining(t -> mine.add(t._2()));
       return List.of(SeriesShard.init(mine, engine.value(), local, root, totalSeries)).iterator();
     }, true);
-    return new SeriesTraining(jsc, byId, engine, local, shards);
+    return new SeriesTraining(jsc, checkpointDir, byId, engine, local, shards);
   }
 
-  /** Per-series params as the checkpoint directory {@code seriesDir} holds them. */
-  static SeriesTraining resume(JavaSparkContext jsc, JavaRDD<SequenceRow> rows,
-      Broadcast<ShardEngine> engine, SeriesParams local, String seriesDir) {
+  /** Per-series params as {@code seriesDir} in {@code checkpointDir} holds them. */
+  static SeriesTraining resume(JavaSparkContext jsc, String checkpointDir, String seriesDir,
+      JavaRDD<SequenceRow> rows, Broadcast<ShardEngine> engine, SeriesParams local) {
     JavaPairRDD<Long, SequenceRow> byId = byId(rows);
-    return new SeriesTraining(jsc, byId, engine, local,
-        read(byId, local, slots(engine.value(), local), seriesDir));
+    return new SeriesTraining(jsc, checkpointDir, byId, engine, local, read(byId, local,
+        slots(engine.value(), local), new Path(checkpointDir, seriesDir).toString()));
   }
 
   /**
@@ -116,7 +127,8 @@ final class SeriesTraining {
    * {@code treeAggregate}. Takes over {@code input}: it is destroyed when the lineage no longer
    * needs it.
    */
-  ShardResult step(Broadcast<SparkSvi.StepInput> input, int depth, LongAccumulator compute) {
+  ShardResult step(Broadcast<SparkSvi.StepInput> input, int depth, LongAccumulator compute,
+      boolean checkpointFollows) {
     live.add(input);
     Broadcast<ShardEngine> e = engine;
     SeriesParams l = local;
@@ -129,8 +141,9 @@ final class SeriesTraining {
       compute.add(System.nanoTime() - start);
       return out.iterator();
     }, true).persist(StorageLevel.MEMORY_AND_DISK());
-    boolean cut = ++sinceCut >= LINEAGE_STEPS;
-    if (cut) {
+    boolean due = ++sinceCut >= LINEAGE_STEPS && !checkpointFollows;
+    boolean cutBySpark = due && checkpointDir == null;
+    if (cutBySpark) {
       // marked before the job that computes it: Spark writes it when that job ends
       if (jsc.getCheckpointDir().isPresent()) {
         next.checkpoint();
@@ -150,57 +163,76 @@ final class SeriesTraining {
     }).treeAggregate(ShardResult.empty(), ShardResult::add, ShardResult::merge, depth);
     shards.unpersist(false);
     shards = next;
-    if (cut) {
+    if (cutBySpark) {
       // next is cut from its parents, but its own closure still holds this step's input
       live.remove(input);
       lineageCut();
       live.add(input);
+    } else if (due) {
+      // a snapshot in the checkpoint directory: recovery then reads files, not executors' disks
+      rebuildFrom(write(LINEAGE_PREFIX, input.value().state().step() + 1), LINEAGE_PREFIX);
     }
     return result;
   }
 
   /**
-   * Writes every series' params and moments into {@code dir/series-<step>} (replacing a partial
-   * one left by an interrupted run) and returns that directory's name, for the driver's
-   * checkpoint file, which commits it. Then the shards are rebuilt from what was written.
+   * Writes every series' params and moments into {@code series-<step>} in the checkpoint
+   * directory and returns that name, for the driver's checkpoint file, which commits it ({@link
+   * #committed}).
    */
-  String checkpoint(String dir, Configuration conf, long step) {
-    String name = String.format("%s%012d", DIR_PREFIX, step);
-    Path path = new Path(dir, name);
-    try {
-      FileSystem fs = path.getFileSystem(conf);
-      fs.delete(path, true);
-    } catch (IOException ex) {
-      throw new UncheckedIOException("checkpoint: clearing " + path + " failed", ex);
-    }
-    shards.flatMap(s -> s.rowStates().iterator()).saveAsObjectFile(path.toString());
-    return name;
+  String checkpoint(long step) {
+    return write(SERIES_PREFIX, step);
   }
 
   /**
-   * After the driver's checkpoint file of {@code name} is written: the older series directories
-   * are deleted and the shards are rebuilt from {@code name}'s files, cutting their lineage.
+   * After the driver's checkpoint file naming {@code name} is written: the shards are rebuilt from
+   * it, cutting their lineage, and older series directories and lineage snapshots are deleted.
    */
-  void committed(String dir, Configuration conf, String name) {
+  void committed(String name) {
+    rebuildFrom(name, SERIES_PREFIX);
+    deleteAll(LINEAGE_PREFIX, "");
+  }
+
+  /** Writes the shards' row states into {@code <prefix><step>}, replacing a partial one. */
+  private String write(String prefix, long step) {
+    String name = String.format("%s%012d", prefix, step);
+    Path path = new Path(checkpointDir, name);
     try {
-      Path d = new Path(dir);
+      path.getFileSystem(conf).delete(path, true);
+    } catch (IOException ex) {
+      throw new UncheckedIOException("checkpoint: clearing " + path + " failed", ex);
+    }
+    shards.flatMap(sh -> sh.rowStates().iterator()).saveAsObjectFile(path.toString());
+    return name;
+  }
+
+  /** The shards read back from {@code name}; the other {@code prefix} directories deleted. */
+  private void rebuildFrom(String name, String prefix) {
+    JavaRDD<SeriesShard> rebuilt = read(byId, local, slots(engine.value(), local),
+        new Path(checkpointDir, name).toString()).persist(StorageLevel.MEMORY_AND_DISK());
+    rebuilt.count(); // reads them now, while the old shards are still there
+    LOG.info("ember: per-series state read back from {} (its lineage starts there)", name);
+    shards.unpersist(false);
+    shards = rebuilt;
+    lineageCut();
+    deleteAll(prefix, name);
+  }
+
+  /** Deletes the directories {@code <prefix>*} of the checkpoint directory but {@code keep}. */
+  private void deleteAll(String prefix, String keep) {
+    try {
+      Path d = new Path(checkpointDir);
       FileSystem fs = d.getFileSystem(conf);
       for (FileStatus st : fs.listStatus(d)) {
         String n = st.getPath().getName();
-        if (st.isDirectory() && n.startsWith(DIR_PREFIX) && !n.equals(name)) {
+        if (st.isDirectory() && n.startsWith(prefix) && !n.equals(keep)) {
           fs.delete(st.getPath(), true);
         }
       }
     } catch (IOException ex) {
-      throw new UncheckedIOException("checkpoint: deleting old series state in " + dir
-          + " failed", ex);
+      throw new UncheckedIOException("checkpoint: deleting old per-series state in "
+          + checkpointDir + " failed", ex);
     }
-    JavaRDD<SeriesShard> rebuilt = read(byId, local, slots(engine.value(), local),
-        new Path(dir, name).toString()).persist(StorageLevel.MEMORY_AND_DISK());
-    rebuilt.count(); // reads them now, while the old shards are still there
-    shards.unpersist(false);
-    shards = rebuilt;
-    lineageCut();
   }
 
   /**

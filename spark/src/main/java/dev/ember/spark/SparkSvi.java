@@ -320,9 +320,8 @@ public final class SparkSvi {
         LOG.info("ember: per-series params {} are kept with the data, on the executors",
             local.names());
         series = resumed != null
-            ? SeriesTraining.resume(jsc, rows, engineBc, local,
-                new org.apache.hadoop.fs.Path(b.checkpointDir, resumed.seriesDir()).toString())
-            : SeriesTraining.start(jsc, rows, engineBc, local, root, n);
+            ? SeriesTraining.resume(jsc, b.checkpointDir, resumed.seriesDir(), rows, engineBc, local)
+            : SeriesTraining.start(jsc, b.checkpointDir, rows, engineBc, local, root, n);
       }
       boolean finished = false;
       JavaRDD<Row> perSeriesRows = null;
@@ -344,8 +343,11 @@ public final class SparkSvi {
           long computeBefore = compute.value();
           ShardResult result;
           jsc.setJobDescription("ember step " + (s + 1) + "/" + steps);
+          boolean checkpointDue = b.checkpointDir != null
+              && ((s + 1) % b.checkpointInterval == 0 || s + 1 == steps);
           if (series != null) {
-            result = series.step(inBc, depth, compute); // keeps inBc while the lineage needs it
+            // keeps inBc while the lineage needs it
+            result = series.step(inBc, depth, compute, checkpointDue);
           } else {
             try {
               result = aggregate(rows, engineBc, inBc, depth, compute);
@@ -359,14 +361,13 @@ public final class SparkSvi {
           losses.add(c.loss());
           bar.update(s + 1, c.loss(), c.rows());
           long t4 = System.nanoTime();
-          if (b.checkpointDir != null && ((s + 1) % b.checkpointInterval == 0 || s + 1 == steps)) {
+          if (checkpointDue) {
             jsc.setJobDescription("ember checkpoint at step " + (s + 1));
-            String seriesDir = series == null ? ""
-                : series.checkpoint(b.checkpointDir, jsc.hadoopConfiguration(), s + 1);
+            String seriesDir = series == null ? "" : series.checkpoint(s + 1);
             Checkpoint.write(b.checkpointDir, jsc.hadoopConfiguration(), new Checkpoint(
                 Checkpoint.FORMAT, state, b.seed, batch, spec, toArray(losses), local, seriesDir));
             if (series != null) {
-              series.committed(b.checkpointDir, jsc.hadoopConfiguration(), seriesDir);
+              series.committed(seriesDir);
             }
           }
           timings = timings.plus(t1 - t0, t2 - t1, t3 - t2, compute.value() - computeBefore,

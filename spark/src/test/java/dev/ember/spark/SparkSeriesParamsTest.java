@@ -229,17 +229,27 @@ class SparkSeriesParamsTest {
 
   /**
    * Minibatches of 8 of 24 series of lengths 6, 5, 4 with Adam, over 55 steps (past the lineage
-   * cut at 50): 1 and 3 partitions equal the reference, and over three epochs every series was
-   * trained and differs from its initial values only where it has data.
+   * cut at 50): 1 and 3 partitions equal the reference, also when the cut is a snapshot in a
+   * checkpoint directory (which the final checkpoint then replaces); and over the epochs every
+   * series was trained and differs from its initial values only where it has data.
    */
   @Test
-  void minibatchFitsEqualTheLazyReferenceForAnyPartitioning() {
+  void minibatchFitsEqualTheLazyReferenceForAnyPartitioning(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
     int steps = SeriesTraining.LINEAGE_STEPS + 5;
     Reference ref = reference(Adam.of(0.05), steps);
     for (int partitions : new int[] {1, 3}) {
       SparkSvi.Result r = builder(SERIES_GUIDE, Adam.of(0.05), B).build()
           .fit(SparkTestModels.dataset(spark, ROWS, partitions), steps);
       assertEqualsReference(ref, r, partitions + " partitions");
+    }
+    String ck = dir.resolve("ck").toString();
+    SparkSvi.Result snapshots = builder(SERIES_GUIDE, Adam.of(0.05), B).checkpoint(ck, 1000)
+        .build().fit(SparkTestModels.dataset(spark, ROWS, 3), steps);
+    assertEqualsReference(ref, snapshots, "lineage cut by a snapshot");
+    try (var files = Files.list(dir.resolve("ck"))) {
+      assertEquals(List.of("series-000000000055"), files.map(f -> f.getFileName().toString())
+          .filter(n -> !n.startsWith("step-") && !n.startsWith(".")).sorted().toList());
     }
     for (Map.Entry<Long, Map<String, double[]>> e : ref.series().entrySet()) {
       double[] loc = e.getValue().get("z_loc");
