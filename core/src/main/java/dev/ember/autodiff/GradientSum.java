@@ -39,9 +39,19 @@ final class GradientSum {
     } else if (first == null) {
       first = g;
     } else {
-      owned = first.toArray();
+      // the second contribution: one pass into a new buffer rather than a copy and an add
+      double[] a = first.sharedValues();
+      double[] b = g.sharedValues();
+      if (a.length != b.length) {
+        throw new IllegalArgumentException(
+            "addTo: " + b.length + " values cannot be added into " + a.length);
+      }
+      double[] sum = new double[a.length];
+      for (int i = 0; i < sum.length; i++) {
+        sum[i] = a[i] + b[i];
+      }
+      owned = sum;
       first = null;
-      g.addTo(owned);
     }
   }
 

@@ -62,7 +62,7 @@ abstract class LocationScale extends ScalarFamily {
 
   @Override
   public Tensor rsample(RngKey key, Shape sampleShape) {
-    return standardSample(key, extendedShape(sampleShape)).mul(scale).add(loc);
+    return standardSample(key, extendedShape(sampleShape)).mulAdd(scale, loc);
   }
 
   @Override

@@ -601,6 +601,56 @@ final class Elementwise {
         a);
   }
 
+  // ------------------------------------------------------------------ mulAdd
+
+  /**
+   * {@code a * b + c}, broadcast, rounded as the two operations (no fused multiply-add), in one
+   * pass: the product is not kept. An operand that is neither one value nor the full result shape
+   * is expanded first.
+   */
+  static Tensor mulAdd(Tensor a, Tensor b, Tensor c) {
+    Shape s = Shape.broadcast(Shape.broadcast(a.shape, b.shape, "mulAdd"), c.shape, "mulAdd");
+    int n = s.numel();
+    double[] x = oneOrFull(a, s);
+    double[] y = oneOrFull(b, s);
+    double[] z = oneOrFull(c, s);
+    double[] r = new double[n];
+    if (x.length == n && y.length == n && z.length == n) {
+      for (int i = 0; i < n; i++) {
+        r[i] = x[i] * y[i] + z[i];
+      }
+    } else if (x.length == n && y.length == 1 && z.length == n) {
+      double k = y[0];
+      for (int i = 0; i < n; i++) {
+        r[i] = x[i] * k + z[i];
+      }
+    } else if (x.length == n && y.length == n && z.length == 1) {
+      double k = z[0];
+      for (int i = 0; i < n; i++) {
+        r[i] = x[i] * y[i] + k;
+      }
+    } else {
+      int xs = x.length == 1 ? 0 : 1;
+      int ys = y.length == 1 ? 0 : 1;
+      int zs = z.length == 1 ? 0 : 1;
+      for (int i = 0; i < n; i++) {
+        r[i] = x[i * xs] * y[i * ys] + z[i * zs];
+      }
+    }
+    Tensor out = new Tensor(r, s);
+    if (a.node() == null && b.node() == null && c.node() == null) {
+      return out;
+    }
+    // the rules of mul and add: d/da = g b, d/db = g a, d/dc = g
+    return Autodiff.op(out, "mulAdd",
+        (g, o, i) -> i == 0 ? g.mul(b) : i == 1 ? g.mul(a) : g, a, b, c);
+  }
+
+  /** The operand's data if it is one value or full-size, else its expansion to {@code s}. */
+  private static double[] oneOrFull(Tensor t, Shape s) {
+    return t.data.length == 1 || t.shape.equals(s) ? t.data : Strided.expand(t, s);
+  }
+
   // ------------------------------------------------------------------ where, comparisons
 
   static Tensor where(Tensor mask, Tensor a, Tensor b) {

@@ -433,6 +433,14 @@ public final class Tensor implements Serializable {
     return Elementwise.mulScalar(this, c);
   }
 
+  /**
+   * {@code this * m + a}, broadcast, in one pass (rounded as a multiplication then an addition):
+   * a reparameterized draw {@code eps * scale + loc} without the product as an intermediate.
+   */
+  public Tensor mulAdd(Tensor m, Tensor a) {
+    return Elementwise.mulAdd(this, m, a);
+  }
+
   /** {@code this / other}, broadcast. */
   public Tensor div(Tensor other) {
     return Elementwise.div(this, other);

@@ -70,7 +70,7 @@ public final class AffineTransform extends Transform {
 
   @Override
   public Tensor forward(Tensor x) {
-    return x.mul(scale).add(loc);
+    return x.mulAdd(scale, loc);
   }
 
   @Override
