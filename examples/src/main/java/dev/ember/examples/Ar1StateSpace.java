@@ -5,6 +5,7 @@ package dev.ember.examples;
 import static dev.ember.primitives.Primitives.param;
 import static dev.ember.primitives.Primitives.plate;
 import static dev.ember.primitives.Primitives.sample;
+import static dev.ember.primitives.Primitives.sampleOverTime;
 import static dev.ember.primitives.Scan.scan;
 
 import dev.ember.data.SequenceBatch;
@@ -77,6 +78,22 @@ public final class Ar1StateSpace {
         return ScanStep.of(z, (Tensor) null);
       }
     }, Tensor.zeros(b), List.of(batch.values(), batch.observed(), first));
+  };
+
+  /**
+   * A guide with per-series params instead: a mean-field Normal over every step of every series,
+   * {@code z ~ Normal(z_loc, z_scale)} with {@code z_loc}, {@code z_scale} of shape {@code [T,
+   * B]} (initially 0 and 0.1), masked at the padding. {@code SparkSvi} keeps each series' slices
+   * on the executor that holds it; the fit's {@code seriesParams()} returns them.
+   */
+  public static final Model<SequenceBatch> SERIES_GUIDE = batch -> {
+    int t = batch.steps();
+    int b = batch.size();
+    try (Plate p = plate("series", b)) {
+      Tensor loc = param("z_loc", Tensor.zeros(t, b));
+      Tensor scale = param("z_scale", Tensor.full(0.1, t, b), Constraints.positive());
+      sampleOverTime(LATENT, Normal.of(loc, scale).mask(batch.observed())); // [T, B]
+    }
   };
 
   /** The amortized structured guide (see the class comment). */
@@ -184,9 +201,6 @@ public final class Ar1StateSpace {
    * y_{t+1} + b2 y_{t+2}}, {@code v_t = a^2 v_{t-1} + s^2}), then the AR(1) recursion forward.
    */
   public static Forecast forecast(Map<String, Tensor> params, long id, double[] y, int horizon) {
-    double phi = params.get("phi").item();
-    double sigma = params.get("sigma").item();
-    double tau = params.get("tau").item();
     double m = 0;
     double v = 0;
     int len = y.length;
@@ -202,6 +216,21 @@ public final class Ar1StateSpace {
       m = loc;
       v = a * a * v + s * s;
     }
+    return forecast(params, id, y, horizon, m, v);
+  }
+
+  /**
+   * The h-step forecasts of one series from the model's params and a guide's mean {@code level}
+   * and variance {@code variance} of its last state (a per-series guide's {@code z_loc} and
+   * {@code z_scale^2} at its last step), by the AR(1) recursion forward.
+   */
+  public static Forecast forecast(Map<String, Tensor> params, long id, double[] y, int horizon,
+      double level, double variance) {
+    double phi = params.get("phi").item();
+    double sigma = params.get("sigma").item();
+    double tau = params.get("tau").item();
+    double m = level;
+    double v = variance;
     double[] mean = new double[horizon];
     double[] sd = new double[horizon];
     double zm = m;

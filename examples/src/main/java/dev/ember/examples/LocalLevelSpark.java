@@ -33,7 +33,9 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The AR(1) state-space model fitted data-parallel on Spark: generates sequences with known
  * {@code phi, sigma, tau} ({@link Ar1Data}), writes them as Parquet, fits {@link
- * Ar1StateSpace#MODEL} with its amortized guide by {@link SparkSvi}, prints the recovered params
+ * Ar1StateSpace#MODEL} with its amortized guide (or, with {@code --guide per-series}, a
+ * mean-field guide whose params each series keeps on its executor) by {@link SparkSvi}, prints
+ * the recovered params
  * next to the truth, and writes {@code params.json}, {@code loss.csv}, {@code loss.png} (the
  * loss curve) and {@code forecast.csv}.
  *
@@ -65,6 +67,12 @@ public final class LocalLevelSpark {
         .option("batch-size", "B", "2000", "series per minibatch")
         .option("lr", "X", "0.05", "Adam learning rate, cosine-decayed to a tenth over the steps")
         .option("seed", "S", "0", "seed of the fit (minibatches, draws)")
+        .option("guide", "KIND", "amortized", "the guide: amortized (the structured smoother, "
+            + "global params) or per-series (a\nmean-field Normal per series and step, its params "
+            + "kept on the executors)")
+        .option("checkpoint-dir", "DIR", null, "checkpoint into DIR (any Hadoop path) and resume "
+            + "from the latest checkpoint there")
+        .option("checkpoint-every", "N", "20", "steps between checkpoints")
         .option("partitions", "P", null, "partitions of the data (default: Spark's parallelism)")
         .option("data", "DIR", null, "where to write the Parquet data (default: a temp dir, deleted)")
         .option("out", "DIR", "ember-local-level", "output folder: params.json, loss.csv, "
@@ -126,6 +134,9 @@ public final class LocalLevelSpark {
     int forecastSeries = f.intValue("forecast-series", 0);
     int every = f.string("report-every") == null ? Math.max(1, steps / 10)
         : f.intValue("report-every", 1);
+    String guideKind = f.choice("guide", "amortized", "per-series");
+    boolean perSeries = guideKind.equals("per-series");
+    int checkpointEvery = f.intValue("checkpoint-every", 1);
     if (batch > series) {
       throw new Flags.UsageException("option --batch-size (" + batch + ") is larger than "
           + "--series (" + series + ")");
@@ -159,11 +170,16 @@ public final class LocalLevelSpark {
           dataDir, (System.nanoTime() - t0) / 1e9);
 
       Dataset<Row> sequences = spark.read().parquet(dataDir);
-      SparkSvi svi = SparkSvi.builder(Ar1StateSpace.MODEL, Ar1StateSpace.GUIDE)
+      SparkSvi.Builder builder = SparkSvi.builder(Ar1StateSpace.MODEL,
+              perSeries ? Ar1StateSpace.SERIES_GUIDE : Ar1StateSpace.GUIDE)
           .optimizer(Adam.of(LearningRate.cosineDecay(lr, steps, 0.1)))
-          .batchSize(batch).seed(seed).progress(false).build();
+          .batchSize(batch).seed(seed).progress(false);
+      if (f.string("checkpoint-dir") != null) {
+        builder.checkpoint(f.string("checkpoint-dir"), checkpointEvery);
+      }
+      SparkSvi svi = builder.build();
       out.printf(Locale.ROOT, "fitting: %d SVI steps, batch %d, Adam lr %.3g (cosine decay), "
-          + "seed %d%n", steps, batch, lr, seed);
+          + "seed %d, %s guide%n", steps, batch, lr, seed, guideKind);
       SparkListener listener = JobIo.progress(spark, out, every);
       long t1 = System.nanoTime();
       SparkSvi.Result r;
@@ -190,8 +206,10 @@ public final class LocalLevelSpark {
       JobIo.writeLosses(outDir.resolve("loss.csv"), losses);
       JobIo.writeLinePlot(outDir.resolve("loss.png"), "SVI loss (negative ELBO estimate), "
           + series + " series x " + length + " steps", "SVI step", "loss", Map.of("loss", losses));
+      Map<Long, double[]> lastState = perSeries
+          ? lastStates(r.seriesParams().orElseThrow(), sequences, forecastSeries) : null;
       writeForecasts(outDir.resolve("forecast.csv"), sequences, r.params(), forecastSeries,
-          horizon, out);
+          horizon, lastState, out);
       out.printf(Locale.ROOT, "wrote params.json, loss.csv, loss.png, forecast.csv to %s%n",
           outDir.toAbsolutePath());
       return new Fit(r.params(), losses, r.series(), r.batchSize(), seconds, outDir);
@@ -238,9 +256,32 @@ public final class LocalLevelSpark {
     return variable ? t - (int) Math.floorMod(b * 2654435761L, (long) (t / 2 + 1)) : t;
   }
 
-  /** The forecast table of the {@code k} series of lowest id. */
+  /**
+   * The per-series guide's mean and variance of the last state of the {@code k} series of lowest
+   * id: {@code z_loc} and {@code z_scale^2} at each series' last step.
+   */
+  static Map<Long, double[]> lastStates(Dataset<Row> seriesParams, Dataset<Row> sequences, int k) {
+    Map<Long, double[]> out = new java.util.HashMap<>();
+    if (k == 0) {
+      return out;
+    }
+    List<Row> rows = seriesParams.join(sequences, "id").orderBy("id").limit(k)
+        .select("id", "z_loc", "z_scale", "values").collectAsList();
+    for (Row r : rows) {
+      int last = r.getList(3).size() - 1;
+      double loc = r.<Double>getList(1).get(last);
+      double scale = r.<Double>getList(2).get(last);
+      out.put(r.getLong(0), new double[] {loc, scale * scale});
+    }
+    return out;
+  }
+
+  /**
+   * The forecast table of the {@code k} series of lowest id, from the amortized guide's params or,
+   * when {@code lastState} is given, from each series' own last state (mean, variance).
+   */
   static void writeForecasts(Path file, Dataset<Row> sequences, Map<String, Tensor> params,
-      int k, int horizon, PrintStream out) {
+      int k, int horizon, Map<Long, double[]> lastState, PrintStream out) {
     StringBuilder sb = new StringBuilder("id,length,last,level");
     for (int h = 1; h <= horizon; h++) {
       sb.append(",mean_h").append(h);
@@ -257,7 +298,10 @@ public final class LocalLevelSpark {
     for (Row r : rows) {
       List<Double> v = r.getList(1);
       double[] y = v.stream().mapToDouble(Double::doubleValue).toArray();
-      Ar1StateSpace.Forecast fc = Ar1StateSpace.forecast(params, r.getLong(0), y, horizon);
+      Ar1StateSpace.Forecast fc = lastState == null
+          ? Ar1StateSpace.forecast(params, r.getLong(0), y, horizon)
+          : Ar1StateSpace.forecast(params, r.getLong(0), y, horizon,
+              lastState.get(r.getLong(0))[0], lastState.get(r.getLong(0))[1]);
       sb.append(fc.id()).append(',').append(fc.length()).append(',').append(fc.lastValue())
           .append(',').append(fc.level());
       for (double m : fc.mean()) {

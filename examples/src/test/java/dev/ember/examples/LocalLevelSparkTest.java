@@ -2,12 +2,14 @@
 // Copyright 2026 The Ember Authors
 package dev.ember.examples;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -73,6 +75,51 @@ class LocalLevelSparkTest {
     String[] row = fc.get(1).split(",");
     assertEquals(Double.parseDouble(row[4]) * fit.param("phi"), Double.parseDouble(row[5]), 1e-12);
     assertTrue(Double.parseDouble(row[8]) < Double.parseDouble(row[9]));
+  }
+
+  /**
+   * The per-series guide: each series' z_loc and z_scale stay on the executors, checkpointed; the
+   * forecast of a series starts from its own last state, so its first mean is phi times the
+   * level in the table and its first sd is sqrt(phi^2 scale^2 + sigma^2 + tau^2) > the stationary
+   * part sqrt(sigma^2 + tau^2). A second run on the same checkpoint directory resumes at the end
+   * and changes nothing.
+   */
+  @Test
+  @Timeout(180)
+  void thePerSeriesGuideKeepsEachSeriesStateAndForecastsFromIt(@TempDir Path dir) throws Exception {
+    String[] args = {"--series", "120", "--length", "20", "--variable-lengths", "--steps", "30",
+        "--batch-size", "40", "--guide", "per-series", "--checkpoint-dir",
+        dir.resolve("ck").toString(), "--checkpoint-every", "10", "--master", "local[2]",
+        "--conf", "spark.ui.enabled=false", "--data", dir.resolve("data").toString(), "--out",
+        dir.resolve("out").toString(), "--horizon", "2", "--forecast-series", "3"};
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    LocalLevelSpark.Fit fit = LocalLevelSpark.run(args,
+        new PrintStream(buf, true, StandardCharsets.UTF_8));
+    String printed = buf.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.contains("per-series guide"), printed);
+    assertEquals(30, fit.losses().length);
+    assertTrue(fit.losses()[29] < fit.losses()[0], printed);
+    assertEquals(java.util.Set.of("phi", "sigma", "tau"), fit.params().keySet(),
+        "the driver holds the model's params only");
+    List<String> fc = Files.readAllLines(dir.resolve("out/forecast.csv"));
+    assertEquals(4, fc.size());
+    double phi = fit.param("phi");
+    double sigma = fit.param("sigma");
+    double tau = fit.param("tau");
+    for (String line : fc.subList(1, 4)) {
+      String[] row = line.split(",");
+      double level = Double.parseDouble(row[3]);
+      assertEquals(phi * level, Double.parseDouble(row[4]), 1e-12, line);
+      double sd1 = Double.parseDouble(row[6]);
+      assertTrue(sd1 > Math.sqrt(sigma * sigma + tau * tau), line);
+    }
+    try (var files = Files.list(dir.resolve("ck"))) {
+      assertTrue(files.anyMatch(f -> f.getFileName().toString().equals("series-000000000030")));
+    }
+    LocalLevelSpark.Fit again = LocalLevelSpark.run(args,
+        new PrintStream(OutputStream.nullOutputStream()));
+    assertArrayEquals(fit.losses(), again.losses(), 0.0);
+    assertEquals(fc, Files.readAllLines(dir.resolve("out/forecast.csv")));
   }
 
   @Test

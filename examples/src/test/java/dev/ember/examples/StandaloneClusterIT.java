@@ -41,7 +41,8 @@ import org.junit.jupiter.api.Timeout;
  * org.apache.spark.deploy.SparkSubmit} (what {@code spark-submit} runs) and must write the same
  * params and losses as a {@code local[2]} run of the same command in this JVM (1e-10; the engine
  * is deterministic given seed, batch size and data); then again with one executor JVM killed
- * mid-run, which must not change the result.
+ * mid-run, which must not change the result; and with the per-series guide, whose params live on
+ * the executors and in checkpoints, killed after a checkpoint, against its own local run.
  *
  * <p>Every JVM gets Spark's environment (SPARK_HOME, SPARK_SCALA_VERSION, SPARK_LOCAL_IP, local
  * and temp dirs in this test's folder), the {@code --add-opens} list, a small heap and the quick
@@ -199,57 +200,111 @@ class StandaloneClusterIT {
   @Test
   @Order(3)
   void killingAnExecutorMidRunChangesNothing() throws Exception {
-    Process driver = submit("kill");
-    await("step 10 on the cluster", 60, () -> log("driver-kill").contains("step 10/" + STEPS));
-    assertTrue(driver.isAlive(), "the job ended before the kill:\n" + tail("driver-kill"));
+    killAnExecutorAfter(submit("kill"), "kill", 10);
+    assertSameResult("kill");
+  }
+
+  /**
+   * The per-series guide, whose params live in the executors' memory and in the checkpoint
+   * directory (every 20 steps): killed after step 30, the lost executor's series are recomputed
+   * from the checkpoint of step 20 and the steps since; params, losses and the forecasts from the
+   * series' own states equal a {@code local[2]} run of the same command.
+   */
+  @Test
+  @Order(4)
+  void perSeriesParamsSurviveAKilledExecutor() throws Exception {
+    List<String> a = new ArrayList<>(args("series-local"));
+    a.addAll(perSeries("series-local"));
+    a.addAll(List.of("--master", "local[2]", "--conf", "spark.ui.enabled=false"));
+    LocalLevelSpark.run(a.toArray(new String[0]),
+        new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+    killAnExecutorAfter(submit("series-kill", perSeries("series-kill")), "series-kill", 30);
+    assertSameOutputs("series-local", "series-kill");
+    assertEquals(Files.readAllLines(root.resolve("out-series-local/forecast.csv")).size(), 4);
+    List<String> want = Files.readAllLines(root.resolve("out-series-local/forecast.csv"));
+    List<String> got = Files.readAllLines(root.resolve("out-series-kill/forecast.csv"));
+    for (int i = 1; i < want.size(); i++) {
+      String[] w = want.get(i).split(",");
+      String[] g = got.get(i).split(",");
+      assertEquals(w[0], g[0]);
+      for (int c = 3; c < w.length; c++) {
+        double x = Double.parseDouble(w[c]);
+        assertEquals(x, Double.parseDouble(g[c]), 1e-10 * Math.max(1, Math.abs(x)),
+            "forecast.csv row " + i + " column " + c);
+      }
+    }
+  }
+
+  static List<String> perSeries(String run) {
+    return List.of("--guide", "per-series", "--checkpoint-dir",
+        root.resolve("ck-" + run).toString(), "--checkpoint-every", "20");
+  }
+
+  /** Kills one executor JVM once the driver has logged step {@code step}; the job must finish. */
+  static void killAnExecutorAfter(Process driver, String run, int step) throws Exception {
+    String name = "driver-" + run;
+    await("step " + step + " on the cluster", 60,
+        () -> log(name).contains("step " + step + "/" + STEPS));
+    assertTrue(driver.isAlive(), "the job ended before the kill:\n" + tail(name));
     ProcessHandle executor = WORKERS.stream().flatMap(Process::children)
         .filter(h -> h.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
         .findFirst().orElseThrow(() -> new AssertionError("no executor JVM among the Workers' "
-            + "children:\n" + tail("driver-kill")));
+            + "children:\n" + tail(name)));
     executor.destroyForcibly();
     assertTrue(executor.onExit().get(10, TimeUnit.SECONDS) != null);
-    String atKill = log("driver-kill");
+    String atKill = log(name);
     assertFalse(atKill.contains("step " + STEPS + "/" + STEPS), "the kill came too late");
     System.out.println("StandaloneClusterIT: killed executor JVM " + executor.pid() + " at: "
         + atKill.lines().filter(l -> l.startsWith("step ")).reduce((x, y) -> y).orElse("?"));
     assertTrue(driver.waitFor(90, TimeUnit.SECONDS), "the job did not finish in 90 s after the "
-        + "kill:\n" + tail("driver-kill"));
-    assertEquals(0, driver.exitValue(), tail("driver-kill"));
-    String after = log("driver-kill");
-    assertTrue(after.contains("Lost executor"), "the driver saw no executor loss:\n" + tail(
-        "driver-kill"));
+        + "kill:\n" + tail(name));
+    assertEquals(0, driver.exitValue(), tail(name));
+    String after = log(name);
+    assertTrue(after.contains("Lost executor"), "the driver saw no executor loss:\n" + tail(name));
     after.lines().filter(l -> l.contains("Lost executor") || l.contains("fit:"))
         .forEach(l -> System.out.println("StandaloneClusterIT: driver: " + l));
-    assertSameResult("kill");
+  }
+
+  /** params.json and loss.csv of {@code run} equal those of {@code reference} (1e-10). */
+  static void assertSameOutputs(String reference, String run) throws IOException {
+    Map<String, Double> want = JobIo.readScalarParams(root.resolve("out-" + reference + "/params.json"));
+    Map<String, Double> params = JobIo.readScalarParams(root.resolve("out-" + run + "/params.json"));
+    assertEquals(want.keySet(), params.keySet());
+    for (Map.Entry<String, Double> e : want.entrySet()) {
+      assertEquals(e.getValue(), params.get(e.getKey()), 1e-10 * Math.max(1, Math.abs(e.getValue())),
+          e.getKey());
+    }
+    List<String> wantLosses = Files.readAllLines(root.resolve("out-" + reference + "/loss.csv"));
+    List<String> losses = Files.readAllLines(root.resolve("out-" + run + "/loss.csv"));
+    assertEquals(wantLosses.size(), losses.size());
+    for (int i = 1; i < losses.size(); i++) {
+      double w = Double.parseDouble(wantLosses.get(i).split(",")[1]);
+      double got = Double.parseDouble(losses.get(i).split(",")[1]);
+      assertEquals(w, got, 1e-10 * Math.abs(w), "loss at step " + i);
+    }
   }
 
   static void assertSameResult(String run) throws IOException {
     if (localParams == null) {
       fail("the local reference run failed");
     }
-    Map<String, Double> params = JobIo.readScalarParams(root.resolve("out-" + run + "/params.json"));
-    assertEquals(localParams.keySet(), params.keySet());
-    for (Map.Entry<String, Double> e : localParams.entrySet()) {
-      double want = e.getValue();
-      assertEquals(want, params.get(e.getKey()), 1e-10 * Math.max(1, Math.abs(want)), e.getKey());
-    }
-    List<String> losses = Files.readAllLines(root.resolve("out-" + run + "/loss.csv"));
-    assertEquals(localLosses.size(), losses.size());
-    for (int i = 1; i < losses.size(); i++) {
-      double want = Double.parseDouble(localLosses.get(i).split(",")[1]);
-      double got = Double.parseDouble(losses.get(i).split(",")[1]);
-      assertEquals(want, got, 1e-10 * Math.abs(want), "loss at step " + i);
-    }
+    assertSameOutputs("local", run);
   }
 
   /** Submits the example to the cluster through SparkSubmit, client mode. */
   static Process submit(String run) throws IOException {
+    return submit(run, List.of());
+  }
+
+  /** As {@link #submit(String)}, with {@code extra} arguments for the example. */
+  static Process submit(String run, List<String> extra) throws IOException {
     List<String> a = new ArrayList<>(List.of("--master", "spark://127.0.0.1:" + masterPort,
         "--deploy-mode", "client", "--class", LocalLevelSpark.class.getName(),
         "--conf", "spark.ui.enabled=false", "--conf", "spark.executor.memory=768m",
         "--conf", "spark.executor.extraJavaOptions=" + JIT + " -Djava.io.tmpdir=" + root.resolve("tmp"),
         property("ember.app.jar")));
     a.addAll(args(run));
+    a.addAll(extra);
     Process p = launch("driver-" + run, "org.apache.spark.deploy.SparkSubmit", List.of(), a);
     DRIVERS.add(p);
     return p;
