@@ -76,7 +76,7 @@ final class ParamChecks {
     if (skipping()) {
       return t;
     }
-    if (t.minValue() > 0 && t.allFinite()) {
+    if (t.allPositiveFinite()) {
       return t;
     }
     check(dist, param, "positive and finite", t, v -> v > 0 && v < Double.POSITIVE_INFINITY);

@@ -60,7 +60,9 @@ public final class FusedDensities {
       int xs = xv.length == 1 ? 0 : 1;
       int ms = mv.length == 1 ? 0 : 1;
       int ss = sv.length == 1 ? 0 : 1;
-      double[] lv = KnownLog.operand(scale, s); // log(scale) when known (an exp's input)
+      KnownLog.Block lb = KnownLog.operand(scale, s); // log(scale) when known (an exp's input)
+      double[] lv = lb == null ? null : lb.array();
+      int lo = lb == null ? 0 : lb.offset();
       for (int i = 0; i < n; i++) {
         double sc = sv[i * ss];
         double inv = 1.0 / sc;
@@ -69,7 +71,7 @@ public final class FusedDensities {
           z[i] = zi;
           w[i] = zi * inv;
         }
-        r[i] = -0.5 * zi * zi - (lv == null ? Math.log(sc) : lv[i * ss]) - HALF_LOG_2PI;
+        r[i] = -0.5 * zi * zi - (lv == null ? Math.log(sc) : lv[lo + i * ss]) - HALF_LOG_2PI;
       }
     }
     Tensor out = new Tensor(r, s);
@@ -98,56 +100,49 @@ public final class FusedDensities {
     double[] mv = operand(loc, s);
     double[] sv = operand(scale, s);
     boolean tracked = x.node() != null || loc.node() != null || scale.node() != null;
-    // four independent partial sums in the order of Tensor.sum, so the value is the same
-    double s0 = 0;
-    double s1 = 0;
-    double s2 = 0;
-    double s3 = 0;
-    double sumZ2 = Double.NaN; // sum of z^2, for the gradient of a single-value scale
-    if (sv.length == 1 && xv.length == n && mv.length == n) {
-      double inv = 1.0 / sv[0];
-      double c = -Math.log(sv[0]) - HALF_LOG_2PI;
-      double q0 = 0;
-      double q1 = 0;
-      double q2 = 0;
-      double q3 = 0;
-      int i = 0;
-      for (; i + 3 < n; i += 4) {
-        double z0 = (xv[i] - mv[i]) * inv;
-        double z1 = (xv[i + 1] - mv[i + 1]) * inv;
-        double z2 = (xv[i + 2] - mv[i + 2]) * inv;
-        double z3 = (xv[i + 3] - mv[i + 3]) * inv;
-        s0 += -0.5 * z0 * z0 + c;
-        s1 += -0.5 * z1 * z1 + c;
-        s2 += -0.5 * z2 * z2 + c;
-        s3 += -0.5 * z3 * z3 + c;
-        q0 += z0 * z0;
-        q1 += z1 * z1;
-        q2 += z2 * z2;
-        q3 += z3 * z3;
+    // Blocks of terms, each computed in a loop the JIT vectorizes and then added into four
+    // partial sums by position mod 4, the order of Tensor.sum, so the value is the same.
+    double[] sums = new double[8]; // log-density lanes 0-3; z^2 lanes 4-7 (single-value scale)
+    double[] terms = new double[Math.min(BLOCK, n)];
+    boolean sharedScale = sv.length == 1 && xv.length == n && mv.length == n;
+    double[] squares = sharedScale ? new double[terms.length] : null;
+    KnownLog.Block lb = sharedScale ? null : KnownLog.operand(scale, s); // log(scale) if known
+    double[] lv = lb == null ? null : lb.array();
+    int lo = lb == null ? 0 : lb.offset();
+    boolean full = xv.length == n && mv.length == n && sv.length == n;
+    double inv = sharedScale ? 1.0 / sv[0] : Double.NaN;
+    double c = sharedScale ? -Math.log(sv[0]) - HALF_LOG_2PI : Double.NaN;
+    for (int b = 0; b < n; b += BLOCK) {
+      int len = Math.min(BLOCK, n - b);
+      if (sharedScale) {
+        for (int j = 0; j < len; j++) {
+          double zi = (xv[b + j] - mv[b + j]) * inv;
+          squares[j] = zi * zi;
+          terms[j] = -0.5 * zi * zi + c;
+        }
+        addByLane(sums, 4, squares, len);
+      } else if (full && lv != null) {
+        for (int j = 0; j < len; j++) {
+          double sc = sv[b + j];
+          double zi = (xv[b + j] - mv[b + j]) * (1.0 / sc);
+          terms[j] = -0.5 * zi * zi - lv[lo + b + j] - HALF_LOG_2PI;
+        }
+      } else {
+        int xs = xv.length == 1 ? 0 : 1;
+        int ms = mv.length == 1 ? 0 : 1;
+        int ss = sv.length == 1 ? 0 : 1;
+        for (int j = 0; j < len; j++) {
+          int k = b + j;
+          terms[j] = general(xv[k * xs], mv[k * ms], sv, lv, k * ss, lo);
+        }
       }
-      for (; i < n; i++) {
-        double zi = (xv[i] - mv[i]) * inv;
-        s0 += -0.5 * zi * zi + c;
-        q0 += zi * zi;
-      }
-      sumZ2 = (q0 + q1) + (q2 + q3);
-    } else {
-      int xs = xv.length == 1 ? 0 : 1;
-      int ms = mv.length == 1 ? 0 : 1;
-      int ss = sv.length == 1 ? 0 : 1;
-      double[] lv = KnownLog.operand(scale, s); // log(scale) when known (an exp's input)
-      int i = 0;
-      for (; i + 3 < n; i += 4) {
-        s0 += general(xv[i * xs], mv[i * ms], sv, lv, i * ss);
-        s1 += general(xv[(i + 1) * xs], mv[(i + 1) * ms], sv, lv, (i + 1) * ss);
-        s2 += general(xv[(i + 2) * xs], mv[(i + 2) * ms], sv, lv, (i + 2) * ss);
-        s3 += general(xv[(i + 3) * xs], mv[(i + 3) * ms], sv, lv, (i + 3) * ss);
-      }
-      for (; i < n; i++) {
-        s0 += general(xv[i * xs], mv[i * ms], sv, lv, i * ss);
-      }
+      addByLane(sums, 0, terms, len);
     }
+    double s0 = sums[0];
+    double s1 = sums[1];
+    double s2 = sums[2];
+    double s3 = sums[3];
+    double sumZ2 = sharedScale ? (sums[4] + sums[5]) + (sums[6] + sums[7]) : Double.NaN;
     Tensor out = Tensor.scalar((s0 + s1) + (s2 + s3));
     if (!tracked) {
       return out;
@@ -158,12 +153,40 @@ public final class FusedDensities {
 
   /**
    * One element of the log-density, as the general loop of {@link #normal} computes it, with
-   * scale {@code sv[k]} and its log {@code lv[k]} (computed when {@code lv} is null).
+   * scale {@code sv[k]} and its log {@code lv[lo + k]} (computed when {@code lv} is null).
    */
-  private static double general(double x, double m, double[] sv, double[] lv, int k) {
+  private static double general(double x, double m, double[] sv, double[] lv, int k, int lo) {
     double sc = sv[k];
     double zi = (x - m) * (1.0 / sc);
-    return -0.5 * zi * zi - (lv == null ? Math.log(sc) : lv[k]) - HALF_LOG_2PI;
+    return -0.5 * zi * zi - (lv == null ? Math.log(sc) : lv[lo + k]) - HALF_LOG_2PI;
+  }
+
+  /** Elements per block of {@link #normalSum}: a multiple of 4, small enough for L1. */
+  private static final int BLOCK = 512;
+
+  /**
+   * Adds {@code t[0 .. len)} into the partial sums {@code sums[at .. at + 4)} by position mod 4,
+   * as the four-lane loops here do (a block starts at a multiple of 4; only the last is short).
+   */
+  private static void addByLane(double[] sums, int at, double[] t, int len) {
+    double s0 = sums[at];
+    double s1 = sums[at + 1];
+    double s2 = sums[at + 2];
+    double s3 = sums[at + 3];
+    int j = 0;
+    for (; j + 3 < len; j += 4) {
+      s0 += t[j];
+      s1 += t[j + 1];
+      s2 += t[j + 2];
+      s3 += t[j + 3];
+    }
+    for (; j < len; j++) {
+      s0 += t[j];
+    }
+    sums[at] = s0;
+    sums[at + 1] = s1;
+    sums[at + 2] = s2;
+    sums[at + 3] = s3;
   }
 
   /** The operand's data if it is one value or full-size, else its expansion to {@code s}. */

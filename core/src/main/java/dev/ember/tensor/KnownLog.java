@@ -47,9 +47,23 @@ final class KnownLog {
     return strides == null ? source : Strided.gather(source, base, strides, shape);
   }
 
-  /** {@code t}'s log values broadcast to {@code s} if known and one value or full-size, else null. */
-  static double[] operand(Tensor t, Shape s) {
+  /** Log values read in place: element {@code i} is {@code array[offset + i]}. */
+  record Block(double[] array, int offset) {}
+
+  /**
+   * {@code t}'s log values if known and {@code t} is one value or of shape {@code s}, else null;
+   * read in place when they are one block of the source (a slice of leading rows, a select of
+   * the first axis), gathered otherwise.
+   */
+  static Block operand(Tensor t, Shape s) {
     KnownLog k = t.knownLog;
-    return k != null && (t.data.length == 1 || t.shape.equals(s)) ? k.values() : null;
+    if (k == null || (t.data.length != 1 && !t.shape.equals(s))) {
+      return null;
+    }
+    if (k.strides == null) {
+      return new Block(k.source, 0);
+    }
+    return Strided.contiguous(k.strides, k.shape)
+        ? new Block(k.source, k.base) : new Block(k.values(), 0);
   }
 }

@@ -91,7 +91,7 @@ final class Strided {
   }
 
   /** Whether a gather reads one block in row-major order (axes of size 1 may have any stride). */
-  private static boolean contiguous(int[] strides, int[] shape) {
+  static boolean contiguous(int[] strides, int[] shape) {
     int s = 1;
     for (int d = shape.length - 1; d >= 0; d--) {
       if (shape[d] != 1) {

@@ -699,6 +699,23 @@ public final class Tensor implements Serializable {
     return a0 + a1 + a2 + a3 == 0;
   }
 
+  /**
+   * Whether every element is positive and finite (not zero, negative, infinite or NaN): one
+   * branch-free pass, for validation of scales on hot paths.
+   */
+  public boolean allPositiveFinite() {
+    // As raw bits the positive finite doubles are exactly the longs 1 .. MAX_BITS, so any other
+    // value sets the sign bit of bits (negative, -0), of bits - 1 (+0) or of MAX_BITS - bits
+    // (infinity, NaN).
+    final long maxBits = Double.doubleToRawLongBits(Double.MAX_VALUE);
+    long acc = 0;
+    for (double v : data) {
+      long bits = Double.doubleToRawLongBits(v);
+      acc |= bits | (bits - 1) | (maxBits - bits);
+    }
+    return acc >= 0;
+  }
+
   /** The smallest element ({@code +inf} for an empty tensor, NaN if any element is NaN). */
   public double minValue() {
     double m = Double.POSITIVE_INFINITY;

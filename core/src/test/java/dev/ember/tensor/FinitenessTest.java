@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
-/** {@link Tensor#allFinite()} against {@link Double#isFinite} at every position and edge value. */
+/**
+ * {@link Tensor#allFinite()} and {@link Tensor#allPositiveFinite()} against {@link
+ * Double#isFinite} at every position and edge value.
+ */
 class FinitenessTest {
   static final double[] VALUES = {
       0.0, -0.0, 1.0, -1.0, Double.MAX_VALUE, -Double.MAX_VALUE, Double.MIN_VALUE,
@@ -27,5 +30,21 @@ class FinitenessTest {
       }
     }
     assertEquals(true, Tensor.zeros(0).allFinite(), "empty");
+  }
+
+  @Test
+  void allPositiveFiniteAgreesWithTheComparisonForEveryValueAtEveryPosition() {
+    for (int n : new int[] {1, 7, 64, 1031}) {
+      for (double v : VALUES) {
+        for (int at : new int[] {0, n / 2, n - 1}) {
+          double[] d = new double[n];
+          java.util.Arrays.fill(d, 0.5);
+          d[at] = v;
+          assertEquals(v > 0 && Double.isFinite(v), Tensor.of(d, n).allPositiveFinite(),
+              v + " at " + at + " of " + n);
+        }
+      }
+    }
+    assertEquals(true, Tensor.zeros(0).allPositiveFinite(), "empty");
   }
 }

@@ -95,6 +95,21 @@ class FusedDensitiesTest {
   }
 
   @Test
+  void theSumOverManyBlocksAndOfNothing() {
+    // more elements than one block, and a count that is not a multiple of 4
+    Tensor x = values(1, 3, 701);
+    Tensor loc = values(2, 701);
+    for (Tensor scale : new Tensor[] {Tensor.scalar(0.8), positive(3, 3, 701)}) {
+      assertEquals(FusedDensities.normal(x, loc, scale).sum().item(),
+          FusedDensities.normalSum(x, loc, scale).item(), 0.0);
+      assertEquals(composed(x, loc, scale).sum().item(),
+          FusedDensities.normalSum(x, loc, scale).item(), 1e-12 * 2103);
+    }
+    assertEquals(0.0, FusedDensities.normalSum(Tensor.zeros(0), Tensor.zeros(0), Tensor.zeros(0))
+        .item(), 0.0);
+  }
+
+  @Test
   void theSumsGradientMatchesFiniteDifferences() {
     for (Tensor[] c : SUM_CASES) {
       GradCheck.assertGradients(

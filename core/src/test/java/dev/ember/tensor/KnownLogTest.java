@@ -94,8 +94,15 @@ class KnownLogTest {
         FusedDensities.normalSum(x, loc, scale).item(), 1e-13);
     assertArrayEquals(FusedDensities.normal(x, loc, plain(scale)).toArray(),
         FusedDensities.normal(x, loc, scale).toArray(), 1e-14);
+    // read in place at an offset (leading rows) and gathered (a column)
     Tensor rows = scale.slice(0, 1, 3);
     assertEquals(FusedDensities.normalSum(x.slice(0, 1, 3), loc.slice(0, 1, 3), plain(rows)).item(),
         FusedDensities.normalSum(x.slice(0, 1, 3), loc.slice(0, 1, 3), rows).item(), 1e-13);
+    assertArrayEquals(FusedDensities.normal(x.slice(0, 1, 3), loc.slice(0, 1, 3), plain(rows))
+        .toArray(), FusedDensities.normal(x.slice(0, 1, 3), loc.slice(0, 1, 3), rows).toArray(),
+        1e-14);
+    Tensor column = scale.select(1, 2);
+    assertEquals(FusedDensities.normalSum(x.select(1, 2), loc.select(1, 2), plain(column)).item(),
+        FusedDensities.normalSum(x.select(1, 2), loc.select(1, 2), column).item(), 1e-13);
   }
 }
