@@ -12,6 +12,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import scala.Tuple2;
 
 /**
  * Which params of a guide are per-series (local) params, and how a batch's value of one is cut
@@ -42,9 +45,10 @@ public final class SeriesParams implements Serializable {
    * @param name its name
    * @param axis the series axis of its batch value
    * @param slice the shape of one series' slice (the batch value without {@code axis})
+   * @param timeAxis the slice's axis that follows the batch's length, or -1
    * @param constraint its constraint (values are kept unconstrained)
    */
-  public record Local(String name, int axis, Shape slice, Constraint constraint)
+  public record Local(String name, int axis, Shape slice, int timeAxis, Constraint constraint)
       implements Serializable {
     /** The batch value's shape for {@code b} series. */
     Shape batchShape(int b) {
@@ -90,16 +94,18 @@ public final class SeriesParams implements Serializable {
 
   /**
    * The per-series params of a guide from its initial states on one row and on two rows, the
-   * first row's position in the two-row batch being {@code firstAt} (0 or 1).
+   * first row's position in the two-row batch being {@code firstAt} (0 or 1), and on the one row
+   * padded one step further (which shows a slice's time axis).
    *
    * @param one the state initialised on a batch of one row
    * @param two the state initialised on a batch of two rows, that one and another
+   * @param longer the state initialised on the one row padded to {@code steps + 1}
    * @param firstAt where the one row sits in the two-row batch (batches are sorted by id)
    * @param steps the padded length both batches had, which every batch of the fit keeps
    * @throws IllegalArgumentException if a param's shape changes in another way, or a slice's
    *     initial value depends on the other row
    */
-  static SeriesParams detect(SviState one, SviState two, int firstAt, int steps) {
+  static SeriesParams detect(SviState one, SviState two, SviState longer, int firstAt, int steps) {
     List<Local> out = new ArrayList<>();
     for (Map.Entry<String, Tensor> e : two.optimizer().params().entrySet()) {
       String name = e.getKey();
@@ -133,7 +139,17 @@ public final class SeriesParams implements Serializable {
           slice[j++] = s1.dim(i);
         }
       }
-      Local local = new Local(name, axis, Shape.of(slice), two.constraints().get(name));
+      int time = -1;
+      Shape s3 = longer.optimizer().params().get(name).shape();
+      for (int i = 0, j = 0; i < s1.rank() && s3.rank() == s1.rank(); i++) {
+        if (i != axis) {
+          if (s3.dim(i) == s1.dim(i) + 1 && s1.dim(i) == steps) {
+            time = j;
+          }
+          j++;
+        }
+      }
+      Local local = new Local(name, axis, Shape.of(slice), time, two.constraints().get(name));
       double[] alone = v1.toArray();
       double[] inPair = new SeriesParams(List.of(local), steps).scatter(0, v2)[firstAt];
       if (!Arrays.equals(alone, inPair)) {
@@ -197,6 +213,93 @@ public final class SeriesParams implements Serializable {
       }
     }
     return out;
+  }
+
+  /**
+   * The constrained batch values of the per-series params of {@code rows} (sorted by id, as a
+   * batch orders them) from their fitted slices, cut to the first {@code steps} steps along each
+   * slice's time axis.
+   *
+   * @throws IllegalArgumentException if a row has no fitted params, or more steps than they cover
+   */
+  Map<String, Tensor> fitted(List<SequenceRow> rows, int steps) {
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    for (int p = 0; p < locals.size(); p++) {
+      Local l = locals.get(p);
+      List<double[]> slices = new ArrayList<>(rows.size());
+      for (SequenceRow r : rows) {
+        double[] v = r.fitted().get(l.name());
+        if (v == null) {
+          throw new IllegalArgumentException("series id " + r.id() + " has no per-series param '"
+              + l.name() + "' in the fit; a per-series guide has params only for the series it "
+              + "was fitted on");
+        }
+        if (r.values().length > this.steps) {
+          throw new IllegalArgumentException("series id " + r.id() + " has " + r.values().length
+              + " steps but its per-series params cover the fit's " + this.steps);
+        }
+        slices.add(l.timeAxis() < 0 ? v : cut(v, l, steps));
+      }
+      Local cutLocal = l.timeAxis() < 0 ? l : new Local(l.name(), l.axis(),
+          withDim(l.slice(), l.timeAxis(), steps), l.timeAxis(), l.constraint());
+      out.put(l.name(), new SeriesParams(List.of(cutLocal), steps).gather(0, slices));
+    }
+    return out;
+  }
+
+  /** The first {@code steps} entries of {@code v} (shaped {@code l.slice()}) along its time axis. */
+  private static double[] cut(double[] v, Local l, int steps) {
+    Shape s = l.slice();
+    int outer = 1;
+    for (int i = 0; i < l.timeAxis(); i++) {
+      outer *= s.dim(i);
+    }
+    int inner = s.numel() / (outer * s.dim(l.timeAxis()));
+    int full = s.dim(l.timeAxis());
+    double[] out = new double[outer * steps * inner];
+    for (int o = 0; o < outer; o++) {
+      System.arraycopy(v, o * full * inner, out, o * steps * inner, steps * inner);
+    }
+    return out;
+  }
+
+  private static Shape withDim(Shape s, int axis, int size) {
+    int[] d = s.toArray();
+    d[axis] = size;
+    return Shape.of(d);
+  }
+
+  /**
+   * {@code rows} with the per-series params {@code fit} holds for them ({@link
+   * SequenceRow#fitted}), joined by id (rows unchanged for a fit without per-series params).
+   *
+   * @throws IllegalArgumentException naming a row the fit does not cover (checked by a job now)
+   */
+  static JavaRDD<SequenceRow> attachFitted(JavaRDD<SequenceRow> rows, SparkSvi.Result fit) {
+    SeriesParams layout = fit.seriesLayout();
+    if (layout.isEmpty()) {
+      return rows;
+    }
+    List<String> names = layout.names();
+    JavaPairRDD<Long, Map<String, double[]>> values = fit.seriesParams().orElseThrow().javaRDD()
+        .mapToPair(r -> {
+          Map<String, double[]> m = new LinkedHashMap<>();
+          for (String name : names) {
+            List<Double> v = r.getList(r.fieldIndex(name));
+            m.put(name, v.stream().mapToDouble(Double::doubleValue).toArray());
+          }
+          return new Tuple2<>(r.getLong(0), m);
+        });
+    JavaRDD<SequenceRow> joined = rows.mapToPair(r -> new Tuple2<>(r.id(), r))
+        .leftOuterJoin(values)
+        .map(t -> t._2()._2().isPresent() ? t._2()._1().withFitted(t._2()._2().get()) : t._2()._1());
+    List<SequenceRow> missing = joined.filter(r -> r.fitted().isEmpty()).take(1);
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException("series id " + missing.get(0).id() + " has no per-series "
+          + "params " + names + " in the fit; a per-series guide has params only for the series "
+          + "it was fitted on (evaluate or transform those, or fit an amortized guide)");
+    }
+    return joined;
   }
 
   /** {@code state} without the per-series params (the driver's part). */

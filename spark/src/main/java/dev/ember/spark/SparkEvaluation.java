@@ -131,7 +131,8 @@ public final class SparkEvaluation {
   static Result evaluate(ModelSetup setup, Dataset<Row> data, SparkSvi.Result fit, RngKey key) {
     DatasetReader.Read read = DatasetReader.read(data, setup.columns(), setup.skipInvalidRows());
     Evaluator ev = new Evaluator(setup, fit, key, read.ids().length);
-    List<Part> parts = described(data, "ember evaluate", () -> read.rows()
+    JavaRDD<SequenceRow> attached = SeriesParams.attachFitted(read.rows(), fit);
+    List<Part> parts = described(data, "ember evaluate", () -> attached
         .mapPartitionsWithIndex((idx, it) -> List.of(ev.part(idx, it)).iterator(), false)
         .collect());
     List<Part> ordered = new ArrayList<>(parts);
@@ -167,7 +168,7 @@ public final class SparkEvaluation {
         .add("loss", DataTypes.DoubleType, false)
         .add("log_likelihood", DataTypes.DoubleType, false)
         .add("kl", DataTypes.DoubleType, false);
-    JavaRDD<Row> out = read.rows().mapPartitions(it -> {
+    JavaRDD<Row> out = SeriesParams.attachFitted(read.rows(), fit).mapPartitions(it -> {
       List<Row> rows = new ArrayList<>();
       Iterator<List<SequenceRow>> chunks = chunks(it, ROWS_PER_BATCH);
       while (chunks.hasNext()) {
@@ -222,11 +223,13 @@ public final class SparkEvaluation {
 
     private final ModelSetup setup;
     private final Map<String, Tensor> params;
+    private final SeriesParams layout;
     private final RngKey key;
     private final long totalSeries;
 
     Evaluator(ModelSetup setup, SparkSvi.Result fit, RngKey key, long totalSeries) {
       this.setup = setup;
+      this.layout = fit.seriesLayout();
       this.params = new LinkedHashMap<>(java.util.Objects.requireNonNull(fit, "fit").params());
       this.key = java.util.Objects.requireNonNull(key, "key");
       this.totalSeries = totalSeries;
@@ -257,10 +260,12 @@ public final class SparkEvaluation {
 
     /** The terms of {@code rows} (any order; batched by id), averaged over particles. */
     Terms terms(List<SequenceRow> rows) {
-      SequenceBatch batch = setup.engine().batch(rows, totalSeries);
+      // a per-series fit's batches are padded as in the fit, so its params keep their shapes
+      SequenceBatch batch = setup.engine().batch(rows, totalSeries, layout.steps());
       int b = batch.size();
-      Model<SequenceBatch> m = Handlers.substitute(setup.model(), params);
-      Model<SequenceBatch> g = Handlers.substitute(setup.guide(), params);
+      Map<String, Tensor> all = SparkTransform.withFitted(params, layout, rows, layout.steps());
+      Model<SequenceBatch> m = Handlers.substitute(setup.model(), all);
+      Model<SequenceBatch> g = Handlers.substitute(setup.guide(), all);
       RowKeyedTraceElbo elbo = new RowKeyedTraceElbo(1, setup.seriesPlate());
       int particles = setup.particles();
       RngKey[] keys = particles == 1 ? new RngKey[] {key} : key.split(particles);

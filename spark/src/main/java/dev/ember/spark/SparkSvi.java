@@ -73,8 +73,9 @@ import org.slf4j.LoggerFactory;
  * optimizer moments stay on the executor that holds the series ({@link SeriesShard}), are updated
  * there when it is in the minibatch, and are written with checkpoints; the driver and the
  * broadcasts carry the global params only. {@link Result#seriesParams()} returns them as a
- * {@code Dataset}. Batches are then padded to the data's longest series, so that the slices keep
- * one shape.
+ * {@code Dataset}, and {@link #evaluate} and {@link #transform} join each series of their data to
+ * its own params (a series the fit does not cover is an error naming it). Batches are then padded
+ * to the data's longest series, so that the slices keep one shape.
  *
  * <p>The data are validated before the first step: a null, empty, NaN or infinite sequence, a
  * null or duplicate id, or a column of the wrong type is an error naming the id, the column and
@@ -257,14 +258,18 @@ public final class SparkSvi {
    *     row per series, its id and, per param, its constrained slice flattened in row-major order
    *     (a {@code [T, B]} param gives each series its T values); computed from the executors'
    *     cached state, never collected by the fit
+   * @param seriesLayout which params are per-series and how a batch's value is cut into series
+   *     ({@link SeriesParams#none()} without per-series params)
    */
   public record Result(Map<String, Tensor> params, double[] losses, SviState state, long series,
-      long skippedRows, int batchSize, StepTimings timings, Optional<Dataset<Row>> seriesParams) {
+      long skippedRows, int batchSize, StepTimings timings, Optional<Dataset<Row>> seriesParams,
+      SeriesParams seriesLayout) {
 
     /** A result without per-series params. */
     public Result(Map<String, Tensor> params, double[] losses, SviState state, long series,
         long skippedRows, int batchSize, StepTimings timings) {
-      this(params, losses, state, series, skippedRows, batchSize, timings, Optional.empty());
+      this(params, losses, state, series, skippedRows, batchSize, timings, Optional.empty(),
+          SeriesParams.none());
     }
   }
 
@@ -390,7 +395,7 @@ public final class SparkSvi {
       Optional<Dataset<Row>> perSeries = series == null ? Optional.empty()
           : Optional.of(seriesParamsFrame(data.sparkSession(), perSeriesRows, local));
       return new Result(svi.getParams(state), toArray(losses), state, n, read.skipped(), batch,
-          timings, perSeries);
+          timings, perSeries, local);
     } finally {
       rows.unpersist(false);
     }
@@ -401,13 +406,11 @@ public final class SparkSvi {
    * ({@link SparkEvaluation}).
    */
   public SparkEvaluation.Result evaluate(Dataset<Row> data, Result fit) {
-    globalOnly(fit, "evaluate");
     return SparkEvaluation.evaluate(setup(), data, fit, SparkEvaluation.defaultKey(fit));
   }
 
   /** The held-out ELBO of {@code data} at {@code fit}'s params with {@code key}. */
   public SparkEvaluation.Result evaluate(Dataset<Row> data, Result fit, RngKey key) {
-    globalOnly(fit, "evaluate");
     return SparkEvaluation.evaluate(setup(), data, fit, key);
   }
 
@@ -416,13 +419,11 @@ public final class SparkSvi {
    * global terms are in no row), computed lazily.
    */
   public Dataset<Row> evaluateRows(Dataset<Row> data, Result fit) {
-    globalOnly(fit, "evaluateRows");
     return SparkEvaluation.rows(setup(), data, fit, SparkEvaluation.defaultKey(fit));
   }
 
   /** {@link #evaluateRows(Dataset, Result)} with {@code key}. */
   public Dataset<Row> evaluateRows(Dataset<Row> data, Result fit, RngKey key) {
-    globalOnly(fit, "evaluateRows");
     return SparkEvaluation.rows(setup(), data, fit, key);
   }
 
@@ -431,22 +432,7 @@ public final class SparkSvi {
    * forecast, as {@code options} say ({@link SparkTransform}), computed lazily.
    */
   public Dataset<Row> transform(Dataset<Row> data, Result fit, SparkTransform.Options options) {
-    globalOnly(fit, "transform");
     return SparkTransform.transform(setup(), data, fit, options);
-  }
-
-  /**
-   * Evaluation and prediction run the guide with the fit's global params on any rows; a guide
-   * with per-series params has values only for the series it was fitted on, held on the
-   * executors, which these do not join yet.
-   */
-  private static void globalOnly(Result fit, String what) {
-    if (fit.seriesParams() != null && fit.seriesParams().isPresent()) {
-      throw new UnsupportedOperationException(what + ": the fit has per-series params "
-          + String.join(", ", fit.seriesParams().get().columns()).replaceFirst("^id, ", "")
-          + ", which " + what + " does not read; read them from Result.seriesParams(), or fit "
-          + "an amortized guide (global params only) to " + what + " any series");
-    }
   }
 
   /** What evaluation and prediction take from this configuration. */
@@ -523,7 +509,8 @@ public final class SparkSvi {
     SequenceRow firstRow = pair.get(0).id() == two[0] ? pair.get(0) : pair.get(1);
     SviState alone = svi.init(root, engine.batch(List.of(firstRow), n, steps));
     SviState both = svi.init(root, engine.batch(pair, n, steps));
-    return SeriesParams.detect(alone, both, 0, steps);
+    SviState longer = svi.init(root, engine.batch(List.of(firstRow), n, steps + 1));
+    return SeriesParams.detect(alone, both, longer, 0, steps);
   }
 
   /** The per-series params as a DataFrame: id and one array column per param. */

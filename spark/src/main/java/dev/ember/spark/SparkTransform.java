@@ -207,15 +207,33 @@ public final class SparkTransform {
     DatasetReader.Read read = DatasetReader.read(data, setup.columns(), setup.skipInvalidRows());
     long n = read.ids().length;
     Map<String, Tensor> params = new LinkedHashMap<>(fit.params());
-    SequenceRow first = SparkEvaluation.described(data, "ember transform: sites",
-        () -> read.rows().first());
-    List<List<Layout>> layouts = layouts(setup, params, key, first, n, o);
+    SeriesParams local = fit.seriesLayout();
+    JavaRDD<SequenceRow> rows = SeriesParams.attachFitted(read.rows(), fit);
+    SequenceRow first = SparkEvaluation.described(data, "ember transform: sites", rows::first);
+    List<List<Layout>> layouts = layouts(setup,
+        withFitted(params, local, List.of(first), first.values().length), key, first, n, o);
     List<Layout> latents = layouts.get(0);
     List<Layout> forecasts = layouts.get(1);
     StructType schema = schema(setup.columns().id, latents, forecasts, o);
-    Runner runner = new Runner(setup, params, key, n, o, latents, forecasts);
-    JavaRDD<Row> out = read.rows().mapPartitions(runner::run);
+    Runner runner = new Runner(setup, params, local, key, n, o, latents, forecasts);
+    JavaRDD<Row> out = rows.mapPartitions(runner::run);
     return data.sparkSession().createDataFrame(out, schema);
+  }
+
+  /**
+   * {@code params} and, for a per-series fit, the fitted per-series params of {@code rows} cut to
+   * {@code steps} (what the guide sees: the rows' history).
+   */
+  static Map<String, Tensor> withFitted(Map<String, Tensor> params, SeriesParams layout,
+      List<SequenceRow> rows, int steps) {
+    if (layout.isEmpty()) {
+      return params;
+    }
+    List<SequenceRow> sorted = new ArrayList<>(rows);
+    sorted.sort(java.util.Comparator.comparingLong(SequenceRow::id));
+    Map<String, Tensor> out = new LinkedHashMap<>(params);
+    out.putAll(layout.fitted(sorted, steps));
+    return out;
   }
 
   private static Options copy(Options o) {
@@ -359,10 +377,12 @@ public final class SparkTransform {
     private final Options o;
     private final List<Layout> latents;
     private final List<Layout> forecasts;
+    private final SeriesParams layout;
 
-    Runner(ModelSetup setup, Map<String, Tensor> params, RngKey key, long totalSeries, Options o,
-        List<Layout> latents, List<Layout> forecasts) {
+    Runner(ModelSetup setup, Map<String, Tensor> params, SeriesParams layout, RngKey key,
+        long totalSeries, Options o, List<Layout> latents, List<Layout> forecasts) {
       this.setup = setup;
+      this.layout = layout;
       this.params = params;
       this.key = key;
       this.totalSeries = totalSeries;
@@ -424,7 +444,7 @@ public final class SparkTransform {
               SequenceForecast.guide(setup.guide()), o.samples)
           .seeding((m, d, k) -> Handlers.seedRows(m, k, plate, d.ids()))
           .returnSites(names.toArray(new String[0]))
-          .run(key, batch, params);
+          .run(key, batch, withFitted(params, layout, rows, t));
       Map<Long, Row> out = new HashMap<>();
       for (int r = 0; r < batch.size(); r++) {
         List<Object> values = new ArrayList<>();

@@ -333,14 +333,84 @@ class SparkSeriesParamsTest {
 
   // ------------------------------------------------------------ what is refused, and why
 
+  // ------------------------------------------------------------ evaluation and prediction
+
+  /**
+   * The held-out ELBO of a per-series fit over its own series equals the single-JVM Svi's loss on
+   * one batch of all of them (padded as in the fit) at the fit's params and next key: global
+   * params from the result, per-series ones from {@code seriesParams()} (log of the scale back to
+   * the unconstrained space). A series the fit does not cover is named.
+   */
   @Test
-  void evaluationOfAPerSeriesFitIsRefusedNamingTheParams() {
-    SparkSvi fit = builder(SERIES_GUIDE, Adam.of(0.05), B).build();
-    SparkSvi.Result r = fit.fit(SparkTestModels.dataset(spark, ROWS, 2), 1);
-    UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
-        () -> fit.evaluate(SparkTestModels.dataset(spark, ROWS, 2), r));
-    assertTrue(e.getMessage().contains("z_loc, z_scale") && e.getMessage().contains("amortized"),
+  void evaluatingAPerSeriesFitUsesEachSeriesParams() {
+    SparkSvi sparkSvi = builder(SERIES_GUIDE, Adam.of(0.05), B).build();
+    SparkSvi.Result r = sparkSvi.fit(SparkTestModels.dataset(spark, ROWS, 3), 10);
+    SparkEvaluation.Result ev = sparkSvi.evaluate(SparkTestModels.dataset(spark, ROWS, 2), r);
+
+    Svi<SequenceBatch> svi = Svi.of(MODEL, SERIES_GUIDE, Adam.of(0.05),
+        new RowKeyedTraceElbo(1, "series")).progress(false);
+    long[] ids = ROWS.stream().mapToLong(row -> row.getLong(0)).sorted().toArray();
+    SequenceBatch all = new ShardEngine(svi, "series", Map.of()).batch(SparkSviTest.rowsOf(ids), N, T);
+    Map<Long, Map<String, double[]>> mine = perSeries(r);
+    double[] loc = new double[T * N]; // [T, N]
+    double[] raw = new double[T * N];
+    for (int i = 0; i < N; i++) {
+      for (int t = 0; t < T; t++) {
+        loc[t * N + i] = mine.get(ids[i]).get("z_loc")[t];
+        raw[t * N + i] = Math.log(mine.get(ids[i]).get("z_scale")[t]);
+      }
+    }
+    Map<String, Tensor> params = new LinkedHashMap<>(r.state().optimizer().params());
+    params.put("z_loc", Tensor.of(loc, T, N));
+    params.put("z_scale", Tensor.of(raw, T, N));
+    Map<String, List<Tensor>> noSlots = new LinkedHashMap<>();
+    params.keySet().forEach(n -> noSlots.put(n, List.of()));
+    Map<String, dev.ember.dist.constraints.Constraint> constraints =
+        new LinkedHashMap<>(r.state().constraints());
+    constraints.put("z_loc", dev.ember.dist.constraints.Constraints.real());
+    constraints.put("z_scale", dev.ember.dist.constraints.Constraints.positive());
+    SviState joint = new SviState(new OptimizerState(r.state().optimizer().step(), params, noSlots),
+        r.state().key(), r.state().step(), 0, constraints);
+    double want = svi.evaluate(joint, all);
+    assertEquals(want, ev.loss(), 1e-10 * Math.abs(want));
+    assertEquals(N, ev.series());
+
+    List<Row> stranger = new ArrayList<>(ROWS);
+    stranger.add(org.apache.spark.sql.RowFactory.create(5L, List.of(0.1, 0.2)));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> sparkSvi.evaluate(SparkTestModels.dataset(spark, stranger, 2), r));
+    assertTrue(e.getMessage().contains("series id 5") && e.getMessage().contains("z_loc"),
         e.getMessage());
+  }
+
+  /**
+   * transform of a per-series fit summarizes each series' z under its own params: the guide is
+   * z ~ N(z_loc, z_scale) per step, so the mean of S draws is within 4 z_scale / sqrt(S) of
+   * z_loc at every observed step (the history of a series of length L is its first L steps of
+   * the fitted slices); the forecast has the horizon's steps.
+   */
+  @Test
+  void transformOfAPerSeriesFitSummarizesEachSeriesUnderItsOwnParams() {
+    SparkSvi sparkSvi = builder(SERIES_GUIDE, Adam.of(0.05), B).build();
+    SparkSvi.Result r = sparkSvi.fit(SparkTestModels.dataset(spark, ROWS, 3), 10);
+    int samples = 400;
+    List<Row> out = sparkSvi.transform(SparkTestModels.dataset(spark, ROWS, 2), r,
+        SparkTransform.options().samples(samples).horizon(2).sites("z").forecastSites("y"))
+        .collectAsList();
+    assertEquals(N, out.size());
+    Map<Long, Map<String, double[]>> mine = perSeries(r);
+    for (Row row : out) {
+      long id = row.getLong(0);
+      List<Double> mean = row.getList(row.fieldIndex("z_mean"));
+      int length = T - (int) ((id - 1000) / 7) % 3;
+      assertEquals(length, mean.size(), "series " + id);
+      for (int t = 0; t < length; t++) {
+        double loc = mine.get(id).get("z_loc")[t];
+        double sd = mine.get(id).get("z_scale")[t];
+        assertEquals(loc, mean.get(t), 4 * sd / Math.sqrt(samples), "series " + id + " step " + t);
+      }
+      assertEquals(2, row.getList(row.fieldIndex("y_forecast_mean")).size());
+    }
   }
 
   @Test
