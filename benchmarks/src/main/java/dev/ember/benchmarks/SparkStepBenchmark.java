@@ -36,8 +36,9 @@ import org.apache.spark.sql.types.StructType;
 /**
  * The step time of {@link SparkSvi} on {@code local[2]} (two partitions) against the single-JVM
  * {@link Svi} on the same minibatch, for the reference AR(1) model (phi, sigma, tau as params)
- * with an amortized guide of the latent series, at B = 4 096, 16 384 and 65 536 series of T =
- * 100 (every step uses all B series). Spark's overhead is the step time minus the time the
+ * with an amortized guide of the latent series or (argument {@code per-series}) the reference's
+ * mean-field guide with per-series params, at B = 4 096, 16 384 and 65 536 series of T = 100
+ * (every step uses all B series). Spark's overhead is the step time minus the time the
  * executors spent in the model and guide per core; the breakdown comes from {@link
  * dev.ember.spark.StepTimings}.
  *
@@ -47,7 +48,8 @@ import org.apache.spark.sql.types.StructType;
  * java -Xmx8g --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED \
  *   --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
  *   --add-opens=java.base/java.lang.invoke=ALL-UNNAMED \
- *   -cp benchmarks/target/classes:$(cat /tmp/cp.txt) dev.ember.benchmarks.SparkStepBenchmark [steps]
+ *   -cp benchmarks/target/classes:$(cat /tmp/cp.txt) dev.ember.benchmarks.SparkStepBenchmark \
+ *   [steps] [amortized|per-series]
  * }</pre>
  */
 @SuppressWarnings("try") // plates are entered for their effect
@@ -81,9 +83,27 @@ public final class SparkStepBenchmark {
     }
   };
 
-  /** Runs the comparison. */
+  /**
+   * The reference model's own local guide: a mean-field Normal over z with per-series params
+   * {@code z_loc}, {@code z_scale} of shape {@code [T, B]} (loc 0, scale 0.1), which {@code
+   * SparkSvi} keeps on the executors.
+   */
+  static final Model<SequenceBatch> SERIES_GUIDE = batch -> {
+    int t = batch.steps();
+    int b = batch.size();
+    try (Plate p = plate("series", b)) {
+      Tensor loc = param("z_loc", Tensor.zeros(t, b));
+      Tensor scale = param("z_scale", Tensor.full(0.1, t, b), Constraints.positive());
+      sampleOverTime("z", Normal.of(loc, scale).mask(batch.observed()));
+    }
+  };
+
+  /** Runs the comparison: {@code [steps] [amortized|per-series]}. */
   public static void main(String[] args) {
     int steps = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+    Model<SequenceBatch> guide = args.length > 1 && args[1].equals("per-series") ? SERIES_GUIDE
+        : GUIDE;
+    System.out.println("guide: " + (guide == GUIDE ? "amortized" : "per-series"));
     SparkSession spark = SparkSession.builder().master("local[2]").appName("ember-bench")
         .config("spark.ui.enabled", "false").getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
@@ -101,7 +121,7 @@ public final class SparkStepBenchmark {
         }
         Dataset<Row> df = spark.createDataFrame(rows, schema).repartition(2).cache();
         df.count();
-        SparkSvi fit = SparkSvi.builder(MODEL, GUIDE).optimizer(Adam.of(0.01)).batchSize(b)
+        SparkSvi fit = SparkSvi.builder(MODEL, guide).optimizer(Adam.of(0.01)).batchSize(b)
             .seed(1).progress(false).build();
         fit.fit(df, Math.max(3, steps / 4)); // warm-up
         SparkSvi.Result r = fit.fit(df, steps);
@@ -110,7 +130,7 @@ public final class SparkStepBenchmark {
         double computePerCoreMs = r.timings().compute() / 1e6 / steps / 2;
 
         SequenceBatch batch = SequenceBatch.of(ids, y, b);
-        Svi<SequenceBatch> svi = Svi.of(MODEL, GUIDE, Adam.of(0.01),
+        Svi<SequenceBatch> svi = Svi.of(MODEL, guide, Adam.of(0.01),
             new RowKeyedTraceElbo(1, "series")).progress(false);
         SviState s = svi.init(RngKey.of(1), batch);
         for (int i = 0; i < Math.max(3, steps / 4); i++) {
