@@ -192,8 +192,23 @@ final class Elementwise {
     }
     Tensor out = new Tensor(r, o.shape);
     return tracked(a, b)
-        ? Autodiff.op(out, "mul", (g, z, i) -> i == 0 ? g.mul(b) : g.mul(a), a, b)
+        ? Autodiff.op(out, "mul", (g, z, i) -> i == 0 ? productGrad(g, b, a) : productGrad(g, a, b),
+            a, b)
         : out;
+  }
+
+  /**
+   * {@code g * other}, the gradient of a product with respect to {@code input}; for a single-value
+   * input of a larger product (a scalar parameter scaling a tensor) its sum in one pass, rather
+   * than the product at full size for the engine to reduce.
+   */
+  private static Tensor productGrad(Tensor g, Tensor other, Tensor input) {
+    if (input.data.length == 1 && g.data.length > 1 && other.data.length == g.data.length
+        && !Autodiff.isRecording()) {
+      return new Tensor(
+          new double[] {FusedDensities.dot(g.data, other.data, g.data.length)}, input.shape);
+    }
+    return g.mul(other);
   }
 
   static Tensor div(Tensor a, Tensor b) {
@@ -241,8 +256,21 @@ final class Elementwise {
     Tensor out = new Tensor(r, o.shape);
     // d(a/b)/da = 1/b, d(a/b)/db = -(a/b)/b
     return tracked(a, b)
-        ? Autodiff.op(out, "div", (g, z, i) -> i == 0 ? g.div(b) : g.mul(z).div(b).neg(), a, b)
+        ? Autodiff.op(out, "div", (g, z, i) -> i == 0 ? g.div(b) : divisorGrad(g, z, b), a, b)
         : out;
+  }
+
+  /**
+   * {@code -g * (a / b) / b}, the gradient of a quotient with respect to its divisor {@code b};
+   * for a single-value divisor of a larger quotient its sum in one pass.
+   */
+  private static Tensor divisorGrad(Tensor g, Tensor quotient, Tensor b) {
+    if (b.data.length == 1 && g.data.length > 1 && quotient.data.length == g.data.length
+        && !Autodiff.isRecording()) {
+      double sum = FusedDensities.dot(g.data, quotient.data, g.data.length);
+      return new Tensor(new double[] {-(sum / b.data[0])}, b.shape);
+    }
+    return g.mul(quotient).div(b).neg();
   }
 
   static Tensor addScalar(Tensor a, double c) {

@@ -439,6 +439,26 @@ public final class FusedDensities {
     return (s0 + s1) + (s2 + s3);
   }
 
+  /** {@code sum_i a_(from + i)} over n elements, with four accumulators. */
+  static double sum(double[] a, int from, int n) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int i = from;
+    int end = from + n;
+    for (; i + 3 < end; i += 4) {
+      s0 += a[i];
+      s1 += a[i + 1];
+      s2 += a[i + 2];
+      s3 += a[i + 3];
+    }
+    for (; i < end; i++) {
+      s0 += a[i];
+    }
+    return (s0 + s1) + (s2 + s3);
+  }
+
   /** {@code sum_i a_i} over n elements (a single value counts n times). */
   static double sum(double[] a, int n) {
     if (a.length == 1) {

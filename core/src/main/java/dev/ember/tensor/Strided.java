@@ -121,11 +121,7 @@ final class Strided {
     int off = base;
     for (int o = 0; o < total; o += inner) {
       if (is == 0) {
-        double s = 0;
-        for (int k = 0; k < inner; k++) {
-          s += src[o + k];
-        }
-        out[off] += s;
+        out[off] += FusedDensities.sum(src, o, inner);
       } else {
         for (int k = 0, p = off; k < inner; k++, p += is) {
           out[p] += src[o + k];
