@@ -16,6 +16,7 @@ import java.util.Map;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -35,7 +36,8 @@ public final class Train {
 
   /** The models {@code --model} can name, with their guides and annealed latent sites. */
   enum Choice {
-    AR1(Ar1StateSpace.MODEL, Ar1StateSpace.GUIDE, Ar1StateSpace.LATENT);
+    AR1(Ar1StateSpace.MODEL, Ar1StateSpace.GUIDE, Ar1StateSpace.LATENT),
+    AR1_SERIES(Ar1StateSpace.MODEL, Ar1StateSpace.SERIES_GUIDE, Ar1StateSpace.LATENT);
 
     final Model<SequenceBatch> model;
     final Model<SequenceBatch> guide;
@@ -58,7 +60,9 @@ public final class Train {
         .option("format", "FMT", "parquet", "parquet, json (JSON lines: {\"id\": 1, \"values\": "
             + "[0.1, ...]}) or csv (header id,values; values separated by blanks or ';')")
         .option("model", "NAME", "ar1", "the model: ar1 (AR(1) state space, latent site z, "
-            + "params phi, sigma, tau; amortized guide)")
+            + "params phi, sigma, tau; amortized guide)\nor ar1-series (the same model with a "
+            + "mean-field guide whose params each series keeps on\nits executor; they are "
+            + "written to OUT/series-params as Parquet)")
         .option("steps", "N", "1000", "SVI steps in all (a resumed run continues to N)")
         .option("batch-size", "B", null, "series per minibatch (default: 1% of the series)")
         .option("lr", "X", "0.01", "Adam learning rate")
@@ -114,7 +118,8 @@ public final class Train {
     }
     String data = f.required("data");
     String format = f.choice("format", "parquet", "csv", "json");
-    Choice model = Choice.valueOf(f.choice("model", "ar1").toUpperCase(Locale.ROOT));
+    Choice model = Choice.valueOf(
+        f.choice("model", "ar1", "ar1-series").replace('-', '_').toUpperCase(Locale.ROOT));
     int steps = f.intValue("steps", 0);
     Integer batch = f.string("batch-size") == null ? null : f.intValue("batch-size", 1);
     double lr = f.doubleValue("lr", 0);
@@ -177,8 +182,12 @@ public final class Train {
       JobIo.writeLosses(outDir.resolve("loss.csv"), r.losses());
       JobIo.writeLinePlot(outDir.resolve("loss.png"), "SVI loss (negative ELBO estimate)",
           "SVI step", "loss", Map.of("loss", r.losses()));
-      out.printf(Locale.ROOT, "wrote params.json, loss.csv, loss.png to %s%n",
-          outDir.toAbsolutePath());
+      if (r.seriesParams().isPresent()) {
+        r.seriesParams().get().write().mode(SaveMode.Overwrite)
+            .parquet(outDir.resolve("series-params").toAbsolutePath().toString());
+      }
+      out.printf(Locale.ROOT, "wrote params.json, loss.csv, loss.png%s to %s%n",
+          r.seriesParams().isPresent() ? ", series-params" : "", outDir.toAbsolutePath());
       return new Result(r.params(), r.losses(), r.series(), r.skippedRows(), r.batchSize());
     } finally {
       spark.stop();

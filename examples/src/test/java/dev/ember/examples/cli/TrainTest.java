@@ -56,7 +56,7 @@ class TrainTest {
     };
     String[] expected = {
       "option --format must be one of parquet, csv, json, got 'xml'",
-      "option --model must be one of ar1, got 'garch'",
+      "option --model must be one of ar1, ar1-series, got 'garch'",
       "Invalid annealing schedule 'linear:0.1-1.0'",
       "option --steps must be in [0, 2147483647], got -3",
       "option --lr must be a finite number above 0.0, got 0",
@@ -134,5 +134,40 @@ class TrainTest {
             "--seed", "4"), common.stream().filter(a -> !a.equals("--seed") && !a.equals("3")))
             .toArray(String[]::new), quiet()));
     assertTrue(e.getMessage().contains("seed"), e.getMessage());
+  }
+
+  /**
+   * --model ar1-series: the per-series params are written as Parquet next to params.json (one
+   * row per series: id, z_loc and z_scale of the fit's padded length), and params.json holds the
+   * model's params only.
+   */
+  @Test
+  @Timeout(120)
+  void perSeriesParamsAreWrittenAsParquet(@TempDir Path dir) throws Exception {
+    Ar1Data data = Ar1Data.generate(30, 10);
+    StringBuilder j = new StringBuilder();
+    for (int b = 0; b < 30; b++) {
+      String vals = Arrays.stream(data.yRows()[b]).mapToObj(Double::toString)
+          .collect(Collectors.joining(", "));
+      j.append("{\"id\": ").append(b).append(", \"values\": [").append(vals).append("]}\n");
+    }
+    Path json = dir.resolve("seq.json");
+    Files.writeString(json, j);
+    Train.Result r = Train.run(new String[] {"--data", json.toString(), "--format", "json",
+        "--model", "ar1-series", "--steps", "6", "--batch-size", "10", "--master", "local[2]",
+        "--conf", "spark.ui.enabled=false", "--out", dir.resolve("out").toString()}, quiet());
+    assertEquals(java.util.Set.of("phi", "sigma", "tau"), r.params().keySet());
+    org.apache.spark.sql.SparkSession spark = org.apache.spark.sql.SparkSession.builder()
+        .master("local[1]").config("spark.ui.enabled", "false").getOrCreate();
+    try {
+      List<org.apache.spark.sql.Row> rows = spark.read()
+          .parquet(dir.resolve("out/series-params").toString()).orderBy("id").collectAsList();
+      assertEquals(30, rows.size());
+      assertEquals(List.of("id", "z_loc", "z_scale"), Arrays.asList(rows.get(0).schema().fieldNames()));
+      assertEquals(10, rows.get(0).getList(1).size());
+      assertTrue(rows.stream().allMatch(x -> x.<Double>getList(2).stream().allMatch(v -> v > 0)));
+    } finally {
+      spark.stop();
+    }
   }
 }
