@@ -134,6 +134,53 @@ class SparkSeriesParamsTest {
     }
   }
 
+  /**
+   * A model with no global param (known phi, sigma, tau) and a guide with per-series params only:
+   * the driver has nothing to step, and with B = N the fit equals the single-JVM Svi.
+   */
+  @Test
+  @SuppressWarnings("try") // the plate is entered for its effect
+  void perSeriesParamsAloneNeedNoGlobalParam() {
+    Model<SequenceBatch> known = batch -> {
+      int b = batch.size();
+      dev.ember.primitives.Scan.scan((Tensor prev, List<Tensor> x) -> {
+        try (dev.ember.handlers.Plate p = dev.ember.primitives.Primitives.plate("series", b)) {
+          Tensor z = dev.ember.primitives.Primitives.sample("z",
+              dev.ember.dist.Normal.of(prev.mul(0.6), Tensor.scalar(0.5)).mask(x.get(1)));
+          dev.ember.primitives.Primitives.sample("y",
+              dev.ember.dist.Normal.of(z, Tensor.scalar(0.3)).mask(x.get(1)), x.get(0));
+          return dev.ember.primitives.ScanStep.of(z, (Tensor) null);
+        }
+      }, Tensor.zeros(b), List.of(batch.values(), batch.observed()));
+    };
+    Model<SequenceBatch> guide = batch -> {
+      try (dev.ember.handlers.Plate p = dev.ember.primitives.Primitives.plate("series", batch.size())) {
+        Tensor loc = dev.ember.primitives.Primitives.param("z_loc",
+            Tensor.zeros(batch.steps(), batch.size()));
+        Tensor scale = dev.ember.primitives.Primitives.param("z_scale",
+            Tensor.full(0.1, batch.steps(), batch.size()),
+            dev.ember.dist.constraints.Constraints.positive());
+        dev.ember.primitives.Primitives.sampleOverTime("z",
+            dev.ember.dist.Normal.of(loc, scale).mask(batch.observed()));
+      }
+    };
+    int steps = 8;
+    SparkSvi.Result r = SparkSvi.builder(known, guide).optimizer(Adam.of(0.05)).batchSize(N)
+        .seed(SEED).progress(false).build().fit(SparkTestModels.dataset(spark, ROWS, 2), steps);
+    assertTrue(r.params().isEmpty());
+    Svi<SequenceBatch> svi = Svi.of(known, guide, Adam.of(0.05), new RowKeyedTraceElbo(1, "series"))
+        .progress(false);
+    long[] ids = ROWS.stream().mapToLong(row -> row.getLong(0)).sorted().toArray();
+    SequenceBatch all = new ShardEngine(svi, "series", Map.of()).batch(SparkSviTest.rowsOf(ids), N);
+    Svi.RunResult ref = svi.run(RngKey.of(SEED), steps, all);
+    assertClose(ref.losses(), r.losses(), "losses");
+    Map<Long, Map<String, double[]>> mine = perSeries(r);
+    for (int i = 0; i < N; i++) {
+      assertClose(ref.params().get("z_loc").select(1, i).toArray(), mine.get(ids[i]).get("z_loc"),
+          "z_loc of series " + ids[i]);
+    }
+  }
+
   // ------------------------------------------------------------ minibatches: the lazy reference
 
   /** The reference fit of the class comment: per-series params in a table, updated lazily. */
