@@ -323,11 +323,27 @@ public final class FusedDensities {
           // d/dscale = sum (z^2 - 1) / scale
           return new Tensor(new double[] {g * (sumZ2 * inv) - g * n / sv[0]}, in.shape);
         }
-        // d/dx = -g w, d/dloc = g w with w = z / scale
+        if (pendingGrad == grad && pending[input] != null) {
+          return take(input);
+        }
+        // d/dx = -g w, d/dloc = g w with w = z / scale; when both are wanted, one pass makes
+        // both and the second is handed out when asked for
         double f = input == 0 ? -g : g;
+        int other = 1 - input;
         double[] r = new double[n];
-        for (int i = 0; i < n; i++) {
-          r[i] = f * ((xv[i] - mv[i]) * inv * inv);
+        if (inputs[other].node() != null && inputs[other].data.length == n) {
+          double[] ro = new double[n];
+          for (int i = 0; i < n; i++) {
+            double w = (xv[i] - mv[i]) * inv * inv;
+            r[i] = f * w;
+            ro[i] = -f * w;
+          }
+          pending[other] = new Tensor(ro, shape);
+          pendingGrad = grad;
+        } else {
+          for (int i = 0; i < n; i++) {
+            r[i] = f * ((xv[i] - mv[i]) * inv * inv);
+          }
         }
         return new Tensor(r, shape);
       }
@@ -335,8 +351,13 @@ public final class FusedDensities {
         computeAll(g);
         pendingGrad = grad;
       }
+      return take(input);
+    }
+
+    /** The pending gradient of {@code input}, handed over (the engine owns it now). */
+    private Tensor take(int input) {
       Tensor r = pending[input];
-      pending[input] = null; // handed over: the engine owns it now
+      pending[input] = null;
       return r;
     }
 
