@@ -135,6 +135,26 @@ class SparkSeriesParamsTest {
   }
 
   /**
+   * An AutoNormal over minibatches: each partition's share of a minibatch has its own size, so the
+   * guide (one instance per executor, shared by concurrent tasks) rebuilds its prototype for each;
+   * 1 and 3 partitions still give the same fit (1e-10).
+   */
+  @Test
+  void anAutoNormalOverMinibatchesDoesNotDependOnPartitioning() {
+    AutoNormal<SequenceBatch> guide = AutoNormal.of(MODEL).initStrategy(InitStrategy.feasible());
+    SparkSvi.Result one = builder(guide, Adam.of(0.05), B).build()
+        .fit(SparkTestModels.dataset(spark, ROWS, 1), 9);
+    SparkSvi.Result three = builder(AutoNormal.of(MODEL).initStrategy(InitStrategy.feasible()),
+        Adam.of(0.05), B).build().fit(SparkTestModels.dataset(spark, ROWS, 3), 9);
+    assertClose(one.losses(), three.losses(), "losses");
+    Map<Long, Map<String, double[]>> a = perSeries(one);
+    Map<Long, Map<String, double[]>> b = perSeries(three);
+    for (long id : a.keySet()) {
+      assertClose(a.get(id).get("auto_z_loc"), b.get(id).get("auto_z_loc"), "series " + id);
+    }
+  }
+
+  /**
    * A model with no global param (known phi, sigma, tau) and a guide with per-series params only:
    * the driver has nothing to step, and with B = N the fit equals the single-JVM Svi.
    */
