@@ -276,7 +276,10 @@ public final class Autodiff {
         }
         Tensor gi = n.backward.apply(g, n.output, i);
         if (gi != null) { // null: this input gets no gradient (and no sum, so none is visited)
-          grads.put(in.node(), sumFor(grads, in).plus(reduceToInput(n, i, gi), createGraph));
+          Tensor reduced = reduceToInput(n, i, gi);
+          // a reduction is a new array; so is what a rule declares fresh
+          boolean fresh = !createGraph && (reduced != gi || n.backward.returnsFresh(i));
+          grads.put(in.node(), sumFor(grads, in).plus(reduced, createGraph, fresh));
         }
       }
     }

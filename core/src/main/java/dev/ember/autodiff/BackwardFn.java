@@ -27,4 +27,23 @@ public interface BackwardFn {
    * @param input which input, in the order given to {@link Autodiff#op}
    */
   Tensor apply(Tensor grad, Tensor out, int input);
+
+  /**
+   * Whether every first-order result of {@link #apply} for {@code input} is a new tensor whose
+   * values array nothing else refers to (a new array on every call): the engine may then add the
+   * input's other gradient contributions into that array in place instead of into a new one.
+   * False by default, since a rule may hand back its incoming gradient itself.
+   */
+  default boolean returnsFresh(int input) {
+    return false;
+  }
+
+  /** A rule whose every first-order result is a new tensor (see {@link #returnsFresh}). */
+  @FunctionalInterface
+  interface Fresh extends BackwardFn {
+    @Override
+    default boolean returnsFresh(int input) {
+      return true;
+    }
+  }
 }

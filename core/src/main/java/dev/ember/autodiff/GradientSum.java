@@ -7,11 +7,14 @@ import dev.ember.tensor.Tensor;
 
 /**
  * The gradient of one node being accumulated during a first-order backward pass: the first
- * contribution is kept as is; later ones are added into a buffer the sum owns, in place.
+ * contribution is kept as is; later ones are added into a buffer the sum owns, in place. A
+ * contribution that is fresh (a new array that nothing else refers to, see {@link
+ * BackwardFn#returnsFresh}) becomes that buffer itself, so no new one is allocated.
  */
 final class GradientSum {
   private final Shape shape;
   private Tensor first;
+  private boolean firstFresh;
   private double[] owned;
 
   GradientSum(Shape shape) {
@@ -23,8 +26,13 @@ final class GradientSum {
    * into a new sum, so that the accumulation itself is differentiable.
    */
   GradientSum plus(Tensor g, boolean createGraph) {
+    return plus(g, createGraph, false);
+  }
+
+  /** {@link #plus(Tensor, boolean)}; {@code fresh}: {@code g}'s array may be written. */
+  GradientSum plus(Tensor g, boolean createGraph, boolean fresh) {
     if (!createGraph) {
-      add(g);
+      add(g, fresh);
       return this;
     }
     Tensor prev = value();
@@ -33,11 +41,20 @@ final class GradientSum {
     return next;
   }
 
-  void add(Tensor g) {
+  void add(Tensor g, boolean fresh) {
     if (owned != null) {
       g.addTo(owned);
     } else if (first == null) {
       first = g;
+      firstFresh = fresh;
+    } else if (firstFresh) {
+      owned = first.sharedValues();
+      first = null;
+      g.addTo(owned);
+    } else if (fresh) {
+      owned = g.sharedValues();
+      first.addTo(owned); // g + first, the same sum as first + g
+      first = null;
     } else {
       // the second contribution: one pass into a new buffer rather than a copy and an add
       double[] a = first.sharedValues();
@@ -58,7 +75,8 @@ final class GradientSum {
   /** The buffer to add into directly (created from what has been added so far). */
   double[] buffer() {
     if (owned == null) {
-      owned = first == null ? new double[shape.numel()] : first.toArray();
+      owned = first == null ? new double[shape.numel()]
+          : firstFresh ? first.sharedValues() : first.toArray();
       first = null;
     }
     return owned;

@@ -3,6 +3,7 @@
 package dev.ember.tensor;
 
 import dev.ember.autodiff.Autodiff;
+import dev.ember.autodiff.BackwardFn;
 
 /**
  * Elementwise arithmetic, comparisons, {@code where} and {@code clamp}, each with its backward
@@ -192,7 +193,8 @@ final class Elementwise {
     }
     Tensor out = new Tensor(r, o.shape);
     return tracked(a, b)
-        ? Autodiff.op(out, "mul", (g, z, i) -> i == 0 ? productGrad(g, b, a) : productGrad(g, a, b),
+        ? Autodiff.op(out, "mul",
+            (BackwardFn.Fresh) (g, z, i) -> i == 0 ? productGrad(g, b, a) : productGrad(g, a, b),
             a, b)
         : out;
   }
@@ -256,7 +258,8 @@ final class Elementwise {
     Tensor out = new Tensor(r, o.shape);
     // d(a/b)/da = 1/b, d(a/b)/db = -(a/b)/b
     return tracked(a, b)
-        ? Autodiff.op(out, "div", (g, z, i) -> i == 0 ? g.div(b) : divisorGrad(g, z, b), a, b)
+        ? Autodiff.op(out, "div",
+            (BackwardFn.Fresh) (g, z, i) -> i == 0 ? g.div(b) : divisorGrad(g, z, b), a, b)
         : out;
   }
 
@@ -417,7 +420,8 @@ final class Elementwise {
     }
     Tensor out = new Tensor(r, a.shape, DType.FLOAT64, null, null,
         normal ? KnownLog.of(x) : null);
-    return a.node() == null ? out : Autodiff.op(out, "exp", (g, z, i) -> g.mul(z), a);
+    return a.node() == null ? out
+        : Autodiff.op(out, "exp", (BackwardFn.Fresh) (g, z, i) -> g.mul(z), a);
   }
 
   static Tensor log(Tensor a) {
@@ -669,9 +673,20 @@ final class Elementwise {
     if (a.node() == null && b.node() == null && c.node() == null) {
       return out;
     }
-    // the rules of mul and add: d/da = g b, d/db = g a, d/dc = g
-    return Autodiff.op(out, "mulAdd",
-        (g, o, i) -> i == 0 ? g.mul(b) : i == 1 ? g.mul(a) : g, a, b, c);
+    return Autodiff.op(out, "mulAdd", new MulAddBackward(a, b), a, b, c);
+  }
+
+  /** The rules of mul and add: d/da = g b, d/db = g a (new tensors), d/dc = g (itself). */
+  private record MulAddBackward(Tensor a, Tensor b) implements BackwardFn {
+    @Override
+    public Tensor apply(Tensor g, Tensor out, int input) {
+      return input == 0 ? g.mul(b) : input == 1 ? g.mul(a) : g;
+    }
+
+    @Override
+    public boolean returnsFresh(int input) {
+      return input < 2;
+    }
   }
 
   /** The operand's data if it is one value or full-size, else its expansion to {@code s}. */

@@ -195,7 +195,7 @@ public final class FusedDensities {
   }
 
   /** d/dx = -w, d/dloc = w, d/dscale = (z^2 - 1) / scale = z w - 1 / scale. */
-  private static final class NormalBackward implements BackwardFn {
+  private static final class NormalBackward implements BackwardFn.Fresh {
     private final Tensor[] inputs;
     private final double[] sv;
     private final double[] z;
@@ -286,7 +286,7 @@ public final class FusedDensities {
    * each input's gradient is one pass over the operands; otherwise the first input asked for
    * computes all of them in one pass, and the others are handed out from that pass.
    */
-  private static final class NormalSumBackward implements BackwardFn {
+  private static final class NormalSumBackward implements BackwardFn.Fresh {
     private final Tensor[] inputs;
     private final double[] xv;
     private final double[] mv;

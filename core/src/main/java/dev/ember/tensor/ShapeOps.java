@@ -3,6 +3,7 @@
 package dev.ember.tensor;
 
 import dev.ember.autodiff.Autodiff;
+import dev.ember.autodiff.BackwardFn;
 import dev.ember.autodiff.ScatterBackward;
 import java.lang.ref.WeakReference;
 import java.util.Arrays;
@@ -360,7 +361,8 @@ final class ShapeOps {
     if (base != null) {
       // no copy: the values are the base's. The gradient still goes to each part (row i of the
       // cotangent), so gradients with respect to the parts themselves stay right
-      return Autodiff.op(base.detach(), "stack", (g, z, i) -> g.select(0, i), parts);
+      return Autodiff.op(base.detach(), "stack",
+          (BackwardFn.Fresh) (g, z, i) -> g.select(0, i), parts);
     }
     Tensor[] lifted = new Tensor[parts.length];
     for (int i = 0; i < parts.length; i++) {

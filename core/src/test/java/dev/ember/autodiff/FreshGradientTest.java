@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The Ember Authors
+package dev.ember.autodiff;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import dev.ember.tensor.Tensor;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Gradients accumulated in place into a fresh contribution's array: a tensor used many times, by
+ * rules that return new tensors and by rules that hand back their incoming gradient, in every
+ * order, against finite differences; the gradients handed back stay as they were.
+ */
+class FreshGradientTest {
+  @Test
+  void manyUsesMixingFreshAndSharedContributions() {
+    Tensor x = Tensor.of(0.3, -0.7, 1.1, 0.05);
+    Tensor w = Tensor.of(1.5, -2.0, 0.25, 3.0);
+    GradCheck.assertGradients(q -> {
+      Tensor v = q.get("x");
+      Tensor shared = v.add(1.0);        // add: hands back g
+      Tensor fresh = v.mul(w);           // mul: a new tensor
+      Tensor viaExp = v.exp();           // exp: a new tensor
+      Tensor rows = Tensor.stack(0, v, v.mul(2.0)).select(0, 1); // stack and select
+      return shared.mul(fresh).add(viaExp).add(rows.square()).add(v).sum()
+          .add(v.mul(v).sum()).add(v.div(Tensor.scalar(1.7)).sum());
+    }, Map.of("x", x));
+  }
+
+  @Test
+  void aFreshContributionThatIsAlsoTheFirstOfAScatterTarget() {
+    // x's gradient: a fresh product first, then rows scattered into the same buffer
+    Tensor x = Tensor.of(new double[] {0.3, -0.7, 1.1, 0.05, 0.9, -1.2}, 3, 2);
+    Tensor w = Tensor.of(new double[] {1.5, -2.0, 0.25, 3.0, -0.5, 2.0}, 3, 2);
+    GradCheck.assertGradients(q -> {
+      Tensor v = q.get("x");
+      Tensor s = v.mul(w).sum();
+      for (int t = 0; t < 3; t++) {
+        s = s.add(v.select(0, t).square().sum().mul(t + 1.0));
+      }
+      return s;
+    }, Map.of("x", x));
+  }
+
+  @Test
+  void gradientsHandedBackAreNotWrittenAfterwards() {
+    // y is used twice: its gradient (the sum of both uses) must not leak into x's
+    Tensor x = Tensor.of(0.5, 2.0);
+    ValueAndGrad vg = Autodiff.valueAndGrad(q -> {
+      Tensor y = q.get("x").mul(3.0);
+      return y.mul(y).sum().add(y.sum()).add(q.get("x").sum());
+    }, Map.of("x", x));
+    // d/dx sum(9 x^2 + 3 x + x) = 18 x + 4
+    assertArrayEquals(new double[] {13.0, 40.0}, vg.grad().get("x").toArray(), 1e-12);
+  }
+}
