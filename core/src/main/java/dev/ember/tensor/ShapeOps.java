@@ -41,10 +41,23 @@ final class ShapeOps {
   /** {@link #gather}, its result marked as the row {@code row} of {@code a} (or not, if null). */
   private static Tensor gather(
       Tensor a, String name, int base, int[] strides, int[] shape, Row row) {
+    // not in a first-order backward pass (recording off): the gathers of gradients there are
+    // new arrays, which the engine may write into
+    boolean keep = a.node() == null && Strided.numel(shape) >= GatherMemo.MIN_SIZE
+        && Autodiff.isRecording();
+    if (keep) {
+      Tensor kept = GatherMemo.get(a, base, strides, shape, row != null);
+      if (kept != null) {
+        return kept;
+      }
+    }
     KnownLog log = a.knownLog == null ? null : a.knownLog.gather(base, strides, shape);
     Tensor out = new Tensor(
         Strided.gather(a.data, base, strides, shape), Shape.wrap(shape), a.dtype, null, row, log);
     if (a.node() == null) {
+      if (keep) {
+        GatherMemo.put(a, base, strides, shape, row != null, out);
+      }
       return out;
     }
     return Autodiff.op(

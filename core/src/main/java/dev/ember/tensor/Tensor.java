@@ -50,6 +50,9 @@ public final class Tensor implements Serializable {
   /** The elementwise log of the values if known from how they were made, else null. */
   final transient KnownLog knownLog;
 
+  /** Recent gathers of this tensor when it is untracked ({@link GatherMemo}), or null. */
+  transient java.lang.ref.SoftReference<GatherMemo> gathers;
+
   Tensor(double[] data, Shape shape, DType dtype, Node node) {
     this(data, shape, dtype, node, null, null);
   }
