@@ -162,7 +162,7 @@ public final class Tensor implements Serializable {
 
   /** Zeros of the given shape. */
   public static Tensor zeros(Shape shape) {
-    return new Tensor(new double[shape.numel()], shape);
+    return new Tensor(Filled.of(0.0, shape.numel()), shape);
   }
 
   /** Ones of the given shape. */
@@ -182,9 +182,7 @@ public final class Tensor implements Serializable {
 
   /** A tensor of the given shape filled with {@code value}. */
   public static Tensor full(double value, Shape shape) {
-    double[] d = new double[shape.numel()];
-    Arrays.fill(d, value);
-    return new Tensor(d, shape);
+    return new Tensor(Filled.of(value, shape.numel()), shape);
   }
 
   /** {@code [0, 1, ..., n-1]}. */
