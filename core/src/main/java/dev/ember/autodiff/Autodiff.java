@@ -274,6 +274,11 @@ public final class Autodiff {
           scatter.scatterInto(g, sumFor(grads, in).buffer());
           continue;
         }
+        GradientSum existing = createGraph ? null : grads.get(in.node());
+        if (existing != null && existing.ownsBuffer()
+            && n.backward.addInto(g, n.output, i, existing.buffer())) {
+          continue; // added into the buffer the input's sum already owns, with no new array
+        }
         Tensor gi = n.backward.apply(g, n.output, i);
         if (gi != null) { // null: this input gets no gradient (and no sum, so none is visited)
           Tensor reduced = reduceToInput(n, i, gi);

@@ -38,6 +38,17 @@ public interface BackwardFn {
     return false;
   }
 
+  /**
+   * Adds the first-order gradient for {@code input} into {@code target}, the input's gradient
+   * buffer (row-major, of the input's shape), instead of returning it: the engine asks when the
+   * input's sum already owns a buffer, and saves the result's array. Returns false, adding
+   * nothing, when the rule does not do this for these shapes (the default); the engine then calls
+   * {@link #apply}.
+   */
+  default boolean addInto(Tensor grad, Tensor out, int input, double[] target) {
+    return false;
+  }
+
   /** A rule whose every first-order result is a new tensor (see {@link #returnsFresh}). */
   @FunctionalInterface
   interface Fresh extends BackwardFn {

@@ -72,6 +72,14 @@ final class GradientSum {
     }
   }
 
+  /**
+   * Whether {@link #buffer} is an array this sum owns already (added into, or a fresh first
+   * contribution), so that adding into it allocates nothing.
+   */
+  boolean ownsBuffer() {
+    return owned != null || (first != null && firstFresh);
+  }
+
   /** The buffer to add into directly (created from what has been added so far). */
   double[] buffer() {
     if (owned == null) {

@@ -193,10 +193,34 @@ final class Elementwise {
     }
     Tensor out = new Tensor(r, o.shape);
     return tracked(a, b)
-        ? Autodiff.op(out, "mul",
-            (BackwardFn.Fresh) (g, z, i) -> i == 0 ? productGrad(g, b, a) : productGrad(g, a, b),
-            a, b)
+        ? Autodiff.op(out, "mul", new MulBackward(a, b), a, b)
         : out;
+  }
+
+  /** d(a b)/da = g b, d(a b)/db = g a; a new tensor each, or added into the input's buffer. */
+  private record MulBackward(Tensor a, Tensor b) implements BackwardFn.Fresh {
+    @Override
+    public Tensor apply(Tensor g, Tensor out, int input) {
+      return input == 0 ? productGrad(g, b, a) : productGrad(g, a, b);
+    }
+
+    @Override
+    public boolean addInto(Tensor g, Tensor out, int input, double[] target) {
+      return addProduct(g, input == 0 ? b : a, target);
+    }
+  }
+
+  /** {@code target += g * other} when all three have one size (no broadcast); else false. */
+  static boolean addProduct(Tensor g, Tensor other, double[] target) {
+    double[] x = g.data;
+    double[] y = other.data;
+    if (x.length != target.length || y.length != target.length) {
+      return false;
+    }
+    for (int i = 0; i < target.length; i++) {
+      target[i] += x[i] * y[i];
+    }
+    return true;
   }
 
   /**
@@ -681,6 +705,11 @@ final class Elementwise {
     @Override
     public Tensor apply(Tensor g, Tensor out, int input) {
       return input == 0 ? g.mul(b) : input == 1 ? g.mul(a) : g;
+    }
+
+    @Override
+    public boolean addInto(Tensor g, Tensor out, int input, double[] target) {
+      return input < 2 && addProduct(g, input == 0 ? b : a, target);
     }
 
     @Override

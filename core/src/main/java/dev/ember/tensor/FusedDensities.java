@@ -354,6 +354,42 @@ public final class FusedDensities {
       return take(input);
     }
 
+    /**
+     * With a single-value scale and full-size x and loc: adds the gradient of x or loc straight
+     * into the input's buffer (the other one, when wanted, is made in the same pass).
+     */
+    @Override
+    public boolean addInto(Tensor grad, Tensor out, int input, double[] target) {
+      int n = shape.numel();
+      if (Double.isNaN(sumZ2) || input == 2 || inputs[input].data.length != n
+          || target.length != n) {
+        return false;
+      }
+      if (pendingGrad == grad && pending[input] != null) {
+        take(input).addTo(target);
+        return true;
+      }
+      double g = grad.data[0];
+      double inv = 1.0 / sv[0];
+      double f = input == 0 ? -g : g;
+      int other = 1 - input;
+      if (inputs[other].node() != null && inputs[other].data.length == n) {
+        double[] ro = new double[n];
+        for (int i = 0; i < n; i++) {
+          double w = (xv[i] - mv[i]) * inv * inv;
+          target[i] += f * w;
+          ro[i] = -f * w;
+        }
+        pending[other] = new Tensor(ro, shape);
+        pendingGrad = grad;
+      } else {
+        for (int i = 0; i < n; i++) {
+          target[i] += f * ((xv[i] - mv[i]) * inv * inv);
+        }
+      }
+      return true;
+    }
+
     /** The pending gradient of {@code input}, handed over (the engine owns it now). */
     private Tensor take(int input) {
       Tensor r = pending[input];

@@ -374,14 +374,32 @@ final class ShapeOps {
     if (base != null) {
       // no copy: the values are the base's. The gradient still goes to each part (row i of the
       // cotangent), so gradients with respect to the parts themselves stay right
-      return Autodiff.op(base.detach(), "stack",
-          (BackwardFn.Fresh) (g, z, i) -> g.select(0, i), parts);
+      return Autodiff.op(base.detach(), "stack", new RowsBackward(), parts);
     }
     Tensor[] lifted = new Tensor[parts.length];
     for (int i = 0; i < parts.length; i++) {
       lifted[i] = parts[i].unsqueeze(axis);
     }
     return concat(axis, lifted);
+  }
+
+  /** The gradient of part i of a stack along axis 0: row i of the output's gradient. */
+  private static final class RowsBackward implements BackwardFn.Fresh {
+    @Override
+    public Tensor apply(Tensor g, Tensor out, int input) {
+      return g.select(0, input);
+    }
+
+    @Override
+    public boolean addInto(Tensor g, Tensor out, int input, double[] target) {
+      int n = target.length;
+      double[] x = g.data;
+      int from = input * n;
+      for (int k = 0; k < n; k++) {
+        target[k] += x[from + k];
+      }
+      return true;
+    }
   }
 
   /**

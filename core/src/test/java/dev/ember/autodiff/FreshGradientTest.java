@@ -45,6 +45,25 @@ class FreshGradientTest {
   }
 
   @Test
+  void contributionsAddedIntoABufferAlreadyOwned() {
+    // x feeds products, a summed Normal density (as x and as loc) and a stack of its rows: after
+    // the first contribution, the others are added into the buffer x's sum owns
+    Tensor x = Tensor.of(new double[] {0.3, -0.7, 1.1, 0.05, 0.9, -1.2}, 3, 2);
+    Tensor w = Tensor.of(new double[] {1.5, -2.0, 0.25, 3.0, -0.5, 2.0}, 3, 2);
+    Tensor y = Tensor.of(new double[] {0.1, 0.2, -0.3, 0.4, 0.8, -0.6}, 3, 2);
+    GradCheck.assertGradients(q -> {
+      Tensor v = q.get("x");
+      Tensor s = v.mul(w).sum().add(w.mul(v).mul(v).sum());
+      s = s.add(dev.ember.tensor.FusedDensities.normalSum(v, y, q.get("sigma")));
+      s = s.add(dev.ember.tensor.FusedDensities.normalSum(y, v, q.get("sigma")));
+      s = s.add(dev.ember.tensor.FusedDensities.normalSum(v, w, Tensor.scalar(0.7)));
+      Tensor rows = Tensor.stack(0, v.select(0, 0), v.select(0, 1), v.select(0, 2));
+      s = s.add(rows.mul(w).sum()).add(v.mulAdd(w, y).square().sum());
+      return s;
+    }, Map.of("x", x, "sigma", Tensor.scalar(1.3)));
+  }
+
+  @Test
   void gradientsHandedBackAreNotWrittenAfterwards() {
     // y is used twice: its gradient (the sum of both uses) must not leak into x's
     Tensor x = Tensor.of(0.5, 2.0);
