@@ -260,9 +260,20 @@ public final class Autodiff {
       if (sum == null) {
         continue; // the output does not depend on n
       }
+      // the gradient's array is the engine's alone: a one-input rule may write over it
+      boolean exclusive = !createGraph && sum.ownsBuffer() && !wanted.containsKey(n)
+          && n.inputs.length == 1 && n.inputs[0].node() != null;
       Tensor g = sum.value(); // complete: every use of n comes later in the order
       for (int s : wanted.getOrDefault(n, List.of())) {
         result[s] = g;
+      }
+      if (exclusive && !(n.backward instanceof ScatterBackward)) {
+        Tensor gi = n.backward.overwrite(g, n.output);
+        if (gi != null) {
+          Tensor in = n.inputs[0];
+          grads.put(in.node(), sumFor(grads, in).plus(gi, false, true));
+          continue;
+        }
       }
       for (int i = 0; i < n.inputs.length; i++) {
         Tensor in = n.inputs[i];

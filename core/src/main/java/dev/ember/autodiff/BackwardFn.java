@@ -49,6 +49,16 @@ public interface BackwardFn {
     return false;
   }
 
+  /**
+   * The first-order gradient of a one-input operation written over {@code grad}'s own values,
+   * which the engine hands over when nothing else refers to them; returns {@code grad}'s values
+   * as a tensor of the input's shape, or null when the rule does not do this (the default; the
+   * engine then calls {@link #apply}).
+   */
+  default Tensor overwrite(Tensor grad, Tensor out) {
+    return null;
+  }
+
   /** A rule whose every first-order result is a new tensor (see {@link #returnsFresh}). */
   @FunctionalInterface
   interface Fresh extends BackwardFn {

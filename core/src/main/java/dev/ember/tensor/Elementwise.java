@@ -444,8 +444,28 @@ final class Elementwise {
     }
     Tensor out = new Tensor(r, a.shape, DType.FLOAT64, null, null,
         normal ? KnownLog.of(x) : null);
-    return a.node() == null ? out
-        : Autodiff.op(out, "exp", (BackwardFn.Fresh) (g, z, i) -> g.mul(z), a);
+    return a.node() == null ? out : Autodiff.op(out, "exp", new ExpBackward(), a);
+  }
+
+  /** d exp(x)/dx = exp(x): a new tensor, or written over the incoming gradient. */
+  private static final class ExpBackward implements BackwardFn.Fresh {
+    @Override
+    public Tensor apply(Tensor g, Tensor z, int input) {
+      return g.mul(z);
+    }
+
+    @Override
+    public Tensor overwrite(Tensor g, Tensor z) {
+      double[] r = g.data;
+      double[] y = z.data;
+      if (r.length != y.length) {
+        return null; // a broadcast gradient: not this rule's shape
+      }
+      for (int i = 0; i < r.length; i++) {
+        r[i] *= y[i];
+      }
+      return new Tensor(r, z.shape);
+    }
   }
 
   static Tensor log(Tensor a) {

@@ -680,6 +680,9 @@ public final class Tensor implements Serializable {
    * Whether every element is finite: one branch-free pass, for validation on hot paths.
    */
   public boolean allFinite() {
+    if (knownLog != null) {
+      return true; // exps of arguments whose results are normal finite doubles
+    }
     // x * 0 is 0 for finite x and NaN otherwise. Four independent sums: one sum is a chain of
     // dependent adds (the JIT may not reorder floating-point adds), four keep the adder busy.
     double a0 = 0;
@@ -705,6 +708,9 @@ public final class Tensor implements Serializable {
    * branch-free pass, for validation of scales on hot paths.
    */
   public boolean allPositiveFinite() {
+    if (knownLog != null) {
+      return true; // exps of arguments whose results are normal finite doubles
+    }
     // As raw bits the positive finite doubles are exactly the longs 1 .. MAX_BITS, so any other
     // value sets the sign bit of bits (negative, -0), of bits - 1 (+0) or of MAX_BITS - bits
     // (infinity, NaN).

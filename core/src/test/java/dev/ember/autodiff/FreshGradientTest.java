@@ -64,6 +64,30 @@ class FreshGradientTest {
   }
 
   @Test
+  void aOneInputRuleWritingOverAGradientTheEngineOwns() {
+    // e = exp(x) is used twice, so its gradient is a buffer of the engine's; exp's rule writes
+    // over it. As a wanted intermediate it must come back unchanged.
+    Tensor x = Tensor.of(0.3, -0.7, 1.1);
+    Tensor w = Tensor.of(1.5, -2.0, 0.25);
+    GradCheck.assertGradients(q -> {
+      Tensor e = q.get("x").exp();
+      return e.mul(w).sum().add(e.square().sum()).add(e.exp().mul(e).sum());
+    }, Map.of("x", x));
+    Tensor tx = Autodiff.track(x, "x");
+    Tensor e = tx.exp();
+    Tensor loss = e.mul(w).sum().add(e.square().sum());
+    Tensor[] g = Autodiff.gradients(loss, new Tensor[] {tx, e}, null, false);
+    double[] ev = e.toArray();
+    double[] xv = x.toArray();
+    double[] wv = w.toArray();
+    for (int i = 0; i < 3; i++) {
+      double de = wv[i] + 2 * ev[i];
+      org.junit.jupiter.api.Assertions.assertEquals(de, g[1].toArray()[i], 1e-12);
+      org.junit.jupiter.api.Assertions.assertEquals(de * Math.exp(xv[i]), g[0].toArray()[i], 1e-12);
+    }
+  }
+
+  @Test
   void gradientsHandedBackAreNotWrittenAfterwards() {
     // y is used twice: its gradient (the sum of both uses) must not leak into x's
     Tensor x = Tensor.of(0.5, 2.0);

@@ -59,6 +59,18 @@ class KnownLogTest {
   }
 
   @Test
+  void anExpWithAKnownLogIsPositiveAndFinite() {
+    Tensor e = x().mul(200.0).exp(); // arguments up to about 700 in size
+    assertEquals(true, e.knownLog != null);
+    assertEquals(true, e.allPositiveFinite());
+    assertEquals(true, e.slice(0, 1, 3).allFinite());
+    Tensor big = Tensor.of(1.0, 710.0).exp(); // overflows: checked element by element
+    assertNull(big.knownLog);
+    assertEquals(false, big.allPositiveFinite());
+    assertEquals(false, Tensor.of(-746.0).exp().allPositiveFinite()); // underflows to 0
+  }
+
+  @Test
   void anExpWhoseResultsAreNotNormalFiniteDoublesHasNoKnownLog() {
     Tensor x = Tensor.of(1.0, 800.0, -800.0);
     Tensor e = x.exp();
