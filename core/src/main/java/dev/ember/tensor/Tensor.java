@@ -53,6 +53,12 @@ public final class Tensor implements Serializable {
   /** Recent gathers of this tensor when it is untracked ({@link GatherMemo}), or null. */
   transient java.lang.ref.SoftReference<GatherMemo> gathers;
 
+  /**
+   * {@link #allFinite()} once computed (1 finite, 2 not; 0 not yet): the values never change, so
+   * data validated at every step (a scan's observed rows) is checked once.
+   */
+  private transient byte finiteness;
+
   Tensor(double[] data, Shape shape, DType dtype, Node node) {
     this(data, shape, dtype, node, null, null);
   }
@@ -683,6 +689,15 @@ public final class Tensor implements Serializable {
     if (knownLog != null) {
       return true; // exps of arguments whose results are normal finite doubles
     }
+    if (finiteness != 0) {
+      return finiteness == 1;
+    }
+    boolean finite = computeAllFinite();
+    finiteness = finite ? (byte) 1 : (byte) 2;
+    return finite;
+  }
+
+  private boolean computeAllFinite() {
     // x * 0 is 0 for finite x and NaN otherwise. Four independent sums: one sum is a chain of
     // dependent adds (the JIT may not reorder floating-point adds), four keep the adder busy.
     double a0 = 0;

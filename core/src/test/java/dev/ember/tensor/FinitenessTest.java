@@ -30,6 +30,13 @@ class FinitenessTest {
       }
     }
     assertEquals(true, Tensor.zeros(0).allFinite(), "empty");
+    // the answer is kept: asked again, the same
+    Tensor bad = Tensor.of(1.0, Double.NaN);
+    assertEquals(false, bad.allFinite());
+    assertEquals(false, bad.allFinite());
+    Tensor good = Tensor.of(1.0, 2.0);
+    assertEquals(true, good.allFinite());
+    assertEquals(true, good.allFinite());
   }
 
   @Test
