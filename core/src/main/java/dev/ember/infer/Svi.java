@@ -209,15 +209,16 @@ public final class Svi<D> implements Serializable {
   public Update update(SviState state, D data) {
     RngKey[] k = state.key().split();
     LossAndGrad lg = lossAndGrad(state, data, k[1]);
-    String problem = nonFinite(lg);
-    if (problem != null) {
+    // null when the loss or a gradient is not finite (the optimizer checks as it reads them)
+    OptimizerState next = Double.isFinite(lg.loss())
+        ? optimizer.updateIfFinite(lg.grads(), state.optimizer()) : null;
+    if (next == null) {
       if (!stableUpdate) {
         throw new ArithmeticException(diagnose(state, data, k[1], lg));
       }
       return new Update(new SviState(state.optimizer(), k[0], state.step() + 1,
           state.skippedSteps() + 1, state.constraints()), lg.loss());
     }
-    OptimizerState next = optimizer.update(lg.grads(), state.optimizer());
     return new Update(
         new SviState(next, k[0], state.step() + 1, state.skippedSteps(), state.constraints()),
         lg.loss());
@@ -313,19 +314,6 @@ public final class Svi<D> implements Serializable {
     unconstrained.forEach((name, u) ->
         out.put(name, Transforms.bijectTo(s.constraints().get(name)).forward(u)));
     return out;
-  }
-
-  /** Null when loss and gradient are finite, else a short description. */
-  private static String nonFinite(LossAndGrad lg) {
-    if (!Double.isFinite(lg.loss())) {
-      return "loss";
-    }
-    for (Tensor g : lg.grads().values()) {
-      if (!g.allFinite()) {
-        return "gradient";
-      }
-    }
-    return null;
   }
 
   /** Names the sites whose terms, or whose terms' gradients, are not finite. */

@@ -2,6 +2,8 @@
 // Copyright 2026 The Ember Authors
 package dev.ember.infer.optim;
 
+import dev.ember.tensor.Tensor;
+
 /**
  * Adam, as JAX's {@code adam} (NumPyro's {@code Adam}). With moments {@code m, v} (two slots,
  * from 0) and {@code t = step + 1}:
@@ -69,10 +71,25 @@ public final class Adam extends ElementwiseOptimizer {
     update(lr, step, b1, b2, eps, x, g, slots[0], slots[1]);
   }
 
-  /** One pass from the old arrays to the new: the same arithmetic as {@link #update}. */
   @Override
   void stepInto(double lr, long step, double[] x, double[] g, double[][] slots, double[] xOut,
       double[][] slotsOut) {
+    updateInto(lr, step, x, g, slots, xOut, slotsOut);
+  }
+
+  @Override
+  boolean stepIntoIfFinite(double lr, long step, Tensor grad, double[] x, double[][] slots,
+      double[] xOut, double[][] slotsOut) {
+    return updateInto(lr, step, x, grad.sharedValues(), slots, xOut, slotsOut) == 0;
+  }
+
+  /**
+   * One pass from the old arrays to the new, with the same arithmetic as {@link #update}; returns
+   * the sum of {@code g * 0}, which is 0 when every gradient value is finite and NaN otherwise
+   * (the check of {@link Tensor#allFinite}, made while the gradient is read anyway).
+   */
+  private double updateInto(double lr, long step, double[] x, double[] g, double[][] slots,
+      double[] xOut, double[][] slotsOut) {
     double[] m = slots[0];
     double[] v = slots[1];
     double[] mOut = slotsOut[0];
@@ -81,13 +98,16 @@ public final class Adam extends ElementwiseOptimizer {
     double c2 = 1 - Math.pow(b2, step + 1.0);
     double rate = lr / c1;
     double invSqrtC2 = 1 / Math.sqrt(c2);
+    double check = 0;
     for (int i = 0; i < x.length; i++) {
       double mi = (1 - b1) * g[i] + b1 * m[i];
       double vi = (1 - b2) * (g[i] * g[i]) + b2 * v[i];
       mOut[i] = mi;
       vOut[i] = vi;
       xOut[i] = x[i] - rate * mi / (Math.sqrt(vi) * invSqrtC2 + eps);
+      check += g[i] * 0.0;
     }
+    return check;
   }
 
   /** The Adam update of one parameter, in place; shared with {@link ClippedAdam}. */

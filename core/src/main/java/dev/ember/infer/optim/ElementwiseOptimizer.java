@@ -86,8 +86,38 @@ abstract class ElementwiseOptimizer implements Optimizer {
     return new OptimizerState(0, values, slots);
   }
 
+  /**
+   * {@link #stepInto}, or false, with the new arrays left holding anything, when a gradient value
+   * is not finite. By default the gradient is checked first; an optimizer may check it in its own
+   * pass.
+   */
+  boolean stepIntoIfFinite(double lr, long step, Tensor grad, double[] x, double[][] slots,
+      double[] xOut, double[][] slotsOut) {
+    if (!grad.allFinite()) {
+      return false;
+    }
+    stepInto(lr, step, x, grad.sharedValues(), slots, xOut, slotsOut);
+    return true;
+  }
+
   @Override
   public final OptimizerState update(Map<String, Tensor> grads, OptimizerState state) {
+    return update(grads, state, false);
+  }
+
+  /** The update, checking the gradients' values for finiteness as each parameter is updated. */
+  @Override
+  public final OptimizerState updateIfFinite(Map<String, Tensor> grads, OptimizerState state) {
+    try {
+      return update(grads, state, true);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      // Invalid arguments: the gradients' values are checked before the arguments, as by default
+      return Optimizer.super.updateIfFinite(grads, state);
+    }
+  }
+
+  private OptimizerState update(
+      Map<String, Tensor> grads, OptimizerState state, boolean onlyIfFinite) {
     Objects.requireNonNull(grads, name + ".update: grads");
     Objects.requireNonNull(state, name + ".update: state");
     checkKeys(grads, state);
@@ -113,7 +143,12 @@ abstract class ElementwiseOptimizer implements Optimizer {
       int n = shape.numel();
       double[] x = new double[n];
       double[][] nextMoments = new double[moments.length][n];
-      stepInto(lr, t, e.getValue().sharedValues(), grad.sharedValues(), moments, x, nextMoments);
+      double[] old = e.getValue().sharedValues();
+      if (!onlyIfFinite) {
+        stepInto(lr, t, old, grad.sharedValues(), moments, x, nextMoments);
+      } else if (!stepIntoIfFinite(lr, t, grad, old, moments, x, nextMoments)) {
+        return null;
+      }
       values.put(param, Tensor.adopt(x, shape));
       List<Tensor> next = new ArrayList<>(moments.length);
       for (double[] m : nextMoments) {

@@ -60,6 +60,20 @@ public interface Optimizer extends Serializable {
   OptimizerState update(Map<String, Tensor> grads, OptimizerState state);
 
   /**
+   * {@link #update}, or null, updating nothing, when a gradient has a value that is not finite
+   * (as SVI needs to skip or diagnose such a step). An optimizer that reads every gradient anyway
+   * may look for such values in the same pass; by default they are checked first.
+   */
+  default OptimizerState updateIfFinite(Map<String, Tensor> grads, OptimizerState state) {
+    for (Tensor g : grads.values()) {
+      if (!g.allFinite()) {
+        return null;
+      }
+    }
+    return update(grads, state);
+  }
+
+  /**
    * Whether each element's update depends only on that element's value, gradient and moments (and
    * the step), so that updating a slice of a parameter equals slicing the update of the whole.
    * Adam, Sgd, Momentum, Adagrad and RmsProp are; {@link ClippedAdam}, whose clip spans a whole

@@ -3,14 +3,16 @@
 package dev.ember.infer.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.ember.tensor.Tensor;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Adam's one-pass update into new arrays against the in-place update it replaces, and the
- * previous state left as it was.
+ * Adam's one-pass update into new arrays against the in-place update it replaces, the previous
+ * state left as it was, and the update that checks the gradients' values as it reads them.
  */
 class AdamStepTest {
   @Test
@@ -33,5 +35,30 @@ class AdamStepTest {
       assertArrayEquals(oldW, before.params().get("w").toArray(), 0.0);
       assertArrayEquals(oldM, before.slots().get("w").get(0).toArray(), 0.0);
     }
+  }
+
+  @Test
+  void updateIfFiniteIsTheUpdateOrNullForANonFiniteGradient() {
+    Adam adam = Adam.of(0.05);
+    OptimizerState s = adam.init(Map.of("a", Tensor.of(1.0, 2.0), "b", Tensor.of(3.0)));
+    Map<String, Tensor> good = Map.of("a", Tensor.of(0.5, -0.5), "b", Tensor.of(2.0));
+    OptimizerState viaCheck = adam.updateIfFinite(good, s);
+    OptimizerState plain = adam.update(good, s);
+    assertArrayEquals(plain.params().get("a").toArray(), viaCheck.params().get("a").toArray(), 0.0);
+    assertArrayEquals(plain.params().get("b").toArray(), viaCheck.params().get("b").toArray(), 0.0);
+    for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY}) {
+      assertNull(adam.updateIfFinite(Map.of("a", Tensor.of(0.5, bad), "b", Tensor.of(2.0)), s));
+      assertNull(adam.updateIfFinite(Map.of("a", Tensor.of(0.5, 1.0), "b", Tensor.of(bad)), s));
+      // the values are checked before the arguments, as a separate check would
+      assertNull(adam.updateIfFinite(Map.of("a", Tensor.of(bad), "b", Tensor.of(2.0)), s));
+    }
+    assertThrows(IllegalArgumentException.class,
+        () -> adam.updateIfFinite(Map.of("a", Tensor.of(0.5), "b", Tensor.of(2.0)), s));
+    // an optimizer that checks the gradient before its own pass
+    Sgd sgd = Sgd.of(0.1);
+    OptimizerState t = sgd.init(Map.of("a", Tensor.of(1.0, 2.0)));
+    assertNull(sgd.updateIfFinite(Map.of("a", Tensor.of(Double.NaN, 1.0)), t));
+    assertArrayEquals(new double[] {0.95, 2.05},
+        sgd.updateIfFinite(Map.of("a", Tensor.of(0.5, -0.5)), t).params().get("a").toArray(), 1e-15);
   }
 }
