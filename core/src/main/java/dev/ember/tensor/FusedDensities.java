@@ -326,25 +326,8 @@ public final class FusedDensities {
         if (pendingGrad == grad && pending[input] != null) {
           return take(input);
         }
-        // d/dx = -g w, d/dloc = g w with w = z / scale; when both are wanted, one pass makes
-        // both and the second is handed out when asked for
-        double f = input == 0 ? -g : g;
-        int other = 1 - input;
         double[] r = new double[n];
-        if (inputs[other].node() != null && inputs[other].data.length == n) {
-          double[] ro = new double[n];
-          for (int i = 0; i < n; i++) {
-            double w = (xv[i] - mv[i]) * inv * inv;
-            r[i] = f * w;
-            ro[i] = -f * w;
-          }
-          pending[other] = new Tensor(ro, shape);
-          pendingGrad = grad;
-        } else {
-          for (int i = 0; i < n; i++) {
-            r[i] = f * ((xv[i] - mv[i]) * inv * inv);
-          }
-        }
+        xOrLoc(grad, input, r);
         return new Tensor(r, shape);
       }
       if (pendingGrad != grad || pending[input] == null) {
@@ -367,8 +350,19 @@ public final class FusedDensities {
       }
       if (pendingGrad == grad && pending[input] != null) {
         take(input).addTo(target);
-        return true;
+      } else {
+        xOrLoc(grad, input, target);
       }
+      return true;
+    }
+
+    /**
+     * Adds the gradient of x ({@code input} 0) or loc (1), with a single-value scale, into
+     * {@code target}: d/dx = -g w, d/dloc = g w with w = z / scale. When the other of the two is
+     * wanted too, the same pass makes it, and it is handed out when asked for.
+     */
+    private void xOrLoc(Tensor grad, int input, double[] target) {
+      int n = target.length;
       double g = grad.data[0];
       double inv = 1.0 / sv[0];
       double f = input == 0 ? -g : g;
@@ -387,7 +381,6 @@ public final class FusedDensities {
           target[i] += f * ((xv[i] - mv[i]) * inv * inv);
         }
       }
-      return true;
     }
 
     /** The pending gradient of {@code input}, handed over (the engine owns it now). */
