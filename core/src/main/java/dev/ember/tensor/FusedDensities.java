@@ -307,8 +307,9 @@ public final class FusedDensities {
       this.sumZ2 = sumZ2;
     }
 
+    // synchronized: the pending gradients are state, and two threads may differentiate one graph
     @Override
-    public Tensor apply(Tensor grad, Tensor out, int input) {
+    public synchronized Tensor apply(Tensor grad, Tensor out, int input) {
       if (Autodiff.isRecording()) {
         // createGraph: the elementwise rule in tensor operations (it reads only the inputs)
         return new NormalBackward(inputs[0], inputs[1], inputs[2], sv, null, null, shape)
@@ -342,7 +343,7 @@ public final class FusedDensities {
      * into the input's buffer (the other one, when wanted, is made in the same pass).
      */
     @Override
-    public boolean addInto(Tensor grad, Tensor out, int input, double[] target) {
+    public synchronized boolean addInto(Tensor grad, Tensor out, int input, double[] target) {
       int n = shape.numel();
       if (Double.isNaN(sumZ2) || input == 2 || inputs[input].data.length != n
           || target.length != n) {
