@@ -192,11 +192,17 @@ public final class SeriesParams implements Serializable {
     double[] out = new double[outer * b * inner]; // [outer, B, inner]
     for (int i = 0; i < b; i++) {
       double[] s = slices.get(i);
-      for (int o = 0; o < outer; o++) {
-        System.arraycopy(s, o * inner, out, (o * b + i) * inner, inner);
+      if (inner == 1) { // the series axis last, as in [T, B]: one element per copy
+        for (int o = 0; o < outer; o++) {
+          out[o * b + i] = s[o];
+        }
+      } else {
+        for (int o = 0; o < outer; o++) {
+          System.arraycopy(s, o * inner, out, (o * b + i) * inner, inner);
+        }
       }
     }
-    return Tensor.of(out, l.batchShape(b));
+    return Tensor.adopt(out, l.batchShape(b));
   }
 
   /** The series' slices of local param {@code p}'s batch value {@code v}, in batch order. */
@@ -205,11 +211,18 @@ public final class SeriesParams implements Serializable {
     int b = v.dim(l.axis());
     int outer = l.outer();
     int inner = l.inner();
-    double[] d = v.toArray();
+    double[] d = v.sharedValues(); // read only
     double[][] out = new double[b][outer * inner];
     for (int i = 0; i < b; i++) {
-      for (int o = 0; o < outer; o++) {
-        System.arraycopy(d, (o * b + i) * inner, out[i], o * inner, inner);
+      double[] r = out[i];
+      if (inner == 1) {
+        for (int o = 0; o < outer; o++) {
+          r[o] = d[o * b + i];
+        }
+      } else {
+        for (int o = 0; o < outer; o++) {
+          System.arraycopy(d, (o * b + i) * inner, r, o * inner, inner);
+        }
       }
     }
     return out;
