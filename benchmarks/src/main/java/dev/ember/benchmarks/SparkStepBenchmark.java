@@ -43,8 +43,8 @@ import org.apache.spark.sql.types.StructType;
  * dev.ember.spark.StepTimings}.
  *
  * <pre>{@code
- * mvn -B -q -Pbenchmarks -DskipTests install
- * mvn -B -q -Pbenchmarks -pl benchmarks dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
+ * mvn -B -q -Pbenchmarks -pl benchmarks -am -DskipTests package dependency:build-classpath \
+ *   -Dmdep.outputFile=/tmp/cp.txt
  * java -Xmx8g --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED \
  *   --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
  *   --add-opens=java.base/java.lang.invoke=ALL-UNNAMED \
