@@ -307,6 +307,7 @@ public final class SparkSvi {
         }
         state = resumed.state();
         local = resumed.series();
+        checkSameParams(resumed, svi, engine, rows, minibatches, n, root);
         for (double l : resumed.losses()) {
           losses.add(l);
         }
@@ -511,6 +512,25 @@ public final class SparkSvi {
     SviState both = svi.init(root, engine.batch(pair, n, steps));
     SviState longer = svi.init(root, engine.batch(List.of(firstRow), n, steps + 1));
     return SeriesParams.detect(alone, both, longer, 0, steps);
+  }
+
+  /**
+   * Refuses a checkpoint whose params are not the ones this model and guide have (global and
+   * per-series alike), before a step runs on them.
+   */
+  private void checkSameParams(Checkpoint resumed, Svi<SequenceBatch> svi, ShardEngine engine,
+      JavaRDD<SequenceRow> rows, Minibatches minibatches, long n, RngKey root) {
+    long[] firstIds = minibatches.batch(0);
+    List<SequenceRow> first = rows.filter(r -> Arrays.binarySearch(firstIds, r.id()) >= 0).collect();
+    SviState full = svi.init(root, engine.batch(first, n));
+    SeriesParams now = seriesParams(svi, engine, rows, first, n, root, full);
+    java.util.Set<String> global = now.globalPart(full, svi.optimizer()).optimizer().params().keySet();
+    java.util.Set<String> saved = resumed.state().optimizer().params().keySet();
+    if (!now.names().equals(resumed.series().names()) || !global.equals(saved)) {
+      throw new IllegalStateException("fit: the checkpoint in " + b.checkpointDir + " holds params "
+          + saved + " and per-series params " + resumed.series().names() + ", but this model and "
+          + "guide have " + global + " and " + now.names() + "; use a new checkpoint directory");
+    }
   }
 
   /** The per-series params as a DataFrame: id and one array column per param. */

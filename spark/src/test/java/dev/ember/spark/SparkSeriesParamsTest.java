@@ -396,6 +396,12 @@ class SparkSeriesParamsTest {
       assertEquals(List.of("series-000000000012"), files.map(f -> f.getFileName().toString())
           .filter(n -> n.startsWith("series-")).toList());
     }
+    // another guide on the same checkpoint is named before a step runs
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> builder(SparkTestModels.GUIDE, Adam.of(0.05), B).checkpoint(ck, 3).build()
+            .fit(SparkTestModels.dataset(spark, ROWS, 2), 15));
+    assertTrue(e.getMessage().contains("[z_loc, z_scale]") && e.getMessage().contains("[]"),
+        e.getMessage());
   }
 
   // ------------------------------------------------------------ what is refused, and why
