@@ -512,23 +512,6 @@ public final class FusedDensities {
 
   /** {@code sum_i a_i} over n elements (a single value counts n times). */
   static double sum(double[] a, int n) {
-    if (a.length == 1) {
-      return a[0] * n;
-    }
-    double s0 = 0;
-    double s1 = 0;
-    double s2 = 0;
-    double s3 = 0;
-    int i = 0;
-    for (; i + 3 < n; i += 4) {
-      s0 += a[i];
-      s1 += a[i + 1];
-      s2 += a[i + 2];
-      s3 += a[i + 3];
-    }
-    for (; i < n; i++) {
-      s0 += a[i];
-    }
-    return (s0 + s1) + (s2 + s3);
+    return a.length == 1 ? a[0] * n : sum(a, 0, n);
   }
 }
