@@ -404,8 +404,6 @@ class SparkSeriesParamsTest {
         e.getMessage());
   }
 
-  // ------------------------------------------------------------ what is refused, and why
-
   // ------------------------------------------------------------ evaluation and prediction
 
   /**
@@ -485,6 +483,8 @@ class SparkSeriesParamsTest {
       assertEquals(2, row.getList(row.fieldIndex("y_forecast_mean")).size());
     }
   }
+
+  // ------------------------------------------------------------ what is refused, and why
 
   @Test
   void paramsThatDependOnTheBatchInOtherWaysAreNamed() {
