@@ -317,6 +317,9 @@ public final class SeriesParams implements Serializable {
 
   /** {@code state} without the per-series params (the driver's part). */
   SviState globalPart(SviState state, dev.ember.infer.optim.Optimizer optimizer) {
+    if (locals.isEmpty()) {
+      return state;
+    }
     Map<String, Tensor> params = new LinkedHashMap<>(state.optimizer().params());
     Map<String, Constraint> constraints = new LinkedHashMap<>(state.constraints());
     for (Local l : locals) {

@@ -313,9 +313,7 @@ public final class SparkSvi {
         }
         LOG.info("ember: resuming from step {} in {}", state.step(), b.checkpointDir);
       } else {
-        long[] firstIds = minibatches.batch(0);
-        List<SequenceRow> first =
-            rows.filter(r -> Arrays.binarySearch(firstIds, r.id()) >= 0).collect();
+        List<SequenceRow> first = firstMinibatch(rows, minibatches);
         SviState full = svi.init(root, engine.batch(first, n));
         local = seriesParams(svi, engine, rows, first, n, root, full);
         state = local.globalPart(full, svi.optimizer());
@@ -520,8 +518,7 @@ public final class SparkSvi {
    */
   private void checkSameParams(Checkpoint resumed, Svi<SequenceBatch> svi, ShardEngine engine,
       JavaRDD<SequenceRow> rows, Minibatches minibatches, long n, RngKey root) {
-    long[] firstIds = minibatches.batch(0);
-    List<SequenceRow> first = rows.filter(r -> Arrays.binarySearch(firstIds, r.id()) >= 0).collect();
+    List<SequenceRow> first = firstMinibatch(rows, minibatches);
     SviState full = svi.init(root, engine.batch(first, n));
     SeriesParams now = seriesParams(svi, engine, rows, first, n, root, full);
     java.util.Set<String> global = now.globalPart(full, svi.optimizer()).optimizer().params().keySet();
@@ -531,6 +528,13 @@ public final class SparkSvi {
           + saved + " and per-series params " + resumed.series().names() + ", but this model and "
           + "guide have " + global + " and " + now.names() + "; use a new checkpoint directory");
     }
+  }
+
+  /** The rows of the first step's minibatch, on the driver: what params are initialised on. */
+  private static List<SequenceRow> firstMinibatch(JavaRDD<SequenceRow> rows,
+      Minibatches minibatches) {
+    long[] ids = minibatches.batch(0);
+    return rows.filter(r -> Arrays.binarySearch(ids, r.id()) >= 0).collect();
   }
 
   /** The per-series params as a DataFrame: id and one array column per param. */
