@@ -44,10 +44,38 @@ public final class Normal extends LocationScale {
     return dev.ember.tensor.FusedDensities.normal(value, loc, scale);
   }
 
-  /** The support is the real line, so this is the fused density summed, in one pass. */
+  /**
+   * The latest reparameterized draw of this distribution and its standard noise, so that the
+   * density at that draw can be read from the noise ({@link #logProbSum}). A new record per draw,
+   * compared by identity, so concurrent draws from one instance only miss the shortcut.
+   */
+  private transient volatile Draw lastDraw;
+
+  private record Draw(Tensor value, Tensor noise) {}
+
+  @Override
+  public Tensor rsample(RngKey key, Shape sampleShape) {
+    Tensor noise = standardSample(key, extendedShape(sampleShape));
+    Tensor value = noise.mulAdd(scale, loc);
+    lastDraw = new Draw(value, noise);
+    return value;
+  }
+
+  /**
+   * The support is the real line, so this is the fused density summed, in one pass. At this
+   * distribution's own latest reparameterized draw (a guide scoring the value it sampled, as an
+   * ELBO does) it is read from the draw's noise instead, {@code sum(-noise^2 / 2 - log scale) - n
+   * log(2 pi) / 2}: the same function of loc and scale, with the same derivatives with respect to
+   * them and what they depend on, without the gradient terms through the draw that cancel.
+   */
   @Override
   public Tensor logProbSum(Tensor value) {
     requireEventShape(value);
+    Draw d = lastDraw;
+    if (d != null && d.value == value
+        && (scale.size() == 1 || scale.shape().equals(value.shape()))) {
+      return dev.ember.tensor.FusedDensities.normalSumAtDraw(d.noise, scale);
+    }
     return dev.ember.tensor.FusedDensities.normalSum(value, loc, scale);
   }
 

@@ -152,6 +152,106 @@ public final class FusedDensities {
   }
 
   /**
+   * The sum of {@code log N(x; loc, scale)} over a reparameterized draw {@code x = loc + scale *
+   * noise} of that same Normal, as a function of the noise and the scale: {@code sum(-noise^2 / 2
+   * - log scale - log(2 pi) / 2)}. For fixed noise this is the density at the draw as a function
+   * of {@code (loc, scale)}, exactly, so its derivatives with respect to anything the draw's
+   * parameters depend on are those of the density at the draw taken through {@code x}: the paths
+   * through {@code x} and {@code loc} cancel ({@code -w} and {@code +w}) and are not computed. The
+   * gradient goes to {@code scale} alone, {@code -g / scale}, one pass or one value.
+   *
+   * <p>The caller guarantees the relation between the draw and the noise (it holds the draw it
+   * made); the draw itself gets no gradient from this term, so it must not be used where the
+   * derivative with respect to the draw as an independent input is wanted.
+   *
+   * <pre>{@code
+   * Tensor noise = Samplers.normal(key, loc.shape());
+   * Tensor x = noise.mulAdd(scale, loc);                  // the draw
+   * Tensor lp = FusedDensities.normalSumAtDraw(noise, scale); // == normalSum(x, loc, scale)
+   * }</pre>
+   *
+   * @param noise the standard normal draws, of the draw's shape
+   * @param scale one value, or of the noise's shape
+   * @throws IllegalArgumentException if the scale is neither one value nor of the noise's shape
+   */
+  public static Tensor normalSumAtDraw(Tensor noise, Tensor scale) {
+    Shape s = noise.shape;
+    if (scale.data.length != 1 && !scale.shape.equals(s)) {
+      throw new IllegalArgumentException(
+          "normal log-density at a draw: the scale has shape " + scale.shape
+              + " but the noise has shape " + s + "; it must be one value or the same shape");
+    }
+    int n = s.numel();
+    double[] ev = noise.data;
+    double[] sv = scale.data;
+    double sumSquares = dot(ev, ev, n);
+    double sumLogScale;
+    if (sv.length == 1) {
+      sumLogScale = n * Math.log(sv[0]);
+    } else {
+      KnownLog.Block lb = KnownLog.operand(scale, s); // log(scale) if known, read in place
+      if (lb != null) {
+        sumLogScale = sum(lb.array(), lb.offset(), n);
+      } else {
+        double[] logs = new double[n];
+        for (int i = 0; i < n; i++) {
+          logs[i] = Math.log(sv[i]);
+        }
+        sumLogScale = sum(logs, 0, n);
+      }
+    }
+    Tensor out = Tensor.scalar(-0.5 * sumSquares - sumLogScale - n * HALF_LOG_2PI);
+    if (scale.node() == null) {
+      return out;
+    }
+    return Autodiff.op(out, "normal log-density sum at a draw", new AtDrawBackward(scale, n),
+        scale);
+  }
+
+  /** d/dscale of {@link #normalSumAtDraw}: {@code -g / scale}, summed for a single value. */
+  private static final class AtDrawBackward implements BackwardFn.Fresh {
+    private final Tensor scale;
+    private final int n;
+
+    AtDrawBackward(Tensor scale, int n) {
+      this.scale = scale;
+      this.n = n;
+    }
+
+    @Override
+    public Tensor apply(Tensor grad, Tensor out, int input) {
+      if (Autodiff.isRecording()) {
+        // createGraph: the same rule in tensor operations, itself differentiable
+        Tensor r = grad.neg().div(scale);
+        return scale.data.length == 1 ? r.mul((double) n) : r;
+      }
+      double g = grad.data[0];
+      double[] sv = scale.data;
+      if (sv.length == 1) {
+        return new Tensor(new double[] {-g * n / sv[0]}, scale.shape);
+      }
+      double[] r = new double[n];
+      for (int i = 0; i < n; i++) {
+        r[i] = -g / sv[i];
+      }
+      return new Tensor(r, scale.shape);
+    }
+
+    @Override
+    public boolean addInto(Tensor grad, Tensor out, int input, double[] target) {
+      double[] sv = scale.data;
+      if (sv.length != n || target.length != n) {
+        return false;
+      }
+      double g = grad.data[0];
+      for (int i = 0; i < n; i++) {
+        target[i] -= g / sv[i];
+      }
+      return true;
+    }
+  }
+
+  /**
    * One element of the log-density, as the general loop of {@link #normal} computes it, with
    * scale {@code sv[k]} and its log {@code lv[lo + k]} (computed when {@code lv} is null).
    */
