@@ -3,8 +3,7 @@
 package dev.ember.benchmarks;
 
 import dev.ember.data.Ar1Data;
-import dev.ember.infer.Svi;
-import dev.ember.infer.SviState;
+import dev.ember.infer.SviFit;
 import dev.ember.random.RngKey;
 import dev.ember.tensor.Tensor;
 import java.util.concurrent.TimeUnit;
@@ -38,24 +37,20 @@ public class Ar1SviBenchmark {
   @Param({"POINT", "AUTO"})
   public Ar1Reference.Variant variant;
 
-  private Svi<Tensor> svi;
   private Tensor ys; // [T, B]
-  private SviState state;
+  private SviFit<Tensor> fit;
 
   /** Data, SVI and its first state. */
   @Setup
   public void setup() {
     String[] bt = size.split("x");
     ys = Ar1Data.generate(Integer.parseInt(bt[0]), Integer.parseInt(bt[1])).y().transpose();
-    svi = Ar1Reference.svi(variant).progress(false);
-    state = svi.init(RngKey.of(0), ys);
+    fit = Ar1Reference.svi(variant).progress(false).start(RngKey.of(0), ys);
   }
 
-  /** One update; the state carries over, as in a fit. */
+  /** One update of a fit, as {@code Svi.run} makes it (in place: {@link SviFit}). */
   @Benchmark
   public double step() {
-    Svi.Update u = svi.update(state, ys);
-    state = u.state();
-    return u.loss();
+    return fit.step(ys);
   }
 }

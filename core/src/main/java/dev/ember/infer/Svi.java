@@ -42,6 +42,9 @@ import java.util.Set;
  *
  * SviState s = svi.init(RngKey.of(0), data);            // or step by step
  * Svi.Update u = svi.update(s, data);                   // u.state(), u.loss()
+ *
+ * SviFit<Tensor> f = svi.start(RngKey.of(0), data);     // a loop of your own, in place
+ * double loss = f.step(data);
  * }</pre>
  *
  * <p>A non-finite loss or gradient raises an error naming the sites (and params) that made it;
@@ -207,11 +210,33 @@ public final class Svi<D> implements Serializable {
 
   /** One step: the loss and gradient at a fresh key split from the state's, then the optimizer. */
   public Update update(SviState state, D data) {
+    return advance(state, data, false);
+  }
+
+  /**
+   * A fit that starts at {@link #init}{@code (key, data)} and owns its state, so that each step
+   * updates the params and moments in place ({@link SviFit}).
+   */
+  public SviFit<D> start(RngKey key, D data) {
+    return new SviFit<>(this, init(key, data));
+  }
+
+  /** A fit that continues from a copy of {@code state} (which stays valid). */
+  public SviFit<D> start(SviState state) {
+    return new SviFit<>(this, java.util.Objects.requireNonNull(state, "state"));
+  }
+
+  /**
+   * {@link #update}; {@code inPlace}: the caller owns the state's arrays and drops the state, so
+   * the optimizer may write the new one into them ({@link SviFit}).
+   */
+  Update advance(SviState state, D data, boolean inPlace) {
     RngKey[] k = state.key().split();
     LossAndGrad lg = lossAndGrad(state, data, k[1]);
     // null when the loss or a gradient is not finite (the optimizer checks as it reads them)
-    OptimizerState next = Double.isFinite(lg.loss())
-        ? optimizer.updateIfFinite(lg.grads(), state.optimizer()) : null;
+    OptimizerState next = !Double.isFinite(lg.loss()) ? null
+        : inPlace ? optimizer.updateInPlaceIfFinite(lg.grads(), state.optimizer())
+        : optimizer.updateIfFinite(lg.grads(), state.optimizer());
     if (next == null) {
       if (!stableUpdate) {
         throw new ArithmeticException(diagnose(state, data, k[1], lg));
@@ -224,21 +249,23 @@ public final class Svi<D> implements Serializable {
         lg.loss());
   }
 
-  /** {@link #init}, then {@code steps} updates, with a progress bar when enabled. */
+  /**
+   * {@link #init}, then {@code steps} updates, with a progress bar when enabled. The updates run
+   * in a {@link SviFit}, in place; the result is what the same chain of {@link #update}s gives.
+   */
   public RunResult run(RngKey key, int steps, D data) {
     if (steps < 0) {
       throw new IllegalArgumentException("run: steps must be >= 0, got " + steps);
     }
-    SviState state = init(key, data);
+    SviFit<D> fit = start(key, data);
     double[] losses = new double[steps];
     ProgressBar bar = progress ? ProgressBar.console(steps, "steps") : ProgressBar.off();
     for (int i = 0; i < steps; i++) {
-      Update u = update(state, data);
-      state = u.state();
-      losses[i] = u.loss();
-      bar.update(i + 1, u.loss(), 1);
+      losses[i] = fit.step(data);
+      bar.update(i + 1, losses[i], 1);
     }
     bar.finish();
+    SviState state = fit.release();
     return new RunResult(state, losses, getParams(state));
   }
 

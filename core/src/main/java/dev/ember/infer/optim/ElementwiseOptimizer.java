@@ -5,11 +5,14 @@ package dev.ember.infer.optim;
 import dev.ember.tensor.Shape;
 import dev.ember.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The shared part of optimizers whose update acts on each parameter separately, with a fixed
@@ -40,7 +43,7 @@ abstract class ElementwiseOptimizer implements Optimizer {
    * @param lr the schedule's value at {@code step}
    * @param step the number of updates applied before this one
    * @param x the parameter's values, updated in place
-   * @param g the gradient's values; a private copy the method may overwrite
+   * @param g the gradient's values, not to be written
    * @param slots the moments, each of {@code x.length} values, updated in place
    */
   abstract void step(double lr, long step, double[] x, double[] g, double[][] slots);
@@ -63,7 +66,7 @@ abstract class ElementwiseOptimizer implements Optimizer {
     for (int i = 0; i < slots.length; i++) {
       System.arraycopy(slots[i], 0, slotsOut[i], 0, slots[i].length);
     }
-    step(lr, step, xOut, g.clone(), slotsOut);
+    step(lr, step, xOut, g, slotsOut);
   }
 
   @Override
@@ -116,29 +119,95 @@ abstract class ElementwiseOptimizer implements Optimizer {
     }
   }
 
-  private OptimizerState update(
-      Map<String, Tensor> grads, OptimizerState state, boolean onlyIfFinite) {
+  /**
+   * The update written into the state's own arrays with {@link #step}. Everything that can fail
+   * (names, shapes, slots, the learning rate, the gradients' values) is checked before the first
+   * write, so a failed or refused update leaves the state as it was.
+   */
+  @Override
+  public final OptimizerState updateInPlaceIfFinite(
+      Map<String, Tensor> grads, OptimizerState state) {
     Objects.requireNonNull(grads, name + ".update: grads");
     Objects.requireNonNull(state, name + ".update: state");
     checkKeys(grads, state);
     long t = state.step();
-    double lr = learningRate.at(t);
-    if (!(lr >= 0) || Double.isInfinite(lr)) {
-      throw new IllegalStateException(
-          name + ": the learning rate " + learningRate + " is " + lr + " at step " + t
-              + "; it must be finite and >= 0");
+    double lr = checkedRate(t);
+    Map<String, double[][]> moments = new LinkedHashMap<>();
+    Set<double[]> owned = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Map.Entry<String, Tensor> e : state.params().entrySet()) {
+      String param = e.getKey();
+      Shape shape = e.getValue().shape();
+      checkGradientShape(param, shape, grads.get(param));
+      double[][] m = moments(param, shape, state.slots().get(param));
+      moments.put(param, m);
+      owned.add(e.getValue().sharedValues());
+      owned.addAll(Arrays.asList(m));
+    }
+    if (owned.size() != state.params().size() * (slotNames.length + 1)) {
+      throw new IllegalArgumentException(name + ".updateInPlaceIfFinite: the state's params and "
+          + "moments share arrays; give it a state whose every tensor owns its values");
+    }
+    for (Tensor g : grads.values()) {
+      if (!g.allFinite()) {
+        return null;
+      }
     }
     Map<String, Tensor> values = new LinkedHashMap<>();
     Map<String, List<Tensor>> slots = new LinkedHashMap<>();
     for (Map.Entry<String, Tensor> e : state.params().entrySet()) {
       String param = e.getKey();
       Shape shape = e.getValue().shape();
-      Tensor grad = grads.get(param);
-      if (!grad.shape().equals(shape)) {
-        throw new IllegalArgumentException(
-            name + ".update: the gradient of '" + param + "' has shape " + grad.shape()
-                + " but the parameter has shape " + shape);
+      double[] g = grads.get(param).sharedValues();
+      if (owned.contains(g)) {
+        g = g.clone(); // a gradient that is a param's own values: read it before any write
       }
+      double[] x = e.getValue().sharedValues();
+      double[][] m = moments.get(param);
+      step(lr, t, x, g, m);
+      // new tensors over the same arrays: what was cached about the old values goes with them
+      values.put(param, Tensor.adopt(x, shape));
+      List<Tensor> next = new ArrayList<>(m.length);
+      for (double[] slot : m) {
+        next.add(Tensor.adopt(slot, shape));
+      }
+      slots.put(param, next);
+    }
+    return new OptimizerState(Math.addExact(t, 1), values, slots);
+  }
+
+  /** The schedule's value at step {@code t}, which must be finite and non-negative. */
+  private double checkedRate(long t) {
+    double lr = learningRate.at(t);
+    if (!(lr >= 0) || Double.isInfinite(lr)) {
+      throw new IllegalStateException(
+          name + ": the learning rate " + learningRate + " is " + lr + " at step " + t
+              + "; it must be finite and >= 0");
+    }
+    return lr;
+  }
+
+  private void checkGradientShape(String param, Shape shape, Tensor grad) {
+    if (!grad.shape().equals(shape)) {
+      throw new IllegalArgumentException(
+          name + ".update: the gradient of '" + param + "' has shape " + grad.shape()
+              + " but the parameter has shape " + shape);
+    }
+  }
+
+  private OptimizerState update(
+      Map<String, Tensor> grads, OptimizerState state, boolean onlyIfFinite) {
+    Objects.requireNonNull(grads, name + ".update: grads");
+    Objects.requireNonNull(state, name + ".update: state");
+    checkKeys(grads, state);
+    long t = state.step();
+    double lr = checkedRate(t);
+    Map<String, Tensor> values = new LinkedHashMap<>();
+    Map<String, List<Tensor>> slots = new LinkedHashMap<>();
+    for (Map.Entry<String, Tensor> e : state.params().entrySet()) {
+      String param = e.getKey();
+      Shape shape = e.getValue().shape();
+      Tensor grad = grads.get(param);
+      checkGradientShape(param, shape, grad);
       double[][] moments = moments(param, shape, state.slots().get(param));
       int n = shape.numel();
       double[] x = new double[n];

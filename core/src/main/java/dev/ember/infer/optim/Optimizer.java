@@ -74,6 +74,20 @@ public interface Optimizer extends Serializable {
   }
 
   /**
+   * {@link #updateIfFinite} for a caller that owns {@code state}: the optimizer may write the new
+   * values and moments into the state's own arrays instead of new ones, which saves allocating
+   * and filling fresh memory for every array at every step (a fit loop such as {@link
+   * dev.ember.infer.SviFit}). The caller guarantees that nothing else refers to those arrays
+   * (each tensor of the state owns its values; {@link #init} shares its zero moments, so its
+   * state must be copied first) and uses the returned state, not the given one, afterwards. When
+   * null is returned (a gradient value is not finite) nothing has been written. By default the
+   * new state is made in new arrays, as {@link #updateIfFinite} does.
+   */
+  default OptimizerState updateInPlaceIfFinite(Map<String, Tensor> grads, OptimizerState state) {
+    return updateIfFinite(grads, state);
+  }
+
+  /**
    * Whether each element's update depends only on that element's value, gradient and moments (and
    * the step), so that updating a slice of a parameter equals slicing the update of the whole.
    * Adam, Sgd, Momentum, Adagrad and RmsProp are; {@link ClippedAdam}, whose clip spans a whole
