@@ -15,7 +15,7 @@ import dev.ember.dist.constraints.Constraints;
 import dev.ember.handlers.Model;
 import dev.ember.handlers.Plate;
 import dev.ember.infer.Svi;
-import dev.ember.infer.SviState;
+import dev.ember.infer.SviFit;
 import dev.ember.infer.optim.Adam;
 import dev.ember.primitives.ScanStep;
 import dev.ember.random.RngKey;
@@ -132,13 +132,13 @@ public final class SparkStepBenchmark {
         SequenceBatch batch = SequenceBatch.of(ids, y, b);
         Svi<SequenceBatch> svi = Svi.of(MODEL, guide, Adam.of(0.01),
             new RowKeyedTraceElbo(1, "series")).progress(false);
-        SviState s = svi.init(RngKey.of(1), batch);
+        SviFit<SequenceBatch> local = svi.start(RngKey.of(1), batch);
         for (int i = 0; i < Math.max(3, steps / 4); i++) {
-          s = svi.update(s, batch).state();
+          local.step(batch);
         }
         long t0 = System.nanoTime();
         for (int i = 0; i < steps; i++) {
-          s = svi.update(s, batch).state();
+          local.step(batch);
         }
         double localMs = (System.nanoTime() - t0) / 1e6 / steps;
         System.out.printf(Locale.ROOT,

@@ -275,6 +275,14 @@ public final class Autodiff {
           continue;
         }
       }
+      if (!createGraph && n.backward instanceof RowsOfBackward rows
+          && rows.base().node() != null && noneWanted(n.inputs, wanted)) {
+        // the output is the base's values, so its gradient is the base's: no per-row copies
+        Tensor base = rows.base();
+        boolean own = sum.ownsBuffer() && !wanted.containsKey(n);
+        grads.put(base.node(), sumFor(grads, base).plus(g, false, own));
+        continue;
+      }
       for (int i = 0; i < n.inputs.length; i++) {
         Tensor in = n.inputs[i];
         if (in.node() == null) {
@@ -299,6 +307,16 @@ public final class Autodiff {
         }
       }
     }
+  }
+
+  /** Whether no input's gradient is asked for by itself (so it need not be formed). */
+  private static boolean noneWanted(Tensor[] inputs, IdentityHashMap<Node, List<Integer>> wanted) {
+    for (Tensor in : inputs) {
+      if (in.node() != null && wanted.containsKey(in.node())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static GradientSum sumFor(IdentityHashMap<Node, GradientSum> grads, Tensor in) {

@@ -4,6 +4,7 @@ package dev.ember.tensor;
 
 import dev.ember.autodiff.Autodiff;
 import dev.ember.autodiff.BackwardFn;
+import dev.ember.autodiff.RowsOfBackward;
 import dev.ember.autodiff.ScatterBackward;
 import java.lang.ref.WeakReference;
 import java.util.Arrays;
@@ -372,9 +373,9 @@ final class ShapeOps {
     }
     Tensor base = axis == 0 ? rowsOf(parts) : null;
     if (base != null) {
-      // no copy: the values are the base's. The gradient still goes to each part (row i of the
-      // cotangent), so gradients with respect to the parts themselves stay right
-      return Autodiff.op(base.detach(), "stack", new RowsBackward(), parts);
+      // no copy: the values are the base's. The gradient goes to each part (row i of the
+      // cotangent) when a part's own gradient is asked for, else straight to the base
+      return Autodiff.op(base.detach(), "stack", new RowsBackward(base), parts);
     }
     Tensor[] lifted = new Tensor[parts.length];
     for (int i = 0; i < parts.length; i++) {
@@ -383,8 +384,22 @@ final class ShapeOps {
     return concat(axis, lifted);
   }
 
-  /** The gradient of part i of a stack along axis 0: row i of the output's gradient. */
-  private static final class RowsBackward implements BackwardFn.Fresh {
+  /**
+   * The gradient of part i of a stack of a base's rows: row i of the output's gradient, or all of
+   * it for the base ({@link RowsOfBackward}).
+   */
+  private static final class RowsBackward implements RowsOfBackward, BackwardFn.Fresh {
+    private final Tensor base;
+
+    RowsBackward(Tensor base) {
+      this.base = base;
+    }
+
+    @Override
+    public Tensor base() {
+      return base;
+    }
+
     @Override
     public Tensor apply(Tensor g, Tensor out, int input) {
       return g.select(0, input);

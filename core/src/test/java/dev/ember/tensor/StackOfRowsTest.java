@@ -191,6 +191,24 @@ class StackOfRowsTest {
   }
 
   @Test
+  void theBaseAndOnePartAskedForTogether() {
+    // the stack's gradient goes straight to the base only when no part's own gradient is asked
+    // for; here one is, so it goes through the parts, and both results must still be whole
+    Tensor x = Autodiff.track(random(4, 3), "x");
+    Tensor weights = random(4, 3);
+    List<Tensor> parts = rows(x, upTo(4));
+    Tensor fast = score(Tensor.stack(0, parts), weights).add(parts.get(2).exp().sum());
+    Tensor copying = score(Tensor.stack(0, copies(parts)), weights).add(parts.get(2).exp().sum());
+    Tensor[] wrt = {x, parts.get(2)};
+    Tensor[] gFast = Autodiff.gradients(fast, wrt, null, false);
+    Tensor[] gCopying = Autodiff.gradients(copying, wrt, null, false);
+    assertSameTensor(gCopying[0], gFast[0]);
+    assertSameTensor(gCopying[1], gFast[1]);
+    // and the base alone, straight: the same gradient
+    assertSameTensor(gCopying[0], Autodiff.gradients(fast, new Tensor[] {x}, null, false)[0]);
+  }
+
+  @Test
   void secondOrderGradientsEqualTheCopyingPath() {
     Tensor base = random(3, 2);
     Tensor weights = random(3, 2);
