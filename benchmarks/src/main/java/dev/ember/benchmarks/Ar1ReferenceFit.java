@@ -5,8 +5,7 @@ package dev.ember.benchmarks;
 import dev.ember.data.Ar1Data;
 import dev.ember.dist.constraints.Constraints;
 import dev.ember.dist.transforms.Transforms;
-import dev.ember.infer.Svi;
-import dev.ember.infer.SviState;
+import dev.ember.infer.SviFit;
 import dev.ember.random.RngKey;
 import dev.ember.tensor.Tensor;
 import java.util.Arrays;
@@ -32,21 +31,18 @@ public final class Ar1ReferenceFit {
     int steps = args.length > 2 ? Integer.parseInt(args[2]) : 500;
     Tensor ys = Ar1Data.generate(b, t).y().transpose(); // [T, B]
     for (Ar1Reference.Variant v : Ar1Reference.Variant.values()) {
-      Svi<Tensor> svi = Ar1Reference.svi(v).progress(false);
-      SviState s = svi.init(RngKey.of(0), ys);
+      SviFit<Tensor> fit = Ar1Reference.svi(v).progress(false).start(RngKey.of(0), ys);
       long[] nanos = new long[steps];
       double loss = Double.NaN;
       for (int i = 0; i < steps; i++) {
         long t0 = System.nanoTime();
-        Svi.Update u = svi.update(s, ys);
+        loss = fit.step(ys);
         nanos[i] = System.nanoTime() - t0;
-        s = u.state();
-        loss = u.loss();
       }
       long[] tail = Arrays.copyOfRange(nanos, Math.min(100, steps - 1), steps);
       Arrays.sort(tail);
       double medianMs = tail[tail.length / 2] / 1e6;
-      Map<String, Tensor> p = svi.getParams(s);
+      Map<String, Tensor> p = fit.params();
       String params = v == Ar1Reference.Variant.POINT
           ? String.format(Locale.ROOT, "phi %.4f sigma %.4f tau %.4f", p.get("phi").item(),
               p.get("sigma").item(), p.get("tau").item())
