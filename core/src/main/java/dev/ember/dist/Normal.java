@@ -65,8 +65,9 @@ public final class Normal extends LocationScale {
    * The support is the real line, so this is the fused density summed, in one pass. At this
    * distribution's own latest reparameterized draw (a guide scoring the value it sampled, as an
    * ELBO does) it is read from the draw's noise instead, {@code sum(-noise^2 / 2 - log scale) - n
-   * log(2 pi) / 2}: the same function of loc and scale, with the same derivatives with respect to
-   * them and what they depend on, without the gradient terms through the draw that cancel.
+   * log(2 pi) / 2}: the same function of loc and scale, so its derivatives with respect to them,
+   * and to anything they depend on, are unchanged. The draw itself gets no gradient from this
+   * term: its part of the total derivative cancels the part through loc, and neither is computed.
    */
   @Override
   public Tensor logProbSum(Tensor value) {

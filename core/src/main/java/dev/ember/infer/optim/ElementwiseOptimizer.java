@@ -121,14 +121,20 @@ abstract class ElementwiseOptimizer implements Optimizer {
 
   /**
    * The update written into the state's own arrays with {@link #step}. Everything that can fail
-   * (names, shapes, slots, the learning rate, the gradients' values) is checked before the first
-   * write, so a failed or refused update leaves the state as it was.
+   * (the gradients' values, as {@link #updateIfFinite} checks them first; names, shapes, slots,
+   * the learning rate) is checked before the first write, so a failed or refused update leaves
+   * the state as it was.
    */
   @Override
   public final OptimizerState updateInPlaceIfFinite(
       Map<String, Tensor> grads, OptimizerState state) {
     Objects.requireNonNull(grads, name + ".update: grads");
     Objects.requireNonNull(state, name + ".update: state");
+    for (Tensor g : grads.values()) {
+      if (!g.allFinite()) {
+        return null;
+      }
+    }
     checkKeys(grads, state);
     long t = state.step();
     double lr = checkedRate(t);
@@ -146,11 +152,6 @@ abstract class ElementwiseOptimizer implements Optimizer {
     if (owned.size() != state.params().size() * (slotNames.length + 1)) {
       throw new IllegalArgumentException(name + ".updateInPlaceIfFinite: the state's params and "
           + "moments share arrays; give it a state whose every tensor owns its values");
-    }
-    for (Tensor g : grads.values()) {
-      if (!g.allFinite()) {
-        return null;
-      }
     }
     Map<String, Tensor> values = new LinkedHashMap<>();
     Map<String, List<Tensor>> slots = new LinkedHashMap<>();
