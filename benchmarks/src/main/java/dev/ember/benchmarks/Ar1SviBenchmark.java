@@ -3,7 +3,9 @@
 package dev.ember.benchmarks;
 
 import dev.ember.data.Ar1Data;
+import dev.ember.infer.Svi;
 import dev.ember.infer.SviFit;
+import dev.ember.infer.SviState;
 import dev.ember.random.RngKey;
 import dev.ember.tensor.Tensor;
 import java.util.concurrent.TimeUnit;
@@ -19,10 +21,14 @@ import org.openjdk.jmh.annotations.State;
 /**
  * One SVI step of the reference AR(1) model ({@link Ar1Reference}) on one thread: the median
  * (JMH sample mode, p0.50) over steps after warm-up, for both variants and the sizes the
- * performance goal names. Latent elements per second = B * T / step time.
+ * performance goal names. Latent elements per second = B * T / step time. {@code step} is the
+ * step of a fit as {@code Svi.run} makes it ({@link SviFit}, in place); {@code pureUpdate} is
+ * {@code Svi.update}, which leaves the old state as it was and writes the new one into new
+ * arrays.
  *
  * <pre>{@code
- * java -jar benchmarks/target/ember-benchmarks.jar Ar1SviBenchmark -f 1 -wi 3 -i 5 -w 2s -r 2s
+ * java -jar benchmarks/target/ember-benchmarks.jar 'Ar1SviBenchmark.step' -f 1 -wi 5 -i 5 -w 2s -r 2s
+ * java -jar benchmarks/target/ember-benchmarks.jar 'Ar1SviBenchmark.pureUpdate' -p size=1024x100
  * }</pre>
  */
 @State(Scope.Thread)
@@ -39,18 +45,30 @@ public class Ar1SviBenchmark {
 
   private Tensor ys; // [T, B]
   private SviFit<Tensor> fit;
+  private Svi<Tensor> svi;
+  private SviState state;
 
   /** Data, SVI and its first state. */
   @Setup
   public void setup() {
     String[] bt = size.split("x");
     ys = Ar1Data.generate(Integer.parseInt(bt[0]), Integer.parseInt(bt[1])).y().transpose();
-    fit = Ar1Reference.svi(variant).progress(false).start(RngKey.of(0), ys);
+    svi = Ar1Reference.svi(variant).progress(false);
+    fit = svi.start(RngKey.of(0), ys);
+    state = svi.init(RngKey.of(0), ys);
   }
 
   /** One update of a fit, as {@code Svi.run} makes it (in place: {@link SviFit}). */
   @Benchmark
   public double step() {
     return fit.step(ys);
+  }
+
+  /** One pure {@code Svi.update}: the same step, its new state in new arrays. */
+  @Benchmark
+  public double pureUpdate() {
+    Svi.Update u = svi.update(state, ys);
+    state = u.state();
+    return u.loss();
   }
 }
