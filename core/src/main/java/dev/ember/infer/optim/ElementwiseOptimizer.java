@@ -166,14 +166,20 @@ abstract class ElementwiseOptimizer implements Optimizer {
       double[][] m = moments.get(param);
       step(lr, t, x, g, m);
       // new tensors over the same arrays: what was cached about the old values goes with them
-      values.put(param, Tensor.adopt(x, shape));
-      List<Tensor> next = new ArrayList<>(m.length);
-      for (double[] slot : m) {
-        next.add(Tensor.adopt(slot, shape));
-      }
-      slots.put(param, next);
+      adopt(param, shape, x, m, values, slots);
     }
     return new OptimizerState(Math.addExact(t, 1), values, slots);
+  }
+
+  /** Puts a parameter's values and moments into a new state's maps as tensors over the arrays. */
+  private static void adopt(String param, Shape shape, double[] x, double[][] moments,
+      Map<String, Tensor> values, Map<String, List<Tensor>> slots) {
+    values.put(param, Tensor.adopt(x, shape));
+    List<Tensor> next = new ArrayList<>(moments.length);
+    for (double[] m : moments) {
+      next.add(Tensor.adopt(m, shape));
+    }
+    slots.put(param, next);
   }
 
   /** The schedule's value at step {@code t}, which must be finite and non-negative. */
@@ -219,12 +225,7 @@ abstract class ElementwiseOptimizer implements Optimizer {
       } else if (!stepIntoIfFinite(lr, t, grad, old, moments, x, nextMoments)) {
         return null;
       }
-      values.put(param, Tensor.adopt(x, shape));
-      List<Tensor> next = new ArrayList<>(moments.length);
-      for (double[] m : nextMoments) {
-        next.add(Tensor.adopt(m, shape));
-      }
-      slots.put(param, next);
+      adopt(param, shape, x, nextMoments, values, slots);
     }
     return new OptimizerState(Math.addExact(t, 1), values, slots);
   }
