@@ -193,11 +193,11 @@ public final class FusedDensities {
       if (lb != null) {
         sumLogScale = sum(lb.array(), lb.offset(), n);
       } else {
-        double[] logs = new double[n];
+        double acc = 0;
         for (int i = 0; i < n; i++) {
-          logs[i] = Math.log(sv[i]);
+          acc += Math.log(sv[i]); // the logs' cost dwarfs the chain of adds
         }
-        sumLogScale = sum(logs, 0, n);
+        sumLogScale = acc;
       }
     }
     Tensor out = Tensor.scalar(-0.5 * sumSquares - sumLogScale - n * HALF_LOG_2PI);
