@@ -58,6 +58,13 @@ class NormalDensityAtDrawTest {
     // a copy of the draw is another value: the general formula, the same number
     Tensor copy = Tensor.of(z.toArray(), z.shape());
     assertEquals(expected, d.logProbSum(copy).item(), 1e-12 * Math.abs(expected));
+    // a full-size scale whose log is not known, and one shared scale
+    for (Tensor sc : new Tensor[] {values(3, 4, 3).square().add(0.2), Tensor.scalar(0.7)}) {
+      Normal e = Normal.of(loc, sc);
+      Tensor x = e.rsample(KEY, Shape.SCALAR);
+      double want = density(x.toArray(), loc.toArray(), sc.toArray());
+      assertEquals(want, e.logProbSum(x).item(), 1e-12 * Math.abs(want));
+    }
   }
 
   @Test
