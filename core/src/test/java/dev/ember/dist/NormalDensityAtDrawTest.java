@@ -91,6 +91,26 @@ class NormalDensityAtDrawTest {
   }
 
   @Test
+  void theDrawItselfGetsNoGradientFromTheShortcutAndAnyOtherValueDoes() {
+    // at the own draw: no path through the draw (it cancels the one through loc); at another
+    // tensor with the same values: d/dx = -(x - loc) / scale^2
+    Tensor loc = Autodiff.track(values(1, 6), "loc");
+    double sc = 0.8;
+    Normal d = Normal.of(loc, Tensor.scalar(sc));
+    Tensor z = d.rsample(KEY, Shape.SCALAR);
+    Tensor other = z.add(0.0);
+    assertArrayEquals(new double[6],
+        Autodiff.gradients(d.logProbSum(z), new Tensor[] {z}, null, false)[0].toArray(), 0.0);
+    double[] expected = new double[6];
+    for (int i = 0; i < 6; i++) {
+      expected[i] = -(z.toArray()[i] - loc.toArray()[i]) / (sc * sc);
+    }
+    assertArrayEquals(expected,
+        Autodiff.gradients(d.logProbSum(other), new Tensor[] {other}, null, false)[0].toArray(),
+        1e-12);
+  }
+
+  @Test
   void aScaleThatBroadcastsTakesTheGeneralPathWithTheSameTotalGradient() {
     // scale [3] under a [4, 3] loc: the general formula, whose total derivatives through the draw
     // are the same closed forms: d/dloc = 0, d/dscale_j = -4 / scale_j
