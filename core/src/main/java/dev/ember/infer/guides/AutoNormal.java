@@ -10,10 +10,13 @@ import dev.ember.dist.TransformedDistribution;
 import dev.ember.dist.constraints.Constraints;
 import dev.ember.handlers.Model;
 import dev.ember.handlers.Plate;
+import dev.ember.tensor.Shape;
 import dev.ember.tensor.Tensor;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A mean-field Normal guide in unconstrained space: each latent site {@code z} is {@code
@@ -29,6 +32,16 @@ import java.util.Map;
  * <p>Sites in scan bodies are drawn as one {@code [T, ...]} site; sites in subsampled plates keep
  * full-size params, gathered to the subsample on each run (see {@link AutoGuide}).
  *
+ * <p><b>Masked sites.</b> As in NumPyro, the guide does not see the model's masks. Where the model
+ * masks a latent site's elements and scores them nowhere else (the padded steps of
+ * variable-length series), their only gradient is the guide's entropy, which raises their scale
+ * by about the learning rate at every step until it overflows. {@link #mask} masks the guide's
+ * draws of such sites the same way:
+ *
+ * <pre>{@code
+ * AutoNormal<SequenceBatch> guide = AutoNormal.of(model).mask(SequenceBatch::observed, "z");
+ * }</pre>
+ *
  * <p>Reference: NumPyro {@code infer.autoguide.AutoNormal}.
  */
 public final class AutoNormal<D> extends AutoGuide<D> {
@@ -36,39 +49,62 @@ public final class AutoNormal<D> extends AutoGuide<D> {
 
   private final InitStrategy init;
   private final double initScale;
+  /** The masks of the sites the guide scores only in part, by site name. */
+  private final Map<String, SiteMask<D>> masks;
 
-  private AutoNormal(Model<D> model, String prefix, InitStrategy init, double initScale) {
+  private AutoNormal(Model<D> model, String prefix, InitStrategy init, double initScale,
+      Map<String, SiteMask<D>> masks) {
     super(model, prefix);
     if (!(initScale > 0) || Double.isInfinite(initScale)) {
       throw new IllegalArgumentException("AutoNormal: initScale must be positive, got " + initScale);
     }
-    this.init = java.util.Objects.requireNonNull(init, "init");
+    this.init = Objects.requireNonNull(init, "init");
     this.initScale = initScale;
+    this.masks = masks;
   }
 
   /** The guide for {@code model}: init to uniform(-2, 2) in unconstrained space, scale 0.1. */
   public static <D> AutoNormal<D> of(Model<D> model) {
-    return new AutoNormal<>(model, "auto", InitStrategy.uniform(2.0), 0.1);
+    return new AutoNormal<>(model, "auto", InitStrategy.uniform(2.0), 0.1, Map.of());
   }
 
   /** The same guide with another init strategy for the locations. */
   public AutoNormal<D> initStrategy(InitStrategy strategy) {
-    return new AutoNormal<>(model, prefix, strategy, initScale);
+    return new AutoNormal<>(model, prefix, strategy, initScale, masks);
   }
 
   /** The same guide with another initial scale (in unconstrained space). */
   public AutoNormal<D> initScale(double scale) {
-    return new AutoNormal<>(model, prefix, init, scale);
+    return new AutoNormal<>(model, prefix, init, scale, masks);
   }
 
   /** The same guide with another param-name prefix. */
   public AutoNormal<D> prefix(String p) {
-    return new AutoNormal<>(model, p, init, initScale);
+    return new AutoNormal<>(model, p, init, initScale, masks);
+  }
+
+  /**
+   * The same guide with the draws of {@code sites} masked by {@code mask(data)}: where it is
+   * false, the guide's log-density of the site is not scored, as where a model masks the site
+   * (the draws are still made). The mask must broadcast to each site's batch shape without
+   * growing it; a site the model does not have is an error at the first run.
+   */
+  public AutoNormal<D> mask(SiteMask<D> mask, String... sites) {
+    Objects.requireNonNull(mask, "mask");
+    if (sites.length == 0) {
+      throw new IllegalArgumentException("AutoNormal.mask: name the latent sites to mask");
+    }
+    Map<String, SiteMask<D>> m = new LinkedHashMap<>(masks);
+    for (String site : sites) {
+      m.put(Objects.requireNonNull(site, "site"), mask);
+    }
+    return new AutoNormal<>(model, prefix, init, initScale, Collections.unmodifiableMap(m));
   }
 
   @Override
   public void run(D data) {
     List<LatentSite> sites = latentSites(data);
+    checkMaskedSites(sites);
     Map<String, Plate> plates = openPlates(sites);
     for (int i = 0; i < sites.size(); i++) {
       LatentSite s = sites.get(i);
@@ -77,9 +113,41 @@ public final class AutoNormal<D> extends AutoGuide<D> {
           key -> initialUnconstrained(s, init, index), Constraints.real());
       Tensor scale = param(prefix + "_" + s.name() + "_scale",
           key -> Tensor.full(initScale, s.unconstrainedShape()), Constraints.positive());
-      inPlates(s, plates, () -> emit(s, posterior(s,
-          subsample(loc, s, plates, s.eventRank()), subsample(scale, s, plates, s.eventRank()))));
+      inPlates(s, plates, () -> emit(s, masked(s, data, posterior(s,
+          subsample(loc, s, plates, s.eventRank()), subsample(scale, s, plates, s.eventRank())))));
     }
+  }
+
+  /** Every masked site must be a latent site of the model. */
+  private void checkMaskedSites(List<LatentSite> sites) {
+    for (String name : masks.keySet()) {
+      if (sites.stream().noneMatch(s -> s.name().equals(name))) {
+        throw new IllegalArgumentException("AutoNormal.mask: the model has no latent site '" + name
+            + "' (its latent sites: " + sites.stream().map(LatentSite::name).toList() + ")");
+      }
+    }
+  }
+
+  /** {@code fn} masked as {@link #mask} asks for the site, or as it is. */
+  private Distribution masked(LatentSite s, D data, Distribution fn) {
+    SiteMask<D> maskOf = masks.get(s.name());
+    if (maskOf == null) {
+      return fn;
+    }
+    Tensor m = maskOf.of(data);
+    Shape batch = fn.batchShape();
+    boolean fits;
+    try {
+      fits = m.isBool() && Shape.broadcast(batch, m.shape(), "mask").equals(batch);
+    } catch (IllegalArgumentException e) {
+      fits = false;
+    }
+    if (!fits) {
+      throw new IllegalArgumentException("AutoNormal.mask: the mask of site '" + s.name()
+          + "' must be a boolean tensor that broadcasts to the site's batch shape " + batch
+          + ", but it has dtype " + m.dtype() + " and shape " + m.shape());
+    }
+    return fn.mask(m);
   }
 
   private static Distribution posterior(LatentSite s, Tensor loc, Tensor scale) {
