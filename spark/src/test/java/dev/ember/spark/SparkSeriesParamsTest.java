@@ -102,16 +102,27 @@ class SparkSeriesParamsTest {
    */
   @Test
   void withTheWholeDataInEachBatchAnAutoNormalFitEqualsTheSingleJvmSvi() {
-    int steps = 15;
     // initialised at 0 (unconstrained): the prior median in a scan depends on the batch's draws
-    AutoNormal<SequenceBatch> guide = AutoNormal.of(MODEL).initStrategy(InitStrategy.feasible());
-    SparkSvi.Result r = builder(guide, Adam.of(0.05), N).build()
+    assertWholeDataFitEqualsTheSingleJvmSvi(
+        () -> AutoNormal.of(MODEL).initStrategy(InitStrategy.feasible()));
+  }
+
+  /** The same with the guide's padded steps masked as the model's are (a function shipped too). */
+  @Test
+  void aMaskedAutoNormalAlsoEqualsTheSingleJvmSvi() {
+    assertWholeDataFitEqualsTheSingleJvmSvi(() -> AutoNormal.of(MODEL)
+        .initStrategy(InitStrategy.feasible()).mask(SequenceBatch::observed, "z"));
+  }
+
+  private static void assertWholeDataFitEqualsTheSingleJvmSvi(
+      java.util.function.Supplier<AutoNormal<SequenceBatch>> guides) {
+    int steps = 15;
+    SparkSvi.Result r = builder(guides.get(), Adam.of(0.05), N).build()
         .fit(SparkTestModels.dataset(spark, ROWS, 3), steps);
     assertEquals(List.of("id", "auto_z_loc", "auto_z_scale"),
         Arrays.asList(r.seriesParams().orElseThrow().columns()));
 
-    Svi<SequenceBatch> svi = Svi.of(MODEL,
-        AutoNormal.of(MODEL).initStrategy(InitStrategy.feasible()), Adam.of(0.05),
+    Svi<SequenceBatch> svi = Svi.of(MODEL, guides.get(), Adam.of(0.05),
         new RowKeyedTraceElbo(1, "series")).progress(false);
     SequenceBatch all = new ShardEngine(svi, "series", Map.of()).batch(SparkSviTest.rowsOf(
         ROWS.stream().mapToLong(row -> row.getLong(0)).sorted().toArray()), N);
