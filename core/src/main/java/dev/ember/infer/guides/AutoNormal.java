@@ -34,9 +34,9 @@ import java.util.Objects;
  *
  * <p><b>Masked sites.</b> As in NumPyro, the guide does not see the model's masks. Where the model
  * masks a latent site's elements and scores them nowhere else (the padded steps of
- * variable-length series), their only gradient is the guide's entropy, which raises their scale
- * by about the learning rate at every step until it overflows. {@link #mask} masks the guide's
- * draws of such sites the same way:
+ * variable-length series), their only gradient is the guide's entropy, which raises their
+ * log-scale by about the learning rate at every Adam step until the scale overflows. {@link #mask}
+ * masks the guide's draws of such sites the same way:
  *
  * <pre>{@code
  * AutoNormal<SequenceBatch> guide = AutoNormal.of(model).mask(SequenceBatch::observed, "z");
