@@ -122,11 +122,6 @@ final class Strided {
     for (int o = 0; o < total; o += inner) {
       if (is == 0) {
         out[off] += FusedDensities.sum(src, o, inner);
-      } else if (is == 1) {
-        // contiguous rows (a select or slice along a leading axis): a loop the JIT vectorizes
-        for (int k = 0; k < inner; k++) {
-          out[off + k] += src[o + k];
-        }
       } else {
         for (int k = 0, p = off; k < inner; k++, p += is) {
           out[p] += src[o + k];

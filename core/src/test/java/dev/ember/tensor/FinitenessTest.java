@@ -17,18 +17,28 @@ class FinitenessTest {
       Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
       Double.longBitsToDouble(0x7FF0000000000001L), Double.longBitsToDouble(0xFFF8000000000000L)};
 
-  @Test
-  void agreesWithIsFiniteForEveryValueAtEveryPosition() {
+  /** A check of one tensor that holds {@code v} at one position and 0.5 elsewhere. */
+  private interface Placement {
+    void check(double v, Tensor t, String where);
+  }
+
+  /** Every value of {@link #VALUES} at the start, middle and end of tensors of several sizes. */
+  private static void forEveryPlacement(Placement p) {
     for (int n : new int[] {1, 7, 64, 1031}) {
       for (double v : VALUES) {
         for (int at : new int[] {0, n / 2, n - 1}) {
           double[] d = new double[n];
           java.util.Arrays.fill(d, 0.5);
           d[at] = v;
-          assertEquals(Double.isFinite(v), Tensor.of(d, n).allFinite(), v + " at " + at + " of " + n);
+          p.check(v, Tensor.of(d, n), v + " at " + at + " of " + n);
         }
       }
     }
+  }
+
+  @Test
+  void agreesWithIsFiniteForEveryValueAtEveryPosition() {
+    forEveryPlacement((v, t, where) -> assertEquals(Double.isFinite(v), t.allFinite(), where));
     assertEquals(true, Tensor.zeros(0).allFinite(), "empty");
     // the answer is kept: asked again, the same
     Tensor bad = Tensor.of(1.0, Double.NaN);
@@ -41,17 +51,8 @@ class FinitenessTest {
 
   @Test
   void allPositiveFiniteAgreesWithTheComparisonForEveryValueAtEveryPosition() {
-    for (int n : new int[] {1, 7, 64, 1031}) {
-      for (double v : VALUES) {
-        for (int at : new int[] {0, n / 2, n - 1}) {
-          double[] d = new double[n];
-          java.util.Arrays.fill(d, 0.5);
-          d[at] = v;
-          assertEquals(v > 0 && Double.isFinite(v), Tensor.of(d, n).allPositiveFinite(),
-              v + " at " + at + " of " + n);
-        }
-      }
-    }
+    forEveryPlacement((v, t, where) ->
+        assertEquals(v > 0 && Double.isFinite(v), t.allPositiveFinite(), where));
     assertEquals(true, Tensor.zeros(0).allPositiveFinite(), "empty");
   }
 }
