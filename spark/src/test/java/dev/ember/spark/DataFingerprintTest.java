@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The Ember Authors
+package dev.ember.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A fingerprint depends on the rows, not on their order or grouping, and on every bit of them. */
+class DataFingerprintTest {
+
+  static List<SequenceRow> rows() {
+    List<SequenceRow> rows = new ArrayList<>();
+    for (long id = 0; id < 20; id++) {
+      rows.add(new SequenceRow(id * 7 + 3, new double[] {id, 0.5 * id, -1.25},
+          Map.of("w", new double[] {id % 3, 1.0}, "x", new double[] {2.0, 0.0, id})));
+    }
+    return rows;
+  }
+
+  static DataFingerprint of(List<SequenceRow> rows) {
+    DataFingerprint f = DataFingerprint.empty();
+    for (SequenceRow r : rows) {
+      f = f.add(r);
+    }
+    return f;
+  }
+
+  @Test
+  void orderAndGroupingDoNotMatter() {
+    List<SequenceRow> rows = rows();
+    DataFingerprint whole = of(rows);
+    assertEquals(20, whole.series());
+    List<SequenceRow> shuffled = new ArrayList<>(rows);
+    Collections.reverse(shuffled);
+    Collections.swap(shuffled, 3, 11);
+    assertEquals(whole, of(shuffled));
+    // split into three "partitions", merged in another order, with empty parts on both sides
+    DataFingerprint a = of(rows.subList(0, 7));
+    DataFingerprint b = of(rows.subList(7, 8));
+    DataFingerprint c = of(rows.subList(8, 20));
+    assertEquals(whole, DataFingerprint.empty().merge(c).merge(a.merge(b)).merge(DataFingerprint.empty()));
+  }
+
+  @Test
+  void everyPartOfARowCounts() {
+    List<SequenceRow> rows = rows();
+    DataFingerprint base = of(rows);
+    SequenceRow r = rows.get(5);
+    List<SequenceRow> changed = new ArrayList<>(rows);
+
+    changed.set(5, new SequenceRow(r.id() + 1, r.values(), r.covariates()));
+    assertNotEquals(base, of(changed), "another id");
+
+    double[] v = r.values().clone();
+    v[1] = Math.nextUp(v[1]);
+    changed.set(5, new SequenceRow(r.id(), v, r.covariates()));
+    assertNotEquals(base, of(changed), "one value one ulp away");
+
+    changed.set(5, new SequenceRow(r.id(), new double[] {v[0], v[1]}, r.covariates()));
+    assertNotEquals(base, of(changed), "a shorter series");
+
+    changed.set(5, new SequenceRow(r.id(), r.values(),
+        Map.of("w", new double[] {9.0, 1.0}, "x", r.covariates().get("x"))));
+    assertNotEquals(base, of(changed), "another covariate value");
+
+    changed.set(5, new SequenceRow(r.id(), r.values(),
+        Map.of("v", r.covariates().get("w"), "x", r.covariates().get("x"))));
+    assertNotEquals(base, of(changed), "a covariate under another name");
+
+    changed.set(5, r);
+    changed.add(r);
+    assertNotEquals(base, of(changed), "a duplicated row");
+    assertEquals(21, of(changed).series());
+  }
+
+  @Test
+  void textNamesTheCountAndTheHash() {
+    DataFingerprint f = of(rows());
+    assertEquals(String.format("20 series, hash %016x%016x", f.lane0(), f.lane1()), f.text());
+  }
+}
