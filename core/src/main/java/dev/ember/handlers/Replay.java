@@ -2,6 +2,7 @@
 // Copyright 2026 The Ember Authors
 package dev.ember.handlers;
 
+import dev.ember.tensor.Shape;
 import dev.ember.tensor.Tensor;
 import java.util.Map;
 
@@ -10,9 +11,15 @@ import java.util.Map;
  * same names, and plates the guide's indices; observed sites are left alone.
  *
  * <p>Inside a {@code scan} body it acts at each step, at the point of sampling: a guide site
- * stacked over the scan's T steps (recorded with its explicit time axis) gives step {@code t} its
- * slice {@code t}, so the draws that flow into the carry and the outputs are the guide's, not
- * fresh prior draws (the bug this project began with). Sites not stacked are used whole.
+ * stacked over the scan's T steps (recorded with its explicit time axis, by a scan or by {@code
+ * sampleOverTime}) gives step {@code t} its slice {@code t}, so the draws that flow into the carry
+ * and the outputs are the guide's, not fresh prior draws (the bug this project began with).
+ *
+ * <p>A guide site sampled once outside any scan, as NumPyro users write it, has no time axis on
+ * record. It is sliced the same way when its shape is exactly {@code [T]} + the body site's
+ * per-step shape, the one case where NumPyro's rule (slice when the leading dimension is T) cannot
+ * mean anything else. Any other shape is refused with an error that names the site, both shapes
+ * and {@code sampleOverTime}: used whole at every step it would give each step all T values.
  *
  * <pre>{@code
  * Trace guideTrace = Handlers.trace(Handlers.seed(guide, key)).getTrace(data);
@@ -67,8 +74,11 @@ public final class Replay extends Messenger {
   }
 
   private Tensor slice(Site g, Message msg) {
-    if (position < 0 || g.timeSteps() == 0) {
+    if (position < 0) {
       return g.value();
+    }
+    if (g.timeSteps() == 0) {
+      return sliceOfPlainSample(g, msg);
     }
     if (g.timeSteps() != length) {
       throw new IllegalArgumentException(
@@ -76,5 +86,21 @@ public final class Replay extends Messenger {
               + " steps but the model's scan has " + length);
     }
     return g.value().select(0, position);
+  }
+
+  /** Step {@code position}'s slice of a guide value recorded without a time axis. */
+  private Tensor sliceOfPlainSample(Site g, Message msg) {
+    Shape step = msg.fn().batchShape().concat(msg.fn().eventShape());
+    Shape series = step.prepend(length);
+    if (!g.value().shape().equals(series)) {
+      throw new IllegalArgumentException(
+          "replay: the guide samples '" + msg.name() + "' outside any scan with shape "
+              + g.value().shape() + ", but the model samples it inside a scan of " + length
+              + " steps, each of shape " + step + "; a guide value for all steps must have shape "
+              + series + " ([T] + the per-step shape), or sample it with sampleOverTime(\""
+              + msg.name() + "\", fn) (fn with batch shape [T, ...]) or inside a scan of the same "
+              + "length");
+    }
+    return g.value().select(0, position); // the shape says axis 0 is time
   }
 }
