@@ -22,6 +22,21 @@ final class DefaultEffects {
     return last;
   }
 
+  /** A param's initial value, for a param that no handler gave a value. */
+  private static Tensor initialValue(Message msg) {
+    Tensor init = msg.init() == null ? null : msg.init().apply(msg.rngKey());
+    if (init == null) {
+      throw new IllegalStateException(
+          "param '" + msg.name() + "' has no initial value"
+              + (msg.init() == null ? "" : " (its initial-value function returned null)")
+              + " and no handler gave it a value: under Svi a model's param takes the value of "
+              + "the guide's param of the same name, so declare param(\"" + msg.name()
+              + "\", init) in the guide; elsewhere give it a value with Handlers.substitute, or "
+              + "an initial value here");
+    }
+    return init;
+  }
+
   static void apply(Message msg) {
     switch (msg.type()) {
       case SAMPLE:
@@ -40,7 +55,7 @@ final class DefaultEffects {
         break;
       case PARAM:
         if (msg.value() == null) {
-          msg.setValue(msg.init().apply(msg.rngKey()));
+          msg.setValue(initialValue(msg));
         }
         break;
       case PLATE:

@@ -38,6 +38,7 @@ public final class Message {
   private Object payload;
   private final List<BodyHandler> bodyHandlers = new ArrayList<>();
   private int timeSteps;
+  private Tensor observedSteps;
   private boolean controlFlowDone;
 
   /** A message of the given type and name. */
@@ -72,6 +73,7 @@ public final class Message {
     m.payload = payload;
     m.bodyHandlers.addAll(bodyHandlers);
     m.timeSteps = timeSteps;
+    m.observedSteps = observedSteps;
     m.controlFlowDone = controlFlowDone;
     return m;
   }
@@ -156,7 +158,10 @@ public final class Message {
     this.stop = true;
   }
 
-  /** A param's initial value as a function of a key (null for other types). */
+  /**
+   * A param's initial value as a function of a key; null for other types, and for a param declared
+   * without one ({@code param(name)}), whose value a handler must give.
+   */
   public Function<RngKey, Tensor> init() {
     return init;
   }
@@ -208,6 +213,20 @@ public final class Message {
   /** Marks the site as stacked over {@code timeSteps} steps. */
   public void setTimeSteps(int timeSteps) {
     this.timeSteps = timeSteps;
+  }
+
+  /**
+   * For a site re-emitted by {@code scan} that some steps observed and others sampled (a {@code
+   * condition} with fewer values than steps): which steps observed it, {@code [T]} booleans by
+   * position; such a site counts as {@link #isObserved() observed}. Null when every step agrees.
+   */
+  public Tensor observedSteps() {
+    return observedSteps;
+  }
+
+  /** Records which steps observed a partly observed scanned site (null: all steps agree). */
+  public void setObservedSteps(Tensor observedSteps) {
+    this.observedSteps = observedSteps;
   }
 
   /**

@@ -153,8 +153,11 @@ public final class Svi<D> implements Serializable {
   public record LossAndGrad(double loss, Map<String, Tensor> grads, ElboEstimate estimate) {}
 
   /**
-   * Runs the guide and then the model (replayed on the guide's draws) once to find their params,
-   * their initial values and constraints; returns the first state.
+   * Runs the guide and then the model (replayed on the guide's draws, its params given the
+   * guide's values of the same names, as in NumPyro) once to find their params, their initial
+   * values and constraints; returns the first state. A param the model declares without an
+   * initial value ({@code param(name)}) thus starts from the guide's; if the guide has no param of
+   * that name, this throws naming it.
    */
   public SviState init(RngKey key, D data) {
     RngKey[] k = key.split();
@@ -162,8 +165,16 @@ public final class Svi<D> implements Serializable {
     Model<D> g = checkingParams(anneal(guide, 0, "guide"));
     Model<D> m = checkingParams(anneal(model, 0, "model"));
     Trace guideTrace = Handlers.trace(Handlers.seed(g, traceKeys[0])).getTrace(data);
-    Trace modelTrace =
-        Handlers.trace(Handlers.replay(Handlers.seed(m, traceKeys[1]), guideTrace)).getTrace(data);
+    Map<String, Tensor> guideParams = new LinkedHashMap<>();
+    guideTrace.sites().values().stream().filter(s -> s.type() == SiteType.PARAM)
+        .forEach(s -> guideParams.put(s.name(), s.value()));
+    Model<D> sharing = d -> Handlers.substitute(
+        msg -> msg.type() == SiteType.PARAM ? guideParams.get(msg.name()) : null).run(() -> {
+          m.run(d);
+          return null;
+        });
+    Trace modelTrace = Handlers.trace(Handlers.replay(Handlers.seed(sharing, traceKeys[1]),
+        guideTrace)).getTrace(data);
     Map<String, Tensor> unconstrained = new LinkedHashMap<>();
     Map<String, Constraint> constraints = new LinkedHashMap<>();
     for (Trace tr : List.of(guideTrace, modelTrace)) {

@@ -106,17 +106,42 @@ public final class Primitives {
     return deterministic(name, Tensor.where(obsMask, observed, unobserved));
   }
 
-  /** A real-valued parameter: its value is what inference substitutes, else {@code init}. */
+  /**
+   * A parameter with no initial value of its own, as NumPyro's {@code param(name)}: a model uses
+   * it to share a param the guide declares. Under {@code Svi} it takes the guide's value (at
+   * {@code init} the value the guide's param starts from, then the fitted value); outside
+   * inference a handler must give it one ({@code substitute}), otherwise it throws naming the
+   * site.
+   *
+   * <pre>{@code
+   * Model<Tensor> model = ys -> sample("y", Normal.of(param("loc"), Tensor.scalar(1.0)), ys);
+   * Model<Tensor> guide = ys -> param("loc", Tensor.scalar(0.0)); // declares and initializes it
+   * }</pre>
+   */
+  public static Tensor param(String name) {
+    return param(name, (Function<RngKey, Tensor>) null, Constraints.real());
+  }
+
+  /**
+   * A real-valued parameter: its value is what inference substitutes, else {@code init} (null
+   * for none: then as {@link #param(String)}).
+   */
   public static Tensor param(String name, Tensor init) {
-    return param(name, key -> init, Constraints.real());
+    return param(name, init, Constraints.real());
   }
 
-  /** A constrained parameter (optimized in unconstrained space through {@code bijectTo}). */
+  /**
+   * A constrained parameter (optimized in unconstrained space through {@code bijectTo}); a null
+   * {@code init} means none, as {@link #param(String)}.
+   */
   public static Tensor param(String name, Tensor init, Constraint constraint) {
-    return param(name, key -> init, constraint);
+    return param(name, init == null ? null : key -> init, constraint);
   }
 
-  /** A parameter whose initial value is drawn from a key (e.g. random network weights). */
+  /**
+   * A parameter whose initial value is drawn from a key (e.g. random network weights); a null
+   * {@code init} means none, as {@link #param(String)}.
+   */
   public static Tensor param(String name, Function<RngKey, Tensor> init, Constraint constraint) {
     Message msg = new Message(SiteType.PARAM, requireName(name, "param"));
     msg.setInit(init);
