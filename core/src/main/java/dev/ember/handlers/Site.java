@@ -22,6 +22,9 @@ import java.util.Map;
  * @param infer free-form settings
  * @param constraint the constraint (param sites)
  * @param timeSteps the length of its leading time axis if it was stacked by scan, else 0
+ * @param observedSteps for a scanned site that some steps observed and others sampled (then
+ *     {@code observed} is true): which steps observed it, {@code [T]} booleans by position; null
+ *     when every step agrees
  */
 public record Site(
     String name,
@@ -33,12 +36,14 @@ public record Site(
     List<PlateFrame> plates,
     Map<String, Object> infer,
     Constraint constraint,
-    int timeSteps) {
+    int timeSteps,
+    Tensor observedSteps) {
 
   static Site of(Message m) {
     return new Site(m.name(), m.type(), m.fn(), m.value(), m.isObserved(), m.scale(),
         m.plates().isEmpty() ? List.of() : List.copyOf(m.plates()),
-        m.infer().isEmpty() ? Map.of() : Map.copyOf(m.infer()), m.constraint(), m.timeSteps());
+        m.infer().isEmpty() ? Map.of() : Map.copyOf(m.infer()), m.constraint(), m.timeSteps(),
+        m.observedSteps());
   }
 
   /** {@code fn.logProb(value)}, unscaled, shape {@code batchShape}. */

@@ -14,7 +14,8 @@ import java.util.function.Function;
  * shape is used at every step; a value with one more leading axis of length T gives step {@code
  * t} its slice {@code t} (by position, also for reverse scans); a shorter leading axis gives the
  * first steps and lets later steps sample (forecasting); a longer one is an error naming the site
- * and both lengths.
+ * and both lengths. Under {@code condition} the steps given a value are observed and the later
+ * ones latent: the stacked site records which ({@link Site#observedSteps()}).
  *
  * <pre>{@code
  * try (Substitute s = Handlers.substitute(Map.of("x", Tensor.scalar(0.5)))) {
@@ -83,13 +84,15 @@ public final class Substitute extends Messenger {
       int given = v.dim(0);
       if (given > length) {
         throw new IllegalArgumentException(
-            "site '" + m.name() + "': the substituted value has " + given
+            "site '" + m.name() + "': the " + (observe ? "conditioned" : "substituted")
+                + " value has " + given
                 + " steps on its time axis but the scan has " + length + " steps");
       }
       return position < given ? v.select(0, position) : null; // past the data: sample
     }
     throw new IllegalArgumentException(
-        "site '" + m.name() + "': a substituted value of shape " + v.shape() + " fits neither "
+        "site '" + m.name() + "': a " + (observe ? "conditioned" : "substituted")
+            + " value of shape " + v.shape() + " fits neither "
             + "one step (" + m.fn().batchShape().concat(m.fn().eventShape()) + ") nor a series "
             + "[T] + that shape");
   }

@@ -9,7 +9,9 @@ import dev.ember.handlers.SiteType;
 import dev.ember.handlers.Trace;
 import dev.ember.random.RngKey;
 import dev.ember.tensor.Tensor;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,7 +26,8 @@ import java.util.Map;
  * unbiased (REINFORCE without a baseline, so expect a larger variance than for reparameterized
  * sites). A guide site observed in the guide counts in {@code log q}, as in NumPyro. A model
  * site that is latent but absent from the guide is an error: it would be drawn from the prior and
- * bias the estimate silently.
+ * bias the estimate silently. So is a scanned site observed at some steps and sampled at others
+ * (a {@code condition} with fewer values than steps, which suits {@code Predictive}).
  *
  * <p>Particles run one after another, each with its own key (a model's plates and scans decide
  * their own batch dimensions, so a particle axis cannot be added to every model safely).
@@ -102,6 +105,9 @@ public class TraceElbo implements Elbo {
       if (m.type() != SiteType.SAMPLE) {
         continue;
       }
+      if (m.observedSteps() != null) {
+        throw partlyObserved(m);
+      }
       Site g = guideSites.get(m.name());
       if (!m.observed() && (g == null || g.type() != SiteType.SAMPLE)) {
         throw new IllegalArgumentException(
@@ -134,6 +140,26 @@ public class TraceElbo implements Elbo {
     }
     // Value zero, gradient elbo * grad log q: the score-function part of the ELBO's gradient.
     return elbo.add(elbo.detach().mul(scoreLogQ.sub(scoreLogQ.detach())));
+  }
+
+  /**
+   * The error for a scanned site observed at some steps and sampled at others: its sampled steps
+   * are latent, but the guide cannot cover them alone (a guide site holds all T steps), and drawn
+   * from the prior they would be scored as data.
+   */
+  private static IllegalArgumentException partlyObserved(Site m) {
+    List<Integer> observed = new ArrayList<>();
+    List<Integer> sampled = new ArrayList<>();
+    for (int p = 0; p < m.timeSteps(); p++) {
+      (m.observedSteps().get(p) != 0.0 ? observed : sampled).add(p);
+    }
+    return new IllegalArgumentException(
+        "ELBO: model site '" + m.name() + "' is observed at steps " + observed + " of its scan "
+            + "and sampled at steps " + sampled + " (a condition with fewer values than steps); "
+            + "an ELBO needs a scanned site observed at every step or at none: fit on the "
+            + "observed steps alone (scan over them) and forecast the rest with Predictive, or "
+            + "keep the whole series and observe it through sample(name, fn, obs, obsMask) in "
+            + "the body, whose unobserved part the guide samples");
   }
 
   /**

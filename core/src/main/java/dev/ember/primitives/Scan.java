@@ -259,8 +259,8 @@ public final class Scan {
 
     /**
      * Files the sites one step recorded into {@link #columns}, checking that the step emitted the
-     * same sites as the others with the same scale and observed flag. Done right after the step,
-     * while its records are still in the processor's caches.
+     * same sites as the others with the same scale. Done right after the step, while its records
+     * are still in the processor's caches.
      */
     private void record(Map<String, Site> sites, int position) {
       if (names == null) {
@@ -278,10 +278,11 @@ public final class Scan {
         same = s != null;
         if (same) {
           Site s0 = columns[j][namesPosition];
-          if (s0 != null && (s.scale() != s0.scale() || s.observed() != s0.observed())) {
+          if (s0 != null && s.scale() != s0.scale()) {
             throw new IllegalStateException(
-                "scan: site '" + s.name() + "' changes its scale or observed flag between "
-                    + "steps; use mask for time-varying weights");
+                "scan: site '" + s.name() + "' changes its scale between steps (" + s0.scale()
+                    + " at position " + namesPosition + ", " + s.scale() + " at position "
+                    + position + "); use mask for time-varying weights");
           }
           columns[j][position] = s;
         }
@@ -314,13 +315,30 @@ public final class Scan {
         m.setFn(fn);
       }
       m.setValue(value);
-      m.setObserved(s0.observed());
+      Tensor observedSteps = observedSteps(perStep);
+      m.setObserved(observedSteps == null ? s0.observed() : true);
+      m.setObservedSteps(observedSteps);
       m.setScale(s0.scale());
       m.plates().addAll(s0.plates());
       m.infer().putAll(s0.infer());
       m.setTimeSteps(steps);
       m.setControlFlowDone(true);
       return m;
+    }
+
+    /**
+     * Which steps observed the site, {@code [T]} booleans by position, when some did and some did
+     * not (a {@code condition} with fewer values than steps: the steps past the data sample);
+     * null when every step agrees.
+     */
+    private static Tensor observedSteps(List<Site> perStep) {
+      boolean[] observed = new boolean[perStep.size()];
+      boolean mixed = false;
+      for (int p = 0; p < observed.length; p++) {
+        observed[p] = perStep.get(p).observed();
+        mixed |= observed[p] != observed[0];
+      }
+      return mixed ? Tensor.ofBooleans(observed) : null;
     }
 
     /** Inserts singleton axes after time so a value broadcasts against its stacked distribution. */
