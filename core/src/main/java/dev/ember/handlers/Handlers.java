@@ -227,6 +227,11 @@ public final class Handlers {
     return (Mask) new Mask(mask, true).enter();
   }
 
+  /** {@code model} with the time axis of its scanned sites masked by {@code mask [T]}. */
+  public static <D> Model<D> timeMask(Model<D> model, Tensor mask) {
+    return wrap(model, () -> new Mask(mask, true));
+  }
+
   // ------------------------------------------------------------------ lift, do
 
   /** Turns params with a prior (non-null {@code prior.apply(name)}) into sample sites. */

@@ -8,7 +8,9 @@ import dev.ember.tensor.Tensor;
 /**
  * Zeroes the log-density of the sample sites inside it where a boolean mask is false; values are
  * still sampled. Masks broadcast against each site's batch shape from the right; a time mask
- * ({@link Handlers#timeMask}) instead addresses the leading time axis of sites stacked by scan.
+ * ({@link Handlers#timeMask}) instead addresses the leading time axis of sites stacked by scan. On
+ * such a site, a mask that does not broadcast into its batch shape {@code [T, ...]} fails naming
+ * the site and pointing to {@code timeMask}.
  *
  * <pre>{@code
  * try (Mask m = Handlers.mask(false)) {
@@ -51,7 +53,31 @@ public final class Mask extends Messenger {
       java.util.Arrays.fill(dims, 1);
       dims[0] = msg.timeSteps();
       m = mask.reshape(Shape.of(dims));
+    } else if (msg.timeSteps() > 0) {
+      requireBroadcastsOverScannedSite(msg);
     }
     msg.setFn(msg.fn().mask(m));
+  }
+
+  /**
+   * A mask on a site stacked by scan must broadcast into its batch shape {@code [T, ...]} without
+   * growing it: a larger shape would move the time axis off axis 0.
+   */
+  private void requireBroadcastsOverScannedSite(Message msg) {
+    Shape batch = msg.fn().batchShape();
+    Shape given = mask.shape();
+    boolean fits = given.rank() <= batch.rank();
+    for (int i = 1; fits && i <= given.rank(); i++) {
+      int d = given.dim(given.rank() - i);
+      fits = d == 1 || d == batch.dim(batch.rank() - i);
+    }
+    if (!fits) {
+      throw new IllegalArgumentException(
+          "mask at site '" + msg.name() + "': a mask of shape " + given + " does not broadcast "
+              + "against the site's batch shape " + batch + ", whose axis 0 is the time axis of "
+              + "a scan of " + msg.timeSteps() + " steps (a mask lines up with the rightmost "
+              + "axes); to mask time steps use Handlers.timeMask with a mask of shape ["
+              + msg.timeSteps() + "], or apply the mask inside the scan body");
+    }
   }
 }
