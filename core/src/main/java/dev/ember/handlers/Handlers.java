@@ -130,7 +130,10 @@ public final class Handlers {
     return wrap(model, () -> new Substitute(Substitute.fromMap(copy), false));
   }
 
-  /** Observes sample sites at the values in {@code data}. */
+  /**
+   * Observes sample sites at the values in {@code data}. Inside a scan, a series shorter than the
+   * scan observes the first steps and lets the rest sample (forecasting; see {@link Substitute}).
+   */
   public static Substitute condition(Map<String, Tensor> data) {
     return (Substitute) new Substitute(Substitute.fromMap(Map.copyOf(data)), true).enter();
   }

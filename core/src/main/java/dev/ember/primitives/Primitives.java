@@ -71,7 +71,9 @@ public final class Primitives {
    * A latent site holding a whole scan's worth of values, drawn at once: axis 0 of {@code fn}'s
    * batch shape is time, as for a site that {@code scan} stacked. Guides use it to give a scanned
    * model site all its steps in one vectorized draw; replaying (or substituting) it into the
-   * model's scan gives step {@code t} its slice {@code t}.
+   * model's scan gives step {@code t} its slice {@code t}. (A plain {@code sample} is replayed the
+   * same way only when its value's shape is exactly {@code [T]} + the per-step shape; this one
+   * says which axis is time whatever the shapes.)
    *
    * <pre>{@code
    * // guide for a model whose scan body samples "z" of shape [B] at each of T steps

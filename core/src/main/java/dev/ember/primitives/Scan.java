@@ -50,7 +50,8 @@ import java.util.WeakHashMap;
  *   <li>Each body site is then sent once through the outer handlers, stacked over time: its value
  *       and its distribution's parameters get a leading axis {@code [T, ...]} and the site is
  *       marked with that time axis, so its log-density is computed in one vectorized call and
- *       outer {@code scale}, {@code mask} and {@code trace} see one site per name.
+ *       outer {@code scale}, {@code mask} and {@code trace} see one site per name. A site that
+ *       some steps observed and others sampled records which ({@code observedSteps}).
  * </ol>
  *
  * <p>{@code reverse} runs the steps from the last position to the first; values keep their
