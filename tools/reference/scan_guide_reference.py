@@ -22,41 +22,13 @@ Format (read by the tests' dev.ember.data.ReferenceFile):
 """
 import mpmath as mp
 
-mp.mp.dps = 40
-LOG_2PI = mp.log(2 * mp.pi)
-LINES = []
-DOCS = []
-
-
-def fmt(x):
-    return mp.nstr(mp.mpf(x), 22, min_fixed=-1000, max_fixed=1000)
-
-
-def doc(key, shape, meaning):
-    DOCS.append(f"#   {key} {shape}: {meaning}")
-
-
-def scalar(key, value, meaning):
-    doc(key, "[]", meaning)
-    LINES.append(f"{key} {fmt(value)}")
-
-
-def vector(key, values, meaning):
-    doc(key, f"[{len(values)}]", meaning)
-    for i, v in enumerate(values):
-        LINES.append(f"{key} {i} {repr(float(v))}")
-
-
-def matrix(key, rows, meaning):
-    doc(key, f"[{len(rows)}, {len(rows[0])}]", meaning)
-    for i, row in enumerate(rows):
-        for j, v in enumerate(row):
-            LINES.append(f"{key} {i} {j} {repr(float(v))}")
+# the key-format writer (and 40-digit precision) of the inference references, beside this script
+from inference_reference import DOCS, LINES, matrix, normal_logpdf, scalar, vector
 
 
 def logn(x, m, s):
-    x, m, s = mp.mpf(x), mp.mpf(m), mp.mpf(s)
-    return -((x - m) / s) ** 2 / 2 - mp.log(s) - LOG_2PI / 2
+    """log Normal(x; m, s), exactly, of doubles or mpf values."""
+    return normal_logpdf(mp.mpf(x), mp.mpf(m), mp.mpf(s))
 
 
 def series_models():
@@ -64,10 +36,10 @@ def series_models():
     y = [1.0, 0.5, -0.5]
     loc = [0.1, -0.4, 0.2]
     scale = [0.8, 1.1, 0.6]
-    vector("g", g, "the guide's draws of x, fixed")
-    vector("y", y, "observations of obs")
-    vector("loc", loc, "guide locations")
-    vector("scale", scale, "guide scales")
+    vector("g", g, "the guide's draws of x, fixed", True)
+    vector("y", y, "observations of obs", True)
+    vector("loc", loc, "guide locations", True)
+    vector("scale", scale, "guide scales", True)
     log_q = sum(logn(g[t], loc[t], scale[t]) for t in range(3))
     obs = sum(logn(g[t], 0, 1) + logn(y[t], g[t], 1) for t in range(3))
     scalar("obs.loss", -(obs - log_q), "loss of obs: -(log p(g, y) - log q(g))")
