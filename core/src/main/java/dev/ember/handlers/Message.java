@@ -216,9 +216,10 @@ public final class Message {
   }
 
   /**
-   * For a site re-emitted by {@code scan} that some steps observed and others sampled (a {@code
-   * condition} with fewer values than steps): which steps observed it, {@code [T]} booleans by
-   * position; such a site counts as {@link #isObserved() observed}. Null when every step agrees.
+   * For a site re-emitted by {@code scan} that some steps observed and others sampled (e.g. under
+   * a {@code condition} with fewer values than steps): which steps observed it, {@code [T]}
+   * booleans by position; such a site counts as {@link #isObserved() observed}. Null when every
+   * step agrees.
    */
   public Tensor observedSteps() {
     return observedSteps;

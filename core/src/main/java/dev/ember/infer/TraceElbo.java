@@ -155,10 +155,10 @@ public class TraceElbo implements Elbo {
     }
     return new IllegalArgumentException(
         "ELBO: model site '" + m.name() + "' is observed at steps " + observed + " of its scan "
-            + "and sampled at steps " + sampled + " (a condition with fewer values than steps); "
-            + "an ELBO needs a scanned site observed at every step or at none: fit on the "
-            + "observed steps alone (scan over them) and forecast the rest with Predictive, or "
-            + "keep the whole series and observe it through sample(name, fn, obs, obsMask) in "
+            + "and sampled at steps " + sampled + " (e.g. by a condition with fewer values than "
+            + "steps); an ELBO needs a scanned site observed at every step or at none: fit on "
+            + "the observed steps alone (scan over them) and forecast the rest with Predictive, "
+            + "or keep the whole series and observe it through sample(name, fn, obs, obsMask) in "
             + "the body, whose unobserved part the guide samples");
   }
 

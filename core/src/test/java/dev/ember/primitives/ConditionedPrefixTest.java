@@ -110,14 +110,15 @@ class ConditionedPrefixTest {
   @Test
   void anElboRefusesASiteObservedAtSomeStepsOnly() {
     Model<Tensor> model = Handlers.condition(walk(false), Map.of("x", HEAD));
-    Model<Tensor> withGuide = unused -> sampleOverTime("x", Normal.of(Tensor.zeros(T), Tensor.ones(T)));
+    Model<Tensor> withGuide =
+        unused -> sampleOverTime("x", Normal.of(Tensor.zeros(T), Tensor.ones(T)));
     Model<Tensor> withoutGuide = unused -> { };
     for (Model<Tensor> guide : java.util.List.of(withGuide, withoutGuide)) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> new TraceElbo().estimate(model, guide, null, RngKey.of(0)));
       assertTrue(e.getMessage().startsWith("ELBO: model site 'x' is observed at steps [0, 1, 2] "
-          + "of its scan and sampled at steps [3, 4, 5] (a condition with fewer values than "
-          + "steps); an ELBO needs a scanned site observed at every step or at none"),
+          + "of its scan and sampled at steps [3, 4, 5] (e.g. by a condition with fewer values "
+          + "than steps); an ELBO needs a scanned site observed at every step or at none"),
           e.getMessage());
     }
     assertTrue(HandlerStack.isEmpty());

@@ -44,7 +44,8 @@ import org.junit.jupiter.api.Test;
  */
 @SuppressWarnings("try") // plates are entered for their effect; their variables go unused
 class PlainGuideSampleTest {
-  private static final ReferenceFile REF = ReferenceFile.load("/reference/scan-guide-reference.txt");
+  private static final ReferenceFile REF =
+      ReferenceFile.load("/reference/scan-guide-reference.txt");
   private static final int T = 3;
   private static final Tensor G = Tensor.of(REF.vector("g"));
   private static final Tensor Y = Tensor.of(REF.vector("y"));
@@ -154,7 +155,8 @@ class PlainGuideSampleTest {
   void sviWithThePlainGuideSteps() {
     // the plain draw and sampleOverTime draw the same values from the same key, so the two guides
     // are the same guide and their fits agree step by step
-    BiFunction<Tensor, Tensor, Tensor> plainDraw = (loc, scale) -> sample("x", Normal.of(loc, scale));
+    BiFunction<Tensor, Tensor, Tensor> plainDraw =
+        (loc, scale) -> sample("x", Normal.of(loc, scale));
     BiFunction<Tensor, Tensor, Tensor> overTime =
         (loc, scale) -> sampleOverTime("x", Normal.of(loc, scale));
     double[][] losses = new double[2][];
