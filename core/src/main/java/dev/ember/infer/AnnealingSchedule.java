@@ -2,6 +2,7 @@
 // Copyright 2026 The Ember Authors
 package dev.ember.infer;
 
+import dev.ember.infer.optim.CustomSpec;
 import java.io.Serializable;
 import java.util.Objects;
 import java.util.regex.Matcher;
@@ -49,6 +50,17 @@ public interface AnnealingSchedule extends Serializable {
    * @return a finite {@code beta >= 0}
    */
   double beta(long step);
+
+  /**
+   * A stable text of this schedule, which checkpoints record to recognise a run: the built-in
+   * schedules give their {@link #parse} spec ({@code linear:0.1->1.0@2000}); any other schedule
+   * gives {@link CustomSpec#of} (its class only), so a schedule of one's own should override this
+   * with its arguments. Changing the text makes checkpoints that recorded the old one refuse to
+   * resume.
+   */
+  default String spec() {
+    return CustomSpec.of(this);
+  }
 
   /** The same {@code beta} at every step; spec {@code constant:<beta>}. */
   static AnnealingSchedule constant(double beta) {
@@ -165,6 +177,11 @@ public interface AnnealingSchedule extends Serializable {
     }
 
     @Override
+    public String spec() {
+      return toString();
+    }
+
+    @Override
     public String toString() {
       return "constant:" + beta;
     }
@@ -191,6 +208,11 @@ public interface AnnealingSchedule extends Serializable {
     public double beta(long step) {
       checkStep(step);
       return step >= warmupSteps ? end : start + (end - start) * ((double) step / warmupSteps);
+    }
+
+    @Override
+    public String spec() {
+      return toString();
     }
 
     @Override
@@ -223,6 +245,11 @@ public interface AnnealingSchedule extends Serializable {
         return end;
       }
       return end + (start - end) * 0.5 * (1 + Math.cos(Math.PI * ((double) step / steps)));
+    }
+
+    @Override
+    public String spec() {
+      return toString();
     }
 
     @Override
@@ -259,6 +286,11 @@ public interface AnnealingSchedule extends Serializable {
       checkStep(step);
       double tau = (double) (step % period) / period; // position in the cycle, [0, 1)
       return start + (end - start) * Math.min(1.0, tau / rampFraction);
+    }
+
+    @Override
+    public String spec() {
+      return toString();
     }
 
     @Override
@@ -299,6 +331,11 @@ public interface AnnealingSchedule extends Serializable {
       // exp overflows to +inf far before the midpoint, which gives exactly start: no NaN.
       double logistic = 1 / (1 + Math.exp(-steepness * ((double) step - midpoint)));
       return start + (end - start) * logistic;
+    }
+
+    @Override
+    public String spec() {
+      return toString();
     }
 
     @Override

@@ -272,11 +272,17 @@ abstract class ElementwiseOptimizer implements Optimizer {
 
   /** The class name and hyper-parameters, e.g. {@code Adam(lr=constant(0.1), b1=0.9, ...)}. */
   @Override
-  public String toString() {
+  public String spec() {
     String extra = describe();
-    return name + "(lr=" + learningRate + (extra.isEmpty() ? "" : ", " + extra) + ")";
+    return name + "(lr=" + learningRate.spec() + (extra.isEmpty() ? "" : ", " + extra) + ")";
   }
 
-  /** The hyper-parameters other than the learning rate, for {@link #toString()}. */
+  /** {@link #spec()}. */
+  @Override
+  public String toString() {
+    return spec();
+  }
+
+  /** The hyper-parameters other than the learning rate, for {@link #spec()}. */
   abstract String describe();
 }

@@ -41,6 +41,17 @@ public interface LearningRate extends Serializable {
    */
   double at(long step);
 
+  /**
+   * A stable text of this schedule with all its arguments, which checkpoints record to recognise
+   * a run: the factories' schedules print as the call that made them ({@code
+   * cosineDecay(0.01, 10000, 0.1)}); any other schedule as {@link CustomSpec#of} (its class
+   * only), so a schedule of one's own should override this with its arguments. Changing the text
+   * of a schedule makes checkpoints that recorded the old text refuse to resume.
+   */
+  default String spec() {
+    return CustomSpec.of(this);
+  }
+
   /** The same rate at every step. */
   static LearningRate constant(double value) {
     return new Constant(value);
@@ -110,8 +121,13 @@ public interface LearningRate extends Serializable {
     }
 
     @Override
-    public String toString() {
+    public String spec() {
       return "constant(" + value + ")";
+    }
+
+    @Override
+    public String toString() {
+      return spec();
     }
   }
 
@@ -143,9 +159,14 @@ public interface LearningRate extends Serializable {
     }
 
     @Override
-    public String toString() {
+    public String spec() {
       return "exponentialDecay(" + initial + ", " + decayRate + ", " + decaySteps + ", "
           + staircase + ")";
+    }
+
+    @Override
+    public String toString() {
+      return spec();
     }
   }
 
@@ -215,9 +236,14 @@ public interface LearningRate extends Serializable {
     }
 
     @Override
-    public String toString() {
+    public String spec() {
       return "piecewiseConstant(" + Arrays.toString(boundaries) + ", " + Arrays.toString(values)
           + ")";
+    }
+
+    @Override
+    public String toString() {
+      return spec();
     }
   }
 
@@ -247,8 +273,13 @@ public interface LearningRate extends Serializable {
     }
 
     @Override
-    public String toString() {
+    public String spec() {
       return "cosineDecay(" + initial + ", " + decaySteps + ", " + alpha + ")";
+    }
+
+    @Override
+    public String toString() {
+      return spec();
     }
   }
 
@@ -276,8 +307,13 @@ public interface LearningRate extends Serializable {
     }
 
     @Override
+    public String spec() {
+      return "warmup(" + warmupSteps + ", " + after.spec() + ")";
+    }
+
+    @Override
     public String toString() {
-      return "warmup(" + warmupSteps + ", " + after + ")";
+      return spec();
     }
   }
 }

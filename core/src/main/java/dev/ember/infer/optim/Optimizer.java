@@ -97,4 +97,16 @@ public interface Optimizer extends Serializable {
   default boolean isElementwise() {
     return false;
   }
+
+  /**
+   * A stable text of this optimizer with every hyper-parameter, its learning-rate schedule's
+   * {@link LearningRate#spec} included, which checkpoints record to recognise a run: the built-in
+   * optimizers give {@code Adam(lr=constant(0.01), b1=0.9, b2=0.999, eps=1.0E-8)}; any other
+   * gives {@link CustomSpec#of} (its class only), so an optimizer of one's own should override
+   * this with its hyper-parameters. Changing the text makes checkpoints that recorded the old
+   * one refuse to resume.
+   */
+  default String spec() {
+    return CustomSpec.of(this);
+  }
 }
