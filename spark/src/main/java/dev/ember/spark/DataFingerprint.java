@@ -67,7 +67,8 @@ public record DataFingerprint(long series, long lane0, long lane1) implements Se
     return h;
   }
 
-  private static long chain(long h, double[] values) {
+  /** {@code h} chained with an array's length and every value's bits. */
+  static long chain(long h, double[] values) {
     h = mix(h ^ values.length);
     for (double v : values) {
       h = mix(h ^ Double.doubleToLongBits(v));
@@ -76,7 +77,7 @@ public record DataFingerprint(long series, long lane0, long lane1) implements Se
   }
 
   /** SplitMix64's finalizer: a bijection of 64-bit words that spreads every input bit. */
-  private static long mix(long z) {
+  static long mix(long z) {
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
     return z ^ (z >>> 31);

@@ -22,6 +22,7 @@ import org.apache.spark.api.java.Optional;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
@@ -35,17 +36,18 @@ import scala.Tuple2;
  * collected or broadcast.
  *
  * <pre>{@code
- * SeriesTraining series = SeriesTraining.start(jsc, dir, rows, engineBc, local, root, n);
+ * SeriesTraining series = SeriesTraining.start(spark, dir, rows, engineBc, local, root, n);
  * ShardResult r = series.step(inputBc, depth, computeNs, false); // takes over inputBc
- * String name = series.checkpoint(step);     // then the driver's checkpoint file,
- * series.committed(name);                    // which commits it
+ * SeriesStateFiles.Summary s = series.checkpoint(folder); // then the checkpoint's header,
+ * series.committed();                        // which commits it
  * JavaRDD<Row> perSeries = series.finish();
  * }</pre>
  *
  * <p>Fault tolerance: a lost partition is recomputed from its lineage, which goes back to the
  * last cut; the broadcasts of the steps since then are kept alive for that and destroyed when
  * the lineage is cut. It is cut at each checkpoint ({@link #checkpoint}: the shards are rebuilt
- * from the files just written, so recovery reads them) and when none has cut it for {@link
+ * from the Parquet files just written ({@link SeriesStateFiles}), so recovery reads them) and
+ * when none has cut it for {@link
  * #LINEAGE_STEPS} steps: by a snapshot in the checkpoint directory written alike, or without
  * one by Spark's reliable RDD checkpoint if the SparkContext has a checkpoint directory, else by
  * a local checkpoint (then losing an executor fails the fit, which the log says at the start).
@@ -56,11 +58,10 @@ final class SeriesTraining {
   /** Steps after which the lineage is cut if no checkpoint has cut it. */
   static final int LINEAGE_STEPS = 50;
 
-  /** Per-series state committed by a checkpoint file. */
-  private static final String SERIES_PREFIX = "series-";
   /** Per-series state written only to cut the lineage between checkpoints. */
   private static final String LINEAGE_PREFIX = "lineage-";
 
+  private final SparkSession spark;
   private final JavaSparkContext jsc;
   private final String checkpointDir; // null without checkpoints
   private final Configuration conf;
@@ -71,10 +72,11 @@ final class SeriesTraining {
   private JavaRDD<SeriesShard> shards;
   private int sinceCut;
 
-  private SeriesTraining(JavaSparkContext jsc, String checkpointDir,
+  private SeriesTraining(SparkSession spark, String checkpointDir,
       JavaPairRDD<Long, SequenceRow> byId, Broadcast<ShardEngine> engine, SeriesParams local,
       JavaRDD<SeriesShard> shards) {
-    this.jsc = jsc;
+    this.spark = spark;
+    this.jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     this.checkpointDir = checkpointDir;
     this.conf = jsc.hadoopConfiguration();
     this.byId = byId;
@@ -103,7 +105,7 @@ final class SeriesTraining {
    * Per-series params at their initial values, on the executors holding {@code rows};
    * checkpoints (and lineage snapshots) go to {@code checkpointDir} (null: none).
    */
-  static SeriesTraining start(JavaSparkContext jsc, String checkpointDir, JavaRDD<SequenceRow> rows,
+  static SeriesTraining start(SparkSession spark, String checkpointDir, JavaRDD<SequenceRow> rows,
       Broadcast<ShardEngine> engine, SeriesParams local, RngKey root, long totalSeries) {
     JavaPairRDD<Long, SequenceRow> byId = byId(rows);
     JavaRDD<SeriesShard> shards = byId.mapPartitions(it -> {
@@ -111,15 +113,15 @@ final class SeriesTraining {
       it.forEachRemaining(t -> mine.add(t._2()));
       return List.of(SeriesShard.init(mine, engine.value(), local, root, totalSeries)).iterator();
     }, true);
-    return new SeriesTraining(jsc, checkpointDir, byId, engine, local, shards);
+    return new SeriesTraining(spark, checkpointDir, byId, engine, local, shards);
   }
 
-  /** Per-series params as {@code seriesDir} in {@code checkpointDir} holds them. */
-  static SeriesTraining resume(JavaSparkContext jsc, String checkpointDir, String seriesDir,
+  /** Per-series params as the per-series folder {@code seriesFolder} of a checkpoint holds them. */
+  static SeriesTraining resume(SparkSession spark, String checkpointDir, String seriesFolder,
       JavaRDD<SequenceRow> rows, Broadcast<ShardEngine> engine, SeriesParams local) {
     JavaPairRDD<Long, SequenceRow> byId = byId(rows);
-    return new SeriesTraining(jsc, checkpointDir, byId, engine, local, read(byId, local,
-        slots(engine.value(), local), new Path(checkpointDir, seriesDir).toString()));
+    return new SeriesTraining(spark, checkpointDir, byId, engine, local, read(spark, byId, local,
+        slots(engine.value(), local), seriesFolder));
   }
 
   /**
@@ -170,67 +172,65 @@ final class SeriesTraining {
       live.add(input);
     } else if (due) {
       // a snapshot in the checkpoint directory: recovery then reads files, not executors' disks
-      rebuildFrom(write(LINEAGE_PREFIX, input.value().state().step() + 1), LINEAGE_PREFIX);
+      String snapshot = String.format("%s%012d", LINEAGE_PREFIX, input.value().state().step() + 1);
+      String path = new Path(checkpointDir, snapshot).toString();
+      SeriesStateFiles.write(spark, shards.flatMap(sh -> sh.rowStates().iterator()), path);
+      rebuildFrom(path);
+      deleteLineageSnapshots(snapshot);
     }
     return result;
   }
 
   /**
-   * Writes every series' params and moments into {@code series-<step>} in the checkpoint
-   * directory and returns that name, for the driver's checkpoint file, which commits it ({@link
-   * #committed}).
+   * Writes every series' params and moments into the per-series folder {@code folder} of a
+   * checkpoint and rebuilds the shards from it, cutting their lineage; returns the summary of
+   * what was read back, for the checkpoint's header, which commits it ({@link #committed}).
    */
-  String checkpoint(long step) {
-    return write(SERIES_PREFIX, step);
+  SeriesStateFiles.Summary checkpoint(String folder) {
+    SeriesStateFiles.write(spark, shards.flatMap(sh -> sh.rowStates().iterator()), folder);
+    return rebuildFrom(folder);
+  }
+
+  /** After the checkpoint's header is written: the lineage snapshots are no longer needed. */
+  void committed() {
+    deleteLineageSnapshots("");
   }
 
   /**
-   * After the driver's checkpoint file naming {@code name} is written: the shards are rebuilt from
-   * it, cutting their lineage, and older series directories and lineage snapshots are deleted.
+   * The shards read back from {@code path}, replacing the current ones; returns the summary of
+   * every series' state read.
    */
-  void committed(String name) {
-    rebuildFrom(name, SERIES_PREFIX);
-    deleteAll(LINEAGE_PREFIX, "");
-  }
-
-  /** Writes the shards' row states into {@code <prefix><step>}, replacing a partial one. */
-  private String write(String prefix, long step) {
-    String name = String.format("%s%012d", prefix, step);
-    Path path = new Path(checkpointDir, name);
-    try {
-      path.getFileSystem(conf).delete(path, true);
-    } catch (IOException ex) {
-      throw new UncheckedIOException("checkpoint: clearing " + path + " failed", ex);
-    }
-    shards.flatMap(sh -> sh.rowStates().iterator()).saveAsObjectFile(path.toString());
-    return name;
-  }
-
-  /** The shards read back from {@code name}; the other {@code prefix} directories deleted. */
-  private void rebuildFrom(String name, String prefix) {
-    JavaRDD<SeriesShard> rebuilt = read(byId, local, slots(engine.value(), local),
-        new Path(checkpointDir, name).toString()).persist(StorageLevel.MEMORY_AND_DISK());
-    rebuilt.count(); // reads them now, while the old shards are still there
-    LOG.info("ember: per-series state read back from {} (its lineage starts there)", name);
+  private SeriesStateFiles.Summary rebuildFrom(String path) {
+    JavaRDD<SeriesShard> rebuilt = read(spark, byId, local, slots(engine.value(), local), path)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    // reads them now, while the old shards are still there
+    SeriesStateFiles.Summary read = rebuilt.aggregate(SeriesStateFiles.Summary.empty(),
+        (sum, sh) -> {
+          for (SeriesShard.RowState st : sh.rowStates()) {
+            sum = sum.add(st);
+          }
+          return sum;
+        }, SeriesStateFiles.Summary::merge);
+    LOG.info("ember: per-series state read back from {} (its lineage starts there)", path);
     shards.unpersist(false);
     shards = rebuilt;
     lineageCut();
-    deleteAll(prefix, name);
+    return read;
   }
 
-  /** Deletes the directories {@code <prefix>*} of the checkpoint directory but {@code keep}. */
-  private void deleteAll(String prefix, String keep) {
+  /** Deletes the lineage snapshots in the checkpoint directory but {@code keep}. */
+  private void deleteLineageSnapshots(String keep) {
     try {
       Path d = new Path(checkpointDir);
       FileSystem fs = d.getFileSystem(conf);
       for (FileStatus st : fs.listStatus(d)) {
         String n = st.getPath().getName();
-        if (st.isDirectory() && n.startsWith(prefix) && !n.equals(keep)) {
+        if (st.isDirectory() && n.startsWith(LINEAGE_PREFIX) && !n.equals(keep)) {
           fs.delete(st.getPath(), true);
         }
       }
     } catch (IOException ex) {
-      throw new UncheckedIOException("checkpoint: deleting old per-series state in "
+      throw new UncheckedIOException("checkpoint: deleting old lineage snapshots in "
           + checkpointDir + " failed", ex);
     }
   }
@@ -287,11 +287,9 @@ final class SeriesTraining {
    * The rows joined by id with their states read from {@code seriesDir}, as shards, in the rows'
    * partitions. The closures hold no broadcast, so this lineage outlives the fit's broadcasts.
    */
-  private static JavaRDD<SeriesShard> read(JavaPairRDD<Long, SequenceRow> byId,
-      SeriesParams local, int slots, String seriesDir) {
-    JavaPairRDD<Long, SeriesShard.RowState> states = JavaSparkContext.fromSparkContext(
-            byId.context())
-        .<SeriesShard.RowState>objectFile(seriesDir)
+  private static JavaRDD<SeriesShard> read(SparkSession spark,
+      JavaPairRDD<Long, SequenceRow> byId, SeriesParams local, int slots, String seriesDir) {
+    JavaPairRDD<Long, SeriesShard.RowState> states = SeriesStateFiles.read(spark, seriesDir)
         .mapToPair(s -> new Tuple2<>(s.id(), s));
     return byId.leftOuterJoin(states, byId.partitioner().get()).mapPartitions(it -> {
       List<SequenceRow> mine = new ArrayList<>();

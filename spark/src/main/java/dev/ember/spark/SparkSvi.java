@@ -9,6 +9,7 @@ import dev.ember.infer.ProgressBar;
 import dev.ember.infer.Svi;
 import dev.ember.infer.SviState;
 import dev.ember.infer.optim.Adam;
+import dev.ember.infer.optim.CustomSpec;
 import dev.ember.infer.optim.Optimizer;
 import dev.ember.infer.optim.OptimizerState;
 import dev.ember.random.RngKey;
@@ -120,6 +121,10 @@ public final class SparkSvi {
     private int aggregationDepth = 0;
     private String checkpointDir;
     private int checkpointInterval = 0;
+    private java.time.Duration staleLockAfter = CheckpointLock.DEFAULT_STALE_AFTER;
+    private boolean takeOverStaleLock = false;
+    private String modelSpec;
+    private java.io.PrintStream console = System.err;
     private boolean progress = true;
     private boolean skipInvalidRows = false;
     private String seriesPlate = "series";
@@ -193,6 +198,49 @@ public final class SparkSvi {
       }
       this.checkpointDir = java.util.Objects.requireNonNull(dir, "dir");
       this.checkpointInterval = interval;
+      return this;
+    }
+
+    /**
+     * How old the heartbeat of a checkpoint folder's lock must be for it to count as left by a
+     * dead run (default 2 minutes; {@link CheckpointLock}).
+     */
+    public Builder staleLockAfter(java.time.Duration age) {
+      if (age.toMillis() < 1000) {
+        throw new IllegalArgumentException("staleLockAfter must be at least 1 s, got " + age);
+      }
+      this.staleLockAfter = age;
+      return this;
+    }
+
+    /**
+     * Whether to take over a checkpoint folder's stale lock, left by a run that died (default
+     * false: such a lock is an error saying so); a live run's lock is never taken over.
+     */
+    public Builder takeOverStaleLock(boolean on) {
+      this.takeOverStaleLock = on;
+      return this;
+    }
+
+    /**
+     * The model and guide as checkpoints record them, so that a checkpoint resumes only a fit of
+     * the same model and guide: a name the caller keeps stable and changes with the model, such
+     * as a command line's {@code --model ar1}. By default the model's and guide's class names
+     * ({@link dev.ember.infer.optim.CustomSpec#className}: for lambdas, the class they are
+     * written in), which tell two lambdas of one class apart only by their params' names and
+     * shapes, which a resume also checks.
+     */
+    public Builder modelSpec(String spec) {
+      this.modelSpec = java.util.Objects.requireNonNull(spec, "spec");
+      return this;
+    }
+
+    /**
+     * Where the fit's notices go: resuming from a checkpoint, and a damaged checkpoint skipped
+     * (default standard error).
+     */
+    public Builder console(java.io.PrintStream out) {
+      this.console = java.util.Objects.requireNonNull(out, "out");
       return this;
     }
 
@@ -279,6 +327,14 @@ public final class SparkSvi {
       throw new IllegalArgumentException("fit: steps must be >= 0, got " + steps);
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
+    // the folder's lock first: a second run on it is refused before any work
+    try (CheckpointStore store = b.checkpointDir == null ? null : CheckpointStore.open(
+        b.checkpointDir, data.sparkSession(), b.staleLockAfter, b.takeOverStaleLock, b.console)) {
+      return fit(data, steps, jsc, store);
+    }
+  }
+
+  private Result fit(Dataset<Row> data, int steps, JavaSparkContext jsc, CheckpointStore store) {
     DatasetReader.Read read = DatasetReader.read(data, b.columns, b.skipInvalidRows);
     JavaRDD<SequenceRow> rows = read.rows().persist(StorageLevel.MEMORY_AND_DISK());
     try {
@@ -292,31 +348,18 @@ public final class SparkSvi {
       Svi<SequenceBatch> svi = svi();
       ShardEngine engine = new ShardEngine(svi, b.seriesPlate, b.columns.covariates);
       RngKey root = RngKey.of(b.seed);
-      String spec = b.annealing == null ? "" : b.annealing.toString();
-      SviState state;
-      SeriesParams local;
+      List<SequenceRow> first = firstMinibatch(rows, minibatches);
+      SviState full = svi.init(root, engine.batch(first, n));
+      SeriesParams local = seriesParams(svi, engine, rows, first, n, root, full);
+      SviState state = local.globalPart(full, svi.optimizer());
       List<Double> losses = new ArrayList<>();
-      Checkpoint resumed = b.checkpointDir == null ? null
-          : Checkpoint.latest(b.checkpointDir, jsc.hadoopConfiguration());
+      RunDefinition run = store == null ? null : runDefinition(rows, batch, steps);
+      Checkpoint resumed = store == null ? null : store.resume(run, state, local);
       if (resumed != null) {
-        if (resumed.seed() != b.seed || resumed.batchSize() != batch || !resumed.annealing().equals(spec)) {
-          throw new IllegalStateException("fit: the checkpoint in " + b.checkpointDir
-              + " was written with seed " + resumed.seed() + ", batch size " + resumed.batchSize()
-              + " and annealing '" + resumed.annealing() + "', not " + b.seed + ", " + batch
-              + " and '" + spec + "'; use a new checkpoint directory");
-        }
         state = resumed.state();
-        local = resumed.series();
-        checkSameParams(resumed, svi, engine, rows, minibatches, n, root);
         for (double l : resumed.losses()) {
           losses.add(l);
         }
-        LOG.info("ember: resuming from step {} in {}", state.step(), b.checkpointDir);
-      } else {
-        List<SequenceRow> first = firstMinibatch(rows, minibatches);
-        SviState full = svi.init(root, engine.batch(first, n));
-        local = seriesParams(svi, engine, rows, first, n, root, full);
-        state = local.globalPart(full, svi.optimizer());
       }
       Broadcast<ShardEngine> engineBc = jsc.broadcast(engine);
       SeriesTraining series = null;
@@ -324,8 +367,10 @@ public final class SparkSvi {
         LOG.info("ember: per-series params {} are kept with the data, on the executors",
             local.names());
         series = resumed != null
-            ? SeriesTraining.resume(jsc, b.checkpointDir, resumed.seriesDir(), rows, engineBc, local)
-            : SeriesTraining.start(jsc, b.checkpointDir, rows, engineBc, local, root, n);
+            ? SeriesTraining.resume(data.sparkSession(), b.checkpointDir,
+                store.seriesFolder(state.step()), rows, engineBc, local)
+            : SeriesTraining.start(data.sparkSession(), b.checkpointDir, rows, engineBc, local,
+                root, n);
       }
       boolean finished = false;
       JavaRDD<Row> perSeriesRows = null;
@@ -367,12 +412,7 @@ public final class SparkSvi {
           long t4 = System.nanoTime();
           if (checkpointDue) {
             jsc.setJobDescription("ember checkpoint at step " + (s + 1));
-            String seriesDir = series == null ? "" : series.checkpoint(s + 1);
-            Checkpoint.write(b.checkpointDir, jsc.hadoopConfiguration(), new Checkpoint(
-                Checkpoint.FORMAT, state, b.seed, batch, spec, toArray(losses), local, seriesDir));
-            if (series != null) {
-              series.committed(seriesDir);
-            }
+            checkpoint(store, series, new Checkpoint(run, state, toArray(losses), local, null));
           }
           timings = timings.plus(t1 - t0, t2 - t1, t3 - t2, compute.value() - computeBefore,
               t4 - t3, System.nanoTime() - t4);
@@ -397,6 +437,35 @@ public final class SparkSvi {
           timings, perSeries, local);
     } finally {
       rows.unpersist(false);
+    }
+  }
+
+  /**
+   * What defines this fit, for its checkpoints: the data's fingerprint, computed here in one pass
+   * over the validated rows on the executors, and the configuration.
+   */
+  private RunDefinition runDefinition(JavaRDD<SequenceRow> rows, int batch, long steps) {
+    DataFingerprint data = rows.aggregate(DataFingerprint.empty(), DataFingerprint::add,
+        DataFingerprint::merge);
+    String model = b.modelSpec != null ? b.modelSpec
+        : "model " + CustomSpec.className(b.model.getClass()) + ", guide "
+            + CustomSpec.className(b.guide.getClass());
+    String annealing = b.annealing == null ? "none"
+        : b.annealing.spec() + " on " + Arrays.toString(b.annealedSites);
+    return new RunDefinition(data, model, b.optimizer.spec(), annealing, batch, b.seed,
+        b.particles, steps);
+  }
+
+  /**
+   * Writes the checkpoint {@code c}: the per-series state first (by the executors, into the
+   * checkpoint's folder), then the header, which commits it.
+   */
+  private static void checkpoint(CheckpointStore store, SeriesTraining series, Checkpoint c) {
+    String seriesFolder = store.prepare(c.state().step());
+    SeriesStateFiles.Summary written = series == null ? null : series.checkpoint(seriesFolder);
+    store.commit(new Checkpoint(c.run(), c.state(), c.losses(), c.series(), written));
+    if (series != null) {
+      series.committed();
     }
   }
 
@@ -510,24 +579,6 @@ public final class SparkSvi {
     SviState both = svi.init(root, engine.batch(pair, n, steps));
     SviState longer = svi.init(root, engine.batch(List.of(firstRow), n, steps + 1));
     return SeriesParams.detect(alone, both, longer, 0, steps);
-  }
-
-  /**
-   * Refuses a checkpoint whose params are not the ones this model and guide have (global and
-   * per-series alike), before a step runs on them.
-   */
-  private void checkSameParams(Checkpoint resumed, Svi<SequenceBatch> svi, ShardEngine engine,
-      JavaRDD<SequenceRow> rows, Minibatches minibatches, long n, RngKey root) {
-    List<SequenceRow> first = firstMinibatch(rows, minibatches);
-    SviState full = svi.init(root, engine.batch(first, n));
-    SeriesParams now = seriesParams(svi, engine, rows, first, n, root, full);
-    java.util.Set<String> global = now.globalPart(full, svi.optimizer()).optimizer().params().keySet();
-    java.util.Set<String> saved = resumed.state().optimizer().params().keySet();
-    if (!now.names().equals(resumed.series().names()) || !global.equals(saved)) {
-      throw new IllegalStateException("fit: the checkpoint in " + b.checkpointDir + " holds params "
-          + saved + " and per-series params " + resumed.series().names() + ", but this model and "
-          + "guide have " + global + " and " + now.names() + "; use a new checkpoint directory");
-    }
   }
 
   /** The rows of the first step's minibatch, on the driver: what params are initialised on. */

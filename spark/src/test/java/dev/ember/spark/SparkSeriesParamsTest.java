@@ -326,8 +326,9 @@ class SparkSeriesParamsTest {
         .build().fit(SparkTestModels.dataset(spark, ROWS, 3), steps);
     assertEqualsReference(ref, snapshots, "lineage cut by a snapshot");
     try (var files = Files.list(dir.resolve("ck"))) {
-      assertEquals(List.of("series-000000000055"), files.map(f -> f.getFileName().toString())
-          .filter(n -> !n.startsWith("step-") && !n.startsWith(".")).sorted().toList());
+      // the lineage snapshot of step 50 is gone with the checkpoint of step 55
+      assertEquals(List.of("step-000000000055"), files.map(f -> f.getFileName().toString())
+          .filter(n -> !n.startsWith(".")).sorted().toList());
     }
     for (Map.Entry<Long, Map<String, double[]>> e : ref.series().entrySet()) {
       double[] loc = e.getValue().get("z_loc");
@@ -374,10 +375,11 @@ class SparkSeriesParamsTest {
   }
 
   /**
-   * 12 steps straight equal 6 steps, a new fit resuming from the checkpoint (per-series state
-   * read back from its files) and 6 more, bit for bit; a series
-   * directory left by an interrupted checkpoint (its checkpoint file never written) is ignored,
-   * and only the latest series directory is kept.
+   * 12 steps straight equal 12 steps that stopped after the checkpoint of step 9 (the one of step
+   * 12 removed, and an unfinished write of it, per-series files without a header, left in its
+   * place) and were resumed from it, per-series state read back from its Parquet files, bit for
+   * bit. Each of the last two checkpoints keeps its per-series folder (before, older per-series
+   * folders were deleted, so an older checkpoint could not be resumed).
    */
   @Test
   void resumingRestoresEachSeriesParamsAndMoments(@org.junit.jupiter.api.io.TempDir Path dir)
@@ -386,12 +388,20 @@ class SparkSeriesParamsTest {
         .fit(SparkTestModels.dataset(spark, ROWS, 2), 12);
     String ck = dir.resolve("ck").toString();
     builder(SERIES_GUIDE, Adam.of(0.05), B).checkpoint(ck, 3).build()
-        .fit(SparkTestModels.dataset(spark, ROWS, 2), 6);
-    Files.createDirectories(dir.resolve("ck").resolve("series-000000000009"));
-    Files.writeString(dir.resolve("ck").resolve("series-000000000009").resolve("part-00000"),
-        "partial");
-    SparkSvi.Result resumed = builder(SERIES_GUIDE, Adam.of(0.05), B).checkpoint(ck, 3).build()
         .fit(SparkTestModels.dataset(spark, ROWS, 2), 12);
+    try (var files = Files.list(dir.resolve("ck"))) {
+      assertEquals(List.of("step-000000000009", "step-000000000012"),
+          files.map(f -> f.getFileName().toString()).sorted().toList());
+    }
+    for (String kept : List.of("step-000000000009", "step-000000000012")) {
+      assertTrue(Files.isDirectory(dir.resolve("ck").resolve(kept).resolve("series")), kept);
+    }
+    Path twelve = dir.resolve("ck").resolve("step-000000000012");
+    CheckpointFiles.deleteRecursively(twelve);
+    Files.createDirectories(twelve.resolve("series"));
+    Files.writeString(twelve.resolve("series").resolve("part-00000"), "partial");
+    SparkSvi.Result resumed = builder(SERIES_GUIDE, Adam.of(0.05), B).checkpoint(ck, 3)
+        .console(CheckpointFiles.quiet()).build().fit(SparkTestModels.dataset(spark, ROWS, 2), 12);
     assertArrayEquals(straight.losses(), resumed.losses(), 0.0);
     for (String k : straight.params().keySet()) {
       assertArrayEquals(straight.params().get(k).toArray(), resumed.params().get(k).toArray(), 0.0);
@@ -403,14 +413,10 @@ class SparkSeriesParamsTest {
         assertArrayEquals(a.get(id).get(name), b.get(id).get(name), 0.0, name + " of " + id);
       }
     }
-    try (var files = Files.list(dir.resolve("ck"))) {
-      assertEquals(List.of("series-000000000012"), files.map(f -> f.getFileName().toString())
-          .filter(n -> n.startsWith("series-")).toList());
-    }
     // another guide on the same checkpoint is named before a step runs
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> builder(SparkTestModels.GUIDE, Adam.of(0.05), B).checkpoint(ck, 3).build()
-            .fit(SparkTestModels.dataset(spark, ROWS, 2), 15));
+            .fit(SparkTestModels.dataset(spark, ROWS, 2), 12));
     assertTrue(e.getMessage().contains("[z_loc, z_scale]") && e.getMessage().contains("[]"),
         e.getMessage());
   }
