@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileSystem;
@@ -132,6 +133,10 @@ final class CheckpointLock implements AutoCloseable {
     Path file = new Path(dir, FILE);
     try {
       FileSystem fs = file.getFileSystem(conf);
+      if (fs instanceof ChecksumFileSystem checksummed) {
+        // no checksum file beside the lock: a lock rewritten or deleted by hand stays readable
+        fs = checksummed.getRawFileSystem();
+      }
       fs.mkdirs(file.getParent());
       Holder mine = newHolder();
       for (int attempt = 0; attempt < 2; attempt++) {

@@ -57,7 +57,7 @@ final class NamedArrays {
           out.writeInt(d);
         }
         for (double v : e.getValue().toArray()) {
-          out.writeDouble(v); // writes the bits: NaN payloads and -0.0 survive
+          out.writeLong(Double.doubleToRawLongBits(v)); // every bit: -0.0 and NaN payloads too
         }
       }
     } catch (IOException e) {
@@ -96,7 +96,7 @@ final class NamedArrays {
         }
         double[] values = new double[nonNegative(numel, "size", bytes.length / 8)];
         for (int v = 0; v < values.length; v++) {
-          values[v] = in.readDouble();
+          values[v] = Double.longBitsToDouble(in.readLong());
         }
         out.put(new String(name, StandardCharsets.UTF_8), Tensor.of(values, Shape.of(dims)));
       }
