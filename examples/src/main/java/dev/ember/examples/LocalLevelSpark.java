@@ -71,8 +71,11 @@ public final class LocalLevelSpark {
             + "global params) or per-series (a\nmean-field Normal per series and step, its params "
             + "kept on the executors)")
         .option("checkpoint-dir", "DIR", null, "checkpoint into DIR (any Hadoop path) and resume "
-            + "from the latest checkpoint there")
+            + "from its latest whole checkpoint\nif the same run (data, options) wrote it; the "
+            + "folder is locked while the fit runs")
         .option("checkpoint-every", "N", "20", "steps between checkpoints")
+        .flag("take-over-stale-lock", "take over the checkpoint folder's lock if its run died "
+            + "without releasing it")
         .option("partitions", "P", null, "partitions of the data (default: Spark's parallelism)")
         .option("data", "DIR", null, "where to write the Parquet data (default: a temp dir, deleted)")
         .option("out", "DIR", "ember-local-level", "output folder: params.json, loss.csv, "
@@ -175,7 +178,9 @@ public final class LocalLevelSpark {
           .optimizer(Adam.of(LearningRate.cosineDecay(lr, steps, 0.1)))
           .batchSize(batch).seed(seed).progress(false);
       if (f.string("checkpoint-dir") != null) {
-        builder.checkpoint(f.string("checkpoint-dir"), checkpointEvery);
+        builder.checkpoint(f.string("checkpoint-dir"), checkpointEvery)
+            .modelSpec("LocalLevelSpark AR(1) state space, " + guideKind + " guide")
+            .takeOverStaleLock(f.has("take-over-stale-lock")).console(out);
       }
       SparkSvi svi = builder.build();
       out.printf(Locale.ROOT, "fitting: %d SVI steps, batch %d, Adam lr %.3g (cosine decay), "
@@ -190,8 +195,10 @@ public final class LocalLevelSpark {
       }
       double seconds = (System.nanoTime() - t1) / 1e9;
       double[] losses = r.losses();
-      out.printf(Locale.ROOT, "fit: %d steps in %.1f s (%.1f ms/step)%n", losses.length, seconds,
-          1e3 * seconds / Math.max(1, losses.length));
+      long stepsRun = r.timings().steps(); // a resumed fit runs only those after its checkpoint
+      out.printf(Locale.ROOT, "fit: %d steps run in %.1f s (%.1f ms/step)%s%n", stepsRun, seconds,
+          1e3 * seconds / Math.max(1, stepsRun), stepsRun == losses.length ? ""
+              : ", resumed at step " + (losses.length - stepsRun) + " of " + losses.length);
       for (int i = every - 1; i < losses.length; i += every) {
         out.printf(Locale.ROOT, "  step %6d  loss %.6g%n", i + 1, losses[i]);
       }

@@ -81,8 +81,8 @@ class LocalLevelSparkTest {
    * The per-series guide: each series' z_loc and z_scale stay on the executors, checkpointed; the
    * forecast of a series starts from its own last state, so its first mean is phi times the
    * level in the table and its first sd is sqrt(phi^2 scale^2 + sigma^2 + tau^2) > the stationary
-   * part sqrt(sigma^2 + tau^2). A second run on the same checkpoint directory resumes at the end
-   * and changes nothing.
+   * part sqrt(sigma^2 + tau^2). A second run on the same checkpoint directory resumes at the end,
+   * says so, runs no step and changes nothing; a third with another learning rate is refused.
    */
   @Test
   @Timeout(180)
@@ -113,13 +113,25 @@ class LocalLevelSparkTest {
       double sd1 = Double.parseDouble(row[6]);
       assertTrue(sd1 > Math.sqrt(sigma * sigma + tau * tau), line);
     }
-    try (var files = Files.list(dir.resolve("ck"))) {
-      assertTrue(files.anyMatch(f -> f.getFileName().toString().equals("series-000000000030")));
-    }
+    assertTrue(Files.isDirectory(dir.resolve("ck").resolve("step-000000000030").resolve("series")),
+        "the per-series state is in the checkpoint");
+    ByteArrayOutputStream second = new ByteArrayOutputStream();
     LocalLevelSpark.Fit again = LocalLevelSpark.run(args,
-        new PrintStream(OutputStream.nullOutputStream()));
+        new PrintStream(second, true, StandardCharsets.UTF_8));
+    String resumed = second.toString(StandardCharsets.UTF_8);
+    assertTrue(resumed.contains("resuming from step 30 of " + dir.resolve("ck")), resumed);
+    assertTrue(resumed.contains("fit: 0 steps run in ") && resumed.contains("resumed at step 30 "
+        + "of 30"), "ms/step counts only the steps run: " + resumed);
     assertArrayEquals(fit.losses(), again.losses(), 0.0);
     assertEquals(fc, Files.readAllLines(dir.resolve("out/forecast.csv")));
+    // another learning rate is another run: refused, naming it (before, "--lr 0.5" was printed
+    // and the old fit written)
+    String[] otherLr = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
+        java.util.stream.Stream.of("--lr", "0.5")).toArray(String[]::new);
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> LocalLevelSpark.run(otherLr, new PrintStream(OutputStream.nullOutputStream())));
+    assertTrue(e.getMessage().contains("optimizer: Adam(lr=cosineDecay(0.05, 30, 0.1)")
+        && e.getMessage().contains("Adam(lr=cosineDecay(0.5, 30, 0.1)"), e.getMessage());
   }
 
   @Test

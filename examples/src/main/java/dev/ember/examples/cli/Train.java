@@ -63,7 +63,8 @@ public final class Train {
             + "params phi, sigma, tau; amortized guide)\nor ar1-series (the same model with a "
             + "mean-field guide whose params each series keeps on\nits executor; they are "
             + "written to OUT/series-params as Parquet)")
-        .option("steps", "N", "1000", "SVI steps in all (a resumed run continues to N)")
+        .option("steps", "N", "1000", "SVI steps in all (a resumed run continues to N; it must ask "
+            + "for the N it was started with)")
         .option("batch-size", "B", null, "series per minibatch (default: 1% of the series)")
         .option("lr", "X", "0.01", "Adam learning rate")
         .option("annealing", "SPEC", null, "KL annealing of the latent site, e.g. "
@@ -71,8 +72,11 @@ public final class Train {
         .option("particles", "N", "1", "particles of the ELBO estimate")
         .option("seed", "S", "0", "seed of minibatches, draws and initial values")
         .option("checkpoint-dir", "DIR", null, "checkpoint folder (any Hadoop path); a run "
-            + "resumes from its latest checkpoint (default: no checkpoints)")
+            + "resumes from its latest whole checkpoint\nif it was written by the same run (data, "
+            + "model, settings), and locks the folder while it runs (default: no checkpoints)")
         .option("checkpoint-every", "N", "100", "steps between checkpoints")
+        .flag("take-over-stale-lock", "take over the checkpoint folder's lock if its run died "
+            + "without releasing it")
         .option("id-column", "NAME", "id", "the id column")
         .option("values-column", "NAME", "values", "the values column")
         .flag("skip-invalid", "skip and count invalid rows (null, empty, NaN or infinite "
@@ -154,7 +158,8 @@ public final class Train {
         b.annealing(annealing, model.latent);
       }
       if (checkpoint != null) {
-        b.checkpoint(checkpoint, checkpointEvery);
+        b.checkpoint(checkpoint, checkpointEvery).modelSpec("Train --model "
+            + f.required("model")).takeOverStaleLock(f.has("take-over-stale-lock")).console(out);
       }
       out.printf(Locale.ROOT, "Spark %s on %s: model %s, data %s (%s), %d steps, lr %s, "
               + "annealing %s, seed %d%n", spark.version(), spark.sparkContext().master(),
@@ -169,10 +174,11 @@ public final class Train {
         spark.sparkContext().removeSparkListener(listener);
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
-      out.printf(Locale.ROOT, "fit: %d series (%d invalid rows skipped), batch %d, %d steps in "
-              + "%.1f s, final loss %.6g%n", r.series(), r.skippedRows(), r.batchSize(),
-          r.losses().length, seconds, r.losses().length == 0 ? Double.NaN
-              : r.losses()[r.losses().length - 1]);
+      out.printf(Locale.ROOT, "fit: %d series (%d invalid rows skipped), batch %d, %d steps run "
+              + "in %.1f s%s, final loss %.6g%n", r.series(), r.skippedRows(), r.batchSize(),
+          r.timings().steps(), seconds, r.timings().steps() == r.losses().length ? ""
+              : " (resumed at step " + (r.losses().length - r.timings().steps()) + ")",
+          r.losses().length == 0 ? Double.NaN : r.losses()[r.losses().length - 1]);
       for (Map.Entry<String, Tensor> e : r.params().entrySet()) {
         if (e.getValue().rank() == 0) {
           out.printf(Locale.ROOT, "  %-16s %.6f%n", e.getKey(), e.getValue().item());

@@ -120,20 +120,34 @@ class TrainTest {
     try (Stream<Path> s = Files.list(dir.resolve("ck"))) {
       assertTrue(s.findAny().isPresent(), "a checkpoint was written");
     }
-    // resuming from the checkpoint to 10 steps keeps the first 8 losses
-    Train.Result resumed = Train.run(Stream.concat(Stream.of("--data", json.toString(),
-        "--format", "json", "--out", dir.resolve("out-resumed").toString(), "--checkpoint-dir",
-        dir.resolve("ck").toString(), "--checkpoint-every", "4"), Stream.concat(
-        Stream.of("--steps", "10"), common.stream().skip(2))).toArray(String[]::new), quiet());
-    assertEquals(10, resumed.losses().length);
-    assertArrayEquals(fromJson.losses(), Arrays.copyOf(resumed.losses(), 8), 0.0);
-    // the checkpoint is really read: another seed is refused
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> Train.run(
-        Stream.concat(Stream.of("--data", json.toString(), "--format", "json", "--out",
-            dir.resolve("out-x").toString(), "--checkpoint-dir", dir.resolve("ck").toString(),
-            "--seed", "4"), common.stream().filter(a -> !a.equals("--seed") && !a.equals("3")))
-            .toArray(String[]::new), quiet()));
-    assertTrue(e.getMessage().contains("seed"), e.getMessage());
+    // a run stopped after its checkpoint of step 4 resumes from it, says so, and ends as the
+    // uninterrupted run did
+    Path eight = dir.resolve("ck").resolve("step-000000000008");
+    try (Stream<Path> s = Files.walk(eight)) {
+      s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+    String[] again = Stream.concat(Stream.of("--data", json.toString(), "--format", "json",
+        "--out", dir.resolve("out-resumed").toString(), "--checkpoint-dir",
+        dir.resolve("ck").toString(), "--checkpoint-every", "4"), common.stream())
+        .toArray(String[]::new);
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    Train.Result resumed = Train.run(again, new PrintStream(printed, true, StandardCharsets.UTF_8));
+    String console = printed.toString(StandardCharsets.UTF_8);
+    assertTrue(console.contains("resuming from step 4 of " + dir.resolve("ck")), console);
+    assertTrue(console.contains(" 4 steps run in ") && console.contains("(resumed at step 4)"),
+        console);
+    assertArrayEquals(fromJson.losses(), resumed.losses(), 0.0);
+    // the checkpoint is really read: another seed, or more steps, or another --lr is refused
+    // naming each difference (before, a resume with another --lr printed it and wrote the old
+    // fit)
+    String[] changed = Arrays.stream(again).map(a -> a.equals("3") ? "4" : a.equals("8") ? "10"
+        : a.equals("0.05") ? "0.5" : a).toArray(String[]::new);
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> Train.run(changed, quiet()));
+    for (String named : List.of("seed: 3 in the checkpoint, 4 now",
+        "steps: 8 in the checkpoint, 10 now", "Adam(lr=constant(0.05)", "Adam(lr=constant(0.5)")) {
+      assertTrue(e.getMessage().contains(named), named + " in " + e.getMessage());
+    }
   }
 
   /**
