@@ -47,10 +47,10 @@ import scala.Tuple2;
  * last cut; the broadcasts of the steps since then are kept alive for that and destroyed when
  * the lineage is cut. It is cut at each checkpoint ({@link #checkpoint}: the shards are rebuilt
  * from the Parquet files just written ({@link SeriesStateFiles}), so recovery reads them) and
- * when none has cut it for {@link
- * #LINEAGE_STEPS} steps: by a snapshot in the checkpoint directory written alike, or without
- * one by Spark's reliable RDD checkpoint if the SparkContext has a checkpoint directory, else by
- * a local checkpoint (then losing an executor fails the fit, which the log says at the start).
+ * when none has cut it for {@link #LINEAGE_STEPS} steps: by a snapshot in the checkpoint
+ * directory written alike, or without one by Spark's reliable RDD checkpoint if the
+ * SparkContext has a checkpoint directory, else by a local checkpoint (then losing an executor
+ * fails the fit, which the log says at the start).
  */
 final class SeriesTraining {
   private static final Logger LOG = LoggerFactory.getLogger(SeriesTraining.class);

@@ -191,7 +191,13 @@ public final class SparkSvi {
       return this;
     }
 
-    /** Checkpoint every {@code interval} steps into {@code dir} (any Hadoop path), and resume from it. */
+    /**
+     * Checkpoint every {@code interval} steps (and at the end) into {@code dir}, any Hadoop path,
+     * and resume from its newest whole checkpoint if this run wrote it: the same data and
+     * configuration ({@link RunDefinition}; any difference is refused, naming it). The folder is
+     * locked while the fit runs, and its last two checkpoints are kept ({@link CheckpointStore},
+     * in {@link CheckpointFormat}).
+     */
     public Builder checkpoint(String dir, int interval) {
       if (interval < 1) {
         throw new IllegalArgumentException("checkpoint interval must be >= 1, got " + interval);
@@ -206,7 +212,7 @@ public final class SparkSvi {
      * dead run (default 2 minutes; {@link CheckpointLock}).
      */
     public Builder staleLockAfter(java.time.Duration age) {
-      if (age.toMillis() < 1000) {
+      if (java.util.Objects.requireNonNull(age, "age").toMillis() < 1000) {
         throw new IllegalArgumentException("staleLockAfter must be at least 1 s, got " + age);
       }
       this.staleLockAfter = age;
