@@ -48,10 +48,9 @@ import org.apache.hadoop.fs.Path;
  * constraints}: each param's constraint as text), {@code arrays} ({@code file}, {@code bytes},
  * {@code crc32c}), {@code series} (null, or {@code folder}, {@code rows}, {@code hash}: {@link
  * SeriesStateFiles.Summary}, {@code files}: each Parquet file's {@code name} and {@code bytes},
- * and {@code layout}: the padded {@code steps} and per param its
- * {@code name}, series {@code axis}, {@code slice} shape, {@code timeAxis} and {@code
- * constraint}) and {@code losses} (every step's loss). Doubles in JSON are written so that they
- * read back bit for bit.
+ * and {@code layout}: the padded {@code steps} and per param its {@code name}, series {@code
+ * axis}, {@code slice} shape, {@code timeAxis} and {@code constraint}) and {@code losses} (every
+ * step's loss). Doubles in JSON are written so that they read back bit for bit.
  *
  * <pre>{@code
  * CheckpointFormat.write(fs, folder, checkpoint);               // arrays.bin, then header.json
