@@ -81,6 +81,11 @@ public final class HandlerStack {
     STACK.get().add(m);
   }
 
+  /**
+   * Pops {@code m} and every handler still above it, as NumPyro's {@code Messenger.__exit__} does
+   * after an exception; then, if any was above it (closed out of order), reports them. The stack
+   * is never left holding a handler whose scope has ended, whatever the report.
+   */
   static void pop(Messenger m) {
     List<Messenger> stack = STACK.get();
     int at = stack.lastIndexOf(m);
@@ -88,40 +93,30 @@ public final class HandlerStack {
       throw new IllegalStateException(
           m.getClass().getSimpleName() + " closed but not on this thread's handler stack");
     }
-    if (at != stack.size() - 1 && !unwinding()) {
-      throw new IllegalStateException(
-          "handlers must close in reverse order of entering: closing "
-              + m.getClass().getSimpleName() + " while " + stack.get(stack.size() - 1).getClass()
-              .getSimpleName() + " is still open; use try-with-resources");
+    List<String> above = new ArrayList<>();
+    while (stack.size() > at + 1) {
+      Messenger left = stack.remove(stack.size() - 1);
+      left.popped();
+      above.add(left.getClass().getSimpleName());
     }
-    while (stack.size() > at) {
-      stack.remove(stack.size() - 1);
+    stack.remove(at);
+    if (!above.isEmpty()) {
+      throw new IllegalStateException("handlers must close in reverse order of entering: "
+          + m.getClass().getSimpleName() + " closed while " + String.join(", ", above)
+          + (above.size() == 1 ? " was" : " were") + " still open above it (popped with it); "
+          + "enter handlers with try-with-resources");
     }
   }
-
-  /** Whether an exception is propagating (handlers then pop whatever was left above them). */
-  private static boolean unwinding() {
-    return UNWINDING.get()[0];
-  }
-
-  private static final ThreadLocal<boolean[]> UNWINDING = ThreadLocal.withInitial(() -> new boolean[1]);
 
   /** Runs {@code body} with {@code handler} entered, unwinding correctly if it throws. */
   static void runWith(Messenger handler, Runnable body) {
     handler.enter();
-    boolean ok = false;
     try {
       body.run();
-      ok = true;
-    } finally {
-      boolean[] flag = UNWINDING.get();
-      boolean was = flag[0];
-      flag[0] = !ok;
-      try {
-        handler.close();
-      } finally {
-        flag[0] = was;
-      }
+    } catch (RuntimeException | Error e) {
+      Messenger.closeAll(List.of(handler), e);
+      throw e;
     }
+    handler.close();
   }
 }

@@ -238,11 +238,11 @@ public final class Scan {
           }
           entered.add(new BodyGuard().enter());
           result = body.step(carry, x);
-        } finally {
-          for (int j = entered.size() - 1; j >= 0; j--) {
-            entered.get(j).close();
-          }
+        } catch (RuntimeException | Error e) {
+          Messenger.closeAll(entered, e); // the body's failure propagates, the stack unwound
+          throw e;
         }
+        Messenger.closeAll(entered, null);
         if (result == null) {
           throw new IllegalStateException("scan: the body returned null; return ScanStep.of(carry, y)");
         }

@@ -7,6 +7,7 @@ import dev.ember.dist.Distribution;
 import dev.ember.dist.transforms.Transform;
 import dev.ember.dist.transforms.Transforms;
 import dev.ember.handlers.Handlers;
+import dev.ember.handlers.Messenger;
 import dev.ember.handlers.Model;
 import dev.ember.handlers.Plate;
 import dev.ember.handlers.PlateFrame;
@@ -229,18 +230,20 @@ public abstract class AutoGuide<D> implements Model<D> {
   protected static Tensor inPlates(LatentSite s, Map<String, Plate> plates,
       java.util.function.Supplier<Tensor> body) {
     List<Plate> entered = new ArrayList<>();
+    Tensor value;
     try {
       for (PlateFrame f : s.plates()) {
         Plate p = plates.get(f.name());
         p.enter();
         entered.add(p);
       }
-      return body.get();
-    } finally {
-      for (int i = entered.size() - 1; i >= 0; i--) {
-        entered.get(i).close();
-      }
+      value = body.get();
+    } catch (RuntimeException | Error e) {
+      Messenger.closeAll(entered, e);
+      throw e;
     }
+    Messenger.closeAll(entered, null);
+    return value;
   }
 
   /** Emits a site: stacked over time when the model's site is a scanned one. */
