@@ -230,8 +230,8 @@ public final class SeriesParams implements Serializable {
 
   /**
    * The constrained batch values of the per-series params of {@code rows} (sorted by id, as a
-   * batch orders them) from their fitted slices, cut to the first {@code steps} steps along each
-   * slice's time axis.
+   * batch orders them) from their fitted slices, cut or extended to {@code steps} steps along each
+   * slice's time axis ({@link #alongTime}).
    *
    * @throws IllegalArgumentException if a row has no fitted params, or more steps than they cover
    */
@@ -251,7 +251,7 @@ public final class SeriesParams implements Serializable {
           throw new IllegalArgumentException("series id " + r.id() + " has " + r.values().length
               + " steps but its per-series params cover the fit's " + this.steps);
         }
-        slices.add(l.timeAxis() < 0 ? v : cut(v, l, steps));
+        slices.add(l.timeAxis() < 0 ? v : alongTime(v, l, steps));
       }
       Local cutLocal = l.timeAxis() < 0 ? l : new Local(l.name(), l.axis(),
           withDim(l.slice(), l.timeAxis(), steps), l.timeAxis(), l.constraint());
@@ -260,18 +260,37 @@ public final class SeriesParams implements Serializable {
     return out;
   }
 
-  /** The first {@code steps} entries of {@code v} (shaped {@code l.slice()}) along its time axis. */
-  private static double[] cut(double[] v, Local l, int steps) {
+  /**
+   * {@code v}, a slice shaped as {@code l.slice()} but of any length along its time axis, resized
+   * to {@code steps} along it: cut, or extended by repeating its last step. A fit reports each
+   * series' slice cut to the series' length ({@link SeriesShard#constrainedValues}); a batch
+   * padded past a series' end gets the repeated last step there, finite and inside the
+   * constraint, at steps the masked model and guide do not score.
+   *
+   * @throws IllegalArgumentException if {@code v}'s length is no whole number of steps
+   */
+  static double[] alongTime(double[] v, Local l, int steps) {
     Shape s = l.slice();
     int outer = 1;
     for (int i = 0; i < l.timeAxis(); i++) {
       outer *= s.dim(i);
     }
-    int inner = s.numel() / (outer * s.dim(l.timeAxis()));
-    int full = s.dim(l.timeAxis());
+    int inner = 1;
+    for (int i = l.timeAxis() + 1; i < s.rank(); i++) {
+      inner *= s.dim(i);
+    }
+    int have = v.length / (outer * inner);
+    if (have < 1 || have * outer * inner != v.length) {
+      throw new IllegalArgumentException("per-series param '" + l.name() + "': " + v.length
+          + " values are no whole number of steps of " + outer * inner + " (slice " + s
+          + ", time axis " + l.timeAxis() + ")");
+    }
     double[] out = new double[outer * steps * inner];
     for (int o = 0; o < outer; o++) {
-      System.arraycopy(v, o * full * inner, out, o * steps * inner, steps * inner);
+      for (int t = 0; t < steps; t++) {
+        int from = (o * have + Math.min(t, have - 1)) * inner;
+        System.arraycopy(v, from, out, (o * steps + t) * inner, inner);
+      }
     }
     return out;
   }

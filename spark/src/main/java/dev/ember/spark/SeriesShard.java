@@ -88,7 +88,11 @@ final class SeriesShard implements Serializable {
     return out;
   }
 
-  /** The rows' constrained per-series params, by param name: what a fit reports per series. */
+  /**
+   * The rows' constrained per-series params, by param name: what a fit reports per series. A
+   * slice with a time axis is cut to its series' length: the steps past it were only padding,
+   * never fitted, and their initial values would read as fitted ones.
+   */
   List<Map<String, double[]>> constrainedValues(SeriesParams local) {
     List<Map<String, double[]>> out = new ArrayList<>(rows.length);
     for (int r = 0; r < rows.length; r++) {
@@ -96,8 +100,10 @@ final class SeriesShard implements Serializable {
       for (int p = 0; p < values.length; p++) {
         SeriesParams.Local l = local.locals().get(p);
         Tensor u = Tensor.of(values[p][r], l.slice());
-        m.put(l.name(), dev.ember.dist.transforms.Transforms.bijectTo(l.constraint()).forward(u)
-            .toArray());
+        double[] c = dev.ember.dist.transforms.Transforms.bijectTo(l.constraint()).forward(u)
+            .toArray();
+        m.put(l.name(), l.timeAxis() < 0 ? c
+            : SeriesParams.alongTime(c, l, rows[r].values().length));
       }
       out.add(m);
     }

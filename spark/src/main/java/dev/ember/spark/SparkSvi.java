@@ -310,8 +310,8 @@ public final class SparkSvi {
    * @param timings where this run's step time went
    * @param seriesParams the per-series params, if the guide has any ({@link SeriesParams}): one
    *     row per series, its id and, per param, its constrained slice flattened in row-major order
-   *     (a {@code [T, B]} param gives each series its T values); computed from the executors'
-   *     cached state, never collected by the fit
+   *     (a {@code [T, B]} param gives each series its own length's values: the padding past a
+   *     series' end is cut); computed from the executors' cached state, never collected by the fit
    * @param seriesLayout which params are per-series and how a batch's value is cut into series
    *     ({@link SeriesParams#none()} without per-series params)
    */

@@ -86,6 +86,19 @@ class SparkSeriesParamsTest {
     return out;
   }
 
+  /** The length of series {@code id} in {@link SparkTestModels#rows}: T, T - 1 or T - 2. */
+  static int lengthOf(long id) {
+    return T - (int) ((id - 1000) / 7) % 3;
+  }
+
+  /**
+   * The steps of a [T] slice that series {@code id} has: what a fit reports for it (the padding
+   * past its end, never fitted, is cut).
+   */
+  static double[] ownSteps(double[] slice, long id) {
+    return Arrays.copyOf(slice, lengthOf(id));
+  }
+
   static void assertClose(double[] expected, double[] actual, String what) {
     assertEquals(expected.length, actual.length, what);
     for (int i = 0; i < expected.length; i++) {
@@ -140,7 +153,8 @@ class SparkSeriesParamsTest {
       long id = all.ids()[i];
       for (String name : List.of("auto_z_loc", "auto_z_scale")) {
         Tensor column = ref.params().get(name).select(1, i); // [T]
-        assertClose(column.toArray(), mine.get(id).get(name), name + " of series " + id);
+        assertClose(ownSteps(column.toArray(), id), mine.get(id).get(name),
+            name + " of series " + id);
       }
     }
   }
@@ -207,8 +221,8 @@ class SparkSeriesParamsTest {
     assertClose(ref.losses(), r.losses(), "losses");
     Map<Long, Map<String, double[]>> mine = perSeries(r);
     for (int i = 0; i < N; i++) {
-      assertClose(ref.params().get("z_loc").select(1, i).toArray(), mine.get(ids[i]).get("z_loc"),
-          "z_loc of series " + ids[i]);
+      assertClose(ownSteps(ref.params().get("z_loc").select(1, i).toArray(), ids[i]),
+          mine.get(ids[i]).get("z_loc"), "z_loc of series " + ids[i]);
     }
   }
 
@@ -299,7 +313,7 @@ class SparkSeriesParamsTest {
     assertEquals(ref.series().keySet(), mine.keySet());
     for (long id : ref.series().keySet()) {
       for (String name : List.of("z_loc", "z_scale")) {
-        assertClose(ref.series().get(id).get(name), mine.get(id).get(name),
+        assertClose(ownSteps(ref.series().get(id).get(name), id), mine.get(id).get(name),
             what + ": " + name + " of series " + id);
       }
     }
@@ -332,7 +346,7 @@ class SparkSeriesParamsTest {
     }
     for (Map.Entry<Long, Map<String, double[]>> e : ref.series().entrySet()) {
       double[] loc = e.getValue().get("z_loc");
-      int length = T - (int) ((e.getKey() - 1000) / 7) % 3;
+      int length = lengthOf(e.getKey());
       for (int t = 0; t < T; t++) {
         assertEquals(t < length, loc[t] != 0.0, "series " + e.getKey() + " step " + t);
       }
@@ -444,8 +458,10 @@ class SparkSeriesParamsTest {
     double[] raw = new double[T * N];
     for (int i = 0; i < N; i++) {
       for (int t = 0; t < T; t++) {
-        loc[t * N + i] = mine.get(ids[i]).get("z_loc")[t];
-        raw[t * N + i] = Math.log(mine.get(ids[i]).get("z_scale")[t]);
+        // past the series' end the steps are padding, masked: any value in the constraint does
+        int own = Math.min(t, lengthOf(ids[i]) - 1);
+        loc[t * N + i] = mine.get(ids[i]).get("z_loc")[own];
+        raw[t * N + i] = Math.log(mine.get(ids[i]).get("z_scale")[own]);
       }
     }
     Map<String, Tensor> params = new LinkedHashMap<>(r.state().optimizer().params());
@@ -490,7 +506,7 @@ class SparkSeriesParamsTest {
     for (Row row : out) {
       long id = row.getLong(0);
       List<Double> mean = row.getList(row.fieldIndex("z_mean"));
-      int length = T - (int) ((id - 1000) / 7) % 3;
+      int length = lengthOf(id);
       assertEquals(length, mean.size(), "series " + id);
       for (int t = 0; t < length; t++) {
         double loc = mine.get(id).get("z_loc")[t];
@@ -499,6 +515,33 @@ class SparkSeriesParamsTest {
       }
       assertEquals(2, row.getList(row.fieldIndex("y_forecast_mean")).size());
     }
+  }
+
+  /**
+   * A slice with axes around its time axis ([2, T, 2], time axis 1) is cut to a series' length
+   * step by step within each outer block, and extended past it by repeating its last step.
+   */
+  @Test
+  void slicesAreCutAndExtendedAlongTheirTimeAxis() {
+    SeriesParams.Local l = new SeriesParams.Local("w", 0, dev.ember.tensor.Shape.of(2, 4, 2), 1,
+        dev.ember.dist.constraints.Constraints.real());
+    double[] full = new double[16]; // [o][t][i] = 100 o + 10 t + i
+    for (int o = 0; o < 2; o++) {
+      for (int t = 0; t < 4; t++) {
+        for (int i = 0; i < 2; i++) {
+          full[(o * 4 + t) * 2 + i] = 100 * o + 10 * t + i;
+        }
+      }
+    }
+    double[] cut = SeriesParams.alongTime(full, l, 2);
+    assertArrayEquals(new double[] {0, 1, 10, 11, 100, 101, 110, 111}, cut, 0.0);
+    assertArrayEquals(new double[] {0, 1, 10, 11, 10, 11, 100, 101, 110, 111, 110, 111},
+        SeriesParams.alongTime(cut, l, 3), 0.0);
+    assertArrayEquals(full, SeriesParams.alongTime(full, l, 4), 0.0);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> SeriesParams.alongTime(new double[7], l, 4));
+    assertTrue(e.getMessage().startsWith("per-series param 'w': 7 values are no whole number of "
+        + "steps of 4"), e.getMessage());
   }
 
   // ------------------------------------------------------------ what is refused, and why
