@@ -5,19 +5,16 @@ package dev.ember.examples;
 import dev.ember.data.Ar1Data;
 import dev.ember.examples.cli.Flags;
 import dev.ember.examples.cli.JobIo;
+import dev.ember.examples.cli.OutputFolder;
+import dev.ember.examples.cli.TemporaryFolder;
 import dev.ember.infer.AnnealingSchedule;
 import dev.ember.infer.optim.Adam;
 import dev.ember.infer.optim.LearningRate;
 import dev.ember.random.RngKey;
 import dev.ember.spark.SparkEvaluation;
 import dev.ember.spark.SparkSvi;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,7 +24,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
@@ -92,7 +88,9 @@ public final class AnnealingSweep {
         .option("threads", "N", null, "threads with --concurrent (default: one per schedule)")
         .option("partitions", "P", null, "partitions of the data (default: Spark's parallelism)")
         .option("out", "DIR", "ember-annealing-sweep", "output folder: sweep.csv, curves.csv, "
-            + "curves.png")
+            + "curves.png, written\nwhole or not at all; a new or empty folder unless --overwrite")
+        .flag("overwrite", "replace an earlier output of Ember's in --out once the new one is "
+            + "complete")
         .option("master", "URL", null, "Spark master (default: spark-submit's, else local[*])")
         .repeated("conf", "KEY=VALUE", "a Spark setting")
         .option("log-level", "LEVEL", "WARN", "Spark's log level")
@@ -124,14 +122,17 @@ public final class AnnealingSweep {
    * @param concurrent whether the fits ran concurrently
    * @param jobsPerPool with {@code --concurrent}, the Spark jobs run in each scheduler pool (as
    *     a listener saw them); empty otherwise
-   * @param out the output folder
+   * @param out the output folder, qualified
    */
   public record Sweep(List<Outcome> outcomes, boolean concurrent, Map<String, Long> jobsPerPool,
-      Path out) {}
+      String out) {}
 
-  /** Runs with {@code args} (see {@code --help}); exits with status 2 on a bad command line. */
+  /**
+   * Runs with {@code args} (see {@code --help}); a failure prints one line and exits
+   * with status 2 (bad command line) or 1 ({@link Flags#runMain}).
+   */
   public static void main(String[] args) {
-    Flags.runMain("AnnealingSweep", () -> run(args, System.out));
+    Flags.runMain("AnnealingSweep", args, () -> run(args, System.out));
   }
 
   /** The schedules of the sweep: constant 1, then linear, cyclical, sigmoid per warm-up. */
@@ -179,28 +180,27 @@ public final class AnnealingSweep {
     List<AnnealingSchedule> schedules = schedules(warmups, f.all("schedule"));
     boolean concurrent = f.has("concurrent");
     int threads = f.string("threads") == null ? schedules.size() : f.intValue("threads", 1);
-    Path outDir = Path.of(f.required("out"));
+    String outPath = f.required("out");
 
     List<String> confs = new ArrayList<>(f.all("conf"));
     if (concurrent) {
       confs.add("spark.scheduler.mode=FAIR");
     }
-    Path tmp;
-    try {
-      tmp = Files.createTempDirectory("ember-sweep-data");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    SparkSession spark = JobIo.session("ember-annealing-sweep", f.string("master"), confs);
+    TemporaryFolder tmp = TemporaryFolder.create("ember-sweep-data");
+    SparkSession spark = null;
     List<Dataset<Row>> cached = new ArrayList<>();
+    OutputFolder outDir = null;
     try {
+      spark = JobIo.session("ember-annealing-sweep", f.string("master"), confs);
+      outDir = OutputFolder.open("out", outPath, f.has("overwrite"),
+          spark.sparkContext().hadoopConfiguration(), "annealing-sweep-output");
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       jsc.setLogLevel(f.required("log-level"));
       int partitions = f.string("partitions") == null ? jsc.defaultParallelism()
           : f.intValue("partitions", 1);
       Ar1Data data = Ar1Data.generate(series + heldOut, length, phi, sigma, tau, dataSeed);
-      String dir = tmp.resolve("sequences.parquet").toString();
-      LocalLevelSpark.write(spark, data, false, partitions, dir);
+      String dir = tmp.resolve("sequences.parquet");
+      LocalLevelSpark.frame(spark, data, false, partitions).write().parquet(dir);
       Dataset<Row> all = spark.read().parquet(dir);
       Dataset<Row> train = all.filter(all.col("id").lt(series)).cache();
       Dataset<Row> test = all.filter(all.col("id").geq(series)).cache();
@@ -272,14 +272,25 @@ public final class AnnealingSweep {
           (System.nanoTime() - t0) / 1e9);
       print(outcomes, heldOut, out);
       writeCsv(outDir, outcomes);
-      plot(outDir.resolve("curves.png"), outcomes);
-      out.printf(Locale.ROOT, "wrote sweep.csv, curves.csv, curves.png to %s%n",
-          outDir.toAbsolutePath());
-      return new Sweep(outcomes, concurrent, new TreeMap<>(jobsPerPool), outDir);
+      outDir.write("curves.png", plot(outcomes));
+      String where = outDir.commit();
+      out.printf(Locale.ROOT, "wrote sweep.csv, curves.csv, curves.png to %s%n", where);
+      return new Sweep(outcomes, concurrent, new TreeMap<>(jobsPerPool), where);
     } finally {
       cached.forEach(Dataset::unpersist);
-      spark.stop();
-      deleteRecursively(tmp);
+      try {
+        if (outDir != null) {
+          outDir.close(); // deletes the temporary output unless committed
+        }
+      } finally {
+        try {
+          if (spark != null) {
+            spark.stop();
+          }
+        } finally {
+          tmp.close();
+        }
+      }
     }
   }
 
@@ -318,7 +329,7 @@ public final class AnnealingSweep {
         + "schedule; held-out: -ELBO = KL - log-lik, unannealed, same key for all%n");
   }
 
-  private static void writeCsv(Path dir, List<Outcome> rows) {
+  private static void writeCsv(OutputFolder dir, List<Outcome> rows) {
     StringBuilder sb = new StringBuilder("schedule,beta_final,train_loss,heldout_loss,"
         + "heldout_loglik,heldout_kl,heldout_loss_per_series,phi,seconds\n");
     for (Outcome r : rows) {
@@ -329,7 +340,7 @@ public final class AnnealingSweep {
           .append(e.loss() / e.series()).append(',').append(r.phi()).append(',')
           .append(r.seconds()).append('\n');
     }
-    JobIo.write(dir.resolve("sweep.csv"), sb.toString());
+    dir.writeText("sweep.csv", sb.toString());
     StringBuilder c = new StringBuilder("step");
     for (Outcome r : rows) {
       c.append(',').append(r.schedule());
@@ -343,17 +354,17 @@ public final class AnnealingSweep {
       }
       c.append('\n');
     }
-    JobIo.write(dir.resolve("curves.csv"), c.toString());
+    dir.writeText("curves.csv", c.toString());
   }
 
   /** The training-loss curves, one line per schedule, as a PNG (headless XChart). */
-  static void plot(Path file, List<Outcome> rows) {
+  static byte[] plot(List<Outcome> rows) {
     Map<String, double[]> curves = new java.util.LinkedHashMap<>();
     for (Outcome r : rows) {
       // can be negative while beta is near 0 (then it is -log-lik alone)
       curves.put(r.schedule().toString(), r.losses());
     }
-    JobIo.writeLinePlot(file, "Training loss (annealed -ELBO estimate) per annealing schedule",
+    return JobIo.linePlotPng("Training loss (annealed -ELBO estimate) per annealing schedule",
         "SVI step", "loss", curves);
   }
 
@@ -376,13 +387,5 @@ public final class AnnealingSweep {
       }
     }
     return w;
-  }
-
-  private static void deleteRecursively(Path dir) {
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // a temp folder left behind is harmless
-    }
   }
 }

@@ -4,6 +4,7 @@ package dev.ember.examples;
 
 import dev.ember.examples.cli.Flags;
 import dev.ember.examples.cli.JobIo;
+import dev.ember.examples.cli.OutputFolder;
 import dev.ember.random.RngKey;
 import dev.ember.spark.SparkSvi;
 import dev.ember.spark.SparkTransform;
@@ -51,7 +52,10 @@ public final class DatasetInference {
         .option("data", "PATH", null, "the new sequences: id (long), values (array<double>) "
             + "(required)")
         .option("format", "FMT", "parquet", "parquet, json (JSON lines) or csv (header id,values)")
-        .option("out", "PATH", "ember-inference.parquet", "the Parquet output (overwritten)")
+        .option("out", "PATH", "ember-inference.parquet", "the Parquet output folder, written whole "
+            + "or not at all;\na new or empty folder unless --overwrite")
+        .flag("overwrite", "replace an earlier output of Ember's in --out once the new one is "
+            + "complete")
         .option("horizon", "H", "10", "forecast steps past each sequence's end")
         .option("samples", "N", "200", "posterior draws per sequence")
         .option("quantiles", "Q,Q", "0.05,0.5,0.95", "quantiles reported, comma-separated")
@@ -70,13 +74,16 @@ public final class DatasetInference {
    *
    * @param params the fit's params used
    * @param rows the output rows
-   * @param out the Parquet output
+   * @param out the Parquet output, qualified
    */
   public record Inference(Map<String, Tensor> params, long rows, String out) {}
 
-  /** Runs with {@code args} (see {@code --help}); exits with status 2 on a bad command line. */
+  /**
+   * Runs with {@code args} (see {@code --help}); a failure prints one line and exits
+   * with status 2 (bad command line) or 1 ({@link Flags#runMain}).
+   */
   public static void main(String[] args) {
-    Flags.runMain("DatasetInference", () -> run(args, System.out));
+    Flags.runMain("DatasetInference", args, () -> run(args, System.out));
   }
 
   /** The params of an AR(1) fit from {@code params.json}, every one the model and guide need. */
@@ -139,7 +146,8 @@ public final class DatasetInference {
 
     SparkSession spark = JobIo.session("ember-dataset-inference", f.string("master"),
         f.all("conf"));
-    try {
+    try (OutputFolder outDir = OutputFolder.open("out", outPath, f.has("overwrite"),
+        spark.sparkContext().hadoopConfiguration(), "inference-output")) {
       JavaSparkContext.fromSparkContext(spark.sparkContext()).setLogLevel(f.required("log-level"));
       out.printf(Locale.ROOT, "params: phi %.4f, sigma %.4f, tau %.4f (%s)%n",
           params.get("phi").item(), params.get("sigma").item(), params.get("tau").item(),
@@ -154,12 +162,14 @@ public final class DatasetInference {
       long t0 = System.nanoTime();
       Dataset<Row> result = svi.transform(sequences, fit, options).cache();
       try {
-        result.write().mode(SaveMode.Overwrite).parquet(outPath);
+        // into the empty temporary folder of the output, which is then renamed into place
+        result.write().mode(SaveMode.Append).parquet(outDir.stagingPath());
         long n = result.count();
+        String where = outDir.commit();
         out.printf(Locale.ROOT, "transform: %d sequences, %d draws each, horizon %d, in %.1f s; "
-            + "wrote %s%n", n, samples, horizon, (System.nanoTime() - t0) / 1e9, outPath);
+            + "wrote %s%n", n, samples, horizon, (System.nanoTime() - t0) / 1e9, where);
         print(result, params.get("phi").item(), horizon, show, out);
-        return new Inference(params, n, outPath);
+        return new Inference(params, n, where);
       } finally {
         result.unpersist();
       }

@@ -3,31 +3,27 @@
 package dev.ember.examples;
 
 import dev.ember.data.Ar1Data;
+import dev.ember.examples.cli.DataFolder;
 import dev.ember.examples.cli.Flags;
 import dev.ember.examples.cli.JobIo;
+import dev.ember.examples.cli.OutputFolder;
+import dev.ember.examples.cli.TemporaryFolder;
 import dev.ember.infer.optim.Adam;
 import dev.ember.infer.optim.LearningRate;
 import dev.ember.spark.SparkSvi;
 import dev.ember.tensor.Tensor;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -77,9 +73,15 @@ public final class LocalLevelSpark {
         .flag("take-over-stale-lock", "take over the checkpoint folder's lock if its run died "
             + "without releasing it")
         .option("partitions", "P", null, "partitions of the data (default: Spark's parallelism)")
-        .option("data", "DIR", null, "where to write the Parquet data (default: a temp dir, deleted)")
+        .option("data", "DIR", null, "where to write the Parquet data: a new or empty folder, or "
+            + "one Ember wrote\nits data to (default: a temporary folder, deleted at the end, on "
+            + "an error, and on\nCtrl-C or kill)")
         .option("out", "DIR", "ember-local-level", "output folder: params.json, loss.csv, "
-            + "loss.png, forecast.csv")
+            + "loss.png, forecast.csv, written\nwhole or not at all; a new or empty folder unless "
+            + "--overwrite")
+        .flag("overwrite", "replace an earlier output of Ember's in --out once the new one is "
+            + "complete, and\nwrite --data into a folder holding other files (kept: only data "
+            + "Ember wrote is deleted)")
         .option("horizon", "H", "10", "forecast steps")
         .option("forecast-series", "K", "20", "series in the forecast table (lowest ids)")
         .option("report-every", "N", null, "progress line every N steps (default: steps / 10)")
@@ -101,19 +103,22 @@ public final class LocalLevelSpark {
    * @param series N
    * @param batchSize B
    * @param seconds the wall time of the fit alone
-   * @param out the output folder
+   * @param out the output folder, qualified
    */
   public record Fit(Map<String, Tensor> params, double[] losses, long series, int batchSize,
-      double seconds, Path out) {
+      double seconds, String out) {
     /** A constrained scalar param. */
     public double param(String name) {
       return params.get(name).item();
     }
   }
 
-  /** Runs with {@code args} (see {@code --help}); exits with status 2 on a bad command line. */
+  /**
+   * Runs with {@code args} (see {@code --help}); a failure prints one line and exits
+   * with status 2 (bad command line) or 1 ({@link Flags#runMain}).
+   */
   public static void main(String[] args) {
-    Flags.runMain("LocalLevelSpark", () -> run(args, System.out));
+    Flags.runMain("LocalLevelSpark", args, () -> run(args, System.out));
   }
 
   /** Runs with {@code args}, printing to {@code out}; null when only the help was asked for. */
@@ -144,86 +149,95 @@ public final class LocalLevelSpark {
       throw new Flags.UsageException("option --batch-size (" + batch + ") is larger than "
           + "--series (" + series + ")");
     }
-    Path outDir = Path.of(f.required("out"));
-    Path tempData = null;
-    String dataDir = f.string("data");
-    if (dataDir == null) {
-      try {
-        tempData = Files.createTempDirectory("ember-ar1-data");
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      dataDir = tempData.resolve("sequences.parquet").toString();
-    }
+    String outPath = f.required("out");
+    boolean overwrite = f.has("overwrite");
+    String dataFlag = f.string("data");
 
-    SparkSession spark = JobIo.session("ember-local-level", f.string("master"), f.all("conf"));
-    try {
-      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-      jsc.setLogLevel(f.required("log-level"));
-      int partitions = f.string("partitions") == null ? jsc.defaultParallelism()
-          : f.intValue("partitions", 1);
-      out.printf(Locale.ROOT, "Spark %s on %s, %d partitions%n", spark.version(), jsc.master(),
-          partitions);
-      long t0 = System.nanoTime();
-      Ar1Data data = Ar1Data.generate(series, length, phi, sigma, tau, dataSeed);
-      write(spark, data, f.has("variable-lengths"), partitions, dataDir);
-      out.printf(Locale.ROOT, "data: %d series x %d steps%s, phi %.3f, sigma %.3f, tau %.3f "
-              + "(seed %d), written to %s in %.1f s%n", series, length,
-          f.has("variable-lengths") ? " (lengths T/2..T)" : "", phi, sigma, tau, dataSeed,
-          dataDir, (System.nanoTime() - t0) / 1e9);
+    try (TemporaryFolder temp = dataFlag == null ? TemporaryFolder.create("ember-ar1-data")
+        : null) {
+      SparkSession spark = JobIo.session("ember-local-level", f.string("master"), f.all("conf"));
+      org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+      try (OutputFolder outDir = OutputFolder.open("out", outPath, overwrite, conf,
+          "local-level-output")) {
+        DataFolder dataFolder = temp == null ? DataFolder.check("data", dataFlag, overwrite, conf)
+            : null;
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        jsc.setLogLevel(f.required("log-level"));
+        int partitions = f.string("partitions") == null ? jsc.defaultParallelism()
+            : f.intValue("partitions", 1);
+        out.printf(Locale.ROOT, "Spark %s on %s, %d partitions%n", spark.version(), jsc.master(),
+            partitions);
+        long t0 = System.nanoTime();
+        Ar1Data data = Ar1Data.generate(series, length, phi, sigma, tau, dataSeed);
+        Dataset<Row> generated = frame(spark, data, f.has("variable-lengths"), partitions);
+        String dataDir;
+        List<String> files;
+        if (dataFolder != null) {
+          files = dataFolder.write(generated);
+          dataDir = dataFolder.path();
+        } else {
+          dataDir = temp.resolve("sequences.parquet");
+          generated.write().parquet(dataDir);
+          files = List.of(dataDir);
+        }
+        out.printf(Locale.ROOT, "data: %d series x %d steps%s, phi %.3f, sigma %.3f, tau %.3f "
+                + "(seed %d), written to %s in %.1f s%n", series, length,
+            f.has("variable-lengths") ? " (lengths T/2..T)" : "", phi, sigma, tau, dataSeed,
+            dataDir, (System.nanoTime() - t0) / 1e9);
 
-      Dataset<Row> sequences = spark.read().parquet(dataDir);
-      SparkSvi.Builder builder = SparkSvi.builder(Ar1StateSpace.MODEL,
-              perSeries ? Ar1StateSpace.SERIES_GUIDE : Ar1StateSpace.GUIDE)
-          .optimizer(Adam.of(LearningRate.cosineDecay(lr, steps, 0.1)))
-          .batchSize(batch).seed(seed).progress(false);
-      if (f.string("checkpoint-dir") != null) {
-        builder.checkpoint(f.string("checkpoint-dir"), checkpointEvery)
-            .modelSpec("LocalLevelSpark AR(1) state space, " + guideKind + " guide")
-            .takeOverStaleLock(f.has("take-over-stale-lock")).console(out);
-      }
-      SparkSvi svi = builder.build();
-      out.printf(Locale.ROOT, "fitting: %d SVI steps, batch %d, Adam lr %.3g (cosine decay), "
-          + "seed %d, %s guide%n", steps, batch, lr, seed, guideKind);
-      SparkListener listener = JobIo.progress(spark, out, every);
-      long t1 = System.nanoTime();
-      SparkSvi.Result r;
-      try {
-        r = svi.fit(sequences, steps);
+        Dataset<Row> sequences = spark.read().parquet(files.toArray(new String[0]));
+        SparkSvi.Builder builder = SparkSvi.builder(Ar1StateSpace.MODEL,
+                perSeries ? Ar1StateSpace.SERIES_GUIDE : Ar1StateSpace.GUIDE)
+            .optimizer(Adam.of(LearningRate.cosineDecay(lr, steps, 0.1)))
+            .batchSize(batch).seed(seed).progress(false);
+        if (f.string("checkpoint-dir") != null) {
+          builder.checkpoint(f.string("checkpoint-dir"), checkpointEvery)
+              .modelSpec("LocalLevelSpark AR(1) state space, " + guideKind + " guide")
+              .takeOverStaleLock(f.has("take-over-stale-lock")).console(out);
+        }
+        SparkSvi svi = builder.build();
+        out.printf(Locale.ROOT, "fitting: %d SVI steps, batch %d, Adam lr %.3g (cosine decay), "
+            + "seed %d, %s guide%n", steps, batch, lr, seed, guideKind);
+        SparkListener listener = JobIo.progress(spark, out, every);
+        long t1 = System.nanoTime();
+        SparkSvi.Result r;
+        try {
+          r = svi.fit(sequences, steps);
+        } finally {
+          spark.sparkContext().removeSparkListener(listener);
+        }
+        double seconds = (System.nanoTime() - t1) / 1e9;
+        double[] losses = r.losses();
+        long stepsRun = r.timings().steps(); // a resumed fit runs only those after its checkpoint
+        out.printf(Locale.ROOT, "fit: %d steps run in %.1f s (%.1f ms/step)%s%n", stepsRun,
+            seconds, 1e3 * seconds / Math.max(1, stepsRun), stepsRun == losses.length ? ""
+                : ", resumed at step " + (losses.length - stepsRun) + " of " + losses.length);
+        for (int i = every - 1; i < losses.length; i += every) {
+          out.printf(Locale.ROOT, "  step %6d  loss %.6g%n", i + 1, losses[i]);
+        }
+        out.printf(Locale.ROOT, "%-8s %10s %12s%n", "param", "truth", "fitted");
+        double[] truth = {phi, sigma, tau};
+        for (int i = 0; i < truth.length; i++) {
+          String name = Ar1StateSpace.MODEL_PARAMS.get(i);
+          out.printf(Locale.ROOT, "%-8s %10.4f %12.6f%n", name, truth[i],
+              r.params().get(name).item());
+        }
+
+        outDir.writeText("params.json", JobIo.paramsJson(r.params()));
+        outDir.writeText("loss.csv", JobIo.lossesCsv(losses));
+        outDir.write("loss.png", JobIo.linePlotPng("SVI loss (negative ELBO estimate), "
+            + series + " series x " + length + " steps", "SVI step", "loss",
+            Map.of("loss", losses)));
+        Map<Long, double[]> lastState = perSeries
+            ? lastStates(r.seriesParams().orElseThrow(), sequences, forecastSeries) : null;
+        outDir.writeText("forecast.csv", forecasts(sequences, r.params(), forecastSeries,
+            horizon, lastState, out));
+        String where = outDir.commit();
+        out.printf(Locale.ROOT, "wrote params.json, loss.csv, loss.png, forecast.csv to %s%n",
+            where);
+        return new Fit(r.params(), losses, r.series(), r.batchSize(), seconds, where);
       } finally {
-        spark.sparkContext().removeSparkListener(listener);
-      }
-      double seconds = (System.nanoTime() - t1) / 1e9;
-      double[] losses = r.losses();
-      long stepsRun = r.timings().steps(); // a resumed fit runs only those after its checkpoint
-      out.printf(Locale.ROOT, "fit: %d steps run in %.1f s (%.1f ms/step)%s%n", stepsRun, seconds,
-          1e3 * seconds / Math.max(1, stepsRun), stepsRun == losses.length ? ""
-              : ", resumed at step " + (losses.length - stepsRun) + " of " + losses.length);
-      for (int i = every - 1; i < losses.length; i += every) {
-        out.printf(Locale.ROOT, "  step %6d  loss %.6g%n", i + 1, losses[i]);
-      }
-      out.printf(Locale.ROOT, "%-8s %10s %12s%n", "param", "truth", "fitted");
-      double[] truth = {phi, sigma, tau};
-      for (int i = 0; i < truth.length; i++) {
-        String name = Ar1StateSpace.MODEL_PARAMS.get(i);
-        out.printf(Locale.ROOT, "%-8s %10.4f %12.6f%n", name, truth[i], r.params().get(name).item());
-      }
-
-      JobIo.writeParams(outDir.resolve("params.json"), r.params());
-      JobIo.writeLosses(outDir.resolve("loss.csv"), losses);
-      JobIo.writeLinePlot(outDir.resolve("loss.png"), "SVI loss (negative ELBO estimate), "
-          + series + " series x " + length + " steps", "SVI step", "loss", Map.of("loss", losses));
-      Map<Long, double[]> lastState = perSeries
-          ? lastStates(r.seriesParams().orElseThrow(), sequences, forecastSeries) : null;
-      writeForecasts(outDir.resolve("forecast.csv"), sequences, r.params(), forecastSeries,
-          horizon, lastState, out);
-      out.printf(Locale.ROOT, "wrote params.json, loss.csv, loss.png, forecast.csv to %s%n",
-          outDir.toAbsolutePath());
-      return new Fit(r.params(), losses, r.series(), r.batchSize(), seconds, outDir);
-    } finally {
-      spark.stop();
-      if (tempData != null) {
-        deleteRecursively(tempData);
+        spark.stop();
       }
     }
   }
@@ -231,9 +245,11 @@ public final class LocalLevelSpark {
   /** The rows of one chunk of series, shipped to an executor to become Parquet. */
   private record Chunk(long firstId, double[][] rows) implements Serializable {}
 
-  /** Writes the data as Parquet: columns id (long) and values (array of double). */
-  static void write(SparkSession spark, Ar1Data data, boolean variable, int partitions,
-      String dir) {
+  /**
+   * The data as a DataFrame of {@code partitions} partitions: columns id (long) and values (array
+   * of double), each series cut to its length ({@link #length}).
+   */
+  static Dataset<Row> frame(SparkSession spark, Ar1Data data, boolean variable, int partitions) {
     double[][] y = data.yRows();
     int t = data.steps();
     List<Chunk> chunks = new ArrayList<>();
@@ -254,8 +270,7 @@ public final class LocalLevelSpark {
           }
           return out.iterator();
         });
-    spark.createDataFrame(rows, JobIo.SEQUENCES).coalesce(partitions).write()
-        .mode(SaveMode.Overwrite).parquet(dir);
+    return spark.createDataFrame(rows, JobIo.SEQUENCES).coalesce(partitions);
   }
 
   /** The length of series {@code b}: T, or with variable lengths one between T/2 and T fixed by b. */
@@ -284,11 +299,12 @@ public final class LocalLevelSpark {
   }
 
   /**
-   * The forecast table of the {@code k} series of lowest id, from the amortized guide's params or,
-   * when {@code lastState} is given, from each series' own last state (mean, variance).
+   * The forecast table (CSV) of the {@code k} series of lowest id, from the amortized guide's
+   * params or, when {@code lastState} is given, from each series' own last state (mean,
+   * variance); a few rows are printed on {@code out}.
    */
-  static void writeForecasts(Path file, Dataset<Row> sequences, Map<String, Tensor> params,
-      int k, int horizon, Map<Long, double[]> lastState, PrintStream out) {
+  static String forecasts(Dataset<Row> sequences, Map<String, Tensor> params, int k,
+      int horizon, Map<Long, double[]> lastState, PrintStream out) {
     StringBuilder sb = new StringBuilder("id,length,last,level");
     for (int h = 1; h <= horizon; h++) {
       sb.append(",mean_h").append(h);
@@ -323,14 +339,6 @@ public final class LocalLevelSpark {
             fc.lastValue(), fc.level(), fc.mean()[0], fc.sd()[0]);
       }
     }
-    JobIo.write(file, sb.toString());
-  }
-
-  private static void deleteRecursively(Path dir) {
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // a temp folder left behind is harmless
-    }
+    return sb.toString();
   }
 }

@@ -98,9 +98,12 @@ public final class ScanScoringInsideOutside {
         .option("steps", "N", "4", "the schedule is printed at steps 0..N");
   }
 
-  /** Prints the tables (see {@code --help}); exits with status 2 on a bad command line. */
+  /**
+   * Prints the tables (see {@code --help}); a failure prints one line and exits
+   * with status 2 (bad command line) or 1 ({@link Flags#runMain}).
+   */
   public static void main(String[] args) {
-    Flags.runMain("ScanScoringInsideOutside", () -> run(args, System.out));
+    Flags.runMain("ScanScoringInsideOutside", args, () -> run(args, System.out));
   }
 
   /**

@@ -246,9 +246,12 @@ public final class StochasticVolatility {
     return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
   }
 
-  /** Runs with {@code args} (see {@code --help}); exits with status 2 on a bad command line. */
+  /**
+   * Runs with {@code args} (see {@code --help}); a failure prints one line and exits
+   * with status 2 (bad command line) or 1 ({@link Flags#runMain}).
+   */
   public static void main(String[] args) {
-    Flags.runMain("StochasticVolatility", () -> run(args, System.out));
+    Flags.runMain("StochasticVolatility", args, () -> run(args, System.out));
   }
 
   /** Runs with {@code args}, printing to {@code out}; null when only the help was asked for. */

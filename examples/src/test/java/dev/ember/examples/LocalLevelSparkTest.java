@@ -81,8 +81,9 @@ class LocalLevelSparkTest {
    * The per-series guide: each series' z_loc and z_scale stay on the executors, checkpointed; the
    * forecast of a series starts from its own last state, so its first mean is phi times the
    * level in the table and its first sd is sqrt(phi^2 scale^2 + sigma^2 + tau^2) > the stationary
-   * part sqrt(sigma^2 + tau^2). A second run on the same checkpoint directory resumes at the end,
-   * says so, runs no step and changes nothing; a third with another learning rate is refused.
+   * part sqrt(sigma^2 + tau^2). A second run on the same checkpoint directory (and data folder,
+   * and with --overwrite the same output folder) resumes at the end, says so, runs no step and
+   * changes nothing; a third with another learning rate is refused, the output left as it was.
    */
   @Test
   @Timeout(180)
@@ -115,8 +116,11 @@ class LocalLevelSparkTest {
     }
     assertTrue(Files.isDirectory(dir.resolve("ck").resolve("step-000000000030").resolve("series")),
         "the per-series state is in the checkpoint");
+    // the same --data folder holds Ember's dataset, which is replaced; --out needs --overwrite
+    String[] rerun = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
+        java.util.stream.Stream.of("--overwrite")).toArray(String[]::new);
     ByteArrayOutputStream second = new ByteArrayOutputStream();
-    LocalLevelSpark.Fit again = LocalLevelSpark.run(args,
+    LocalLevelSpark.Fit again = LocalLevelSpark.run(rerun,
         new PrintStream(second, true, StandardCharsets.UTF_8));
     String resumed = second.toString(StandardCharsets.UTF_8);
     assertTrue(resumed.contains("resuming from step 30 of " + dir.resolve("ck")), resumed);
@@ -126,12 +130,14 @@ class LocalLevelSparkTest {
     assertEquals(fc, Files.readAllLines(dir.resolve("out/forecast.csv")));
     // another learning rate is another run: refused, naming it (before, "--lr 0.5" was printed
     // and the old fit written)
-    String[] otherLr = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
+    String[] otherLr = java.util.stream.Stream.concat(java.util.Arrays.stream(rerun),
         java.util.stream.Stream.of("--lr", "0.5")).toArray(String[]::new);
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> LocalLevelSpark.run(otherLr, new PrintStream(OutputStream.nullOutputStream())));
     assertTrue(e.getMessage().contains("optimizer: Adam(lr=cosineDecay(0.05, 30, 0.1)")
         && e.getMessage().contains("Adam(lr=cosineDecay(0.5, 30, 0.1)"), e.getMessage());
+    assertEquals(fc, Files.readAllLines(dir.resolve("out/forecast.csv")),
+        "the refused run left the output as it was");
   }
 
   @Test

@@ -47,22 +47,20 @@ public final class Flags {
   private record Spec(String name, String arg, String defaultValue, String help, boolean repeated) {}
 
   /**
-   * A main's body, run so that a bad command line prints the problem and a pointer to {@code
-   * --help} on standard error and exits with status 2; other failures propagate.
+   * A main's body, run so that a failure prints one line on standard error and exits with a
+   * non-zero status: 2 for a bad command line, 1 for any other failure; {@code --verbose} among
+   * {@code args} adds the stack trace ({@link FailureReport}).
    *
    * <pre>{@code
    * public static void main(String[] args) {
-   *   Flags.runMain("Train", () -> run(args, System.out));
+   *   Flags.runMain("Train", args, () -> run(args, System.out));
    * }
    * }</pre>
    */
-  public static void runMain(String command, Runnable body) {
-    try {
-      body.run();
-    } catch (UsageException e) {
-      System.err.println(command + ": " + e.getMessage());
-      System.err.println("Run with --help for the options.");
-      System.exit(2);
+  public static void runMain(String command, String[] args, Runnable body) {
+    int status = FailureReport.run(command, args, body, System.err);
+    if (status != 0) {
+      System.exit(status);
     }
   }
 
@@ -112,6 +110,8 @@ public final class Flags {
       }
       sb.append('\n');
     }
+    sb.append(String.format(Locale.ROOT, "%-30s %s%n", "  --verbose",
+        "on a failure, prints the stack trace too"));
     sb.append(String.format(Locale.ROOT, "%-30s %s%n", "  --help", "prints this help"));
     for (String n : notes) {
       sb.append('\n').append(n).append('\n');
@@ -128,6 +128,9 @@ public final class Flags {
       if (a.equals("--help") || a.equals("-h")) {
         help = true;
         continue;
+      }
+      if (a.equals("--verbose")) {
+        continue; // read by runMain, before parsing
       }
       if (!a.startsWith("--")) {
         throw new UsageException("unexpected argument '" + a + "'; options start with "

@@ -3,6 +3,7 @@
 package dev.ember.examples.cli;
 
 import dev.ember.tensor.Tensor;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -14,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.spark.SparkConf;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
@@ -30,7 +32,14 @@ import org.knowm.xchart.XYChartBuilder;
 /**
  * What the Spark mains share: the session (embedded {@code local[*]} unless a master is given or
  * {@code spark-submit} set one), reading sequence data in several formats, progress lines from
- * the job descriptions of {@code SparkSvi}, and the output files.
+ * the job descriptions of {@code SparkSvi}, and the contents of the output files (written by an
+ * {@link OutputFolder}).
+ *
+ * <pre>{@code
+ * SparkSession spark = JobIo.session("ember-train", null, List.of());
+ * Dataset<Row> sequences = JobIo.read(spark, "hdfs:///data/series", "parquet");
+ * out.writeText("loss.csv", JobIo.lossesCsv(fit.losses()));
+ * }</pre>
  */
 public final class JobIo {
   private JobIo() {}
@@ -65,11 +74,21 @@ public final class JobIo {
    * Sequence data at {@code path}: {@code parquet} or {@code json} (JSON lines) with columns
    * {@code id} (long) and {@code values} (array of double), or {@code csv} with a header {@code
    * id,values} and the values separated by blanks or semicolons in one field.
+   *
+   * @throws Flags.UsageException naming the option {@code --data} if nothing is at {@code path} or
+   *     what is there is not Parquet
    */
   public static Dataset<Row> read(SparkSession spark, String path, String format) {
+    requireExists(spark, "data", path);
     switch (format) {
       case "parquet":
-        return spark.read().parquet(path);
+        try {
+          return spark.read().parquet(path);
+        } catch (RuntimeException e) { // Spark reads the footers here to find the schema
+          throw new Flags.UsageException("option --data: " + path + " is not Parquet data ("
+              + FailureReport.firstLine(FailureReport.rootCause(e)) + "); give a Parquet file "
+              + "or folder, or --format csv or json for text data", e);
+        }
       case "json":
         return spark.read().schema(SEQUENCES).json(path);
       case "csv": {
@@ -82,6 +101,26 @@ public final class JobIo {
       default:
         throw new Flags.UsageException("format must be parquet, csv or json, got '" + format
             + "'");
+    }
+  }
+
+  /**
+   * Checks that {@code path} (a Hadoop path, globs allowed) names at least one file or folder.
+   *
+   * @throws Flags.UsageException naming option {@code --flag} if it does not
+   */
+  static void requireExists(SparkSession spark, String flag, String path) {
+    FileStatus[] found;
+    try {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+      found = p.getFileSystem(spark.sparkContext().hadoopConfiguration()).globStatus(p);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new Flags.UsageException("option --" + flag + ": cannot read '" + path + "': "
+          + e.getMessage(), e);
+    }
+    if (found == null || found.length == 0) {
+      throw new Flags.UsageException("option --" + flag + ": nothing at " + path + "; give an "
+          + "existing file or folder (any Hadoop path: /local, hdfs://..., s3a://...)");
     }
   }
 
@@ -116,8 +155,8 @@ public final class JobIo {
     return l;
   }
 
-  /** Writes the params as a JSON object of numbers (scalars) and arrays (anything else). */
-  public static void writeParams(Path file, Map<String, Tensor> params) {
+  /** The params as a JSON object of numbers (scalars) and arrays (anything else). */
+  public static String paramsJson(Map<String, Tensor> params) {
     StringBuilder sb = new StringBuilder("{\n");
     int i = 0;
     for (Map.Entry<String, Tensor> e : params.entrySet()) {
@@ -136,10 +175,10 @@ public final class JobIo {
       sb.append("  \"").append(e.getKey()).append("\": ").append(v)
           .append(++i < params.size() ? ",\n" : "\n");
     }
-    write(file, sb.append("}\n").toString());
+    return sb.append("}\n").toString();
   }
 
-  /** Reads scalar params written by {@link #writeParams} (arrays are skipped). */
+  /** Reads scalar params written as {@link #paramsJson} (arrays are skipped). */
   public static Map<String, Double> readScalarParams(Path file) {
     Map<String, Double> out = new java.util.LinkedHashMap<>();
     Matcher m = Pattern.compile("\"([^\"]+)\":\\s*([-+0-9.eEInfinityNa]+)\\s*[,\\n}]")
@@ -150,20 +189,20 @@ public final class JobIo {
     return out;
   }
 
-  /** Writes {@code step,loss} lines, steps from 1. */
-  public static void writeLosses(Path file, double[] losses) {
+  /** {@code step,loss} lines, steps from 1, under a header. */
+  public static String lossesCsv(double[] losses) {
     StringBuilder sb = new StringBuilder("step,loss\n");
     for (int i = 0; i < losses.length; i++) {
       sb.append(i + 1).append(',').append(losses[i]).append('\n');
     }
-    write(file, sb.toString());
+    return sb.toString();
   }
 
   /**
-   * Writes a PNG line plot (XChart, headless) of {@code series}: name to y values at x = 1, 2,
-   * ..., one line each, 900 x 560 pixels.
+   * A PNG line plot (XChart, headless) of {@code series}: name to y values at x = 1, 2, ..., one
+   * line each, 900 x 560 pixels.
    */
-  public static void writeLinePlot(Path file, String title, String xTitle, String yTitle,
+  public static byte[] linePlotPng(String title, String xTitle, String yTitle,
       Map<String, double[]> series) {
     if (System.getProperty("java.awt.headless") == null) {
       System.setProperty("java.awt.headless", "true");
@@ -180,19 +219,16 @@ public final class JobIo {
       }
       chart.addSeries(e.getKey(), x, y);
     }
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
     try {
-      Path parent = file.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
       // saveBitmap is deprecated in XChart 4; the chart's image through ImageIO is the same PNG
-      if (!javax.imageio.ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png",
-          file.toFile())) {
+      if (!javax.imageio.ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png", png)) {
         throw new IllegalStateException("no PNG writer in this JVM (javax.imageio)");
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
+      throw new UncheckedIOException("cannot draw the plot " + title, e);
     }
+    return png.toByteArray();
   }
 
   /** Writes a text file, creating its folder. */

@@ -10,13 +10,11 @@ import dev.ember.infer.optim.Adam;
 import dev.ember.spark.SparkSvi;
 import dev.ember.tensor.Tensor;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -81,8 +79,11 @@ public final class Train {
         .option("values-column", "NAME", "values", "the values column")
         .flag("skip-invalid", "skip and count invalid rows (null, empty, NaN or infinite "
             + "values, duplicate ids) instead of failing")
-        .option("out", "DIR", null, "output folder on the driver's file system: params.json, "
-            + "loss.csv, loss.png (required)")
+        .option("out", "DIR", null, "output folder (any Hadoop path): params.json, loss.csv, "
+            + "loss.png, written\nwhole or not at all; a new or empty folder unless --overwrite "
+            + "(required)")
+        .flag("overwrite", "replace an earlier output of Ember's in --out, once the new one is "
+            + "complete\n(a folder holding anything Ember did not write there is never replaced)")
         .option("report-every", "N", null, "progress line every N steps (default: steps / 20)")
         .option("master", "URL", null, "Spark master (default: spark-submit's, else local[*])")
         .repeated("conf", "KEY=VALUE", "a Spark setting")
@@ -103,9 +104,9 @@ public final class Train {
   public record Result(Map<String, Tensor> params, double[] losses, long series, long skippedRows,
       int batchSize) {}
 
-  /** Runs {@code args}; a bad command line prints the problem and exits with status 2. */
+  /** Runs {@code args}; a failure prints one line and exits non-zero ({@link Flags#runMain}). */
   public static void main(String[] args) {
-    Flags.runMain("Train", () -> run(args, System.out));
+    Flags.runMain("Train", args, () -> run(args, System.out));
   }
 
   /**
@@ -139,13 +140,14 @@ public final class Train {
     long seed = f.longValue("seed", Long.MIN_VALUE, Long.MAX_VALUE);
     String checkpoint = f.string("checkpoint-dir");
     int checkpointEvery = f.intValue("checkpoint-every", 1);
-    Path outDir = Path.of(f.required("out"));
+    String outPath = f.required("out");
     int every = f.string("report-every") == null ? Math.max(1, steps / 20)
         : f.intValue("report-every", 1);
 
     SparkSession spark = JobIo.session("ember-train-" + f.required("model"), f.string("master"),
         f.all("conf"));
-    try {
+    try (OutputFolder outDir = OutputFolder.open("out", outPath, f.has("overwrite"),
+        spark.sparkContext().hadoopConfiguration(), "train-output")) {
       spark.sparkContext().setLogLevel(f.required("log-level"));
       Dataset<Row> sequences = JobIo.read(spark, data, format);
       SparkSvi.Builder b = SparkSvi.builder(model.model, model.guide).optimizer(Adam.of(lr))
@@ -184,16 +186,16 @@ public final class Train {
           out.printf(Locale.ROOT, "  %-16s %.6f%n", e.getKey(), e.getValue().item());
         }
       }
-      JobIo.writeParams(outDir.resolve("params.json"), r.params());
-      JobIo.writeLosses(outDir.resolve("loss.csv"), r.losses());
-      JobIo.writeLinePlot(outDir.resolve("loss.png"), "SVI loss (negative ELBO estimate)",
-          "SVI step", "loss", Map.of("loss", r.losses()));
+      outDir.writeText("params.json", JobIo.paramsJson(r.params()));
+      outDir.writeText("loss.csv", JobIo.lossesCsv(r.losses()));
+      outDir.write("loss.png", JobIo.linePlotPng("SVI loss (negative ELBO estimate)", "SVI step",
+          "loss", Map.of("loss", r.losses())));
       if (r.seriesParams().isPresent()) {
-        r.seriesParams().get().write().mode(SaveMode.Overwrite)
-            .parquet(outDir.resolve("series-params").toAbsolutePath().toString());
+        r.seriesParams().get().write().parquet(outDir.stagingPath("series-params"));
       }
+      String where = outDir.commit();
       out.printf(Locale.ROOT, "wrote params.json, loss.csv, loss.png%s to %s%n",
-          r.seriesParams().isPresent() ? ", series-params" : "", outDir.toAbsolutePath());
+          r.seriesParams().isPresent() ? ", series-params" : "", where);
       return new Result(r.params(), r.losses(), r.series(), r.skippedRows(), r.batchSize());
     } finally {
       spark.stop();
