@@ -113,7 +113,7 @@ public final class HandlerStack {
     handler.enter();
     try {
       body.run();
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) {
       Messenger.closeAll(List.of(handler), e);
       throw e;
     }

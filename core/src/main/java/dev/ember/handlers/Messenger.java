@@ -51,7 +51,7 @@ public abstract class Messenger implements AutoCloseable {
     T value;
     try {
       value = body.get();
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) {
       closeAll(java.util.List.of(this), e);
       throw e;
     }
@@ -71,7 +71,7 @@ public abstract class Messenger implements AutoCloseable {
    *   entered.add(Handlers.block());
    *   entered.add(Handlers.seed(key));
    *   body.run();
-   * } catch (RuntimeException | Error e) {
+   * } catch (Throwable e) {
    *   Messenger.closeAll(entered, e);
    *   throw e;
    * }

@@ -238,7 +238,7 @@ public final class Scan {
           }
           entered.add(new BodyGuard().enter());
           result = body.step(carry, x);
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) {
           Messenger.closeAll(entered, e); // the body's failure propagates, the stack unwound
           throw e;
         }

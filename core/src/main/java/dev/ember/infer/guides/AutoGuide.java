@@ -238,7 +238,7 @@ public abstract class AutoGuide<D> implements Model<D> {
         entered.add(p);
       }
       value = body.get();
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) {
       Messenger.closeAll(entered, e);
       throw e;
     }

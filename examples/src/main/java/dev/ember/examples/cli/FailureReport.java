@@ -39,7 +39,7 @@ public final class FailureReport {
     try {
       body.run();
       return 0;
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) {
       boolean usage = e instanceof Flags.UsageException;
       err.println(command + ": " + oneLine(e)
           + (usage || verbose ? "" : " (--verbose prints the stack trace)"));

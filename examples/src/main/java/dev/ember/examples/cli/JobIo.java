@@ -84,7 +84,7 @@ public final class JobIo {
       case "parquet":
         try {
           return spark.read().parquet(path);
-        } catch (RuntimeException e) { // Spark reads the footers here to find the schema
+        } catch (Exception e) { // Spark reads the footers here (its SparkException is checked)
           throw new Flags.UsageException("option --data: " + path + " is not Parquet data ("
               + FailureReport.firstLine(FailureReport.rootCause(e)) + "); give a Parquet file "
               + "or folder, or --format csv or json for text data", e);
