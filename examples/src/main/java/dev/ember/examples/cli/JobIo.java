@@ -51,9 +51,11 @@ public final class JobIo {
 
   /**
    * A session: {@code master} if given, else the one {@code spark-submit} configured, else an
-   * embedded {@code local[*]}; {@code confs} are {@code key=value} settings.
+   * embedded {@code local[*]}; {@code confs} are {@code key=value} settings. Spark's INFO lines
+   * are turned off on the console first ({@link ConsoleLogging#quiet}).
    */
   public static SparkSession session(String appName, String master, List<String> confs) {
+    ConsoleLogging.quiet();
     SparkSession.Builder b = SparkSession.builder().appName(appName);
     if (master != null) {
       b.master(master);
