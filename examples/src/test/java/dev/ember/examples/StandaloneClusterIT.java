@@ -194,6 +194,8 @@ class StandaloneClusterIT {
     assertEquals(0, driver.exitValue(), tail("driver-cluster"));
     assertTrue(log("driver-cluster").contains("spark://127.0.0.1:" + masterPort),
         tail("driver-cluster"));
+    // spark-submit set up Spark's INFO logging before the job ran; the job turned it off
+    assertFalse(log("driver-cluster").contains(" INFO SparkContext: "), tail("driver-cluster"));
     assertSameResult("cluster");
   }
 
@@ -243,7 +245,8 @@ class StandaloneClusterIT {
   /** Kills one executor JVM once the driver has logged step {@code step}; the job must finish. */
   static void killAnExecutorAfter(Process driver, String run, int step) throws Exception {
     String name = "driver-" + run;
-    await("step " + step + " on the cluster", 60,
+    // the executors start during the data's write, which takes 30-40 s on a loaded 2-core machine
+    await("step " + step + " on the cluster", 120,
         () -> log(name).contains("step " + step + "/" + STEPS));
     assertTrue(driver.isAlive(), "the job ended before the kill:\n" + tail(name));
     ProcessHandle executor = WORKERS.stream().flatMap(Process::children)

@@ -4,7 +4,10 @@ package dev.ember.examples.cli;
 
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.config.Configuration;
+import org.apache.logging.log4j.core.config.LoggerConfig;
+import org.apache.spark.SparkContext;
 
 /**
  * The console of the examples' mains: Spark's and Hadoop's own INFO lines off (WARN and above
@@ -20,20 +23,35 @@ import org.apache.logging.log4j.core.config.Configurator;
  *
  * <p>The examples' {@code log4j2.properties} sets the same levels for a run with {@code java} or
  * {@code mvn exec:java}, so that Spark does not install its own INFO profile. Under {@code
- * spark-submit}, Spark has set up logging before it reads the application jar; {@link #quiet()},
- * which {@link JobIo#session} calls before the session starts, applies the levels there. A level
- * already quieter than WARN is kept.
+ * spark-submit}, Spark has set up logging before it loads the application jar (in a class loader
+ * of its own, which log4j would give a logging context of its own); {@link #quiet()}, which
+ * {@link JobIo#session} calls before the session starts, applies the levels to Spark's context.
+ * A level already quieter than WARN is kept.
  */
 public final class ConsoleLogging {
   private ConsoleLogging() {}
 
-  /** Applies the levels above to this JVM's log4j configuration. */
+  /** Applies the levels above to the logging context of Spark's classes. */
   public static void quiet() {
-    if (LogManager.getRootLogger().getLevel().isLessSpecificThan(Level.WARN)) {
-      Configurator.setRootLevel(Level.WARN);
+    LoggerContext ctx = (LoggerContext) LogManager.getContext(
+        SparkContext.class.getClassLoader(), false);
+    Configuration config = ctx.getConfiguration();
+    LoggerConfig root = config.getRootLogger();
+    if (root.getLevel() == null || root.getLevel().isLessSpecificThan(Level.WARN)) {
+      root.setLevel(Level.WARN);
     }
-    Configurator.setLevel("dev.ember", Level.INFO);
-    Configurator.setLevel("org.apache.spark.executor.Executor", Level.OFF);
-    Configurator.setLevel("org.apache.spark.scheduler.TaskSetManager", Level.ERROR);
+    set(config, "dev.ember", Level.INFO);
+    set(config, "org.apache.spark.executor.Executor", Level.OFF);
+    set(config, "org.apache.spark.scheduler.TaskSetManager", Level.ERROR);
+    ctx.updateLoggers();
+  }
+
+  private static void set(Configuration config, String logger, Level level) {
+    LoggerConfig own = config.getLoggers().get(logger);
+    if (own == null) {
+      config.addLogger(logger, new LoggerConfig(logger, level, true));
+    } else {
+      own.setLevel(level);
+    }
   }
 }

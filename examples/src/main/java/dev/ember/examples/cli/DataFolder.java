@@ -62,31 +62,33 @@ public final class DataFolder {
    *     overwrite} is not given
    */
   public static DataFolder check(String flag, String path, boolean overwrite, Configuration conf) {
+    FileSystem fs;
+    Path dir;
+    boolean isFile;
+    List<String> foreign;
     try {
       Path p = new Path(path);
-      FileSystem fs = p.getFileSystem(conf);
-      Path dir = fs.makeQualified(p);
-      if (fs.exists(dir)) {
-        if (!fs.getFileStatus(dir).isDirectory()) {
-          throw new Flags.UsageException("option --" + flag + ": " + dir + " is a file; give a "
-              + "folder (new, empty, or one Ember wrote its data to)");
-        }
-        List<String> foreign = FolderMarker.foreignEntries(fs, dir, marker(fs, dir));
-        if (!foreign.isEmpty() && !overwrite) {
-          throw new Flags.UsageException("option --" + flag + ": " + dir + " holds what Ember "
-              + "did not write there (" + FolderMarker.some(foreign, 5) + "); give a new or empty "
-              + "folder, or add --overwrite to write the data beside them (they are kept: only "
-              + "data Ember wrote there is ever deleted)");
-        }
-      }
-      return new DataFolder(flag, fs, dir);
+      fs = p.getFileSystem(conf);
+      dir = fs.makeQualified(p);
+      boolean exists = fs.exists(dir);
+      isFile = exists && !fs.getFileStatus(dir).isDirectory();
+      foreign = !exists || isFile ? List.of()
+          : FolderMarker.foreignEntries(fs, dir, marker(fs, dir));
     } catch (IOException | IllegalArgumentException e) {
-      if (e instanceof Flags.UsageException u) {
-        throw u;
-      }
       throw new Flags.UsageException("option --" + flag + ": cannot use '" + path + "': "
           + e.getMessage(), e);
     }
+    if (isFile) {
+      throw new Flags.UsageException("option --" + flag + ": " + dir + " is a file; give a "
+          + "folder (new, empty, or one Ember wrote its data to)");
+    }
+    if (!foreign.isEmpty() && !overwrite) {
+      throw new Flags.UsageException("option --" + flag + ": " + dir + " holds what Ember did "
+          + "not write there (" + FolderMarker.some(foreign, 5) + "); give a new or empty "
+          + "folder, or add --overwrite to write the data beside them (they are kept: only data "
+          + "Ember wrote there is ever deleted)");
+    }
+    return new DataFolder(flag, fs, dir);
   }
 
   /** The folder's marker if it holds a sequence dataset of Ember's. */
@@ -129,7 +131,8 @@ public final class DataFolder {
     List<String> names = new ArrayList<>();
     for (FileStatus s : fs.listStatus(staging)) {
       String name = s.getPath().getName();
-      // the data files and their checksums; Spark's _SUCCESS and its checksum stay behind
+      // the data files (Hadoop's local file system moves their checksum files with them, and
+      // lists them only on a raw listing); Spark's _SUCCESS stays behind
       if (s.isFile() && (name.startsWith("part-") || name.startsWith(".part-"))) {
         names.add(name);
       }
