@@ -16,30 +16,30 @@ import org.apache.spark.SparkContext;
  * scheduler's warnings about it.
  *
  * <pre>{@code
- * ConsoleLogging.quiet();                       // before the session starts
- * SparkSession spark = SparkSession.builder().getOrCreate();
- * spark.sparkContext().setLogLevel("INFO");     // --log-level INFO: Spark's INFO back on
+ * SparkSession spark = SparkSession.builder().config(ConsoleLogging.SPARK_LEVEL, "WARN")
+ *     .getOrCreate();
+ * ConsoleLogging.quiet();
  * }</pre>
  *
- * <p>The examples' {@code log4j2.properties} sets the same levels for a run with {@code java} or
- * {@code mvn exec:java}, so that Spark does not install its own INFO profile. Under {@code
- * spark-submit}, Spark has set up logging before it loads the application jar (in a class loader
- * of its own, which log4j would give a logging context of its own); {@link #quiet()}, which
- * {@link JobIo#session} calls before the session starts, applies the levels to Spark's context.
- * A level already quieter than WARN is kept.
+ * <p>Three settings do it, as {@link JobIo#session} applies them. The examples' {@code
+ * log4j2.properties} sets all these levels for a run with {@code java} or {@code mvn exec:java}:
+ * log4j finds it on the class path before Spark starts, and Spark keeps it. Under {@code
+ * spark-submit}, Spark installs its own INFO profile again when the session starts (the
+ * application jar comes later, in a class loader of its own); there {@link #SPARK_LEVEL} sets
+ * Spark's level as the session starts, after Spark's three lines of its version, and {@link
+ * #quiet()}, once the session runs, sets the levels of the loggers named above.
  */
 public final class ConsoleLogging {
   private ConsoleLogging() {}
 
-  /** Applies the levels above to the logging context of Spark's classes. */
+  /** Spark's setting of its log level at the start of the session (Spark 4). */
+  public static final String SPARK_LEVEL = "spark.log.level";
+
+  /** Sets the levels of Ember's and Spark's task-failure loggers in Spark's logging context. */
   public static void quiet() {
     LoggerContext ctx = (LoggerContext) LogManager.getContext(
         SparkContext.class.getClassLoader(), false);
     Configuration config = ctx.getConfiguration();
-    LoggerConfig root = config.getRootLogger();
-    if (root.getLevel() == null || root.getLevel().isLessSpecificThan(Level.WARN)) {
-      root.setLevel(Level.WARN);
-    }
     set(config, "dev.ember", Level.INFO);
     set(config, "org.apache.spark.executor.Executor", Level.OFF);
     set(config, "org.apache.spark.scheduler.TaskSetManager", Level.ERROR);

@@ -52,15 +52,19 @@ public final class JobIo {
   /**
    * A session: {@code master} if given, else the one {@code spark-submit} configured, else an
    * embedded {@code local[*]}; {@code confs} are {@code key=value} settings. Spark's INFO lines
-   * are turned off on the console first ({@link ConsoleLogging#quiet}).
+   * are off on the console ({@link ConsoleLogging}: Spark's level WARN unless {@code
+   * spark.log.level} is set).
    */
   public static SparkSession session(String appName, String master, List<String> confs) {
-    ConsoleLogging.quiet();
     SparkSession.Builder b = SparkSession.builder().appName(appName);
+    SparkConf submitted = new SparkConf();
     if (master != null) {
       b.master(master);
-    } else if (!new SparkConf().contains("spark.master")) {
+    } else if (!submitted.contains("spark.master")) {
       b.master("local[*]");
+    }
+    if (!submitted.contains(ConsoleLogging.SPARK_LEVEL)) {
+      b.config(ConsoleLogging.SPARK_LEVEL, "WARN");
     }
     for (String c : confs) {
       int eq = c.indexOf('=');
@@ -69,7 +73,9 @@ public final class JobIo {
       }
       b.config(c.substring(0, eq), c.substring(eq + 1));
     }
-    return b.getOrCreate();
+    SparkSession spark = b.getOrCreate();
+    ConsoleLogging.quiet();
+    return spark;
   }
 
   /**
