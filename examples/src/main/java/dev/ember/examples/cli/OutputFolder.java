@@ -129,8 +129,9 @@ public final class OutputFolder implements AutoCloseable {
     }
     if (!overwrite) {
       throw new Flags.UsageException("option --" + flag + ": " + target + " holds an earlier "
-          + "output (" + FolderMarker.some(marker.get().entries(), 5) + "); give a new or empty "
-          + "folder, or add --overwrite to replace it once the new output is complete");
+          + "output (" + FolderMarker.some(marker.get().entries().stream().sorted().toList(), 5)
+          + "); give a new or empty folder, or add --overwrite to replace it once the new "
+          + "output is complete");
     }
     return true;
   }
