@@ -140,8 +140,10 @@ class TrainTest {
     // the checkpoint is really read: another seed, or more steps, or another --lr is refused
     // naming each difference (before, a resume with another --lr printed it and wrote the old
     // fit)
-    String[] changed = Arrays.stream(again).map(a -> a.equals("3") ? "4" : a.equals("8") ? "10"
-        : a.equals("0.05") ? "0.5" : a).toArray(String[]::new);
+    // (--overwrite: out-resumed holds the resumed run's output, which a refused run leaves)
+    String[] changed = Stream.concat(Arrays.stream(again).map(a -> a.equals("3") ? "4"
+        : a.equals("8") ? "10" : a.equals("0.05") ? "0.5" : a), Stream.of("--overwrite"))
+        .toArray(String[]::new);
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> Train.run(changed, quiet()));
     for (String named : List.of("seed: 3 in the checkpoint, 4 now",
@@ -152,7 +154,7 @@ class TrainTest {
 
   /**
    * --model ar1-series: the per-series params are written as Parquet next to params.json (one
-   * row per series: id, z_loc and z_scale of the fit's padded length), and params.json holds the
+   * row per series: id, z_loc and z_scale over the series' steps), and params.json holds the
    * model's params only.
    */
   @Test
