@@ -101,9 +101,38 @@ public final class Ar1Reference {
     };
   }
 
+  /**
+   * The same mean-field guide with one param per site, the layout {@code AutoNormal} uses:
+   * {@code z0_loc}, {@code z0_scale} of shape {@code [B]} and {@code z_loc}, {@code z_scale} of
+   * shape {@code [T-1, B]}, so nothing is sliced.
+   */
+  public static Model<Tensor> localGuidePerSite() {
+    return ys -> {
+      int steps = ys.dim(0);
+      int batch = ys.dim(1);
+      Tensor loc0 = param("z0_loc", Tensor.zeros(batch)); // [B]
+      Tensor scale0 = param("z0_scale", Tensor.full(0.1, batch), Constraints.positive());
+      Tensor loc = param("z_loc", Tensor.zeros(steps - 1, batch)); // [T-1, B]
+      Tensor scale =
+          param("z_scale", Tensor.full(0.1, steps - 1, batch), Constraints.positive());
+      try (Plate p = plate("series", batch)) {
+        sample("z0", Normal.of(loc0, scale0));
+        sampleOverTime("z", Normal.of(loc, scale));
+      }
+    };
+  }
+
+  /** Where the mean-field guide keeps its params: one {@code [T, B]} pair, sliced, or per site. */
+  public enum Layout { SLICED, PER_SITE }
+
   /** The guide of a variant: the local guide, and for AUTO an AutoNormal over phi, sigma, tau. */
   public static Model<Tensor> guide(Variant variant) {
-    Model<Tensor> local = localGuide();
+    return guide(variant, Layout.SLICED);
+  }
+
+  /** {@link #guide(Variant)} with the local guide's params in the given layout. */
+  public static Model<Tensor> guide(Variant variant, Layout layout) {
+    Model<Tensor> local = layout == Layout.SLICED ? localGuide() : localGuidePerSite();
     if (variant == Variant.POINT) {
       return local;
     }
@@ -122,6 +151,12 @@ public final class Ar1Reference {
 
   /** SVI of the variant: 1-particle Trace ELBO, Adam(0.01, 0.9, 0.999). */
   public static Svi<Tensor> svi(Variant variant) {
-    return Svi.of(model(variant), guide(variant), Adam.of(0.01, 0.9, 0.999, 1e-8), new TraceElbo());
+    return svi(variant, Layout.SLICED);
+  }
+
+  /** {@link #svi(Variant)} with the local guide's params in the given layout. */
+  public static Svi<Tensor> svi(Variant variant, Layout layout) {
+    return Svi.of(model(variant), guide(variant, layout), Adam.of(0.01, 0.9, 0.999, 1e-8),
+        new TraceElbo());
   }
 }

@@ -24,11 +24,20 @@ import org.openjdk.jmh.annotations.State;
  * performance goal names. Latent elements per second = B * T / step time. {@code step} is the
  * step of a fit as {@code Svi.run} makes it ({@link SviFit}, in place); {@code pureUpdate} is
  * {@code Svi.update}, which leaves the old state as it was and writes the new one into new
- * arrays.
+ * arrays. {@code stepOnNewThread} is {@code step} run on a thread started for it, as a pooled
+ * Spark task may run each step on another thread ({@code newThread} alone is the cost of
+ * starting and joining the thread). {@code forward} is the forward part of a step (the loss with
+ * the graph recorded, no backward pass, no update) and {@code evaluate} is {@code Svi.evaluate}
+ * (the same loss, nothing recorded). {@code layout} is where the guide keeps its series params:
+ * one {@code [T, B]} pair, sliced, or one param per site.
  *
  * <pre>{@code
  * java -jar benchmarks/target/ember-benchmarks.jar 'Ar1SviBenchmark.step' -f 1 -wi 5 -i 5 -w 2s -r 2s
  * java -jar benchmarks/target/ember-benchmarks.jar 'Ar1SviBenchmark.pureUpdate' -p size=1024x100
+ * java -jar benchmarks/target/ember-benchmarks.jar 'Ar1SviBenchmark.(step|stepOnNewThread|newThread)$' \
+ *     -p size=512x20,512x100 -p variant=POINT -p layout=SLICED
+ * java -jar benchmarks/target/ember-benchmarks.jar 'Ar1SviBenchmark.(forward|evaluate)$' \
+ *     -p size=1024x100 -p variant=POINT -p layout=SLICED
  * }</pre>
  */
 @State(Scope.Thread)
@@ -36,12 +45,16 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class Ar1SviBenchmark {
   /** Series x steps. */
-  @Param({"64x100", "1024x100", "4096x50", "16384x20"})
+  @Param({"64x100", "1024x100", "4096x50", "16384x20", "512x20", "512x100"})
   public String size;
 
   /** The reference variant. */
   @Param({"POINT", "AUTO"})
   public Ar1Reference.Variant variant;
+
+  /** Where the guide keeps its series params. */
+  @Param({"SLICED", "PER_SITE"})
+  public Ar1Reference.Layout layout;
 
   private Tensor ys; // [T, B]
   private SviFit<Tensor> fit;
@@ -53,7 +66,7 @@ public class Ar1SviBenchmark {
   public void setup() {
     String[] bt = size.split("x");
     ys = Ar1Data.generate(Integer.parseInt(bt[0]), Integer.parseInt(bt[1])).y().transpose();
-    svi = Ar1Reference.svi(variant).progress(false);
+    svi = Ar1Reference.svi(variant, layout).progress(false);
     fit = svi.start(RngKey.of(0), ys);
     state = svi.init(RngKey.of(0), ys);
   }
@@ -62,6 +75,48 @@ public class Ar1SviBenchmark {
   @Benchmark
   public double step() {
     return fit.step(ys);
+  }
+
+  /** {@link #step} on a thread started for it and joined. */
+  @Benchmark
+  public double stepOnNewThread() throws InterruptedException {
+    double[] loss = new double[1];
+    RuntimeException[] failure = new RuntimeException[1];
+    Thread t = new Thread(() -> {
+      try {
+        loss[0] = fit.step(ys);
+      } catch (RuntimeException e) {
+        failure[0] = e;
+      }
+    });
+    t.start();
+    t.join();
+    if (failure[0] != null) {
+      throw failure[0];
+    }
+    return loss[0];
+  }
+
+  /** Starting and joining a thread that does nothing: the part of the above that is not a step. */
+  @Benchmark
+  public Thread newThread() throws InterruptedException {
+    Thread t = new Thread(() -> { });
+    t.start();
+    t.join();
+    return t;
+  }
+
+  /** The forward part of a step: the loss with the graph recorded, no backward pass. */
+  @Benchmark
+  public double forward() {
+    return svi.lossParts(state, ys, RngKey.of(1), e -> new Tensor[] {e.loss().detach()})
+        .get(0).loss();
+  }
+
+  /** {@code Svi.evaluate}: the loss at the state's params, nothing recorded. */
+  @Benchmark
+  public double evaluate() {
+    return svi.evaluate(state, ys);
   }
 
   /** One pure {@code Svi.update}: the same step, its new state in new arrays. */
