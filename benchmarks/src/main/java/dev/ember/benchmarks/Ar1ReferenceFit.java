@@ -29,7 +29,8 @@ public final class Ar1ReferenceFit {
     int b = args.length > 0 ? Integer.parseInt(args[0]) : 1024;
     int t = args.length > 1 ? Integer.parseInt(args[1]) : 100;
     int steps = args.length > 2 ? Integer.parseInt(args[2]) : 500;
-    Tensor ys = Ar1Data.generate(b, t).y().transpose(); // [T, B]
+    Tensor timeMajor = Ar1Data.generate(b, t).y().transpose(); // [T, B]
+    Tensor ys = Tensor.of(timeMajor.toArray(), timeMajor.shape()); // time-major in memory
     for (Ar1Reference.Variant v : Ar1Reference.Variant.values()) {
       SviFit<Tensor> fit = Ar1Reference.svi(v).progress(false).start(RngKey.of(0), ys);
       long[] nanos = new long[steps];

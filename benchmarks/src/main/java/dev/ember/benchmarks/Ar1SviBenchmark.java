@@ -65,7 +65,10 @@ public class Ar1SviBenchmark {
   @Setup
   public void setup() {
     String[] bt = size.split("x");
-    ys = Ar1Data.generate(Integer.parseInt(bt[0]), Integer.parseInt(bt[1])).y().transpose();
+    Tensor timeMajor = Ar1Data.generate(Integer.parseInt(bt[0]), Integer.parseInt(bt[1])).y()
+        .transpose();
+    // laid out time-major in memory, as the model reads it (a transpose may be a view)
+    ys = Tensor.of(timeMajor.toArray(), timeMajor.shape());
     svi = Ar1Reference.svi(variant, layout).progress(false);
     fit = svi.start(RngKey.of(0), ys);
     state = svi.init(RngKey.of(0), ys);

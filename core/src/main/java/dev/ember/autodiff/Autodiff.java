@@ -2,7 +2,6 @@
 // Copyright 2026 The Ember Authors
 package dev.ember.autodiff;
 
-import dev.ember.tensor.Shape;
 import dev.ember.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,10 +36,9 @@ import java.util.function.Supplier;
 public final class Autodiff {
   private Autodiff() {}
 
-  /** Per-thread recording switches. */
+  /** Per-thread recording switch: whether operations on tracked tensors are recorded. */
   private static final class Mode {
-    boolean enabled = true;
-    boolean createGraph = false;
+    boolean recording = true;
   }
 
   private static final ThreadLocal<Mode> MODE = ThreadLocal.withInitial(Mode::new);
@@ -51,17 +49,28 @@ public final class Autodiff {
    *
    * <pre>{@code
    * // a custom op with a hand-written gradient: y = x^3, dy/dx = 3 x^2
-   * Tensor y = Autodiff.op(Tensor.of(x.toArray(), x.dims()).pow(3.0), "cube",
-   *     (g, out, i) -> g.mul(x.square().mul(3.0)), x);
+   * Tensor y = Autodiff.op(x.detach().pow(3.0), "cube",
+   *     (g, grads) -> grads.addProduct(0, g, x.square().mul(3.0)), x);
    * }</pre>
    *
    * @param value the operation's result, computed without recording
    * @param name the operation's name, used in error messages
-   * @param backward the vector-Jacobian product for each input
-   * @param inputs the operation's inputs, in the order the rule's {@code input} index refers to
+   * @param backward the vector-Jacobian product, for all inputs at once
+   * @param inputs the operation's inputs, in the order the rule's input indices refer to
    */
   public static Tensor op(Tensor value, String name, BackwardFn backward, Tensor... inputs) {
-    if (!MODE.get().enabled) {
+    return op(value, name, backward, null, inputs);
+  }
+
+  /**
+   * {@link #op(Tensor, String, BackwardFn, Tensor...)} for an operation whose output is also a
+   * view of one tensor ({@code view}), reached through its inputs (a stack of views of one tensor
+   * at equal distances): the engine may then place the output's gradient straight into that
+   * tensor when no gradient in between is asked for, which is the same sum.
+   */
+  public static Tensor op(
+      Tensor value, String name, BackwardFn backward, ViewOf view, Tensor... inputs) {
+    if (!MODE.get().recording) {
       return value;
     }
     boolean any = false;
@@ -74,7 +83,30 @@ public final class Autodiff {
     if (!any) {
       return value;
     }
-    Node node = new Node(name, inputs, backward);
+    Node node = new Node(name, inputs, backward, view);
+    Tensor out = Tensor.withNode(value, node);
+    node.output = out;
+    return out;
+  }
+
+  /**
+   * Records a view: {@code value} reads row-major positions {@code base + sum(idx[d] *
+   * strides[d])} of {@code input}. The gradient is placed back at those positions ({@link
+   * Gradients#addAt}), and the node tells what it reads ({@link Node#view()}). Returns {@code
+   * value} itself when {@code input} is not tracked or recording is off.
+   *
+   * <pre>{@code
+   * // row i of a [T, B] tensor x: positions i * B + j
+   * Tensor row = Autodiff.view(rowValues, "select", x, i * b, new int[] {1});
+   * }</pre>
+   */
+  public static Tensor view(Tensor value, String name, Tensor input, int base, int[] strides) {
+    if (!MODE.get().recording || input.node() == null) {
+      return value;
+    }
+    int[] st = strides.clone();
+    Node node = new Node(name, new Tensor[] {input}, (g, grads) -> grads.addAt(0, g, base, st),
+        new ViewOf(input, base, st));
     Tensor out = Tensor.withNode(value, node);
     node.output = out;
     return out;
@@ -90,32 +122,18 @@ public final class Autodiff {
 
   /** Whether operations on tracked tensors are being recorded on this thread. */
   public static boolean isRecording() {
-    return MODE.get().enabled;
+    return MODE.get().recording;
   }
 
   /** Runs {@code body} without recording (as JAX's {@code stop_gradient} over a whole block). */
   public static <T> T noGrad(Supplier<T> body) {
     Mode m = MODE.get();
-    boolean was = m.enabled;
-    m.enabled = false;
+    boolean was = m.recording;
+    m.recording = false;
     try {
       return body.get();
     } finally {
-      m.enabled = was;
-    }
-  }
-
-  /**
-   * Throws when a backward rule that is written with raw loops (so it is not itself recorded)
-   * runs under {@code createGraph}, where its second derivative would silently be zero.
-   */
-  public static void requireFirstOrder(String op) {
-    Mode m = MODE.get();
-    if (m.createGraph && m.enabled) {
-      throw new UnsupportedOperationException(
-          op
-              + ": second derivatives are not implemented for this operation; "
-              + "differentiate it once (createGraph = false)");
+      m.recording = was;
     }
   }
 
@@ -152,8 +170,8 @@ public final class Autodiff {
   private static List<ValueAndGrad> valuesAndGrads(
       Function<Map<String, Tensor>, Tensor[]> fn, Map<String, Tensor> params, String where) {
     Mode m = MODE.get();
-    boolean was = m.enabled;
-    m.enabled = true;
+    boolean was = m.recording;
+    m.recording = true;
     try {
       Map<String, Tensor> tracked = new LinkedHashMap<>();
       params.forEach((k, v) -> tracked.put(k, track(v, k)));
@@ -176,7 +194,7 @@ public final class Autodiff {
       }
       return result;
     } finally {
-      m.enabled = was;
+      m.recording = was;
     }
   }
 
@@ -187,19 +205,7 @@ public final class Autodiff {
 
   /**
    * Gradients of {@code output} with respect to tracked tensors {@code wrt} (leaves or
-   * intermediates).
-   *
-   * <ol>
-   *   <li>Order the nodes reachable from {@code output} topologically (iterative depth-first
-   *       search, so a chain of any length uses constant stack).
-   *   <li>Seed the output's gradient with {@code seed} (ones when it is {@code null}).
-   *   <li>Visit nodes from the output backwards; each tracked input of a node receives its rule's
-   *       vector-Jacobian product, summed back to the input's shape when it was broadcast, and
-   *       accumulated over the input's uses (in place, and scattered directly for gathers, unless
-   *       the pass is itself recorded).
-   *   <li>A node's gradient is complete when it is visited; those in {@code wrt} are returned
-   *       (zeros where {@code output} does not depend on them).
-   * </ol>
+   * intermediates), by {@link #backward}.
    *
    * @param output the tensor to differentiate; a non-scalar output needs a {@code seed}, or its
    *     elements' gradients are summed
@@ -225,19 +231,18 @@ public final class Autodiff {
           "gradients: the seed has shape " + seed.shape() + " but the output has shape "
               + output.shape() + "; they must match");
     }
-    Tensor ones = seed != null ? seed : Tensor.ones(output.shape());
     Mode m = MODE.get();
-    boolean wasEnabled = m.enabled;
-    boolean wasCreate = m.createGraph;
-    m.enabled = createGraph;
-    m.createGraph = createGraph;
+    boolean was = m.recording;
+    m.recording = createGraph; // a first-order pass records nothing, its rules included
     try {
       if (output.node() != null) {
-        backward(output.node(), ones, wanted, result);
+        Tensor ones = seed != null ? seed : Tensor.ones(output.shape());
+        PassGradients sums =
+            createGraph ? new RecordedGradients() : new FirstOrderGradients(wanted.keySet());
+        backward(output.node(), ones, sums, wanted, result);
       }
     } finally {
-      m.enabled = wasEnabled;
-      m.createGraph = wasCreate;
+      m.recording = was;
     }
     for (int i = 0; i < wrt.length; i++) {
       if (result[i] == null) {
@@ -247,94 +252,38 @@ public final class Autodiff {
     return result;
   }
 
-  /** Steps 1 to 4 of {@link #gradients}, in the thread's current recording mode. */
-  private static void backward(
-      Node root, Tensor seed, IdentityHashMap<Node, List<Integer>> wanted, Tensor[] result) {
-    boolean createGraph = MODE.get().createGraph;
+  /**
+   * The backward pass.
+   *
+   * <ol>
+   *   <li>Order the nodes reachable from {@code root} topologically (iterative depth-first
+   *       search, so a chain of any length uses constant stack).
+   *   <li>Give the root its gradient, {@code seed}.
+   *   <li>Visit the nodes from the root backwards. A node's gradient is complete when it is
+   *       visited (every use of it comes later in the order); those asked for are kept.
+   *   <li>The node's rule hands all its inputs' gradients to {@code sums} at once, which adds
+   *       each to its input's running sum (a first-order pass in buffers it owns, reusing the
+   *       node's own buffer for an input when the rule hands it on once and it was not asked
+   *       for; a recorded pass with recorded operations).
+   * </ol>
+   */
+  private static void backward(Node root, Tensor seed, PassGradients sums,
+      IdentityHashMap<Node, List<Integer>> wanted, Tensor[] result) {
     List<Node> order = topologicalOrder(root);
-    IdentityHashMap<Node, GradientSum> grads = new IdentityHashMap<>();
-    grads.put(root, new GradientSum(seed.shape()).plus(seed, createGraph));
+    sums.seed(root, seed);
     for (int k = order.size() - 1; k >= 0; k--) {
       Node n = order.get(k);
-      GradientSum sum = grads.remove(n);
-      if (sum == null) {
-        continue; // the output does not depend on n
+      Tensor g = sums.take(n);
+      if (g == null) {
+        continue; // the root does not depend on n
       }
-      // the gradient's array is the engine's alone: a one-input rule may write over it
-      boolean exclusive = !createGraph && sum.ownsBuffer() && !wanted.containsKey(n)
-          && n.inputs.length == 1 && n.inputs[0].node() != null;
-      Tensor g = sum.value(); // complete: every use of n comes later in the order
       for (int s : wanted.getOrDefault(n, List.of())) {
         result[s] = g;
       }
-      if (exclusive && !(n.backward instanceof ScatterBackward)) {
-        Tensor gi = n.backward.overwrite(g, n.output);
-        if (gi != null) {
-          Tensor in = n.inputs[0];
-          grads.put(in.node(), sumFor(grads, in).plus(gi, false, true));
-          continue;
-        }
-      }
-      if (!createGraph && n.backward instanceof RowsOfBackward rows
-          && rows.base().node() != null && noneWanted(n.inputs, wanted)) {
-        // the output is the base's values, so its gradient is the base's: no per-row copies
-        Tensor base = rows.base();
-        boolean own = sum.ownsBuffer() && !wanted.containsKey(n);
-        grads.put(base.node(), sumFor(grads, base).plus(g, false, own));
-        continue;
-      }
-      for (int i = 0; i < n.inputs.length; i++) {
-        Tensor in = n.inputs[i];
-        if (in.node() == null) {
-          continue;
-        }
-        if (!createGraph && n.backward instanceof ScatterBackward scatter) {
-          // sparse: adds into the input's buffer, touching only the gathered entries
-          scatter.scatterInto(g, sumFor(grads, in).buffer());
-          continue;
-        }
-        GradientSum existing = createGraph ? null : grads.get(in.node());
-        if (existing != null && existing.ownsBuffer()
-            && n.backward.addInto(g, n.output, i, existing.buffer())) {
-          continue; // added into the buffer the input's sum already owns, with no new array
-        }
-        Tensor gi = n.backward.apply(g, n.output, i);
-        if (gi != null) { // null: this input gets no gradient (and no sum, so none is visited)
-          Tensor reduced = reduceToInput(n, i, gi);
-          // a reduction is a new array; so is what a rule declares fresh
-          boolean fresh = !createGraph && (reduced != gi || n.backward.returnsFresh(i));
-          grads.put(in.node(), sumFor(grads, in).plus(reduced, createGraph, fresh));
-        }
+      if (n.backward != null) {
+        sums.runRule(n, g);
       }
     }
-  }
-
-  /** Whether no input's gradient is asked for by itself (so it need not be formed). */
-  private static boolean noneWanted(Tensor[] inputs, IdentityHashMap<Node, List<Integer>> wanted) {
-    for (Tensor in : inputs) {
-      if (in.node() != null && wanted.containsKey(in.node())) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static GradientSum sumFor(IdentityHashMap<Node, GradientSum> grads, Tensor in) {
-    return grads.computeIfAbsent(in.node(), x -> new GradientSum(in.shape()));
-  }
-
-  /** Sums a rule's gradient, which may have the output's broadcast shape, to its input's shape. */
-  private static Tensor reduceToInput(Node n, int i, Tensor gi) {
-    Shape target = n.inputs[i].shape();
-    if (gi.shape().equals(target)) {
-      return gi;
-    }
-    if (!target.broadcastsTo(gi.shape())) {
-      throw new IllegalStateException(
-          n.op + " backward: gradient of shape " + gi.shape() + " does not reduce to input " + i
-              + " of shape " + target);
-    }
-    return gi.sumTo(target);
   }
 
   /** Post-order of the graph below {@code root}: every node comes after all of its inputs. */

@@ -26,12 +26,19 @@ public final class Node {
   final String op;
   final Tensor[] inputs;
   final BackwardFn backward;
+  /** What this node's output reads of its one input, if it is a view ({@link Autodiff#view}). */
+  final ViewOf view;
   Tensor output;
 
   Node(String op, Tensor[] inputs, BackwardFn backward) {
+    this(op, inputs, backward, null);
+  }
+
+  Node(String op, Tensor[] inputs, BackwardFn backward, ViewOf view) {
     this.op = op;
     this.inputs = inputs;
     this.backward = backward;
+    this.view = view;
   }
 
   static Node leaf(String name) {
@@ -41,6 +48,15 @@ public final class Node {
   /** The operation's name ({@code "mul"}, {@code "exp"}, ...) or the leaf's name. */
   public String op() {
     return op;
+  }
+
+  /**
+   * What the output reads of its input if the operation is a view (select, slice, broadcast,
+   * ...), recorded by {@link Autodiff#view}; else null. A stack of views of one tensor at equal
+   * distances is itself a view of it, and is recorded as one.
+   */
+  public ViewOf view() {
+    return view;
   }
 
   /** Whether this node is a variable rather than the result of an operation. */

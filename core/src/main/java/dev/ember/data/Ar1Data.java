@@ -115,7 +115,7 @@ public record Ar1Data(
     }
     Shape shape = Shape.of(series, steps);
     return new Ar1Data(
-        series, steps, phi, sigma, tau, seed, Tensor.adopt(z, shape), Tensor.adopt(y, shape));
+        series, steps, phi, sigma, tau, seed, Tensor.of(z, shape), Tensor.of(y, shape));
   }
 
   /** The observed series as fresh rows, {@code [B][T]}: row {@code b} is series {@code b}. */

@@ -18,13 +18,13 @@ import dev.ember.tensor.Tensor;
 public final class Cauchy extends LocationScale {
   private static final long serialVersionUID = 1L;
 
-  private Cauchy(Tensor loc, Tensor scale) {
-    super("Cauchy", loc, scale);
+  private Cauchy(Tensor loc, Tensor scale, boolean checkElements) {
+    super("Cauchy", loc, scale, checkElements);
   }
 
   /** {@code Cauchy(loc, scale)}. */
   public static Cauchy of(Tensor loc, Tensor scale) {
-    return new Cauchy(loc, scale);
+    return new Cauchy(loc, scale, true);
   }
 
   @Override
@@ -39,8 +39,8 @@ public final class Cauchy extends LocationScale {
   }
 
   @Override
-  Cauchy create(Tensor loc, Tensor scale) {
-    return of(loc, scale);
+  Cauchy create(Tensor loc, Tensor scale, boolean checkElements) {
+    return new Cauchy(loc, scale, checkElements);
   }
 
   @Override

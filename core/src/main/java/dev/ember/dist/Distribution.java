@@ -8,6 +8,7 @@ import dev.ember.random.RngKey;
 import dev.ember.tensor.Shape;
 import dev.ember.tensor.Tensor;
 import java.io.Serializable;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -64,14 +65,14 @@ public abstract class Distribution implements Serializable {
   public abstract Distribution withParams(Map<String, Tensor> params);
 
   /**
-   * {@link #withParams} for parameters whose every element already passed this family's checks:
-   * copies of elements of distributions of this family that were built, such as their per-step
-   * parameters stacked over time by {@code scan}, or this distribution's own broadcast by {@link
-   * #expand}. The element checks (finite, positive, in range) hold element by element, so they
-   * are not run again; shapes are still checked.
+   * {@link #withParams} for parameters made only of elements that distributions of this family
+   * accepted: broadcasts, slices and stacks of their parameters, as {@link #expand} and a scan's
+   * per-step parameters stacked over time are. Shapes are checked; a family whose element checks
+   * hold element by element (the location-scale families) does not run them again, the others
+   * check as {@link #withParams} does.
    */
-  public final Distribution withCheckedParams(Map<String, Tensor> params) {
-    return ParamChecks.skippingElementChecks(() -> withParams(params));
+  public Distribution withAcceptedParams(Map<String, Tensor> params) {
+    return withParams(params);
   }
 
   /** The log density (or mass) of values inside the support; see {@link #logProb}. */
@@ -96,6 +97,55 @@ public abstract class Distribution implements Serializable {
     throw new UnsupportedOperationException(
         name() + " has no reparameterized sampler (hasRsample() is false); use sample(), and a "
             + "score-function gradient estimator if it is a latent site of a guide");
+  }
+
+  /**
+   * A reparameterized draw together with what the distribution computed on the way to it, for
+   * scoring that draw again without recomputing it ({@link #logProbSum(Tensor, List)}): NumPyro's
+   * {@code sample_with_intermediates}. By default there are no intermediates.
+   *
+   * <pre>{@code
+   * Normal q = Normal.of(loc, scale);
+   * Distribution.Draw d = q.rsampleWithIntermediates(key, Shape.SCALAR); // value, [noise]
+   * Tensor logQ = q.logProbSum(d.value(), d.intermediates());          // from the noise
+   * }</pre>
+   *
+   * @throws UnsupportedOperationException for families without a reparameterization
+   */
+  public Draw rsampleWithIntermediates(RngKey key, Shape sampleShape) {
+    return new Draw(rsample(key, sampleShape), List.of());
+  }
+
+  /**
+   * A draw and its intermediates ({@link #rsampleWithIntermediates}).
+   *
+   * @param value the draw, {@code sampleShape + batchShape + eventShape}
+   * @param intermediates what the family computed on the way (Normal: its standard noise); empty
+   *     for most families
+   */
+  public record Draw(Tensor value, List<Tensor> intermediates) {
+    /** Copies the list. */
+    public Draw {
+      java.util.Objects.requireNonNull(value, "value");
+      intermediates = List.copyOf(intermediates);
+    }
+  }
+
+  /**
+   * {@link #logProbSum(Tensor)} of a draw this distribution made, given the intermediates that
+   * {@link #rsampleWithIntermediates} returned with it: NumPyro's {@code log_prob(value,
+   * intermediates)}. The value is the same; a family may compute it from the intermediates
+   * (Normal from its noise, as {@code sum(-noise^2 / 2 - log scale) - n log(2 pi) / 2}). That is
+   * the same function of the parameters, so derivatives with respect to the parameters and
+   * everything they depend on are unchanged; but the value is then not an input, so it gets no
+   * gradient of its own from this term. Asking for the density of a value without its
+   * intermediates ({@link #logProbSum(Tensor)}) always gives the full gradient, whatever tensor
+   * the value is. With no intermediates this is {@link #logProbSum(Tensor)}.
+   *
+   * @throws IllegalArgumentException if the intermediates do not fit the value
+   */
+  public Tensor logProbSum(Tensor value, List<Tensor> intermediates) {
+    return logProbSum(value);
   }
 
   /**
@@ -202,7 +252,7 @@ public abstract class Distribution implements Serializable {
       Shape paramEvent = p.shape().dropLeft(batch.rank());
       expanded.put(e.getKey(), p.broadcastTo(batchShape.concat(paramEvent)));
     }
-    return withCheckedParams(expanded);
+    return withAcceptedParams(expanded); // broadcast views of this distribution's parameters
   }
 
   /** Reinterprets the {@code n} rightmost batch dimensions as event dimensions. */

@@ -36,9 +36,9 @@ final class ImplicitGamma {
     return Autodiff.op(
         z,
         "gammaSample",
-        (g, out, i) -> {
-          Autodiff.requireFirstOrder("gammaSample");
-          return g.mul(dzda(a.toArray(), out.toArray(), shape));
+        (g, grads) -> {
+          grads.requireFirstOrder("gammaSample");
+          grads.addProduct(0, g, dzda(a.toArray(), grads.output().toArray(), shape));
         },
         a);
   }
@@ -50,7 +50,7 @@ final class ImplicitGamma {
       double pdf = Math.exp(logPdf);
       d[i] = pdf > 0 ? -dPda(a[i], z[i]) / pdf : 0.0;
     }
-    return Tensor.adopt(d, shape);
+    return Tensor.of(d, shape);
   }
 
   private static double dPda(double a, double z) {

@@ -77,6 +77,11 @@ public final class Independent extends Distribution {
   }
 
   @Override
+  public Distribution withAcceptedParams(Map<String, Tensor> params) {
+    return new Independent(base.withAcceptedParams(params), n);
+  }
+
+  @Override
   public Distribution expand(Shape batchShape) {
     return new Independent(base.expand(batchShape.concat(base.batchShape().suffix(n))), n);
   }

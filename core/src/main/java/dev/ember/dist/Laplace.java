@@ -17,13 +17,13 @@ import dev.ember.tensor.Tensor;
 public final class Laplace extends LocationScale {
   private static final long serialVersionUID = 1L;
 
-  private Laplace(Tensor loc, Tensor scale) {
-    super("Laplace", loc, scale);
+  private Laplace(Tensor loc, Tensor scale, boolean checkElements) {
+    super("Laplace", loc, scale, checkElements);
   }
 
   /** {@code Laplace(loc, scale)}. */
   public static Laplace of(Tensor loc, Tensor scale) {
-    return new Laplace(loc, scale);
+    return new Laplace(loc, scale, true);
   }
 
   @Override
@@ -38,8 +38,8 @@ public final class Laplace extends LocationScale {
   }
 
   @Override
-  Laplace create(Tensor loc, Tensor scale) {
-    return of(loc, scale);
+  Laplace create(Tensor loc, Tensor scale, boolean checkElements) {
+    return new Laplace(loc, scale, checkElements);
   }
 
   @Override

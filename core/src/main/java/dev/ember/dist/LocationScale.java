@@ -7,6 +7,7 @@ import dev.ember.dist.constraints.Constraints;
 import dev.ember.random.RngKey;
 import dev.ember.tensor.Shape;
 import dev.ember.tensor.Tensor;
+import java.util.Map;
 
 /**
  * A location-scale family on the real line: {@code X = loc + scale * Z} with {@code Z} from a
@@ -19,9 +20,14 @@ abstract class LocationScale extends ScalarFamily {
   final Tensor loc;
   final Tensor scale;
 
-  LocationScale(String family, Tensor loc, Tensor scale) {
-    super(family, NAMES, ParamChecks.finite(family, "loc", loc),
-        ParamChecks.positive(family, "scale", scale));
+  /**
+   * @param checkElements whether to check that loc is finite and scale positive, element by
+   *     element (not for parameters made of elements this family accepted, {@link
+   *     #withAcceptedParams})
+   */
+  LocationScale(String family, Tensor loc, Tensor scale, boolean checkElements) {
+    super(family, NAMES, checkElements ? ParamChecks.finite(family, "loc", loc) : loc,
+        checkElements ? ParamChecks.positive(family, "scale", scale) : scale);
     this.loc = loc;
     this.scale = scale;
   }
@@ -33,11 +39,21 @@ abstract class LocationScale extends ScalarFamily {
   abstract Tensor standardSample(RngKey key, Shape shape);
 
   /** The family with new parameters. */
-  abstract Distribution create(Tensor loc, Tensor scale);
+  abstract Distribution create(Tensor loc, Tensor scale, boolean checkElements);
 
   @Override
   final Distribution create(Tensor... params) {
-    return create(params[0], params[1]);
+    return create(params[0], params[1], true);
+  }
+
+  /**
+   * The family with parameters made of elements it accepted: finite locs and positive scales stay
+   * so element by element, so only the shapes are checked.
+   */
+  @Override
+  public Distribution withAcceptedParams(Map<String, Tensor> params) {
+    Tensor[] p = ordered(params);
+    return create(p[0], p[1], false);
   }
 
   /** The location. */

@@ -17,13 +17,13 @@ import dev.ember.tensor.Tensor;
 public final class Logistic extends LocationScale {
   private static final long serialVersionUID = 1L;
 
-  private Logistic(Tensor loc, Tensor scale) {
-    super("Logistic", loc, scale);
+  private Logistic(Tensor loc, Tensor scale, boolean checkElements) {
+    super("Logistic", loc, scale, checkElements);
   }
 
   /** {@code Logistic(loc, scale)}. */
   public static Logistic of(Tensor loc, Tensor scale) {
-    return new Logistic(loc, scale);
+    return new Logistic(loc, scale, true);
   }
 
   @Override
@@ -38,8 +38,8 @@ public final class Logistic extends LocationScale {
   }
 
   @Override
-  Logistic create(Tensor loc, Tensor scale) {
-    return of(loc, scale);
+  Logistic create(Tensor loc, Tensor scale, boolean checkElements) {
+    return new Logistic(loc, scale, checkElements);
   }
 
   @Override

@@ -92,6 +92,13 @@ public final class Masked extends Distribution {
   }
 
   @Override
+  public Distribution withAcceptedParams(Map<String, Tensor> params) {
+    Map<String, Tensor> rest = new LinkedHashMap<>(params);
+    Tensor m = rest.remove("mask");
+    return new Masked(base.withAcceptedParams(rest), m);
+  }
+
+  @Override
   public Tensor sample(RngKey key, Shape sampleShape) {
     return base.sample(key, sampleShape);
   }

@@ -4,8 +4,10 @@ package dev.ember.dist;
 
 import dev.ember.random.RngKey;
 import dev.ember.random.Samplers;
+import dev.ember.tensor.FusedDensities;
 import dev.ember.tensor.Shape;
 import dev.ember.tensor.Tensor;
+import java.util.List;
 
 /**
  * The normal distribution {@code N(loc, scale^2)}; reparameterized as {@code loc + scale * eps}.
@@ -19,18 +21,18 @@ public final class Normal extends LocationScale {
   private static final long serialVersionUID = 1L;
   static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
-  private Normal(Tensor loc, Tensor scale) {
-    super("Normal", loc, scale);
+  private Normal(Tensor loc, Tensor scale, boolean checkElements) {
+    super("Normal", loc, scale, checkElements);
   }
 
   /** {@code N(loc, scale^2)}; the parameters broadcast to the batch shape. */
   public static Normal of(Tensor loc, Tensor scale) {
-    return new Normal(loc, scale);
+    return new Normal(loc, scale, true);
   }
 
   /** A scalar normal. */
   public static Normal of(double loc, double scale) {
-    return new Normal(Tensor.scalar(loc), Tensor.scalar(scale));
+    return new Normal(Tensor.scalar(loc), Tensor.scalar(scale), true);
   }
 
   /** {@code N(0, 1)}. */
@@ -38,46 +40,51 @@ public final class Normal extends LocationScale {
     return of(0.0, 1.0);
   }
 
-  /** One fused pass forward and one per input backward (the hot path of SVI). */
+  /** One fused pass forward and one backward (the hot path of SVI). */
   @Override
   protected Tensor logDensity(Tensor value) {
-    return dev.ember.tensor.FusedDensities.normal(value, loc, scale);
+    return FusedDensities.normal(value, loc, scale);
   }
 
-  /**
-   * The latest reparameterized draw of this distribution and its standard noise, so that the
-   * density at that draw can be read from the noise ({@link #logProbSum}). A new record per draw,
-   * compared by identity, so concurrent draws from one instance only miss the shortcut.
-   */
-  private transient volatile Draw lastDraw;
-
-  private record Draw(Tensor value, Tensor noise) {}
-
+  /** The draw {@code loc + scale * noise} with its standard noise as the one intermediate. */
   @Override
-  public Tensor rsample(RngKey key, Shape sampleShape) {
+  public Draw rsampleWithIntermediates(RngKey key, Shape sampleShape) {
     Tensor noise = standardSample(key, extendedShape(sampleShape));
-    Tensor value = noise.mulAdd(scale, loc);
-    lastDraw = new Draw(value, noise);
-    return value;
+    return new Draw(noise.mulAdd(scale, loc), List.of(noise));
   }
 
-  /**
-   * The support is the real line, so this is the fused density summed, in one pass. At this
-   * distribution's own latest reparameterized draw (a guide scoring the value it sampled, as an
-   * ELBO does) it is read from the draw's noise instead, {@code sum(-noise^2 / 2 - log scale) - n
-   * log(2 pi) / 2}: the same function of loc and scale, so its derivatives with respect to them,
-   * and to anything they depend on, are unchanged. The draw itself gets no gradient from this
-   * term: its part of the total derivative cancels the part through loc, and neither is computed.
-   */
+  /** The support is the real line, so this is the fused density summed, in one pass. */
   @Override
   public Tensor logProbSum(Tensor value) {
     requireEventShape(value);
-    Draw d = lastDraw;
-    if (d != null && d.value == value
-        && (scale.size() == 1 || scale.shape().equals(value.shape()))) {
-      return dev.ember.tensor.FusedDensities.normalSumAtDraw(d.noise, scale);
+    return FusedDensities.normalSum(value, loc, scale);
+  }
+
+  /**
+   * At a draw of this distribution with its noise as the intermediate ({@link
+   * #rsampleWithIntermediates}): {@code sum(-noise^2 / 2 - log scale) - n log(2 pi) / 2}, read
+   * from the noise ({@link FusedDensities#normalSumAtDraw}). Its gradient goes to the scale only:
+   * for fixed noise the parts through the draw and through loc cancel, and neither is computed.
+   *
+   * @throws IllegalArgumentException unless the intermediates are one tensor of the value's shape
+   */
+  @Override
+  public Tensor logProbSum(Tensor value, List<Tensor> intermediates) {
+    if (intermediates.isEmpty()) {
+      return logProbSum(value);
     }
-    return dev.ember.tensor.FusedDensities.normalSum(value, loc, scale);
+    requireEventShape(value);
+    if (intermediates.size() != 1 || !intermediates.get(0).shape().equals(value.shape())) {
+      throw new IllegalArgumentException(
+          "Normal.logProbSum: the intermediates of a draw of shape " + value.shape()
+              + " are its standard noise, one tensor of that shape, but got "
+              + intermediates.size() + " tensor(s)"
+              + (intermediates.isEmpty() ? "" : " of shape " + intermediates.get(0).shape())
+              + "; pass the intermediates that rsampleWithIntermediates returned with the value");
+    }
+    Tensor noise = intermediates.get(0);
+    Tensor s = scale.size() == 1 ? scale : scale.broadcastTo(value.shape()); // a view
+    return FusedDensities.normalSumAtDraw(noise, s);
   }
 
   @Override
@@ -91,8 +98,8 @@ public final class Normal extends LocationScale {
   }
 
   @Override
-  Normal create(Tensor loc, Tensor scale) {
-    return of(loc, scale);
+  Normal create(Tensor loc, Tensor scale, boolean checkElements) {
+    return new Normal(loc, scale, checkElements);
   }
 
   @Override

@@ -7,34 +7,12 @@ import dev.ember.tensor.Tensor;
 
 /**
  * Argument validation shared by the distributions: every message names family, parameter, value.
- * The checks return their tensor so they can run inside a {@code super(...)} call.
+ * The checks return their tensor so they can run inside a {@code super(...)} call. The common
+ * checks (finite, positive) read each distinct element of a view once, so a broadcast parameter
+ * costs what its own values cost.
  */
 final class ParamChecks {
   private ParamChecks() {}
-
-  /** Per thread: whether the element checks are off ({@link #skippingElementChecks}). */
-  private static final ThreadLocal<boolean[]> SKIP = ThreadLocal.withInitial(() -> new boolean[1]);
-
-  /**
-   * Builds with the element checks below off: for parameters made only of elements that
-   * distributions of the same family already accepted. Each check holds element by element (and
-   * position by position across parameters), so stacks and broadcasts of accepted parameters pass
-   * them; checking again would only cost a pass over every element. Shape checks still run.
-   */
-  static <T> T skippingElementChecks(java.util.function.Supplier<T> build) {
-    boolean[] skip = SKIP.get();
-    boolean was = skip[0];
-    skip[0] = true;
-    try {
-      return build.get();
-    } finally {
-      skip[0] = was;
-    }
-  }
-
-  private static boolean skipping() {
-    return SKIP.get()[0];
-  }
 
   /** The broadcast batch shape of scalar-event parameters. */
   static Shape batchOf(String dist, String[] names, Tensor... params) {
@@ -62,9 +40,6 @@ final class ParamChecks {
   }
 
   static Tensor finite(String dist, String param, Tensor t) {
-    if (skipping()) {
-      return t;
-    }
     if (t.allFinite()) {
       return t; // the common case, in one branch-free pass
     }
@@ -73,9 +48,6 @@ final class ParamChecks {
   }
 
   static Tensor positive(String dist, String param, Tensor t) {
-    if (skipping()) {
-      return t;
-    }
     if (t.allPositiveFinite()) {
       return t;
     }
@@ -84,26 +56,17 @@ final class ParamChecks {
   }
 
   static Tensor unitInterval(String dist, String param, Tensor t) {
-    if (skipping()) {
-      return t;
-    }
     check(dist, param, "in [0, 1]", t, v -> v >= 0 && v <= 1);
     return t;
   }
 
   static Tensor nonnegativeInteger(String dist, String param, Tensor t) {
-    if (skipping()) {
-      return t;
-    }
     check(dist, param, "a non-negative integer", t,
         v -> v >= 0 && v == Math.rint(v) && v < Double.POSITIVE_INFINITY);
     return t;
   }
 
   static Tensor notNaN(String dist, String param, Tensor t) {
-    if (skipping()) {
-      return t;
-    }
     check(dist, param, "finite or -inf", t, v -> !Double.isNaN(v) && v != Double.POSITIVE_INFINITY);
     return t;
   }

@@ -62,6 +62,11 @@ abstract class ScalarFamily extends Distribution {
 
   @Override
   public Distribution withParams(Map<String, Tensor> p) {
+    return create(ordered(p));
+  }
+
+  /** The parameters in constructor order, each required. */
+  final Tensor[] ordered(Map<String, Tensor> p) {
     Tensor[] v = new Tensor[names.length];
     for (int i = 0; i < names.length; i++) {
       v[i] = p.get(names[i]);
@@ -70,7 +75,7 @@ abstract class ScalarFamily extends Distribution {
             name() + ": withParams needs parameter '" + names[i] + "', got " + p.keySet());
       }
     }
-    return create(v);
+    return v;
   }
 
   /** {@code t} broadcast to the batch shape (for moments of a tensor-valued family). */

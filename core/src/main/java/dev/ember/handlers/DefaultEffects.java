@@ -2,6 +2,7 @@
 // Copyright 2026 The Ember Authors
 package dev.ember.handlers;
 
+import dev.ember.dist.Distribution;
 import dev.ember.random.Samplers;
 import dev.ember.tensor.Shape;
 import dev.ember.tensor.Tensor;
@@ -9,18 +10,6 @@ import dev.ember.tensor.Tensor;
 /** The default step of {@link HandlerStack#apply}: what a message gets when no handler gave it a value. */
 final class DefaultEffects {
   private DefaultEffects() {}
-
-  /** The last {@code arange(n)} made on this thread: a plate entered at every scan step reuses it. */
-  private static final ThreadLocal<Tensor> LAST_ARANGE = new ThreadLocal<>();
-
-  private static Tensor allIndices(int n) {
-    Tensor last = LAST_ARANGE.get();
-    if (last == null || last.dim(0) != n) {
-      last = Tensor.arange(n);
-      LAST_ARANGE.set(last);
-    }
-    return last;
-  }
 
   /** A param's initial value, for a param that no handler gave a value. */
   private static Tensor initialValue(Message msg) {
@@ -47,10 +36,13 @@ final class DefaultEffects {
                     + "Handlers.seed(model, key) (or pass a key to sample), or give the site a "
                     + "value with substitute/condition");
           }
-          msg.setValue(
-              msg.fn().hasRsample()
-                  ? msg.fn().rsample(msg.rngKey(), Shape.SCALAR)
-                  : msg.fn().sample(msg.rngKey(), Shape.SCALAR));
+          if (msg.fn().hasRsample()) {
+            // the draw with its intermediates, so that scoring it can read them
+            Distribution.Draw d = msg.fn().rsampleWithIntermediates(msg.rngKey(), Shape.SCALAR);
+            msg.setValue(d.value(), d.intermediates());
+          } else {
+            msg.setValue(msg.fn().sample(msg.rngKey(), Shape.SCALAR));
+          }
         }
         break;
       case PARAM:
@@ -62,7 +54,7 @@ final class DefaultEffects {
         if (msg.value() == null) {
           PlateSpec spec = (PlateSpec) msg.payload();
           if (spec.subsampleSize() == spec.size()) {
-            msg.setValue(allIndices(spec.size()));
+            msg.setValue(Tensor.arange(spec.size())); // a view of a constant table
           } else if (msg.rngKey() == null) {
             throw new IllegalStateException(
                 "plate '" + msg.name() + "' subsamples " + spec.subsampleSize() + " of "

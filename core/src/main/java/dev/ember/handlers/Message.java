@@ -27,6 +27,7 @@ public final class Message {
   private String name;
   private Distribution fn;
   private Tensor value;
+  private List<Tensor> intermediates = List.of();
   private boolean observed;
   private RngKey rngKey;
   private double scale = 1.0;
@@ -103,9 +104,24 @@ public final class Message {
     return value;
   }
 
-  /** Gives the site its value. */
+  /** Gives the site its value (with no intermediates: it is not known as a draw). */
   public void setValue(Tensor value) {
     this.value = value;
+    this.intermediates = List.of();
+  }
+
+  /**
+   * Gives the site a value that its distribution drew, with the intermediates it computed on the
+   * way ({@link Distribution#rsampleWithIntermediates}), so that scoring the site can use them.
+   */
+  public void setValue(Tensor value, List<Tensor> intermediates) {
+    this.value = value;
+    this.intermediates = List.copyOf(intermediates);
+  }
+
+  /** The intermediates of the draw that gave the value (empty unless the default step drew it). */
+  public List<Tensor> intermediates() {
+    return intermediates;
   }
 
   /** Whether the value is an observation (scored, never sampled, never replayed). */

@@ -25,6 +25,8 @@ import java.util.Map;
  * @param observedSteps for a scanned site that some steps observed and others sampled (then
  *     {@code observed} is true): which steps observed it, {@code [T]} booleans by position; null
  *     when every step agrees
+ * @param intermediates what the distribution computed on the way to the value when the value is
+ *     its own draw ({@link Distribution#rsampleWithIntermediates}), else empty
  */
 public record Site(
     String name,
@@ -37,13 +39,14 @@ public record Site(
     Map<String, Object> infer,
     Constraint constraint,
     int timeSteps,
-    Tensor observedSteps) {
+    Tensor observedSteps,
+    List<Tensor> intermediates) {
 
   static Site of(Message m) {
     return new Site(m.name(), m.type(), m.fn(), m.value(), m.isObserved(), m.scale(),
         m.plates().isEmpty() ? List.of() : List.copyOf(m.plates()),
         m.infer().isEmpty() ? Map.of() : Map.copyOf(m.infer()), m.constraint(), m.timeSteps(),
-        m.observedSteps());
+        m.observedSteps(), m.intermediates());
   }
 
   /** {@code fn.logProb(value)}, unscaled, shape {@code batchShape}. */
@@ -54,12 +57,16 @@ public record Site(
     return fn.logProb(value);
   }
 
-  /** {@code scale * sum(logProb())}: this site's term of the log joint. */
+  /**
+   * {@code scale * sum(logProb())}: this site's term of the log joint, computed from the draw's
+   * intermediates when the value is the distribution's own draw ({@link
+   * Distribution#logProbSum(Tensor, List)}).
+   */
   public Tensor scaledLogProbSum() {
     if (type != SiteType.SAMPLE) {
       throw new IllegalStateException("site '" + name + "' is a " + type + ", not a sample site");
     }
-    Tensor s = fn.logProbSum(value);
+    Tensor s = fn.logProbSum(value, intermediates);
     return scale == 1.0 ? s : s.mul(scale);
   }
 }

@@ -12,6 +12,7 @@ import dev.ember.handlers.Site;
 import dev.ember.handlers.SiteType;
 import dev.ember.handlers.Trace;
 import dev.ember.infer.optim.Optimizer;
+import dev.ember.infer.optim.OptimizerBuffers;
 import dev.ember.infer.optim.OptimizerState;
 import dev.ember.random.RngKey;
 import dev.ember.tensor.Tensor;
@@ -221,7 +222,7 @@ public final class Svi<D> implements Serializable {
 
   /** One step: the loss and gradient at a fresh key split from the state's, then the optimizer. */
   public Update update(SviState state, D data) {
-    return advance(state, data, false);
+    return advance(state, data);
   }
 
   /**
@@ -237,17 +238,31 @@ public final class Svi<D> implements Serializable {
     return new SviFit<>(this, java.util.Objects.requireNonNull(state, "state"));
   }
 
-  /**
-   * {@link #update}; {@code inPlace}: the caller owns the state's arrays and drops the state, so
-   * the optimizer may write the new one into them ({@link SviFit}).
-   */
-  Update advance(SviState state, D data, boolean inPlace) {
+  /** {@link #update}: the loss and gradient, then the optimizer's pure update. */
+  Update advance(SviState state, D data) {
     RngKey[] k = state.key().split();
     LossAndGrad lg = lossAndGrad(state, data, k[1]);
     // null when the loss or a gradient is not finite (the optimizer checks as it reads them)
-    OptimizerState next = !Double.isFinite(lg.loss()) ? null
-        : inPlace ? optimizer.updateInPlaceIfFinite(lg.grads(), state.optimizer())
-        : optimizer.updateIfFinite(lg.grads(), state.optimizer());
+    OptimizerState next = Double.isFinite(lg.loss())
+        ? optimizer.updateIfFinite(lg.grads(), state.optimizer()) : null;
+    return finish(state, data, k, lg, next);
+  }
+
+  /**
+   * {@link #update} for a fit that owns its optimizer state ({@link SviFit}): {@code state}'s
+   * optimizer part views {@code buffers}, which the optimizer writes in place. The returned
+   * state views them too.
+   */
+  Update advanceInPlace(SviState state, OptimizerBuffers buffers, D data) {
+    RngKey[] k = state.key().split();
+    LossAndGrad lg = lossAndGrad(state, data, k[1]);
+    boolean updated = Double.isFinite(lg.loss())
+        && optimizer.updateInPlaceIfFinite(lg.grads(), buffers);
+    return finish(state, data, k, lg, updated ? buffers.views() : null);
+  }
+
+  /** The state after a step whose optimizer gave {@code next} (null: not finite, skipped). */
+  private Update finish(SviState state, D data, RngKey[] k, LossAndGrad lg, OptimizerState next) {
     if (next == null) {
       if (!stableUpdate) {
         throw new ArithmeticException(diagnose(state, data, k[1], lg));

@@ -2,7 +2,7 @@
 // Copyright 2026 The Ember Authors
 package dev.ember.infer;
 
-import dev.ember.infer.optim.OptimizerState;
+import dev.ember.infer.optim.OptimizerBuffers;
 import dev.ember.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * An SVI fit in progress that owns its state: each step writes the new params and optimizer
- * moments into the arrays of the old ones (where the optimizer can, {@link
+ * moments into the fit's own buffers ({@link OptimizerBuffers}, where the optimizer can, {@link
  * dev.ember.infer.optim.Optimizer#updateInPlaceIfFinite}) instead of allocating new ones, which
  * saves a fresh, cold array per param and moment at every step. This is the loop {@link
  * Svi#run} runs, for callers that step a fit themselves (to evaluate, log or checkpoint between
@@ -39,12 +39,16 @@ import java.util.Map;
  */
 public final class SviFit<D> {
   private final Svi<D> svi;
-  /** The current state; its arrays belong to this fit alone. */
+  /** The params and moments, in buffers this fit alone writes. */
+  private final OptimizerBuffers buffers;
+  /** The current state; its optimizer part views {@link #buffers}. */
   private SviState state;
 
   SviFit(Svi<D> svi, SviState start) {
     this.svi = svi;
-    this.state = copy(start);
+    this.buffers = OptimizerBuffers.copyOf(start.optimizer());
+    this.state = new SviState(buffers.views(), start.key(), start.step(), start.skippedSteps(),
+        start.constraints());
   }
 
   /**
@@ -55,7 +59,7 @@ public final class SviFit<D> {
    *     naming the sites; the fit is left as it was
    */
   public double step(D data) {
-    Svi.Update u = svi.advance(state, data, true);
+    Svi.Update u = svi.advanceInPlace(state, buffers, data);
     state = u.state();
     return u.loss();
   }
@@ -67,35 +71,19 @@ public final class SviFit<D> {
 
   /** A copy of the current state, an immutable value that later steps do not change. */
   public SviState state() {
-    return copy(state);
+    return new SviState(buffers.snapshot(), state.key(), state.step(), state.skippedSteps(),
+        state.constraints());
   }
 
   /** The current params, constrained, copied. */
   public Map<String, Tensor> params() {
     Map<String, Tensor> out = new LinkedHashMap<>();
-    svi.getParams(state).forEach((n, v) -> out.put(n, Tensor.adopt(v.toArray(), v.shape())));
+    svi.getParams(state).forEach((n, v) -> out.put(n, v.copy()));
     return Collections.unmodifiableMap(out);
   }
 
   /** The state itself, for {@link Svi#run}, which makes no step after taking it. */
   SviState release() {
     return state;
-  }
-
-  /** {@code s} with every param and moment in a new array of its own. */
-  private static SviState copy(SviState s) {
-    OptimizerState o = s.optimizer();
-    Map<String, Tensor> params = new LinkedHashMap<>();
-    Map<String, List<Tensor>> slots = new LinkedHashMap<>();
-    o.params().forEach((n, v) -> params.put(n, Tensor.adopt(v.toArray(), v.shape())));
-    o.slots().forEach((n, moments) -> {
-      List<Tensor> copies = new ArrayList<>(moments.size());
-      for (Tensor m : moments) {
-        copies.add(Tensor.adopt(m.toArray(), m.shape()));
-      }
-      slots.put(n, copies);
-    });
-    return new SviState(new OptimizerState(o.step(), params, slots), s.key(), s.step(),
-        s.skippedSteps(), s.constraints());
   }
 }

@@ -15,12 +15,10 @@ import dev.ember.handlers.Trace;
 import dev.ember.random.RngKey;
 import dev.ember.tensor.Shape;
 import dev.ember.tensor.Tensor;
-import java.lang.ref.SoftReference;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.WeakHashMap;
 
 /**
  * A probabilistic scan: runs a body step by step over time, threading a carry, with the
@@ -119,49 +117,6 @@ public final class Scan {
     return n;
   }
 
-  /**
-   * The rows of untracked scan inputs on this thread, by input (weakly: an entry lasts as long as
-   * its input): a model scanned again over the same data, as at every step of SVI on a fixed
-   * series, slices it once rather than at every call. Rows are immutable, so sharing them between
-   * calls changes no result; they are held softly, so that the memory they take (as much as the
-   * input's) is given back under memory pressure.
-   */
-  private static final ThreadLocal<Map<Tensor, SoftReference<Tensor[]>>> INPUT_ROWS =
-      ThreadLocal.withInitial(WeakHashMap::new);
-
-  /** {@code input.select(0, position)}, kept for the next scan over the same input. */
-  private static Tensor inputRow(Tensor input, int position) {
-    if (input.isTracked()) {
-      return input.select(0, position); // a row on this call's tape
-    }
-    Map<Tensor, SoftReference<Tensor[]>> cache = INPUT_ROWS.get();
-    SoftReference<Tensor[]> ref = cache.get(input);
-    Tensor[] rows = ref == null ? null : ref.get();
-    if (rows == null) {
-      rows = new Tensor[input.dim(0)];
-      cache.put(input, new SoftReference<>(rows));
-    }
-    if (rows[position] == null) {
-      rows[position] = input.select(0, position);
-    }
-    return rows[position];
-  }
-
-  /** A column of per-step tensors and its stack. */
-  private record StackedColumn(List<Tensor> column, Tensor stacked) {
-    boolean holds(List<Tensor> other) {
-      if (other.size() != column.size()) {
-        return false;
-      }
-      for (int i = 0; i < column.size(); i++) {
-        if (other.get(i) != column.get(i)) {
-          return false;
-        }
-      }
-      return true;
-    }
-  }
-
   /** Rejects what cannot be correct inside a body. */
   private static final class BodyGuard extends Messenger {
     @Override
@@ -194,9 +149,6 @@ public final class Scan {
     private int namesPosition;
     /** Each body site's record at every step: {@code columns[site][position]}. */
     private Site[][] columns;
-    /** Stacked columns by their first tensor: a site's values reused as another's parameter. */
-    private final java.util.IdentityHashMap<Tensor, StackedColumn> stackedColumns =
-        new java.util.IdentityHashMap<>();
 
     Run(ScanBody<C, X, Y> body, C init, X xs, int steps, boolean reverse) {
       this.body = body;
@@ -213,7 +165,7 @@ public final class Scan {
       List<Y> outputs = new ArrayList<>(java.util.Collections.nCopies(steps, (Y) null));
       for (int i = 0; i < steps; i++) {
         int position = reverse ? steps - 1 - i : i;
-        X x = xs == null ? null : TensorTree.map(xs, t -> inputRow(t, position));
+        X x = xs == null ? null : TensorTree.map(xs, t -> t.select(0, position)); // views
         RngKey stepKey = null;
         if (key != null) {
           RngKey[] k = key.split();
@@ -357,15 +309,12 @@ public final class Scan {
       return stacked.reshape(dims);
     }
 
-    /** {@code Tensor.stack(0, column)}, reusing an earlier stack of the very same tensors. */
-    private Tensor stackColumn(List<Tensor> column) {
-      StackedColumn cached = stackedColumns.get(column.get(0));
-      if (cached != null && cached.holds(column)) {
-        return cached.stacked();
-      }
-      Tensor stacked = Tensor.stack(0, column);
-      stackedColumns.put(column.get(0), new StackedColumn(column, stacked));
-      return stacked;
+    /**
+     * {@code Tensor.stack(0, column)}: a view when the column's tensors are rows of one tensor in
+     * order (a replayed series, the rows of the scanned input), else a copy.
+     */
+    private static Tensor stackColumn(List<Tensor> column) {
+      return Tensor.stack(0, column);
     }
 
     private Distribution stackDistributions(String name, List<Site> perStep) {
@@ -406,7 +355,7 @@ public final class Scan {
         }
       }
       // every element was accepted by the family when the per-step distributions were built
-      Distribution d = d0.withCheckedParams(stacked);
+      Distribution d = d0.withAcceptedParams(stacked);
       Shape want = d0.batchShape().prepend(perStep.size()); // [T] + per-step batch
       return d.batchShape().equals(want) ? d : d.expand(want);
     }

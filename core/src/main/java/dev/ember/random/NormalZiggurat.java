@@ -2,6 +2,8 @@
 // Copyright 2026 The Ember Authors
 package dev.ember.random;
 
+import dev.ember.tensor.TensorBuilder;
+
 import org.apache.commons.numbers.gamma.Erfc;
 
 /**
@@ -99,11 +101,12 @@ final class NormalZiggurat {
    * @param len the number of elements in the block
    * @param y0 first words of draw 0 of the elements, {@code [len]}
    * @param y1 second words of draw 0 of the elements, {@code [len]}
-   * @param out receives the normals at {@code out[start .. start + len)}
+   * @param out receives the normals at elements {@code start .. start + len)}
    * @param pending scratch space of at least {@code len} ints
    */
   static void block(
-      Streams streams, int start, int len, int[] y0, int[] y1, double[] out, int[] pending) {
+      Streams streams, int start, int len, int[] y0, int[] y1, TensorBuilder out,
+      int[] pending) {
     int slow = 0;
     for (int j = 0; j < len; j++) {
       int layer = y1[j] & 0xff;
@@ -111,14 +114,14 @@ final class NormalZiggurat {
       double u = ((y0[j] & 0xffffffffL) << 21 | y1[j] >>> 11) * 0x1.0p-53;
       double x = u * X[layer];
       long sign = (y1[j] & 0x100L) << 55; // bit 8 of the draw to the sign bit of the double
-      out[start + j] = Double.longBitsToDouble(Double.doubleToRawLongBits(x) | sign);
+      out.set(start + j, Double.longBitsToDouble(Double.doubleToRawLongBits(x) | sign));
       pending[slow] = j;
       slow += u < RATIO[layer] ? 0 : 1;
     }
     for (int t = 0; t < slow; t++) {
       int j = pending[t];
       long bits = Threefry.pack(y0[j], y1[j]);
-      out[start + j] = slow(bits, streams.stream(start + j, 1));
+      out.set(start + j, slow(bits, streams.stream(start + j, 1)));
     }
   }
 

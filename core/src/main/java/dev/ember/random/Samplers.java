@@ -4,6 +4,7 @@ package dev.ember.random;
 
 import dev.ember.tensor.Shape;
 import dev.ember.tensor.Tensor;
+import dev.ember.tensor.TensorBuilder;
 import org.apache.commons.numbers.gamma.LogGamma;
 
 /**
@@ -146,16 +147,16 @@ public final class Samplers {
    */
   public static Tensor uniform(RngKey key, Shape shape) {
     int n = shape.numel();
-    double[] r = new double[n];
+    TensorBuilder out = Tensor.builder(shape);
     Streams streams = Streams.of(key, shape, "uniform");
     Draws d = new Draws(streams, n);
     for (int start = 0; start < n; start += BLOCK) {
       int len = d.fill(start, n);
       for (int j = 0; j < len; j++) {
-        r[start + j] = openUnit(d.bits(j), streams, start + j);
+        out.set(start + j, openUnit(d.bits(j), streams, start + j));
       }
     }
-    return Tensor.adopt(r, shape);
+    return out.build();
   }
 
   /**
@@ -182,7 +183,7 @@ public final class Samplers {
     for (int i = 0; i < r.length; i++) {
       r[i] = Math.min(lo + width * r[i], top);
     }
-    return Tensor.adopt(r, shape);
+    return Tensor.of(r, shape);
   }
 
   /**
@@ -198,15 +199,15 @@ public final class Samplers {
    */
   public static Tensor normal(RngKey key, Shape shape) {
     int n = shape.numel();
-    double[] r = new double[n];
+    TensorBuilder out = Tensor.builder(shape);
     Streams streams = Streams.of(key, shape, "normal");
     Draws d = new Draws(streams, n);
     int[] pending = new int[d.y0.length];
     for (int start = 0; start < n; start += BLOCK) {
       int len = d.fill(start, n);
-      NormalZiggurat.block(streams, start, len, d.y0, d.y1, r, pending);
+      NormalZiggurat.block(streams, start, len, d.y0, d.y1, out, pending);
     }
-    return Tensor.adopt(r, shape);
+    return out.build();
   }
 
   /**
@@ -221,7 +222,7 @@ public final class Samplers {
     for (int i = 0; i < r.length; i++) {
       r[i] = -Math.log(r[i]);
     }
-    return Tensor.adopt(r, shape);
+    return Tensor.of(r, shape);
   }
 
   /**
@@ -244,7 +245,7 @@ public final class Samplers {
     checkConcentrations("gamma", "concentration", a);
     double[] r = new double[shape.numel()];
     gammas(Streams.of(key, shape, "gamma"), a, r, false);
-    return Tensor.adopt(r, shape);
+    return Tensor.of(r, shape);
   }
 
   private static void checkConcentrations(String sampler, String name, double[] a) {
@@ -400,7 +401,7 @@ public final class Samplers {
       double x = Math.exp(lx[i] - m);
       lx[i] = x / (x + Math.exp(ly[i] - m));
     }
-    return Tensor.adopt(lx, shape);
+    return Tensor.of(lx, shape);
   }
 
   // ------------------------------------------------------------------ discrete
@@ -424,15 +425,15 @@ public final class Samplers {
         throw invalid("bernoulli", "probs", "in [0, 1]", i, p[i]);
       }
     }
-    double[] r = new double[n];
+    TensorBuilder out = Tensor.builder(shape);
     Draws d = new Draws(Streams.of(key, shape, "bernoulli"), n);
     for (int start = 0; start < n; start += BLOCK) {
       int len = d.fill(start, n);
       for (int j = 0; j < len; j++) {
-        r[start + j] = ElementStream.unit(d.bits(j)) < at(p, start + j) ? 1.0 : 0.0;
+        out.set(start + j, ElementStream.unit(d.bits(j)) < at(p, start + j) ? 1.0 : 0.0);
       }
     }
-    return Tensor.adopt(r, shape);
+    return out.build();
   }
 
   /**
@@ -489,7 +490,7 @@ public final class Samplers {
         r[start + j] = firstAbove(cum, off, k, target, lastPositive[row]);
       }
     }
-    return Tensor.adopt(r, shape);
+    return Tensor.of(r, shape);
   }
 
   /**
@@ -580,7 +581,7 @@ public final class Samplers {
         }
       }
     }
-    return Tensor.adopt(r, shape);
+    return Tensor.of(r, shape);
   }
 
   private static double poissonInversion(double u, double lam) {
@@ -672,7 +673,7 @@ public final class Samplers {
         r[i] = flip ? ni - k : k;
       }
     }
-    return Tensor.adopt(r, shape);
+    return Tensor.of(r, shape);
   }
 
   private static double binomialInversion(double u, double n, double p) {
@@ -757,7 +758,7 @@ public final class Samplers {
         r[start + j] = lo + below(d.bits(j), streams, start + j, range);
       }
     }
-    return Tensor.adopt(r, shape);
+    return Tensor.of(r, shape);
   }
 
   /**
@@ -821,6 +822,6 @@ public final class Samplers {
         r[j] = t;
       }
     }
-    return Tensor.adopt(r, Shape.of(n));
+    return Tensor.of(r, Shape.of(n));
   }
 }

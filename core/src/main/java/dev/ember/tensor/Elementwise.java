@@ -3,25 +3,21 @@
 package dev.ember.tensor;
 
 import dev.ember.autodiff.Autodiff;
-import dev.ember.autodiff.BackwardFn;
 
 /**
  * Elementwise arithmetic, comparisons, {@code where} and {@code clamp}, each with its backward
  * rule.
  *
- * <p>Binary operations broadcast. The hot ones (add, sub, mul, div) have a dedicated loop for each
- * of equal shapes, scalar left and scalar right, which the JIT vectorizes, and walk any other
- * broadcast as contiguous runs ({@link Strided.Rows}) with the same loops inside: the result is
- * their only allocation. The others (pow, min/max, comparisons, where) expand a broadcast operand
- * with a strided gather first. Backward rules return gradients in the output's shape and leave the
- * reduction to broadcast inputs' shapes to the autodiff engine.
+ * <p>Binary operations broadcast and read their operands where they lie: the hot ones (add, sub,
+ * mul, div) have a loop for each of equal contiguous shapes, one value on the left and one value
+ * on the right, which the JIT vectorizes, and walk any other layout (a broadcast, a slice, a
+ * transpose) as runs of the result ({@link BinaryRuns}) with the same loops inside: the result is
+ * their only allocation. The others (pow, min/max, comparisons, where) read each operand as one
+ * value, a contiguous run, or a gathered copy ({@link Run}). Backward rules hand gradients in the
+ * output's shape to the engine, which sums them to broadcast inputs' shapes.
  */
 final class Elementwise {
   private Elementwise() {}
-
-  private static Tensor unary(double[] r, Tensor a) {
-    return new Tensor(r, a.shape);
-  }
 
   private static boolean tracked(Tensor a, Tensor b) {
     return a.node() != null || b.node() != null;
@@ -29,370 +25,399 @@ final class Elementwise {
 
   // ------------------------------------------------------------------ add, sub, mul, div
 
-  /**
-   * The operands of a binary op. Each is either the full result shape or one value ({@code
-   * xScalar}, {@code yScalar}: the three loops the JIT vectorizes), or, for any other broadcast,
-   * {@code rows} walks both in place.
-   */
-  private record Operands(
-      double[] x, double[] y, boolean xScalar, boolean yScalar, Strided.Rows rows, Shape shape) {
-    /** For add, sub, mul and div, which loop over {@code rows} themselves. */
-    static Operands of(Tensor a, Tensor b, String op) {
-      Shape s = Shape.broadcast(a.shape, b.shape, op);
-      boolean xs = a.data.length == 1 && !a.shape.equals(s);
-      boolean ys = b.data.length == 1 && !b.shape.equals(s);
-      boolean direct = (xs || a.shape.equals(s)) && (ys || b.shape.equals(s));
-      Strided.Rows rows = direct ? null : new Strided.Rows(a.shape, b.shape, s);
-      return new Operands(a.data, b.data, xs, ys, rows, s);
-    }
+  /** How each operand of a binary kernel is read for a result of shape {@code s}. */
+  private static final int ONE = 0; // one value, read at the operand's offset
+  private static final int FULL = 1; // a contiguous run of the result's shape
+  private static final int OTHER = 2; // anything else: walked as runs
 
-    /** For the other binary ops: operands that are not one value are expanded to full size. */
-    static Operands expanded(Tensor a, Tensor b, String op) {
-      Shape s = Shape.broadcast(a.shape, b.shape, op);
-      boolean xs = a.data.length == 1 && !a.shape.equals(s);
-      boolean ys = b.data.length == 1 && !b.shape.equals(s);
-      double[] x = xs ? a.data : Strided.expand(a, s);
-      double[] y = ys ? b.data : Strided.expand(b, s);
-      return new Operands(x, y, xs, ys, null, s);
+  private static int mode(Tensor t, Shape s) {
+    if (t.uniform) {
+      return ONE;
     }
+    return t.contiguous && t.shape.equals(s) ? FULL : OTHER;
   }
 
   static Tensor add(Tensor a, Tensor b) {
-    Operands o = Operands.of(a, b, "add");
-    double[] x = o.x;
-    double[] y = o.y;
-    double[] r = new double[o.shape.numel()];
-    if (o.rows != null) {
-      Strided.Rows it = o.rows;
-      int n = it.inner;
-      for (int ro = 0; ro < r.length; ro += n, it.next()) {
-        int xo = it.x;
-        int yo = it.y;
-        if (it.xStep && it.yStep) {
-          for (int k = 0; k < n; k++) {
-            r[ro + k] = x[xo + k] + y[yo + k];
+    Shape s = Shape.broadcast(a.shape, b.shape, "add");
+    double[] r = new double[s.numel()];
+    addInto(a, b, s, r);
+    Tensor out = new Tensor(r, s);
+    return tracked(a, b) ? Autodiff.op(out, "add", (g, grads) -> {
+      grads.add(0, g);
+      grads.add(1, g);
+    }, a, b) : out;
+  }
+
+  /** {@code r = a + b}, broadcast to {@code s}; {@code r} may be the run that {@code a} reads. */
+  static void addInto(Tensor a, Tensor b, Shape s, double[] r) {
+    int ma = mode(a, s);
+    int mb = mode(b, s);
+    double[] x = a.array();
+    double[] y = b.array();
+    int xo = a.offset;
+    int yo = b.offset;
+    int n = r.length;
+    if (ma == FULL && mb == FULL) {
+      for (int i = 0; i < n; i++) {
+        r[i] = x[xo + i] + y[yo + i];
+      }
+    } else if (ma == ONE && mb == FULL) {
+      double c = x[xo];
+      for (int i = 0; i < n; i++) {
+        r[i] = c + y[yo + i];
+      }
+    } else if (ma == FULL && mb == ONE) {
+      double c = y[yo];
+      for (int i = 0; i < n; i++) {
+        r[i] = x[xo + i] + c;
+      }
+    } else if (n > 0) {
+      BinaryRuns it = new BinaryRuns(a, b, s);
+      int k = it.inner;
+      for (int ro = 0; ro < n; ro += k, it.next()) {
+        int p = it.x;
+        int q = it.y;
+        int px = it.xStride;
+        int py = it.yStride;
+        if (px == 1 && py == 1) {
+          for (int j = 0; j < k; j++) {
+            r[ro + j] = x[p + j] + y[q + j];
           }
-        } else if (it.yStep) {
-          double c = x[xo];
-          for (int k = 0; k < n; k++) {
-            r[ro + k] = c + y[yo + k];
+        } else if (px == 0 && py == 1) {
+          double c = x[p];
+          for (int j = 0; j < k; j++) {
+            r[ro + j] = c + y[q + j];
+          }
+        } else if (px == 1 && py == 0) {
+          double c = y[q];
+          for (int j = 0; j < k; j++) {
+            r[ro + j] = x[p + j] + c;
           }
         } else {
-          double c = y[yo];
-          for (int k = 0; k < n; k++) {
-            r[ro + k] = x[xo + k] + c;
+          for (int j = 0; j < k; j++) {
+            r[ro + j] = x[p + j * px] + y[q + j * py];
           }
         }
       }
-    } else if (o.xScalar) {
-      double c = x[0];
-      for (int i = 0; i < r.length; i++) {
-        r[i] = c + y[i];
-      }
-    } else if (o.yScalar) {
-      double c = y[0];
-      for (int i = 0; i < r.length; i++) {
-        r[i] = x[i] + c;
-      }
-    } else {
-      for (int i = 0; i < r.length; i++) {
-        r[i] = x[i] + y[i];
-      }
     }
-    Tensor out = new Tensor(r, o.shape);
-    return tracked(a, b) ? Autodiff.op(out, "add", (g, z, i) -> g, a, b) : out;
   }
 
   static Tensor sub(Tensor a, Tensor b) {
-    Operands o = Operands.of(a, b, "sub");
-    double[] x = o.x;
-    double[] y = o.y;
-    double[] r = new double[o.shape.numel()];
-    if (o.rows != null) {
-      Strided.Rows it = o.rows;
-      int n = it.inner;
-      for (int ro = 0; ro < r.length; ro += n, it.next()) {
-        int xo = it.x;
-        int yo = it.y;
-        if (it.xStep && it.yStep) {
-          for (int k = 0; k < n; k++) {
-            r[ro + k] = x[xo + k] - y[yo + k];
+    Shape s = Shape.broadcast(a.shape, b.shape, "sub");
+    double[] r = new double[s.numel()];
+    int ma = mode(a, s);
+    int mb = mode(b, s);
+    double[] x = a.array();
+    double[] y = b.array();
+    int xo = a.offset;
+    int yo = b.offset;
+    int n = r.length;
+    if (ma == FULL && mb == FULL) {
+      for (int i = 0; i < n; i++) {
+        r[i] = x[xo + i] - y[yo + i];
+      }
+    } else if (ma == ONE && mb == FULL) {
+      double c = x[xo];
+      for (int i = 0; i < n; i++) {
+        r[i] = c - y[yo + i];
+      }
+    } else if (ma == FULL && mb == ONE) {
+      double c = y[yo];
+      for (int i = 0; i < n; i++) {
+        r[i] = x[xo + i] - c;
+      }
+    } else if (n > 0) {
+      BinaryRuns it = new BinaryRuns(a, b, s);
+      int k = it.inner;
+      for (int ro = 0; ro < n; ro += k, it.next()) {
+        int p = it.x;
+        int q = it.y;
+        int px = it.xStride;
+        int py = it.yStride;
+        if (px == 1 && py == 1) {
+          for (int j = 0; j < k; j++) {
+            r[ro + j] = x[p + j] - y[q + j];
           }
-        } else if (it.yStep) {
-          double c = x[xo];
-          for (int k = 0; k < n; k++) {
-            r[ro + k] = c - y[yo + k];
+        } else if (px == 0 && py == 1) {
+          double c = x[p];
+          for (int j = 0; j < k; j++) {
+            r[ro + j] = c - y[q + j];
+          }
+        } else if (px == 1 && py == 0) {
+          double c = y[q];
+          for (int j = 0; j < k; j++) {
+            r[ro + j] = x[p + j] - c;
           }
         } else {
-          double c = y[yo];
-          for (int k = 0; k < n; k++) {
-            r[ro + k] = x[xo + k] - c;
+          for (int j = 0; j < k; j++) {
+            r[ro + j] = x[p + j * px] - y[q + j * py];
           }
         }
       }
-    } else if (o.xScalar) {
-      double c = x[0];
-      for (int i = 0; i < r.length; i++) {
-        r[i] = c - y[i];
-      }
-    } else if (o.yScalar) {
-      double c = y[0];
-      for (int i = 0; i < r.length; i++) {
-        r[i] = x[i] - c;
-      }
-    } else {
-      for (int i = 0; i < r.length; i++) {
-        r[i] = x[i] - y[i];
-      }
     }
-    Tensor out = new Tensor(r, o.shape);
-    return tracked(a, b) ? Autodiff.op(out, "sub", (g, z, i) -> i == 0 ? g : g.neg(), a, b) : out;
+    Tensor out = new Tensor(r, s);
+    return tracked(a, b) ? Autodiff.op(out, "sub", (g, grads) -> {
+      grads.add(0, g);
+      grads.addProduct(1, g, MINUS_ONE);
+    }, a, b) : out;
   }
+
+  private static final Tensor MINUS_ONE = Tensor.scalar(-1.0);
 
   static Tensor mul(Tensor a, Tensor b) {
-    Operands o = Operands.of(a, b, "mul");
-    double[] x = o.x;
-    double[] y = o.y;
-    double[] r = new double[o.shape.numel()];
-    if (o.rows != null) {
-      Strided.Rows it = o.rows;
-      int n = it.inner;
-      for (int ro = 0; ro < r.length; ro += n, it.next()) {
-        int xo = it.x;
-        int yo = it.y;
-        if (it.xStep && it.yStep) {
-          for (int k = 0; k < n; k++) {
-            r[ro + k] = x[xo + k] * y[yo + k];
+    Shape s = Shape.broadcast(a.shape, b.shape, "mul");
+    double[] r = new double[s.numel()];
+    mulInto(a, b, s, r);
+    Tensor out = new Tensor(r, s);
+    return tracked(a, b) ? Autodiff.op(out, "mul", (g, grads) -> {
+      grads.addProduct(0, g, b);
+      grads.addProduct(1, g, a);
+    }, a, b) : out;
+  }
+
+  /** {@code r = a * b}, broadcast to {@code s}. */
+  static void mulInto(Tensor a, Tensor b, Shape s, double[] r) {
+    int ma = mode(a, s);
+    int mb = mode(b, s);
+    double[] x = a.array();
+    double[] y = b.array();
+    int xo = a.offset;
+    int yo = b.offset;
+    int n = r.length;
+    if (ma == FULL && mb == FULL) {
+      for (int i = 0; i < n; i++) {
+        r[i] = x[xo + i] * y[yo + i];
+      }
+    } else if (ma == ONE && mb == FULL) {
+      double c = x[xo];
+      for (int i = 0; i < n; i++) {
+        r[i] = c * y[yo + i];
+      }
+    } else if (ma == FULL && mb == ONE) {
+      double c = y[yo];
+      for (int i = 0; i < n; i++) {
+        r[i] = x[xo + i] * c;
+      }
+    } else if (n > 0) {
+      BinaryRuns it = new BinaryRuns(a, b, s);
+      int k = it.inner;
+      for (int ro = 0; ro < n; ro += k, it.next()) {
+        int p = it.x;
+        int q = it.y;
+        int px = it.xStride;
+        int py = it.yStride;
+        if (px == 1 && py == 1) {
+          for (int j = 0; j < k; j++) {
+            r[ro + j] = x[p + j] * y[q + j];
           }
-        } else if (it.yStep) {
-          double c = x[xo];
-          for (int k = 0; k < n; k++) {
-            r[ro + k] = c * y[yo + k];
+        } else if (px == 0 && py == 1) {
+          double c = x[p];
+          for (int j = 0; j < k; j++) {
+            r[ro + j] = c * y[q + j];
+          }
+        } else if (px == 1 && py == 0) {
+          double c = y[q];
+          for (int j = 0; j < k; j++) {
+            r[ro + j] = x[p + j] * c;
           }
         } else {
-          double c = y[yo];
-          for (int k = 0; k < n; k++) {
-            r[ro + k] = x[xo + k] * c;
+          for (int j = 0; j < k; j++) {
+            r[ro + j] = x[p + j * px] * y[q + j * py];
           }
         }
       }
-    } else if (o.xScalar) {
-      double c = x[0];
-      for (int i = 0; i < r.length; i++) {
-        r[i] = c * y[i];
-      }
-    } else if (o.yScalar) {
-      double c = y[0];
-      for (int i = 0; i < r.length; i++) {
-        r[i] = x[i] * c;
-      }
-    } else {
-      for (int i = 0; i < r.length; i++) {
-        r[i] = x[i] * y[i];
-      }
     }
-    Tensor out = new Tensor(r, o.shape);
-    return tracked(a, b)
-        ? Autodiff.op(out, "mul", new MulBackward(a, b), a, b)
-        : out;
-  }
-
-  /** d(a b)/da = g b, d(a b)/db = g a; a new tensor each, or added into the input's buffer. */
-  private record MulBackward(Tensor a, Tensor b) implements BackwardFn.Fresh {
-    @Override
-    public Tensor apply(Tensor g, Tensor out, int input) {
-      return input == 0 ? productGrad(g, b, a) : productGrad(g, a, b);
-    }
-
-    @Override
-    public boolean addInto(Tensor g, Tensor out, int input, double[] target) {
-      return addProduct(g, input == 0 ? b : a, target);
-    }
-  }
-
-  /** {@code target += g * other} when all three have one size (no broadcast); else false. */
-  static boolean addProduct(Tensor g, Tensor other, double[] target) {
-    double[] x = g.data;
-    double[] y = other.data;
-    if (x.length != target.length || y.length != target.length) {
-      return false;
-    }
-    for (int i = 0; i < target.length; i++) {
-      target[i] += x[i] * y[i];
-    }
-    return true;
-  }
-
-  /**
-   * {@code g * other}, the gradient of a product with respect to {@code input}; for a single-value
-   * input of a larger product (a scalar parameter scaling a tensor) its sum in one pass, rather
-   * than the product at full size for the engine to reduce.
-   */
-  private static Tensor productGrad(Tensor g, Tensor other, Tensor input) {
-    if (input.data.length == 1 && g.data.length > 1 && other.data.length == g.data.length
-        && !Autodiff.isRecording()) {
-      return new Tensor(
-          new double[] {FusedDensities.dot(g.data, other.data, g.data.length)}, input.shape);
-    }
-    return g.mul(other);
   }
 
   static Tensor div(Tensor a, Tensor b) {
-    Operands o = Operands.of(a, b, "div");
-    double[] x = o.x;
-    double[] y = o.y;
-    double[] r = new double[o.shape.numel()];
-    if (o.rows != null) {
-      Strided.Rows it = o.rows;
-      int n = it.inner;
-      for (int ro = 0; ro < r.length; ro += n, it.next()) {
-        int xo = it.x;
-        int yo = it.y;
-        if (it.xStep && it.yStep) {
-          for (int k = 0; k < n; k++) {
-            r[ro + k] = x[xo + k] / y[yo + k];
+    Shape s = Shape.broadcast(a.shape, b.shape, "div");
+    double[] r = new double[s.numel()];
+    int ma = mode(a, s);
+    int mb = mode(b, s);
+    double[] x = a.array();
+    double[] y = b.array();
+    int xo = a.offset;
+    int yo = b.offset;
+    int n = r.length;
+    if (ma == FULL && mb == FULL) {
+      for (int i = 0; i < n; i++) {
+        r[i] = x[xo + i] / y[yo + i];
+      }
+    } else if (ma == ONE && mb == FULL) {
+      double c = x[xo];
+      for (int i = 0; i < n; i++) {
+        r[i] = c / y[yo + i];
+      }
+    } else if (ma == FULL && mb == ONE) {
+      double c = y[yo];
+      for (int i = 0; i < n; i++) {
+        r[i] = x[xo + i] / c;
+      }
+    } else if (n > 0) {
+      BinaryRuns it = new BinaryRuns(a, b, s);
+      int k = it.inner;
+      for (int ro = 0; ro < n; ro += k, it.next()) {
+        int p = it.x;
+        int q = it.y;
+        int px = it.xStride;
+        int py = it.yStride;
+        if (px == 1 && py == 1) {
+          for (int j = 0; j < k; j++) {
+            r[ro + j] = x[p + j] / y[q + j];
           }
-        } else if (it.yStep) {
-          double c = x[xo];
-          for (int k = 0; k < n; k++) {
-            r[ro + k] = c / y[yo + k];
+        } else if (px == 0 && py == 1) {
+          double c = x[p];
+          for (int j = 0; j < k; j++) {
+            r[ro + j] = c / y[q + j];
+          }
+        } else if (px == 1 && py == 0) {
+          double c = y[q];
+          for (int j = 0; j < k; j++) {
+            r[ro + j] = x[p + j] / c;
           }
         } else {
-          double c = y[yo];
-          for (int k = 0; k < n; k++) {
-            r[ro + k] = x[xo + k] / c;
+          for (int j = 0; j < k; j++) {
+            r[ro + j] = x[p + j * px] / y[q + j * py];
           }
         }
       }
-    } else if (o.xScalar) {
-      double c = x[0];
-      for (int i = 0; i < r.length; i++) {
-        r[i] = c / y[i];
-      }
-    } else if (o.yScalar) {
-      double c = y[0];
-      for (int i = 0; i < r.length; i++) {
-        r[i] = x[i] / c;
-      }
-    } else {
-      for (int i = 0; i < r.length; i++) {
-        r[i] = x[i] / y[i];
-      }
     }
-    Tensor out = new Tensor(r, o.shape);
+    Tensor out = new Tensor(r, s);
     // d(a/b)/da = 1/b, d(a/b)/db = -(a/b)/b
-    return tracked(a, b)
-        ? Autodiff.op(out, "div",
-            (BackwardFn.Fresh) (g, z, i) -> i == 0 ? g.div(b) : divisorGrad(g, z, b), a, b)
-        : out;
+    return tracked(a, b) ? Autodiff.op(out, "div", (g, grads) -> {
+      if (grads.wants(0)) {
+        grads.add(0, g.div(b));
+      }
+      if (grads.wants(1)) {
+        grads.addProduct(1, g, grads.output().div(b).neg());
+      }
+    }, a, b) : out;
   }
 
-  /**
-   * {@code -g * (a / b) / b}, the gradient of a quotient with respect to its divisor {@code b};
-   * for a single-value divisor of a larger quotient its sum in one pass.
-   */
-  private static Tensor divisorGrad(Tensor g, Tensor quotient, Tensor b) {
-    if (b.data.length == 1 && g.data.length > 1 && quotient.data.length == g.data.length
-        && !Autodiff.isRecording()) {
-      double sum = FusedDensities.dot(g.data, quotient.data, g.data.length);
-      return new Tensor(new double[] {-(sum / b.data[0])}, b.shape);
-    }
-    return g.mul(quotient).div(b).neg();
-  }
+  // ------------------------------------------------------------------ scalar operands
 
   static Tensor addScalar(Tensor a, double c) {
-    double[] x = a.data;
-    double[] r = new double[x.length];
+    double[] x = a.flat();
+    int o = a.flatOffset();
+    double[] r = new double[a.size()];
     for (int i = 0; i < r.length; i++) {
-      r[i] = x[i] + c;
+      r[i] = x[o + i] + c;
     }
-    Tensor out = unary(r, a);
-    return a.node() == null ? out : Autodiff.op(out, "add", (g, z, i) -> g, a);
+    Tensor out = new Tensor(r, a.shape);
+    return a.node() == null ? out
+        : Autodiff.op(out, "add", (g, grads) -> grads.add(0, g), a);
   }
 
   static Tensor rsubScalar(Tensor a, double c) {
-    double[] x = a.data;
-    double[] r = new double[x.length];
+    double[] x = a.flat();
+    int o = a.flatOffset();
+    double[] r = new double[a.size()];
     for (int i = 0; i < r.length; i++) {
-      r[i] = c - x[i];
+      r[i] = c - x[o + i];
     }
-    Tensor out = unary(r, a);
-    return a.node() == null ? out : Autodiff.op(out, "rsub", (g, z, i) -> g.neg(), a);
+    Tensor out = new Tensor(r, a.shape);
+    return a.node() == null ? out
+        : Autodiff.op(out, "rsub", (g, grads) -> grads.addProduct(0, g, MINUS_ONE), a);
   }
 
   static Tensor divScalar(Tensor a, double c) {
     // a true division, not a multiplication by 1/c, so that x.div(3) == x / 3 exactly
-    double[] x = a.data;
-    double[] r = new double[x.length];
+    double[] x = a.flat();
+    int o = a.flatOffset();
+    double[] r = new double[a.size()];
     for (int i = 0; i < r.length; i++) {
-      r[i] = x[i] / c;
+      r[i] = x[o + i] / c;
     }
-    Tensor out = unary(r, a);
-    return a.node() == null ? out : Autodiff.op(out, "div", (g, z, i) -> g.div(c), a);
+    Tensor out = new Tensor(r, a.shape);
+    return a.node() == null ? out
+        : Autodiff.op(out, "div", (g, grads) -> grads.add(0, g.div(c)), a);
   }
 
   static Tensor mulScalar(Tensor a, double c) {
-    double[] x = a.data;
-    double[] r = new double[x.length];
+    double[] x = a.flat();
+    int o = a.flatOffset();
+    double[] r = new double[a.size()];
     for (int i = 0; i < r.length; i++) {
-      r[i] = x[i] * c;
+      r[i] = x[o + i] * c;
     }
-    Tensor out = unary(r, a);
-    return a.node() == null ? out : Autodiff.op(out, "mul", (g, z, i) -> g.mul(c), a);
+    Tensor out = new Tensor(r, a.shape);
+    return a.node() == null ? out
+        : Autodiff.op(out, "mul", (g, grads) -> grads.addProduct(0, g, Tensor.scalar(c)), a);
   }
 
   // ------------------------------------------------------------------ pow, min, max
 
-  static Tensor pow(Tensor a, Tensor b) {
-    Operands o = Operands.expanded(a, b, "pow");
-    double[] r = new double[o.shape.numel()];
-    for (int i = 0; i < r.length; i++) {
-      r[i] = Math.pow(o.x[o.xScalar ? 0 : i], o.y[o.yScalar ? 0 : i]);
+  /**
+   * An operand of the less frequent kernels, read as {@code a[o + i * step]} for element {@code
+   * i} of the result: one value (step 0), a contiguous run of the result's shape, or a gathered
+   * copy of its broadcast.
+   */
+  record Run(double[] a, int o, int step) {
+    static Run of(Tensor t, Shape s) {
+      if (t.uniform) {
+        return new Run(t.array(), t.offset, 0);
+      }
+      if (t.contiguous && t.shape.equals(s)) {
+        return new Run(t.array(), t.offset, 1);
+      }
+      return new Run(Strided.expand(t, s), 0, 1);
     }
-    Tensor out = new Tensor(r, o.shape);
+
+    double at(int i) {
+      return a[o + i * step];
+    }
+  }
+
+  static Tensor pow(Tensor a, Tensor b) {
+    Shape s = Shape.broadcast(a.shape, b.shape, "pow");
+    Run x = Run.of(a, s);
+    Run y = Run.of(b, s);
+    double[] r = new double[s.numel()];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = Math.pow(x.at(i), y.at(i));
+    }
+    Tensor out = new Tensor(r, s);
     if (!tracked(a, b)) {
       return out;
     }
     // d/da = b a^(b-1); d/db = a^b log a, taken as 0 where a <= 0 (the limit at a = 0 when b > 0).
     // The log is taken of a base with 1 in those places: where() routes a zero gradient to the
     // branch it drops, and 0 * d(log a)/da = 0 * inf would make second derivatives NaN there.
-    return Autodiff.op(
-        out,
-        "pow",
-        (g, z, i) -> {
-          if (i == 0) {
-            return g.mul(b).mul(a.pow(b.sub(1.0)));
-          }
-          Tensor positive = a.gt(0.0);
-          Tensor safeBase = Tensor.where(positive, a, Tensor.scalar(1.0));
-          return g.mul(Tensor.where(positive, z.mul(safeBase.log()), Tensor.scalar(0.0)));
-        },
-        a,
-        b);
+    return Autodiff.op(out, "pow", (g, grads) -> {
+      if (grads.wants(0)) {
+        grads.add(0, g.mul(b).mul(a.pow(b.sub(1.0))));
+      }
+      if (grads.wants(1)) {
+        Tensor positive = a.gt(0.0);
+        Tensor safeBase = Tensor.where(positive, a, Tensor.scalar(1.0));
+        grads.add(1, g.mul(Tensor.where(positive, grads.output().mul(safeBase.log()), Tensor.scalar(0.0))));
+      }
+    }, a, b);
   }
 
   static Tensor powScalar(Tensor a, double p) {
-    double[] x = a.data;
-    double[] r = new double[x.length];
+    double[] x = a.flat();
+    int o = a.flatOffset();
+    double[] r = new double[a.size()];
     if (p == 2.0) {
       for (int i = 0; i < r.length; i++) {
-        r[i] = x[i] * x[i];
+        r[i] = x[o + i] * x[o + i];
       }
     } else if (p == 0.5) {
       for (int i = 0; i < r.length; i++) {
-        r[i] = Math.sqrt(x[i]);
+        r[i] = Math.sqrt(x[o + i]);
       }
     } else {
       for (int i = 0; i < r.length; i++) {
-        r[i] = Math.pow(x[i], p);
+        r[i] = Math.pow(x[o + i], p);
       }
     }
-    Tensor out = unary(r, a);
-    if (a.node() == null) {
+    Tensor out = new Tensor(r, a.shape);
+    if (a.node() == null || p == 0.0) {
       return out;
     }
-    return Autodiff.op(
-        out, "pow", (g, z, i) -> p == 0.0 ? null : g.mul(a.pow(p - 1.0)).mul(p), a);
+    return Autodiff.op(out, "pow",
+        (g, grads) -> grads.addProduct(0, g, a.pow(p - 1.0).mul(p)), a);
   }
 
   static Tensor minimum(Tensor a, Tensor b) {
@@ -405,182 +430,161 @@ final class Elementwise {
 
   private static Tensor extreme(Tensor a, Tensor b, boolean max) {
     String name = max ? "maximum" : "minimum";
-    Operands o = Operands.expanded(a, b, name);
-    double[] r = new double[o.shape.numel()];
+    Shape s = Shape.broadcast(a.shape, b.shape, name);
+    Run x = Run.of(a, s);
+    Run y = Run.of(b, s);
+    double[] r = new double[s.numel()];
     for (int i = 0; i < r.length; i++) {
-      double x = o.x[o.xScalar ? 0 : i];
-      double y = o.y[o.yScalar ? 0 : i];
-      r[i] = max ? Math.max(x, y) : Math.min(x, y);
+      r[i] = max ? Math.max(x.at(i), y.at(i)) : Math.min(x.at(i), y.at(i));
     }
-    Tensor out = new Tensor(r, o.shape);
+    Tensor out = new Tensor(r, s);
     if (!tracked(a, b)) {
       return out;
     }
     // the winner takes the gradient; ties split it evenly (the symmetric subgradient)
-    return Autodiff.op(
-        out,
-        name,
-        (g, z, i) -> {
+    return Autodiff.op(out, name, (g, grads) -> {
+      for (int i = 0; i < 2; i++) {
+        if (grads.wants(i)) {
           Tensor mine = (i == 0 ? a : b).detach();
           Tensor other = (i == 0 ? b : a).detach();
           Tensor wins = max ? mine.gt(other) : mine.lt(other);
-          Tensor weight = wins.toFloat().add(mine.eq(other).toFloat().mul(0.5));
-          return g.mul(weight);
-        },
-        a,
-        b);
+          grads.addProduct(i, g, wins.toFloat().add(mine.eq(other).toFloat().mul(0.5)));
+        }
+      }
+    }, a, b);
   }
 
   // ------------------------------------------------------------------ unary math
 
   static Tensor exp(Tensor a) {
-    double[] x = a.data;
-    double[] r = new double[x.length];
-    boolean normal = true; // every result a normal finite double: then its log is x
+    double[] x = a.flat();
+    int o = a.flatOffset();
+    double[] r = new double[a.size()];
     for (int i = 0; i < r.length; i++) {
-      double xi = x[i];
-      r[i] = Math.exp(xi);
-      normal &= xi >= KnownLog.MIN_ARG & xi <= KnownLog.MAX_ARG;
+      r[i] = Math.exp(x[o + i]);
     }
-    Tensor out = new Tensor(r, a.shape, DType.FLOAT64, null, null,
-        normal ? KnownLog.of(x) : null);
-    return a.node() == null ? out : Autodiff.op(out, "exp", new ExpBackward(), a);
-  }
-
-  /** d exp(x)/dx = exp(x): a new tensor, or written over the incoming gradient. */
-  private static final class ExpBackward implements BackwardFn.Fresh {
-    @Override
-    public Tensor apply(Tensor g, Tensor z, int input) {
-      return g.mul(z);
-    }
-
-    @Override
-    public Tensor overwrite(Tensor g, Tensor z) {
-      double[] r = g.data;
-      double[] y = z.data;
-      if (r.length != y.length) {
-        return null; // a broadcast gradient: not this rule's shape
-      }
-      for (int i = 0; i < r.length; i++) {
-        r[i] *= y[i];
-      }
-      return new Tensor(r, z.shape);
-    }
+    Tensor out = new Tensor(r, a.shape);
+    // d exp(x)/dx = exp(x)
+    return a.node() == null ? out
+        : Autodiff.op(out, "exp", (g, grads) -> grads.addProduct(0, g, grads.output()), a);
   }
 
   static Tensor log(Tensor a) {
-    double[] x = a.data;
-    double[] r = a.knownLog == null ? null : a.knownLog.values(); // log(exp(y)) is y
-    if (r == null) {
-      r = new double[x.length];
-      for (int i = 0; i < r.length; i++) {
-        r[i] = Math.log(x[i]);
-      }
+    double[] x = a.flat();
+    int o = a.flatOffset();
+    double[] r = new double[a.size()];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = Math.log(x[o + i]);
     }
-    Tensor out = unary(r, a);
-    return a.node() == null ? out : Autodiff.op(out, "log", (g, z, i) -> g.div(a), a);
+    Tensor out = new Tensor(r, a.shape);
+    return a.node() == null ? out
+        : Autodiff.op(out, "log", (g, grads) -> grads.add(0, g.div(a)), a);
   }
 
   static Tensor log1p(Tensor a) {
-    double[] x = a.data;
-    double[] r = new double[x.length];
+    double[] x = a.flat();
+    int o = a.flatOffset();
+    double[] r = new double[a.size()];
     for (int i = 0; i < r.length; i++) {
-      r[i] = Math.log1p(x[i]);
+      r[i] = Math.log1p(x[o + i]);
     }
-    Tensor out = unary(r, a);
-    return a.node() == null
-        ? out
-        : Autodiff.op(out, "log1p", (g, z, i) -> g.div(a.add(1.0)), a);
+    Tensor out = new Tensor(r, a.shape);
+    return a.node() == null ? out
+        : Autodiff.op(out, "log1p", (g, grads) -> grads.add(0, g.div(a.add(1.0))), a);
   }
 
   static Tensor expm1(Tensor a) {
-    double[] x = a.data;
-    double[] r = new double[x.length];
+    double[] x = a.flat();
+    int o = a.flatOffset();
+    double[] r = new double[a.size()];
     for (int i = 0; i < r.length; i++) {
-      r[i] = Math.expm1(x[i]);
+      r[i] = Math.expm1(x[o + i]);
     }
-    Tensor out = unary(r, a);
-    return a.node() == null
-        ? out
-        : Autodiff.op(out, "expm1", (g, z, i) -> g.mul(z.add(1.0)), a);
+    Tensor out = new Tensor(r, a.shape);
+    return a.node() == null ? out
+        : Autodiff.op(out, "expm1", (g, grads) -> grads.addProduct(0, g, grads.output().add(1.0)), a);
   }
 
   static Tensor sqrt(Tensor a) {
-    double[] x = a.data;
-    double[] r = new double[x.length];
+    double[] x = a.flat();
+    int o = a.flatOffset();
+    double[] r = new double[a.size()];
     for (int i = 0; i < r.length; i++) {
-      r[i] = Math.sqrt(x[i]);
+      r[i] = Math.sqrt(x[o + i]);
     }
-    Tensor out = unary(r, a);
-    return a.node() == null
-        ? out
-        : Autodiff.op(out, "sqrt", (g, z, i) -> g.div(z).mul(0.5), a);
+    Tensor out = new Tensor(r, a.shape);
+    return a.node() == null ? out
+        : Autodiff.op(out, "sqrt", (g, grads) -> grads.add(0, g.div(grads.output()).mul(0.5)), a);
   }
 
   static Tensor abs(Tensor a) {
-    double[] x = a.data;
-    double[] r = new double[x.length];
+    double[] x = a.flat();
+    int o = a.flatOffset();
+    double[] r = new double[a.size()];
     for (int i = 0; i < r.length; i++) {
-      r[i] = Math.abs(x[i]);
+      r[i] = Math.abs(x[o + i]);
     }
-    Tensor out = unary(r, a);
-    return a.node() == null
-        ? out
-        : Autodiff.op(out, "abs", (g, z, i) -> g.mul(a.detach().sign()), a);
+    Tensor out = new Tensor(r, a.shape);
+    return a.node() == null ? out
+        : Autodiff.op(out, "abs", (g, grads) -> grads.addProduct(0, g, a.detach().sign()), a);
   }
 
   static Tensor sign(Tensor a) {
-    double[] x = a.data;
-    double[] r = new double[x.length];
+    double[] x = a.flat();
+    int o = a.flatOffset();
+    double[] r = new double[a.size()];
     for (int i = 0; i < r.length; i++) {
-      r[i] = Math.signum(x[i]);
+      r[i] = Math.signum(x[o + i]);
     }
-    return unary(r, a); // piecewise constant: no gradient flows
+    return new Tensor(r, a.shape); // piecewise constant: no gradient flows
   }
 
   static Tensor floor(Tensor a) {
-    double[] x = a.data;
-    double[] r = new double[x.length];
+    double[] x = a.flat();
+    int o = a.flatOffset();
+    double[] r = new double[a.size()];
     for (int i = 0; i < r.length; i++) {
-      r[i] = Math.floor(x[i]);
+      r[i] = Math.floor(x[o + i]);
     }
-    return unary(r, a); // piecewise constant: no gradient flows
+    return new Tensor(r, a.shape); // piecewise constant: no gradient flows
   }
 
   static Tensor square(Tensor a) {
-    double[] x = a.data;
-    double[] r = new double[x.length];
+    double[] x = a.flat();
+    int o = a.flatOffset();
+    double[] r = new double[a.size()];
     for (int i = 0; i < r.length; i++) {
-      r[i] = x[i] * x[i];
+      r[i] = x[o + i] * x[o + i];
     }
-    Tensor out = unary(r, a);
-    return a.node() == null
-        ? out
-        : Autodiff.op(out, "square", (g, z, i) -> g.mul(a).mul(2.0), a);
+    Tensor out = new Tensor(r, a.shape);
+    return a.node() == null ? out
+        : Autodiff.op(out, "square", (g, grads) -> grads.addProduct(0, g, a.mul(2.0)), a);
   }
 
   static Tensor reciprocal(Tensor a) {
-    double[] x = a.data;
-    double[] r = new double[x.length];
+    double[] x = a.flat();
+    int o = a.flatOffset();
+    double[] r = new double[a.size()];
     for (int i = 0; i < r.length; i++) {
-      r[i] = 1.0 / x[i];
+      r[i] = 1.0 / x[o + i];
     }
-    Tensor out = unary(r, a);
-    return a.node() == null
-        ? out
-        : Autodiff.op(out, "reciprocal", (g, z, i) -> g.mul(z.square()).neg(), a);
+    Tensor out = new Tensor(r, a.shape);
+    return a.node() == null ? out
+        : Autodiff.op(out, "reciprocal",
+            (g, grads) -> grads.addProduct(0, g, grads.output().square().neg()), a);
   }
 
   static Tensor sigmoid(Tensor a) {
-    double[] x = a.data;
-    double[] r = new double[x.length];
+    double[] x = a.flat();
+    int o = a.flatOffset();
+    double[] r = new double[a.size()];
     for (int i = 0; i < r.length; i++) {
-      r[i] = sigmoid(x[i]);
+      r[i] = sigmoid(x[o + i]);
     }
-    Tensor out = unary(r, a);
-    return a.node() == null
-        ? out
-        : Autodiff.op(out, "sigmoid", (g, z, i) -> g.mul(z).mul(z.rsub(1.0)), a);
+    Tensor out = new Tensor(r, a.shape);
+    return a.node() == null ? out
+        : Autodiff.op(out, "sigmoid",
+            (g, grads) -> grads.addProduct(0, g, grads.output().mul(grads.output().rsub(1.0))), a);
   }
 
   static double sigmoid(double v) {
@@ -597,150 +601,147 @@ final class Elementwise {
   }
 
   static Tensor logSigmoid(Tensor a) {
-    double[] x = a.data;
-    double[] r = new double[x.length];
+    double[] x = a.flat();
+    int o = a.flatOffset();
+    double[] r = new double[a.size()];
     for (int i = 0; i < r.length; i++) {
-      r[i] = -softplus(-x[i]);
+      r[i] = -softplus(-x[o + i]);
     }
-    Tensor out = unary(r, a);
-    return a.node() == null
-        ? out
-        : Autodiff.op(out, "logSigmoid", (g, z, i) -> g.mul(a.neg().sigmoid()), a);
+    Tensor out = new Tensor(r, a.shape);
+    return a.node() == null ? out
+        : Autodiff.op(out, "logSigmoid",
+            (g, grads) -> grads.addProduct(0, g, a.neg().sigmoid()), a);
   }
 
   static Tensor softplus(Tensor a) {
-    double[] x = a.data;
-    double[] r = new double[x.length];
+    double[] x = a.flat();
+    int o = a.flatOffset();
+    double[] r = new double[a.size()];
     for (int i = 0; i < r.length; i++) {
-      r[i] = softplus(x[i]);
+      r[i] = softplus(x[o + i]);
     }
-    Tensor out = unary(r, a);
-    return a.node() == null
-        ? out
-        : Autodiff.op(out, "softplus", (g, z, i) -> g.mul(a.sigmoid()), a);
+    Tensor out = new Tensor(r, a.shape);
+    return a.node() == null ? out
+        : Autodiff.op(out, "softplus", (g, grads) -> grads.addProduct(0, g, a.sigmoid()), a);
   }
 
   static Tensor tanh(Tensor a) {
-    double[] x = a.data;
-    double[] r = new double[x.length];
+    double[] x = a.flat();
+    int o = a.flatOffset();
+    double[] r = new double[a.size()];
     for (int i = 0; i < r.length; i++) {
-      r[i] = Math.tanh(x[i]);
+      r[i] = Math.tanh(x[o + i]);
     }
-    Tensor out = unary(r, a);
-    return a.node() == null
-        ? out
-        : Autodiff.op(out, "tanh", (g, z, i) -> g.mul(z.square().rsub(1.0)), a);
+    Tensor out = new Tensor(r, a.shape);
+    return a.node() == null ? out
+        : Autodiff.op(out, "tanh",
+            (g, grads) -> grads.addProduct(0, g, grads.output().square().rsub(1.0)), a);
   }
 
   static Tensor sin(Tensor a) {
-    double[] x = a.data;
-    double[] r = new double[x.length];
+    double[] x = a.flat();
+    int o = a.flatOffset();
+    double[] r = new double[a.size()];
     for (int i = 0; i < r.length; i++) {
-      r[i] = Math.sin(x[i]);
+      r[i] = Math.sin(x[o + i]);
     }
-    Tensor out = unary(r, a);
-    return a.node() == null ? out : Autodiff.op(out, "sin", (g, z, i) -> g.mul(a.cos()), a);
+    Tensor out = new Tensor(r, a.shape);
+    return a.node() == null ? out
+        : Autodiff.op(out, "sin", (g, grads) -> grads.addProduct(0, g, a.cos()), a);
   }
 
   static Tensor cos(Tensor a) {
-    double[] x = a.data;
-    double[] r = new double[x.length];
+    double[] x = a.flat();
+    int o = a.flatOffset();
+    double[] r = new double[a.size()];
     for (int i = 0; i < r.length; i++) {
-      r[i] = Math.cos(x[i]);
+      r[i] = Math.cos(x[o + i]);
     }
-    Tensor out = unary(r, a);
-    return a.node() == null
-        ? out
-        : Autodiff.op(out, "cos", (g, z, i) -> g.mul(a.sin()).neg(), a);
+    Tensor out = new Tensor(r, a.shape);
+    return a.node() == null ? out
+        : Autodiff.op(out, "cos", (g, grads) -> grads.addProduct(0, g, a.sin().neg()), a);
   }
 
   static Tensor clamp(Tensor a, double lo, double hi) {
     if (lo > hi) {
       throw new IllegalArgumentException("clamp: lo " + lo + " > hi " + hi);
     }
-    double[] x = a.data;
-    double[] r = new double[x.length];
+    double[] x = a.flat();
+    int o = a.flatOffset();
+    double[] r = new double[a.size()];
     for (int i = 0; i < r.length; i++) {
-      r[i] = Math.min(Math.max(x[i], lo), hi);
+      r[i] = Math.min(Math.max(x[o + i], lo), hi);
     }
-    Tensor out = unary(r, a);
+    Tensor out = new Tensor(r, a.shape);
     if (a.node() == null) {
       return out;
     }
-    return Autodiff.op(
-        out,
-        "clamp",
-        (g, z, i) -> {
-          Tensor d = a.detach();
-          return g.mul(d.ge(lo).and(d.le(hi)).toFloat());
-        },
-        a);
+    return Autodiff.op(out, "clamp", (g, grads) -> {
+      Tensor d = a.detach();
+      grads.addProduct(0, g, d.ge(lo).and(d.le(hi)).toFloat());
+    }, a);
   }
 
   // ------------------------------------------------------------------ mulAdd
 
   /**
    * {@code a * b + c}, broadcast, rounded as the two operations (no fused multiply-add), in one
-   * pass: the product is not kept. An operand that is neither one value nor the full result shape
-   * is expanded first.
+   * pass: the product is not kept.
    */
   static Tensor mulAdd(Tensor a, Tensor b, Tensor c) {
     Shape s = Shape.broadcast(Shape.broadcast(a.shape, b.shape, "mulAdd"), c.shape, "mulAdd");
-    int n = s.numel();
-    double[] x = oneOrFull(a, s);
-    double[] y = oneOrFull(b, s);
-    double[] z = oneOrFull(c, s);
-    double[] r = new double[n];
-    if (x.length == n && y.length == n && z.length == n) {
-      for (int i = 0; i < n; i++) {
-        r[i] = x[i] * y[i] + z[i];
-      }
-    } else if (x.length == n && y.length == 1 && z.length == n) {
-      double k = y[0];
-      for (int i = 0; i < n; i++) {
-        r[i] = x[i] * k + z[i];
-      }
-    } else if (x.length == n && y.length == n && z.length == 1) {
-      double k = z[0];
-      for (int i = 0; i < n; i++) {
-        r[i] = x[i] * y[i] + k;
-      }
-    } else {
-      int xs = x.length == 1 ? 0 : 1;
-      int ys = y.length == 1 ? 0 : 1;
-      int zs = z.length == 1 ? 0 : 1;
-      for (int i = 0; i < n; i++) {
-        r[i] = x[i * xs] * y[i * ys] + z[i * zs];
-      }
-    }
+    double[] r = new double[s.numel()];
+    mulAddInto(a, b, c, s, r);
     Tensor out = new Tensor(r, s);
     if (a.node() == null && b.node() == null && c.node() == null) {
       return out;
     }
-    return Autodiff.op(out, "mulAdd", new MulAddBackward(a, b), a, b, c);
+    // the rules of mul and add: d/da = g b, d/db = g a, d/dc = g
+    return Autodiff.op(out, "mulAdd", (g, grads) -> {
+      grads.addProduct(0, g, b);
+      grads.addProduct(1, g, a);
+      grads.add(2, g);
+    }, a, b, c);
   }
 
-  /** The rules of mul and add: d/da = g b, d/db = g a (new tensors), d/dc = g (itself). */
-  private record MulAddBackward(Tensor a, Tensor b) implements BackwardFn {
-    @Override
-    public Tensor apply(Tensor g, Tensor out, int input) {
-      return input == 0 ? g.mul(b) : input == 1 ? g.mul(a) : g;
+  /**
+   * {@code r = a * b + c}, broadcast to {@code s}; {@code r} may be the run {@code c} reads
+   * (an accumulation in place). An operand that is neither one value nor a contiguous run of the
+   * result's shape is gathered first.
+   */
+  static void mulAddInto(Tensor a, Tensor b, Tensor c, Shape s, double[] r) {
+    Run xr = Run.of(a, s);
+    Run yr = Run.of(b, s);
+    Run zr = Run.of(c, s);
+    double[] x = xr.a;
+    double[] y = yr.a;
+    double[] z = zr.a;
+    int xo = xr.o;
+    int yo = yr.o;
+    int zo = zr.o;
+    int n = r.length;
+    if (xr.step == 1 && yr.step == 1 && zr.step == 1) {
+      for (int i = 0; i < n; i++) {
+        r[i] = x[xo + i] * y[yo + i] + z[zo + i];
+      }
+    } else if (xr.step == 1 && yr.step == 0 && zr.step == 1) {
+      double k = y[yo];
+      for (int i = 0; i < n; i++) {
+        r[i] = x[xo + i] * k + z[zo + i];
+      }
+    } else if (xr.step == 1 && yr.step == 1 && zr.step == 0) {
+      double k = z[zo];
+      for (int i = 0; i < n; i++) {
+        r[i] = x[xo + i] * y[yo + i] + k;
+      }
+    } else {
+      int xs = xr.step;
+      int ys = yr.step;
+      int zs = zr.step;
+      for (int i = 0; i < n; i++) {
+        r[i] = x[xo + i * xs] * y[yo + i * ys] + z[zo + i * zs];
+      }
     }
-
-    @Override
-    public boolean addInto(Tensor g, Tensor out, int input, double[] target) {
-      return input < 2 && addProduct(g, input == 0 ? b : a, target);
-    }
-
-    @Override
-    public boolean returnsFresh(int input) {
-      return input < 2;
-    }
-  }
-
-  /** The operand's data if it is one value or full-size, else its expansion to {@code s}. */
-  private static double[] oneOrFull(Tensor t, Shape s) {
-    return t.data.length == 1 || t.shape.equals(s) ? t.data : Strided.expand(t, s);
   }
 
   // ------------------------------------------------------------------ where, comparisons
@@ -761,24 +762,26 @@ final class Elementwise {
           "where: cannot broadcast the mask " + mask.shape + ", a " + a.shape + " and b "
               + b.shape + " together");
     }
-    double[] m = Strided.expand(mask, s);
-    double[] x = Strided.expand(a, s);
-    double[] y = Strided.expand(b, s);
+    Run m = Run.of(mask, s);
+    Run x = Run.of(a, s);
+    Run y = Run.of(b, s);
     double[] r = new double[s.numel()];
     for (int i = 0; i < r.length; i++) {
-      r[i] = m[i] != 0.0 ? x[i] : y[i];
+      r[i] = m.at(i) != 0.0 ? x.at(i) : y.at(i);
     }
     Tensor out = new Tensor(r, s);
     if (!tracked(a, b)) {
       return out;
     }
     Tensor zero = Tensor.scalar(0.0);
-    return Autodiff.op(
-        out,
-        "where",
-        (g, z, i) -> i == 0 ? where(mask, g, zero) : where(mask, zero, g),
-        a,
-        b);
+    return Autodiff.op(out, "where", (g, grads) -> {
+      if (grads.wants(0)) {
+        grads.add(0, where(mask, g, zero));
+      }
+      if (grads.wants(1)) {
+        grads.add(1, where(mask, zero, g));
+      }
+    }, a, b);
   }
 
   /** Comparison operators. */
@@ -809,12 +812,14 @@ final class Elementwise {
   }
 
   static Tensor compare(Tensor a, Tensor b, Cmp cmp) {
-    Operands o = Operands.expanded(a, b, cmp.name().toLowerCase(java.util.Locale.ROOT));
-    double[] r = new double[o.shape.numel()];
+    Shape s = Shape.broadcast(a.shape, b.shape, cmp.name().toLowerCase(java.util.Locale.ROOT));
+    Run x = Run.of(a, s);
+    Run y = Run.of(b, s);
+    double[] r = new double[s.numel()];
     for (int i = 0; i < r.length; i++) {
-      r[i] = cmp.test(o.x[o.xScalar ? 0 : i], o.y[o.yScalar ? 0 : i]) ? 1.0 : 0.0;
+      r[i] = cmp.test(x.at(i), y.at(i)) ? 1.0 : 0.0;
     }
-    return Tensor.bool(r, o.shape);
+    return Tensor.bool(r, s);
   }
 
   static Tensor logical(Tensor a, Tensor b, boolean and) {
@@ -823,31 +828,37 @@ final class Elementwise {
       throw new IllegalArgumentException(
           name + ": needs boolean tensors, but got " + a.dtype() + " and " + b.dtype());
     }
-    Operands o = Operands.expanded(a, b, name);
-    double[] r = new double[o.shape.numel()];
+    Shape s = Shape.broadcast(a.shape, b.shape, name);
+    Run x = Run.of(a, s);
+    Run y = Run.of(b, s);
+    double[] r = new double[s.numel()];
     for (int i = 0; i < r.length; i++) {
-      boolean x = o.x[o.xScalar ? 0 : i] != 0.0;
-      boolean y = o.y[o.yScalar ? 0 : i] != 0.0;
-      r[i] = (and ? x && y : x || y) ? 1.0 : 0.0;
+      boolean p = x.at(i) != 0.0;
+      boolean q = y.at(i) != 0.0;
+      r[i] = (and ? p && q : p || q) ? 1.0 : 0.0;
     }
-    return Tensor.bool(r, o.shape);
+    return Tensor.bool(r, s);
   }
 
   static Tensor not(Tensor a) {
     if (!a.isBool()) {
       throw new IllegalArgumentException("not: needs a boolean tensor, but got " + a.dtype());
     }
-    double[] r = new double[a.data.length];
+    double[] x = a.flat();
+    int o = a.flatOffset();
+    double[] r = new double[a.size()];
     for (int i = 0; i < r.length; i++) {
-      r[i] = a.data[i] != 0.0 ? 0.0 : 1.0;
+      r[i] = x[o + i] != 0.0 ? 0.0 : 1.0;
     }
     return Tensor.bool(r, a.shape);
   }
 
   static Tensor isFinite(Tensor a) {
-    double[] r = new double[a.data.length];
+    double[] x = a.flat();
+    int o = a.flatOffset();
+    double[] r = new double[a.size()];
     for (int i = 0; i < r.length; i++) {
-      r[i] = Double.isFinite(a.data[i]) ? 1.0 : 0.0;
+      r[i] = Double.isFinite(x[o + i]) ? 1.0 : 0.0;
     }
     return Tensor.bool(r, a.shape);
   }

@@ -83,14 +83,16 @@ final class LinearAlgebra {
     int count = batch.numel();
     double[] r = new double[count * n * m];
     boolean blas = (long) n * k * m >= BLAS_MATMUL_FLOPS;
+    double[] ad = a.readDense();
+    double[] bd = b.readDense();
     for (int p = 0; p < count; p++) {
       if (blas) {
         // row-major C = A B is column-major C^T = B^T A^T
         Netlib.BLAS_INSTANCE.dgemm(
-            "N", "N", m, n, k, 1.0, b.data, p * k * m, m, a.data, p * n * k, k, 0.0, r,
+            "N", "N", m, n, k, 1.0, bd, p * k * m, m, ad, p * n * k, k, 0.0, r,
             p * n * m, m);
       } else {
-        multiply(a.data, p * n * k, b.data, p * k * m, r, p * n * m, n, k, m);
+        multiply(ad, p * n * k, bd, p * k * m, r, p * n * m, n, k, m);
       }
     }
     Tensor out = new Tensor(r, batch.concat(Shape.of(n, m)));
@@ -101,7 +103,14 @@ final class LinearAlgebra {
     return Autodiff.op(
         out,
         "matmul",
-        (g, z, i) -> i == 0 ? g.matmul(b.transpose()) : a.transpose().matmul(g),
+        (g, grads) -> {
+          if (grads.wants(0)) {
+            grads.add(0, g.matmul(b.transpose()));
+          }
+          if (grads.wants(1)) {
+            grads.add(1, a.transpose().matmul(g));
+          }
+        },
         a,
         b);
   }
@@ -137,11 +146,12 @@ final class LinearAlgebra {
 
   static Tensor cholesky(Tensor a) {
     int n = requireSquare(a, "cholesky");
-    int count = a.data.length / Math.max(1, n * n);
-    double[] r = new double[a.data.length];
+    double[] ad = a.readDense();
+    int count = ad.length / Math.max(1, n * n);
+    double[] r = new double[ad.length];
     for (int p = 0; p < count; p++) {
       int off = p * n * n;
-      int bad = n >= BLAS_ORDER ? choleskyLapack(a.data, r, off, n) : choleskyLoop(a.data, r, off, n);
+      int bad = n >= BLAS_ORDER ? choleskyLapack(ad, r, off, n) : choleskyLoop(ad, r, off, n);
       if (bad >= 0) {
         throw new IllegalArgumentException(
             "cholesky: matrix " + p + " of " + a.shape + " is not positive definite (leading "
@@ -157,12 +167,12 @@ final class LinearAlgebra {
     return Autodiff.op(
         out,
         "cholesky",
-        (g, l, i) -> {
-          Tensor lt = l.transpose();
+        (g, grads) -> {
+          Tensor lt = grads.output().transpose();
           Tensor p = lt.matmul(g).tril(0);
           p = p.add(p.tril(-1).transpose()).mul(0.5);
           Tensor x = lt.triangularSolve(p, false); // L^-T P
-          return lt.triangularSolve(x.transpose(), false).transpose(); // (L^-T (L^-T P)^T)^T
+          grads.add(0, lt.triangularSolve(x.transpose(), false).transpose()); // (L^-T (L^-T P)^T)^T
         },
         a);
   }
@@ -223,13 +233,14 @@ final class LinearAlgebra {
     Tensor bb = b.broadcastTo(batch.concat(Shape.of(n, m)));
     int count = batch.numel();
     double[] x = bb.toArray();
+    double[] ad = ab.readDense();
     for (int p = 0; p < count; p++) {
       if (n >= BLAS_ORDER) {
         // row-major A X = B is column-major X^T A^T = B^T; A^T has the other triangle
         Netlib.BLAS_INSTANCE.dtrsm(
-            "R", lower ? "U" : "L", "N", "N", m, n, 1.0, ab.data, p * n * n, n, x, p * n * m, m);
+            "R", lower ? "U" : "L", "N", "N", m, n, 1.0, ad, p * n * n, n, x, p * n * m, m);
       } else {
-        solveLoop(ab.data, p * n * n, x, p * n * m, n, m, lower);
+        solveLoop(ad, p * n * n, x, p * n * m, n, m, lower);
       }
     }
     Tensor out = new Tensor(x, batch.concat(Shape.of(n, m)));
@@ -240,13 +251,13 @@ final class LinearAlgebra {
     return Autodiff.op(
         out,
         "triangularSolve",
-        (g, z, i) -> {
+        (g, grads) -> {
           Tensor gb = ab.transpose().triangularSolve(g, !lower);
-          if (i == 1) {
-            return gb;
+          grads.add(1, gb);
+          if (grads.wants(0)) {
+            Tensor ga = gb.matmul(grads.output().transpose()).neg();
+            grads.add(0, lower ? ga.tril(0) : ga.triu(0));
           }
-          Tensor ga = gb.matmul(z.transpose()).neg();
-          return lower ? ga.tril(0) : ga.triu(0);
         },
         ab,
         bb);
@@ -297,8 +308,18 @@ final class LinearAlgebra {
     if (a.rank() < 2) {
       throw new IllegalArgumentException("diagonal: needs rank >= 2, but shape is " + a.shape);
     }
-    int[][] v = diagonalView(a.shape);
-    return ShapeOps.gather(a, "diagonal", 0, v[0], v[1]);
+    int r = a.rank();
+    int len = Math.min(a.shape.dims[r - 2], a.shape.dims[r - 1]);
+    int[] shape = java.util.Arrays.copyOf(a.shape.dims, r - 1);
+    shape[r - 2] = len;
+    // a view: the last axis steps one row and one column at a time
+    return ShapeOps.view(a, "diagonal", shape, (base, st) -> {
+      int[] p = new int[r];
+      p[0] = base;
+      System.arraycopy(st, 0, p, 1, r - 2);
+      p[r - 1] = st[r - 2] + st[r - 1];
+      return p;
+    });
   }
 
   static Tensor diagEmbed(Tensor a) {
@@ -308,7 +329,7 @@ final class LinearAlgebra {
     int n = a.dim(-1);
     Shape target = a.shape.concat(Shape.of(n));
     int[][] v = diagonalView(target);
-    return ShapeOps.scatter(a, "diagEmbed", 0, v[0], v[1], target);
+    return Gathers.scatter(a, 0, v[0], target);
   }
 
   /**
@@ -323,7 +344,7 @@ final class LinearAlgebra {
     }
     int n = a.dim(-2);
     int m = a.dim(-1);
-    double[] x = a.data;
+    double[] x = a.readDense();
     double[] r = new double[x.length];
     for (int off = 0; off < r.length; off += n * m) {
       for (int i = 0; i < n; i++) {
@@ -333,9 +354,8 @@ final class LinearAlgebra {
         System.arraycopy(x, off + i * m + from, r, off + i * m + from, to - from);
       }
     }
-    Tensor out = new Tensor(r, a.shape, a.dtype, null);
-    return a.node() == null
-        ? out
-        : Autodiff.op(out, name, (g, z, i) -> triangle(g, k, lower), a);
+    Tensor out = new Tensor(r, a.shape, a.dtype);
+    return a.node() == null ? out
+        : Autodiff.op(out, name, (g, grads) -> grads.add(0, triangle(g, k, lower)), a);
   }
 }

@@ -48,25 +48,9 @@ final class Reductions {
 
   static Tensor sumAll(Tensor a) {
     // four independent partial sums: the adds pipeline instead of waiting on each other
-    double[] x = a.data;
-    double s0 = 0;
-    double s1 = 0;
-    double s2 = 0;
-    double s3 = 0;
-    int k = 0;
-    for (; k + 3 < x.length; k += 4) {
-      s0 += x[k];
-      s1 += x[k + 1];
-      s2 += x[k + 2];
-      s3 += x[k + 3];
-    }
-    for (; k < x.length; k++) {
-      s0 += x[k];
-    }
-    Tensor out = Tensor.scalar((s0 + s1) + (s2 + s3));
-    return a.node() == null
-        ? out
-        : Autodiff.op(out, "sum", (g, z, i) -> g.broadcastTo(a.shape), a);
+    Tensor out = Tensor.scalar(FusedDensities.sum(a.flat(), a.flatOffset(), a.size()));
+    return a.node() == null ? out
+        : Autodiff.op(out, "sum", (g, grads) -> grads.add(0, g.broadcastTo(a.shape)), a);
   }
 
   static Tensor sum(Tensor a, int axisArg, boolean keep) {
@@ -74,7 +58,7 @@ final class Reductions {
     int outer = outer(a.shape, axis);
     int n = a.shape.dims[axis];
     int inner = inner(a.shape, axis);
-    double[] x = a.data;
+    double[] x = a.readDense();
     double[] r = new double[outer * inner];
     for (int o = 0; o < outer; o++) {
       int ro = o * inner;
@@ -88,7 +72,8 @@ final class Reductions {
     Tensor out = new Tensor(r, reduced(a.shape, axis, keep));
     return a.node() == null
         ? out
-        : Autodiff.op(out, "sum", (g, z, i) -> kept(g, a.shape, axis).broadcastTo(a.shape), a);
+        : Autodiff.op(out, "sum",
+            (g, grads) -> grads.add(0, kept(g, a.shape, axis).broadcastTo(a.shape)), a);
   }
 
   static Tensor sumTo(Tensor a, Shape target) {
@@ -101,12 +86,24 @@ final class Reductions {
               + " (the target must broadcast to the input)");
     }
     double[] r = new double[target.numel()];
-    Strided.scatterAdd(
-        a.data, 0, Strided.broadcastStrides(target.dims, a.shape.dims), a.shape.dims, r);
+    Strided.scatterAdd(a, null, 0, Strided.broadcastStrides(target.dims, a.shape.dims), r);
     Tensor out = new Tensor(r, target);
-    return a.node() == null
-        ? out
-        : Autodiff.op(out, "sumTo", (g, z, i) -> g.broadcastTo(a.shape), a);
+    return a.node() == null ? out
+        : Autodiff.op(out, "sumTo", (g, grads) -> grads.add(0, g.broadcastTo(a.shape)), a);
+  }
+
+  /**
+   * {@code a.mul(b).sumTo(target)}; for a one-element target and operands of one shape that are
+   * not recorded, a dot product, without the product as a tensor (the gradient of a single-value
+   * factor of a larger product).
+   */
+  static Tensor mulSumTo(Tensor a, Tensor b, Shape target) {
+    boolean recorded = Autodiff.isRecording() && (a.node() != null || b.node() != null);
+    if (target.numel() == 1 && a.shape.equals(b.shape) && !recorded
+        && target.broadcastsTo(a.shape)) {
+      return new Tensor(new double[] {FusedDensities.dot(a, b)}, target);
+    }
+    return a.mul(b).sumTo(target);
   }
 
   static Tensor prod(Tensor a, int axisArg, boolean keep) {
@@ -114,7 +111,7 @@ final class Reductions {
     int outer = outer(a.shape, axis);
     int n = a.shape.dims[axis];
     int inner = inner(a.shape, axis);
-    double[] x = a.data;
+    double[] x = a.readDense();
     double[] r = new double[outer * inner];
     java.util.Arrays.fill(r, 1.0);
     for (int o = 0; o < outer; o++) {
@@ -131,11 +128,11 @@ final class Reductions {
     return Autodiff.op(
         out,
         "prod",
-        (g, z, i) -> {
-          Autodiff.requireFirstOrder("prod");
+        (g, grads) -> {
+          grads.requireFirstOrder("prod");
           // d prod / d x_k = product of the others, from prefix and suffix products (exact with
           // zeros, unlike prod / x_k)
-          double[] others = new double[x.length];
+          double[] others = new double[a.size()];
           for (int o = 0; o < outer; o++) {
             for (int j = 0; j < inner; j++) {
               double p = 1.0;
@@ -152,7 +149,7 @@ final class Reductions {
               }
             }
           }
-          return kept(g, a.shape, axis).mul(new Tensor(others, a.shape));
+          grads.addProduct(0, kept(g, a.shape, axis), new Tensor(others, a.shape));
         },
         a);
   }
@@ -166,7 +163,7 @@ final class Reductions {
     }
     int outer = outer(a.shape, axis);
     int inner = inner(a.shape, axis);
-    double[] x = a.data;
+    double[] x = a.readDense();
     double[] r = new double[outer * inner];
     for (int o = 0; o < outer; o++) {
       for (int j = 0; j < inner; j++) {
@@ -186,9 +183,9 @@ final class Reductions {
     return Autodiff.op(
         out,
         name,
-        (g, z, i) -> {
-          Tensor hit = a.detach().eq(kept(z.detach(), a.shape, axis)).toFloat();
-          return kept(g, a.shape, axis).mul(hit.div(hit.sum(axis, true)));
+        (g, grads) -> {
+          Tensor hit = a.detach().eq(kept(grads.output().detach(), a.shape, axis)).toFloat();
+          grads.addProduct(0, kept(g, a.shape, axis), hit.div(hit.sum(axis, true)));
         },
         a);
   }
@@ -198,7 +195,7 @@ final class Reductions {
     int outer = outer(a.shape, axis);
     int n = a.shape.dims[axis];
     int inner = inner(a.shape, axis);
-    double[] x = a.data;
+    double[] x = a.readDense();
     double[] r = new double[outer * inner];
     for (int o = 0; o < outer; o++) {
       for (int j = 0; j < inner; j++) {
@@ -226,14 +223,14 @@ final class Reductions {
     return Autodiff.op(
         out,
         "logSumExp",
-        (g, z, i) -> {
+        (g, grads) -> {
           if (n == 0) {
-            return Tensor.zeros(a.shape); // an empty axis: nothing to differentiate
+            return; // an empty axis: nothing to differentiate
           }
           Tensor m = extreme(a.detach(), axis, true, true);
           m = Tensor.where(m.isFinite(), m, Tensor.scalar(0.0)); // all -inf: no shift
           Tensor e = a.sub(m).exp();
-          return kept(g, a.shape, axis).mul(e.div(e.sum(axis, true)));
+          grads.addProduct(0, kept(g, a.shape, axis), e.div(e.sum(axis, true)));
         },
         a);
   }
@@ -243,8 +240,8 @@ final class Reductions {
     int outer = outer(a.shape, axis);
     int n = a.shape.dims[axis];
     int inner = inner(a.shape, axis);
-    double[] x = a.data;
-    double[] r = new double[x.length];
+    double[] x = a.readDense();
+    double[] r = new double[a.size()];
     for (int o = 0; o < outer; o++) {
       for (int j = 0; j < inner; j++) {
         double s = 0;
@@ -259,7 +256,7 @@ final class Reductions {
     return a.node() == null
         ? out
         : Autodiff.op(
-            out, "cumsum", (g, z, i) -> g.flip(axis).cumsum(axis).flip(axis), a);
+            out, "cumsum", (g, grads) -> grads.add(0, g.flip(axis).cumsum(axis).flip(axis)), a);
   }
 
   static Tensor argmax(Tensor a, int axisArg) {
@@ -267,7 +264,7 @@ final class Reductions {
     int outer = outer(a.shape, axis);
     int n = a.shape.dims[axis];
     int inner = inner(a.shape, axis);
-    double[] x = a.data;
+    double[] x = a.readDense();
     double[] r = new double[outer * inner];
     for (int o = 0; o < outer; o++) {
       for (int j = 0; j < inner; j++) {

@@ -26,6 +26,8 @@ public final class Shape implements Serializable {
 
   final int[] dims;
   private final int numel;
+  /** The strides of a row-major layout of this shape (never written). */
+  final transient int[] rowMajor;
 
   private Shape(int[] dims) {
     this.dims = dims;
@@ -42,6 +44,7 @@ public final class Shape implements Serializable {
       }
     }
     this.numel = (int) n;
+    this.rowMajor = Strided.rowMajor(dims);
   }
 
   /** A shape with the given dimensions (copied). */

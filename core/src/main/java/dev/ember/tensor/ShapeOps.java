@@ -3,94 +3,53 @@
 package dev.ember.tensor;
 
 import dev.ember.autodiff.Autodiff;
-import dev.ember.autodiff.BackwardFn;
-import dev.ember.autodiff.RowsOfBackward;
-import dev.ember.autodiff.ScatterBackward;
-import java.lang.ref.WeakReference;
+import dev.ember.autodiff.ViewOf;
 import java.util.Arrays;
 
 /**
  * Operations that move values without arithmetic: reshape, broadcast, permute, slice, select,
  * flip, index (take), stack and concat.
  *
- * <p>Most are one strided gather ({@link Strided}); the backward rule of a gather is the
- * scatter-add with the same strides, and the backward rule of that scatter is the gather again, so
- * these operations differentiate to any order.
+ * <p>All but index and concat are views: a new offset and new strides over the operand's
+ * storage, no copy (a reshape of a tensor whose strides cannot express the new shape copies, as
+ * NumPy's does; a stack of views that lie at equal distances in one storage is a view too). Each
+ * view is an index map ({@link Relayout}) applied twice: to the operand's storage layout, for the
+ * values, and to its row-major layout, for its backward rule, which places the gradient at the
+ * positions the view reads ({@link dev.ember.autodiff.Gradients#addAt}).
  */
 final class ShapeOps {
   private ShapeOps() {}
 
   /**
-   * Where a tensor made by {@code base.select(0, index)} was read from ({@link Tensor#row}). Weak,
-   * so that keeping a row does not keep a large base reachable; once the base is gone, stacking
-   * the rows copies them as any other tensors.
+   * An index map of a view: from a layout ({@code base} and {@code strides} of the operand, in
+   * storage or row-major terms) to the view's, packed as {@code [base, strides...]}.
    */
-  static final class Row extends WeakReference<Tensor> {
-    final int index;
-
-    Row(Tensor base, int index) {
-      super(base);
-      this.index = index;
-    }
+  @FunctionalInterface
+  interface Relayout {
+    int[] apply(int base, int[] strides);
   }
 
-  /** A strided gather of {@code a}, differentiable. */
-  static Tensor gather(Tensor a, String name, int base, int[] strides, int[] shape) {
-    return gather(a, name, base, strides, shape, null);
-  }
-
-  /** {@link #gather}, its result marked as the row {@code row} of {@code a} (or not, if null). */
-  private static Tensor gather(
-      Tensor a, String name, int base, int[] strides, int[] shape, Row row) {
-    // not in a first-order backward pass (recording off): the gathers of gradients there are
-    // new arrays, which the engine may write into
-    boolean keep = a.node() == null && Strided.numel(shape) >= GatherMemo.MIN_SIZE
-        && Autodiff.isRecording();
-    if (keep) {
-      Tensor kept = GatherMemo.get(a, base, strides, shape, row != null);
-      if (kept != null) {
-        return kept;
-      }
-    }
-    KnownLog log = a.knownLog == null ? null : a.knownLog.gather(base, strides, shape);
-    Tensor out = new Tensor(
-        Strided.gather(a.data, base, strides, shape), Shape.wrap(shape), a.dtype, null, row, log);
+  /** The view {@code map} of {@code a}, of shape {@code shape}, differentiable. */
+  static Tensor view(Tensor a, String name, int[] shape, Relayout map) {
+    int[] stored = map.apply(a.offset, a.strides);
+    Tensor out = a.view(stored[0], Shape.wrap(shape), Arrays.copyOfRange(stored, 1, stored.length));
     if (a.node() == null) {
-      if (keep) {
-        GatherMemo.put(a, base, strides, shape, row != null, out);
-      }
       return out;
     }
-    return Autodiff.op(
-        out,
-        name,
-        new ScatterBackward() {
-          @Override
-          public Tensor apply(Tensor g, Tensor z, int i) {
-            return scatter(g, name, base, strides, shape, a.shape);
-          }
-
-          @Override
-          public void scatterInto(Tensor g, double[] target) {
-            Strided.scatterAdd(g.data, base, strides, shape, target);
-          }
-        },
-        a);
+    int[] rowMajor = map.apply(0, Strided.rowMajor(a.shape.dims));
+    return Autodiff.view(out, name, a, rowMajor[0],
+        Arrays.copyOfRange(rowMajor, 1, rowMajor.length));
   }
 
-  /** The adjoint of {@link #gather}: adds {@code g} into zeros of {@code target} shape. */
-  static Tensor scatter(
-      Tensor g, String name, int base, int[] strides, int[] shape, Shape target) {
-    double[] r = new double[target.numel()];
-    Strided.scatterAdd(g.data, base, strides, shape, r);
-    Tensor out = new Tensor(r, target);
-    return g.node() == null
-        ? out
-        : Autodiff.op(
-            out, name + "Backward", (h, z, i) -> gather(h, name, base, strides, shape), g);
+  private static int[] packed(int base, int[] strides) {
+    int[] p = new int[strides.length + 1];
+    p[0] = base;
+    System.arraycopy(strides, 0, p, 1, strides.length);
+    return p;
   }
 
   static Tensor reshape(Tensor a, int[] requested) {
+    int n = a.size();
     int[] dims = requested.clone();
     int infer = -1;
     int known = 1;
@@ -109,25 +68,27 @@ final class ShapeOps {
       }
     }
     if (infer >= 0) {
-      if (known == 0 || a.data.length % known != 0) {
+      if (known == 0 || n % known != 0) {
         throw new IllegalArgumentException(
             "reshape: cannot reshape " + a.shape + " to " + Arrays.toString(requested));
       }
-      dims[infer] = a.data.length / known;
+      dims[infer] = n / known;
     }
     Shape s = Shape.wrap(dims);
-    if (s.numel() != a.data.length) {
+    if (s.numel() != n) {
       throw new IllegalArgumentException(
-          "reshape: cannot reshape " + a.shape + " (" + a.data.length + " elements) to "
+          "reshape: cannot reshape " + a.shape + " (" + n + " elements) to "
               + Arrays.toString(requested));
     }
     if (s.equals(a.shape)) {
       return a;
     }
-    Tensor out = new Tensor(a.data, s, a.dtype, null, null, a.knownLog); // same row-major values
-    return a.node() == null
-        ? out
-        : Autodiff.op(out, "reshape", (g, z, i) -> g.reshape(a.shape), a);
+    int[] strides = a.uniform ? new int[dims.length]
+        : a.contiguous ? Strided.rowMajor(dims) : Strided.reshapedStrides(a, dims);
+    Tensor out = strides != null ? a.view(a.offset, s, strides) // same values, new strides
+        : new Tensor(a.toArray(), s, a.dtype); // no strides read this order: a copy, as NumPy
+    return a.node() == null ? out
+        : Autodiff.op(out, "reshape", (g, grads) -> grads.add(0, g.reshape(a.shape)), a);
   }
 
   static Tensor broadcastTo(Tensor a, Shape target) {
@@ -138,8 +99,16 @@ final class ShapeOps {
       throw new IllegalArgumentException(
           "broadcastTo: cannot broadcast " + a.shape + " to " + target);
     }
-    return gather(
-        a, "broadcastTo", 0, Strided.broadcastStrides(a.shape.dims, target.dims), target.dims);
+    int[] from = a.shape.dims;
+    int[] to = target.dims;
+    return view(a, "broadcastTo", to.clone(), (base, st) -> {
+      int[] out = new int[to.length];
+      int lead = to.length - from.length;
+      for (int i = 0; i < from.length; i++) {
+        out[lead + i] = from[i] == 1 ? 0 : st[i];
+      }
+      return packed(base, out);
+    });
   }
 
   static Tensor squeeze(Tensor a) {
@@ -176,31 +145,39 @@ final class ShapeOps {
     return reshape(a, d);
   }
 
-  static Tensor permute(Tensor a, int[] perm) {
+  static Tensor permute(Tensor a, int[] permArg) {
     int n = a.rank();
-    if (perm.length != n) {
+    if (permArg.length != n) {
       throw new IllegalArgumentException(
-          "permute: " + Arrays.toString(perm) + " is not a permutation of the " + n
+          "permute: " + Arrays.toString(permArg) + " is not a permutation of the " + n
               + " axes of " + a.shape);
     }
     boolean[] seen = new boolean[n];
-    int[] st = Strided.rowMajor(a.shape.dims);
+    int[] perm = new int[n];
     int[] shape = new int[n];
-    int[] strides = new int[n];
     boolean identity = true;
     for (int i = 0; i < n; i++) {
-      int p = perm[i] < 0 ? perm[i] + n : perm[i];
+      int p = permArg[i] < 0 ? permArg[i] + n : permArg[i];
       if (p < 0 || p >= n || seen[p]) {
         throw new IllegalArgumentException(
-            "permute: " + Arrays.toString(perm) + " is not a permutation of the " + n
+            "permute: " + Arrays.toString(permArg) + " is not a permutation of the " + n
                 + " axes of " + a.shape);
       }
       seen[p] = true;
+      perm[i] = p;
       shape[i] = a.shape.dims[p];
-      strides[i] = st[p];
       identity &= p == i;
     }
-    return identity ? a : gather(a, "permute", 0, strides, shape);
+    if (identity) {
+      return a;
+    }
+    return view(a, "permute", shape, (base, st) -> {
+      int[] out = new int[n];
+      for (int i = 0; i < n; i++) {
+        out[i] = st[perm[i]];
+      }
+      return packed(base, out);
+    });
   }
 
   static Tensor moveAxis(Tensor a, int fromArg, int toArg) {
@@ -230,15 +207,16 @@ final class ShapeOps {
           "slice: [" + startArg + ", " + endArg + ") with step " + step
               + " is not a valid range of axis " + axisArg + " (size " + n + ") of " + a.shape);
     }
-    int[] st = Strided.rowMajor(a.shape.dims);
-    int[] shape = a.shape.toArray();
-    shape[axis] = (end - start + step - 1) / step;
-    int base = start * st[axis];
-    st[axis] *= step;
     if (step == 1 && start == 0 && end == n) {
       return a;
     }
-    return gather(a, "slice", base, st, shape);
+    int[] shape = a.shape.toArray();
+    shape[axis] = (end - start + step - 1) / step;
+    return view(a, "slice", shape, (base, st) -> {
+      int[] out = st.clone();
+      out[axis] = st[axis] * step;
+      return packed(base + start * st[axis], out);
+    });
   }
 
   static Tensor select(Tensor a, int axisArg, int iArg) {
@@ -250,17 +228,21 @@ final class ShapeOps {
           "select: index " + iArg + " is out of range for axis " + axisArg + " (size " + n
               + ") of " + a.shape);
     }
-    int[] st = Strided.rowMajor(a.shape.dims);
     int[] shape = new int[a.rank() - 1];
-    int[] strides = new int[a.rank() - 1];
     for (int d = 0, j = 0; d < a.rank(); d++) {
       if (d != axis) {
-        shape[j] = a.shape.dims[d];
-        strides[j++] = st[d];
+        shape[j++] = a.shape.dims[d];
       }
     }
-    Row row = axis == 0 ? new Row(a, i) : null;
-    return gather(a, "select", i * st[axis], strides, shape, row);
+    return view(a, "select", shape, (base, st) -> {
+      int[] out = new int[st.length - 1];
+      for (int d = 0, j = 0; d < st.length; d++) {
+        if (d != axis) {
+          out[j++] = st[d];
+        }
+      }
+      return packed(base + i * st[axis], out);
+    });
   }
 
   static Tensor flip(Tensor a, int axisArg) {
@@ -269,14 +251,15 @@ final class ShapeOps {
     if (n <= 1) {
       return a;
     }
-    int[] st = Strided.rowMajor(a.shape.dims);
-    int base = (n - 1) * st[axis];
-    st[axis] = -st[axis];
-    return gather(a, "flip", base, st, a.shape.toArray());
+    return view(a, "flip", a.shape.toArray(), (base, st) -> {
+      int[] out = st.clone();
+      out[axis] = -st[axis];
+      return packed(base + (n - 1) * st[axis], out);
+    });
   }
 
   static Tensor index(Tensor a, int axisArg, Tensor indices) {
-    double[] d = indices.data;
+    double[] d = indices.readDense();
     int[] idx = new int[d.length];
     for (int i = 0; i < d.length; i++) {
       if (d[i] != Math.rint(d[i])) {
@@ -306,22 +289,23 @@ final class ShapeOps {
       idx[i] = k;
     }
     final int outer = prefixSize(a.shape, axis);
-    final int inner = a.data.length == 0 ? 0 : a.data.length / (outer * n);
+    final int inner = a.size() == 0 ? 0 : a.size() / (outer * n);
     int m = idx.length;
+    double[] src = a.readDense();
     double[] r = new double[outer * m * inner];
     for (int o = 0; o < outer; o++) {
       for (int k = 0; k < m; k++) {
-        System.arraycopy(a.data, (o * n + idx[k]) * inner, r, (o * m + k) * inner, inner);
+        System.arraycopy(src, (o * n + idx[k]) * inner, r, (o * m + k) * inner, inner);
       }
     }
     int[] shape = a.shape.toArray();
     shape[axis] = m;
-    Tensor out = new Tensor(r, Shape.wrap(shape), a.dtype, null);
+    Tensor out = new Tensor(r, Shape.wrap(shape), a.dtype);
     if (a.node() == null) {
       return out;
     }
-    return Autodiff.op(
-        out, "index", (g, z, i) -> indexAdd(g, axis, idx, a.shape, outer, inner), a);
+    return Autodiff.op(out, "index",
+        (g, grads) -> grads.add(0, indexAdd(g, axis, idx, a.shape, outer, inner)), a);
   }
 
   private static int prefixSize(Shape s, int axis) {
@@ -337,20 +321,20 @@ final class ShapeOps {
       Tensor g, int axis, int[] idx, Shape target, int outer, int inner) {
     int n = target.dims[axis];
     int m = idx.length;
+    double[] src = g.readDense();
     double[] r = new double[target.numel()];
     for (int o = 0; o < outer; o++) {
       for (int k = 0; k < m; k++) {
-        int src = (o * m + k) * inner;
+        int from = (o * m + k) * inner;
         int dst = (o * n + idx[k]) * inner;
         for (int j = 0; j < inner; j++) {
-          r[dst + j] += g.data[src + j];
+          r[dst + j] += src[from + j];
         }
       }
     }
     Tensor out = new Tensor(r, target);
-    return g.node() == null
-        ? out
-        : Autodiff.op(out, "indexAdd", (h, z, i) -> index(h, axis, idx), g);
+    return g.node() == null ? out
+        : Autodiff.op(out, "indexAdd", (h, grads) -> grads.add(0, index(h, axis, idx)), g);
   }
 
   static Tensor stack(int axisArg, Tensor[] parts) {
@@ -371,69 +355,86 @@ final class ShapeOps {
                 + i + " has " + parts[i].shape);
       }
     }
-    Tensor base = axis == 0 ? rowsOf(parts) : null;
-    if (base != null) {
-      // no copy: the values are the base's. The gradient goes to each part (row i of the
-      // cotangent) when a part's own gradient is asked for, else straight to the base
-      return Autodiff.op(base.detach(), "stack", new RowsBackward(base), parts);
+    int[] dims = new int[r];
+    for (int d = 0, j = 0; d < r; d++) {
+      dims[d] = d == axis ? parts.length : s.dims[j++];
     }
-    Tensor[] lifted = new Tensor[parts.length];
-    for (int i = 0; i < parts.length; i++) {
-      lifted[i] = parts[i].unsqueeze(axis);
-    }
-    return concat(axis, lifted);
-  }
-
-  /**
-   * The gradient of part i of a stack of a base's rows: row i of the output's gradient, or all of
-   * it for the base ({@link RowsOfBackward}).
-   */
-  private static final class RowsBackward implements RowsOfBackward, BackwardFn.Fresh {
-    private final Tensor base;
-
-    RowsBackward(Tensor base) {
-      this.base = base;
-    }
-
-    @Override
-    public Tensor base() {
-      return base;
-    }
-
-    @Override
-    public Tensor apply(Tensor g, Tensor out, int input) {
-      return g.select(0, input);
-    }
-
-    @Override
-    public boolean addInto(Tensor g, Tensor out, int input, double[] target) {
-      int n = target.length;
-      double[] x = g.data;
-      int from = input * n;
-      for (int k = 0; k < n; k++) {
-        target[k] += x[from + k];
+    Tensor out = latticeView(parts, axis, Shape.wrap(dims));
+    if (out == null) {
+      Tensor[] lifted = new Tensor[parts.length];
+      for (int i = 0; i < parts.length; i++) {
+        lifted[i] = parts[i].detach().unsqueeze(axis);
       }
-      return true;
+      out = concat(axis, lifted);
     }
+    boolean anyTracked = false;
+    for (Tensor p : parts) {
+      anyTracked |= p.node() != null;
+    }
+    if (!anyTracked) {
+      return out;
+    }
+    // part i's gradient is the slice of the output's at position i: a view, no copy; when the
+    // parts are views of one tensor at equal distances, so is the stack
+    return Autodiff.op(out, "stack", (g, grads) -> {
+      for (int i = 0; i < parts.length; i++) {
+        if (grads.wants(i)) {
+          grads.add(i, g.select(axis, i));
+        }
+      }
+    }, viewLattice(parts, axis), parts);
   }
 
   /**
-   * The tensor {@code parts} are the rows of, when they are {@code base.select(0, i)} for {@code
-   * i = 0 .. base.dim(0) - 1} in that order (a scan's per-step slices of a series), else null.
+   * What the stack of {@code parts} along {@code axis} reads of one tracked tensor, when every
+   * part is a recorded view of that tensor ({@link dev.ember.autodiff.Node#view()}) with the same
+   * strides, at positions that step by one distance; else null.
    */
-  private static Tensor rowsOf(Tensor[] parts) {
-    Row first = parts[0].row;
-    Tensor base = first == null ? null : first.get();
-    if (base == null || base.shape.dims[0] != parts.length) {
+  private static ViewOf viewLattice(Tensor[] parts, int axis) {
+    ViewOf v0 = parts[0].node() == null ? null : parts[0].node().view();
+    if (v0 == null || (parts.length > 1 && parts[1].node() == null)) {
       return null;
     }
+    ViewOf v1 = parts.length > 1 ? parts[1].node().view() : v0;
+    if (v1 == null) {
+      return null;
+    }
+    int[] st0 = v0.strides();
+    int step = v1.base() - v0.base();
     for (int i = 0; i < parts.length; i++) {
-      Row r = parts[i].row;
-      if (r == null || r.index != i || r.get() != base) {
+      ViewOf v = parts[i].node() == null ? null : parts[i].node().view();
+      if (v == null || v.input() != v0.input() || v.base() != v0.base() + i * step
+          || !Arrays.equals(v.strides(), st0)) {
         return null;
       }
     }
-    return base;
+    int[] strides = new int[st0.length + 1];
+    for (int d = 0, j = 0; d < strides.length; d++) {
+      strides[d] = d == axis ? step : st0[j++];
+    }
+    return new ViewOf(v0.input(), v0.base(), strides);
+  }
+
+  /**
+   * The stack of {@code parts} along {@code axis} as a view, when they are views of one storage
+   * with equal strides and type, made at one version, whose offsets step by one distance (the
+   * rows of one tensor, in order, as a scan's per-step slices of a series are); else null.
+   */
+  private static Tensor latticeView(Tensor[] parts, int axis, Shape shape) {
+    Tensor p0 = parts[0];
+    int step = parts.length > 1 ? parts[1].offset - p0.offset : 0;
+    for (int i = 0; i < parts.length; i++) {
+      Tensor p = parts[i];
+      if (p.storage != p0.storage || p.version != p0.version || p.dtype != p0.dtype
+          || !Arrays.equals(p.strides, p0.strides) || p.offset != p0.offset + i * step) {
+        return null;
+      }
+    }
+    int[] strides = new int[shape.dims.length];
+    for (int d = 0, j = 0; d < strides.length; d++) {
+      strides[d] = d == axis ? step : p0.strides[j++];
+    }
+    return p0.detach().view(p0.offset, shape, strides);
   }
 
   static Tensor concat(int axisArg, Tensor[] parts) {
@@ -460,37 +461,38 @@ final class ShapeOps {
       allBool &= parts[p].isBool();
       anyTracked |= parts[p].node() != null;
     }
-    int outer = 1;
-    for (int i = 0; i < axis; i++) {
-      outer *= s0.dims[i];
-    }
+    int outer = prefixSize(s0, axis);
     int inner = 1;
     for (int i = axis + 1; i < s0.rank(); i++) {
       inner *= s0.dims[i];
     }
     double[] r = new double[outer * total * inner];
     int[] offsets = new int[parts.length];
-    for (int o = 0; o < outer; o++) {
-      int dst = o * total * inner;
-      for (int p = 0; p < parts.length; p++) {
-        int len = parts[p].shape.dims[axis] * inner;
-        System.arraycopy(parts[p].data, o * len, r, dst, len);
-        dst += len;
+    int dst0 = 0;
+    for (int p = 0; p < parts.length; p++) {
+      int len = parts[p].shape.dims[axis] * inner;
+      double[] src = parts[p].flat();
+      int from = parts[p].flatOffset();
+      for (int o = 0; o < outer; o++) {
+        System.arraycopy(src, from + o * len, r, o * total * inner + dst0, len);
       }
+      dst0 += len;
     }
     for (int p = 1; p < parts.length; p++) {
       offsets[p] = offsets[p - 1] + parts[p - 1].shape.dims[axis];
     }
     int[] shape = s0.toArray();
     shape[axis] = total;
-    Tensor out = new Tensor(r, Shape.wrap(shape), allBool ? DType.BOOL : DType.FLOAT64, null);
+    Tensor out = new Tensor(r, Shape.wrap(shape), allBool ? DType.BOOL : DType.FLOAT64);
     if (!anyTracked) {
       return out;
     }
-    return Autodiff.op(
-        out,
-        "concat",
-        (g, z, i) -> g.slice(axis, offsets[i], offsets[i] + parts[i].shape.dims[axis]),
-        parts);
+    return Autodiff.op(out, "concat", (g, grads) -> {
+      for (int i = 0; i < parts.length; i++) {
+        if (grads.wants(i)) {
+          grads.add(i, g.slice(axis, offsets[i], offsets[i] + parts[i].shape.dims[axis]));
+        }
+      }
+    }, parts);
   }
 }

@@ -21,32 +21,32 @@ final class SpecialFunctions {
   private static final double SQRT_PI_OVER_TWO = Math.sqrt(Math.PI) / 2.0;
 
   static Tensor logGamma(Tensor a) {
-    double[] x = a.data;
-    double[] r = new double[x.length];
+    double[] x = a.readDense();
+    double[] r = new double[a.size()];
     for (int i = 0; i < r.length; i++) {
       r[i] = LogGamma.value(x[i]);
     }
     Tensor out = new Tensor(r, a.shape);
     return a.node() == null
         ? out
-        : Autodiff.op(out, "logGamma", (g, z, i) -> g.mul(a.digamma()), a);
+        : Autodiff.op(out, "logGamma", (g, grads) -> grads.addProduct(0, g, a.digamma()), a);
   }
 
   static Tensor digamma(Tensor a) {
-    double[] x = a.data;
-    double[] r = new double[x.length];
+    double[] x = a.readDense();
+    double[] r = new double[a.size()];
     for (int i = 0; i < r.length; i++) {
       r[i] = Digamma.value(x[i]);
     }
     Tensor out = new Tensor(r, a.shape);
     return a.node() == null
         ? out
-        : Autodiff.op(out, "digamma", (g, z, i) -> g.mul(a.trigamma()), a);
+        : Autodiff.op(out, "digamma", (g, grads) -> grads.addProduct(0, g, a.trigamma()), a);
   }
 
   static Tensor trigamma(Tensor a) {
-    double[] x = a.data;
-    double[] r = new double[x.length];
+    double[] x = a.readDense();
+    double[] r = new double[a.size()];
     for (int i = 0; i < r.length; i++) {
       r[i] = Trigamma.value(x[i]);
     }
@@ -57,7 +57,7 @@ final class SpecialFunctions {
     return Autodiff.op(
         out,
         "trigamma",
-        (g, z, i) -> {
+        (g, grads) -> {
           throw new UnsupportedOperationException(
               "trigamma: its derivative (polygamma of order 2) is not implemented; "
                   + "third derivatives of logGamma are not available");
@@ -66,8 +66,8 @@ final class SpecialFunctions {
   }
 
   static Tensor erf(Tensor a) {
-    double[] x = a.data;
-    double[] r = new double[x.length];
+    double[] x = a.readDense();
+    double[] r = new double[a.size()];
     for (int i = 0; i < r.length; i++) {
       r[i] = Erf.value(x[i]);
     }
@@ -75,12 +75,12 @@ final class SpecialFunctions {
     return a.node() == null
         ? out
         : Autodiff.op(
-            out, "erf", (g, z, i) -> g.mul(a.square().neg().exp().mul(TWO_OVER_SQRT_PI)), a);
+            out, "erf", (g, grads) -> grads.addProduct(0, g, a.square().neg().exp().mul(TWO_OVER_SQRT_PI)), a);
   }
 
   static Tensor erfinv(Tensor a) {
-    double[] x = a.data;
-    double[] r = new double[x.length];
+    double[] x = a.readDense();
+    double[] r = new double[a.size()];
     for (int i = 0; i < r.length; i++) {
       r[i] = InverseErf.value(x[i]);
     }
@@ -88,6 +88,6 @@ final class SpecialFunctions {
     return a.node() == null
         ? out
         : Autodiff.op(
-            out, "erfinv", (g, z, i) -> g.mul(z.square().exp().mul(SQRT_PI_OVER_TWO)), a);
+            out, "erfinv", (g, grads) -> grads.addProduct(0, g, grads.output().square().exp().mul(SQRT_PI_OVER_TWO)), a);
   }
 }

@@ -28,7 +28,7 @@ final class Strided {
     return st;
   }
 
-  /** Strides that read {@code from} broadcast to {@code to} (0 on broadcast axes). */
+  /** Strides that read {@code from} (row-major) broadcast to {@code to} (0 on broadcast axes). */
   static int[] broadcastStrides(int[] from, int[] to) {
     int[] st = new int[to.length];
     int off = to.length - from.length;
@@ -38,6 +38,94 @@ final class Strided {
       s *= from[i];
     }
     return st;
+  }
+
+  /** The storage strides that read view {@code t} broadcast to {@code to} (0 on broadcast axes). */
+  static int[] broadcastStrides(Tensor t, int[] to) {
+    int[] from = t.shape.dims;
+    int[] st = new int[to.length];
+    int off = to.length - from.length;
+    for (int i = from.length - 1; i >= 0; i--) {
+      st[i + off] = from[i] == 1 ? 0 : t.strides[i];
+    }
+    return st;
+  }
+
+  /**
+   * Strides that read view {@code t}'s elements, in row-major order, as shape {@code dims}, or
+   * null when no strides do (then a reshape copies). Each run of old axes that merges into, or
+   * splits into, a run of new axes must be contiguous within itself (NumPy's rule for a reshape
+   * without a copy).
+   */
+  static int[] reshapedStrides(Tensor t, int[] dims) {
+    int[] oldDims = t.shape.dims;
+    int[] newStrides = new int[dims.length];
+    if (t.size() == 0) {
+      return null;
+    }
+    int oi = 0;
+    int ni = 0;
+    int on = oldDims.length;
+    int nn = dims.length;
+    while (oi < on || ni < nn) {
+      // axes of size 1 take any stride
+      if (oi < on && oldDims[oi] == 1) {
+        oi++;
+        continue;
+      }
+      if (ni < nn && dims[ni] == 1) {
+        newStrides[ni++] = 0;
+        continue;
+      }
+      if (oi >= on || ni >= nn) {
+        return null;
+      }
+      // group old axes [oi, oj) with new axes [ni, nj) of equal size
+      int oj = oi + 1;
+      int nj = ni + 1;
+      long op = oldDims[oi];
+      long np = dims[ni];
+      while (op != np) {
+        if (op < np) {
+          if (oj >= on) {
+            return null;
+          }
+          op *= oldDims[oj++];
+        } else {
+          if (nj >= nn) {
+            return null;
+          }
+          np *= dims[nj++];
+        }
+      }
+      int prev = -1; // the group's axes of size other than 1 must follow each other in memory
+      for (int k = oi; k < oj; k++) {
+        if (oldDims[k] == 1) {
+          continue;
+        }
+        if (prev >= 0 && t.strides[prev] != oldDims[k] * t.strides[k]) {
+          return null;
+        }
+        prev = k;
+      }
+      newStrides[nj - 1] = lastStride(t, oi, oj);
+      for (int k = nj - 1; k > ni; k--) {
+        newStrides[k - 1] = newStrides[k] * dims[k];
+      }
+      oi = oj;
+      ni = nj;
+    }
+    return newStrides;
+  }
+
+  /** The stride of the innermost axis of size other than 1 among old axes {@code [from, to)}. */
+  private static int lastStride(Tensor t, int from, int to) {
+    for (int k = to - 1; k >= from; k--) {
+      if (t.shape.dims[k] != 1) {
+        return t.strides[k];
+      }
+    }
+    return 0;
   }
 
   static int numel(int[] shape) {
@@ -90,6 +178,16 @@ final class Strided {
     return out;
   }
 
+  /** Whether every element is the first: each axis of size other than 1 has stride 0. */
+  static boolean uniform(int[] strides, int[] shape) {
+    for (int d = 0; d < shape.length; d++) {
+      if (shape[d] != 1 && strides[d] != 0) {
+        return shape[d] == 0;
+      }
+    }
+    return true;
+  }
+
   /** Whether a gather reads one block in row-major order (axes of size 1 may have any stride). */
   static boolean contiguous(int[] strides, int[] shape) {
     int s = 1;
@@ -104,116 +202,71 @@ final class Strided {
     return true;
   }
 
-  /** Adds {@code src} (shaped {@code shape}) into {@code out} at the gather positions. */
-  static void scatterAdd(double[] src, int base, int[] strides, int[] shape, double[] out) {
-    int total = src.length;
+  /**
+   * Adds {@code src} (times {@code factor}, broadcast to {@code src}'s shape, unless null) into
+   * {@code out} at the positions a gather of {@code src}'s shape with {@code (base, strides)}
+   * reads; {@code src} and {@code factor} are read where they lie.
+   */
+  static void scatterAdd(Tensor src, Tensor factor, int base, int[] strides, double[] out) {
+    Shape s = src.shape;
+    int total = s.numel();
     if (total == 0) {
       return;
     }
-    int n = shape.length;
+    Elementwise.Run x = Elementwise.Run.of(src, s);
+    Elementwise.Run f = factor == null ? null : Elementwise.Run.of(factor, s);
+    int n = strides.length;
     if (n == 0) {
-      out[base] += src[0];
+      out[base] += f == null ? x.at(0) : x.at(0) * f.at(0);
       return;
     }
-    int inner = shape[n - 1];
+    double[] xa = x.a();
+    int xo = x.o();
+    int xs = x.step();
+    int inner = s.dims[n - 1];
     int is = strides[n - 1];
     int[] idx = new int[n];
     int off = base;
     for (int o = 0; o < total; o += inner) {
-      if (is == 0) {
-        out[off] += FusedDensities.sum(src, o, inner);
+      if (f != null && is == 1 && xs == 1 && f.step() == 0) {
+        double c = f.at(0);
+        for (int k = 0; k < inner; k++) {
+          out[off + k] += xa[xo + o + k] * c;
+        }
+      } else if (f != null && is == 1 && xs == 1 && f.step() == 1) {
+        double[] fa = f.a();
+        int fo = f.o() + o;
+        for (int k = 0; k < inner; k++) {
+          out[off + k] += xa[xo + o + k] * fa[fo + k];
+        }
+      } else if (f != null) {
+        for (int k = 0, p = off; k < inner; k++, p += is) {
+          out[p] += xa[xo + (o + k) * xs] * f.at(o + k);
+        }
+      } else if (is == 0 && xs == 1) {
+        out[off] += FusedDensities.sum(xa, xo + o, inner);
+      } else if (is == 1 && xs == 1) {
+        for (int k = 0; k < inner; k++) {
+          out[off + k] += xa[xo + o + k];
+        }
       } else {
         for (int k = 0, p = off; k < inner; k++, p += is) {
-          out[p] += src[o + k];
+          out[p] += xa[xo + (o + k) * xs];
         }
       }
       for (int d = n - 2; d >= 0; d--) {
         off += strides[d];
-        if (++idx[d] < shape[d]) {
+        if (++idx[d] < s.dims[d]) {
           break;
         }
-        off -= strides[d] * shape[d];
+        off -= strides[d] * s.dims[d];
         idx[d] = 0;
       }
     }
   }
 
-  /**
-   * The broadcast of two operands to {@code out}, walked as runs of {@link #inner} contiguous
-   * result elements: for the current run, {@link #x} and {@link #y} are the operands' offsets, and
-   * along the run each operand steps by 1 ({@link #xStep}) or repeats one value. Adjacent axes
-   * that both operands read the same way are merged first, so {@code [T, B] + [B]} is {@code T}
-   * runs of {@code B}, and {@code [3, 1] * [4]} three runs of 4 with {@code x} repeated. Binary
-   * operations loop over the runs with their own arithmetic, so a broadcast allocates nothing but
-   * the result (and this cursor).
-   */
-  static final class Rows {
-    final int inner;
-    final boolean xStep;
-    final boolean yStep;
-    int x;
-    int y;
-    private final int[] dims;
-    private final int[] xStrides;
-    private final int[] yStrides;
-    private final int[] idx;
-
-    Rows(Shape a, Shape b, Shape out) {
-      int n = out.dims.length;
-      int[] xs = broadcastStrides(a.dims, out.dims);
-      int[] ys = broadcastStrides(b.dims, out.dims);
-      // merge axis i into the following one when both operands read them as one axis
-      int[] d = new int[n];
-      int[] sx = new int[n];
-      int[] sy = new int[n];
-      int m = 0;
-      for (int i = 0; i < n; i++) {
-        if (out.dims[i] == 1) {
-          continue;
-        }
-        if (m > 0
-            && sx[m - 1] == xs[i] * out.dims[i]
-            && sy[m - 1] == ys[i] * out.dims[i]) {
-          d[m - 1] *= out.dims[i];
-          sx[m - 1] = xs[i];
-          sy[m - 1] = ys[i];
-        } else {
-          d[m] = out.dims[i];
-          sx[m] = xs[i];
-          sy[m] = ys[i];
-          m++;
-        }
-      }
-      this.inner = m == 0 ? 1 : d[m - 1];
-      this.xStep = m == 0 || sx[m - 1] != 0;
-      this.yStep = m == 0 || sy[m - 1] != 0;
-      int outer = Math.max(0, m - 1);
-      this.dims = Arrays.copyOf(d, outer);
-      this.xStrides = Arrays.copyOf(sx, outer);
-      this.yStrides = Arrays.copyOf(sy, outer);
-      this.idx = new int[outer];
-    }
-
-    /** Moves to the next run. */
-    void next() {
-      for (int d = dims.length - 1; d >= 0; d--) {
-        x += xStrides[d];
-        y += yStrides[d];
-        if (++idx[d] < dims[d]) {
-          return;
-        }
-        x -= xStrides[d] * dims[d];
-        y -= yStrides[d] * dims[d];
-        idx[d] = 0;
-      }
-    }
-  }
-
-  /** {@code t}'s values broadcast to {@code to} (shared when already that shape). */
+  /** {@code t}'s values broadcast to {@code to}, row-major, in a new array. */
   static double[] expand(Tensor t, Shape to) {
-    if (t.shape.equals(to)) {
-      return t.data;
-    }
-    return gather(t.data, 0, broadcastStrides(t.shape.dims, to.dims), to.dims);
+    return gather(t.array(), t.offset, broadcastStrides(t, to.dims), to.dims);
   }
 }

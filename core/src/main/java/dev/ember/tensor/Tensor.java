@@ -4,25 +4,39 @@ package dev.ember.tensor;
 
 import dev.ember.autodiff.Autodiff;
 import dev.ember.autodiff.Node;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.util.Arrays;
 
 /**
- * An immutable n-dimensional array of {@code double}s, row-major, with NumPy broadcasting.
+ * An immutable n-dimensional array of {@code double}s with NumPy broadcasting: a view of a
+ * {@link Storage} through an offset, a shape and strides.
  *
- * <p>Every operation returns a new tensor and allocates only its result. Operations on
- * <i>tracked</i> tensors (see {@link Autodiff}) record their backward rule, so any function
- * written with tensors can be differentiated. Shapes follow NumPy: a scalar has shape {@code []};
- * binary operations broadcast by aligning shapes on the right; negative axes count from the end.
- * A shape error names the operation and both shapes: {@code "add: cannot broadcast [3, 4] with
- * [5]"}.
+ * <p>Operations never change a tensor. Arithmetic returns a new tensor over new storage; {@code
+ * select}, {@code slice}, {@code reshape}, {@code transpose}/{@code permute}, {@code
+ * broadcastTo}, {@code squeeze}/{@code unsqueeze}, {@code flip}, {@code diagonal} and the
+ * constant fills ({@code zeros}, {@code full}) are <i>views</i>: new offsets and strides over
+ * the same storage, with no copy (a fill is one value read with stride 0). Kernels read strided
+ * operands in place. Operations on <i>tracked</i> tensors (see {@link Autodiff}) record their
+ * backward rule, so any function written with tensors can be differentiated. Shapes follow
+ * NumPy: a scalar has shape {@code []}; binary operations broadcast by aligning shapes on the
+ * right; negative axes count from the end. A shape error names the operation and both shapes:
+ * {@code "add: cannot broadcast [3, 4] with [5]"}.
  *
  * <pre>{@code
  * Tensor x = Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3); // [2, 3]
  * Tensor y = x.mul(Tensor.of(10.0, 20.0, 30.0));              // [2, 3] * [3] -> [2, 3]
  * double total = y.sum().item();                               // 10+40+90+40+100+180 = 460
  * Tensor colMeans = x.mean(0);                                 // [3]: 2.5, 3.5, 4.5
+ * Tensor col = x.transpose().select(0, 1);                     // [2]: 2, 5, a view of x
  * }</pre>
+ *
+ * <p>Storage is written only by an {@link OwnedBuffer} (the engine's gradient accumulators and
+ * optimizer state); a tensor that views such a buffer and is read after a later write throws
+ * {@link StaleTensorException}, so a tensor never shows two different values. Values enter and
+ * leave as copies ({@link #of}, {@link #toArray}) or through a {@link TensorBuilder}, which
+ * hands its array to the tensor and can write no more.
  *
  * <p>The operations are grouped by kind in package-private classes ({@code Elementwise}, {@code
  * SpecialFunctions}, {@code Reductions}, {@code ShapeOps}, {@code LinearAlgebra}); each keeps an
@@ -30,59 +44,154 @@ import java.util.Arrays;
  * 0/1 and come from comparisons; integers are stored exactly as doubles.
  */
 public final class Tensor implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
-  /** Row-major values; never written after construction. */
-  final double[] data;
+  /** The elements this tensor views. */
+  final transient Storage storage;
 
-  final Shape shape;
-  final DType dtype;
+  /** Where element {@code [0, ..., 0]} lies in {@link #storage}. */
+  final transient int offset;
+
+  final transient Shape shape;
+
+  /**
+   * The step in {@link #storage} along each axis: element {@code idx} lies at {@code offset +
+   * sum(idx[d] * strides[d])}; 0 on an axis read as one repeated value (a broadcast).
+   */
+  final transient int[] strides;
+
+  /** The storage's {@link Storage#version()} when this view was made. */
+  final transient int version;
+
+  final transient DType dtype;
+
+  /**
+   * The elements are {@code storage[offset ..]} in row-major order (axes of size 1 may have any
+   * stride).
+   */
+  final transient boolean contiguous;
+
+  /** Every element is {@code storage[offset]} (a constant fill, a broadcast of one value). */
+  final transient boolean uniform;
 
   /** The autodiff node that produced this tensor, or {@code null} for a constant. */
   private final transient Node node;
 
-  /**
-   * Where this tensor was read from if it is {@code base.select(0, i)}, else null: stacking all
-   * the rows of one base in order then gives back the base's values without a copy.
-   */
-  final transient ShapeOps.Row row;
-
-  /** The elementwise log of the values if known from how they were made, else null. */
-  final transient KnownLog knownLog;
-
-  /** Recent gathers of this tensor when it is untracked ({@link GatherMemo}), or null. */
-  transient java.lang.ref.SoftReference<GatherMemo> gathers;
-
-  /**
-   * {@link #allFinite()} once computed (1 finite, 2 not; 0 not yet): the values never change, so
-   * data validated at every step (a scan's observed rows) is checked once.
-   */
-  private transient byte finiteness;
-
-  Tensor(double[] data, Shape shape, DType dtype, Node node) {
-    this(data, shape, dtype, node, null, null);
+  /** A view of {@code storage}, made at {@code version}. */
+  Tensor(Storage storage, int offset, Shape shape, int[] strides, int version, DType dtype,
+      Node node) {
+    this(storage, offset, shape, strides, version, dtype, node,
+        Strided.contiguous(strides, shape.dims), Strided.uniform(strides, shape.dims));
   }
 
-  Tensor(double[] data, Shape shape, DType dtype, Node node, ShapeOps.Row row) {
-    this(data, shape, dtype, node, row, null);
-  }
-
-  Tensor(double[] data, Shape shape, DType dtype, Node node, ShapeOps.Row row,
-      KnownLog knownLog) {
-    this.data = data;
+  private Tensor(Storage storage, int offset, Shape shape, int[] strides, int version,
+      DType dtype, Node node, boolean contiguous, boolean uniform) {
+    this.storage = storage;
+    this.offset = offset;
     this.shape = shape;
+    this.strides = strides;
+    this.version = version;
     this.dtype = dtype;
     this.node = node;
-    this.row = row;
-    this.knownLog = knownLog;
+    this.contiguous = contiguous;
+    this.uniform = uniform;
   }
 
-  Tensor(double[] data, Shape shape) {
-    this(data, shape, DType.FLOAT64, null);
+  /** A tensor over a new array, row-major, that no one else refers to. */
+  Tensor(double[] fresh, Shape shape, DType dtype) {
+    this(new HeapStorage(fresh), 0, shape, shape.rowMajor, 0, dtype, null, true,
+        shape.numel() <= 1);
   }
 
-  static Tensor bool(double[] data, Shape shape) {
-    return new Tensor(data, shape, DType.BOOL, null);
+  Tensor(double[] fresh, Shape shape) {
+    this(fresh, shape, DType.FLOAT64);
+  }
+
+  /** Another view of this tensor's storage, at this tensor's version, untracked. */
+  Tensor view(int viewOffset, Shape viewShape, int[] viewStrides) {
+    return new Tensor(storage, viewOffset, viewShape, viewStrides, version, dtype, null);
+  }
+
+  static Tensor bool(double[] fresh, Shape shape) {
+    return new Tensor(fresh, shape, DType.BOOL);
+  }
+
+  /** One value read at every position: a view with all strides 0. */
+  private static Tensor filled(double value, Shape shape, DType dtype) {
+    return new Tensor(new HeapStorage(new double[] {value}), 0, shape,
+        new int[shape.dims.length], 0, dtype, null);
+  }
+
+  // ---------------------------------------------------------------- reading storage
+
+  /**
+   * The heap array of the storage (to be read from {@link #offset} through {@link #strides};
+   * never written).
+   *
+   * @throws StaleTensorException if the storage was written after this view was made
+   */
+  double[] array() {
+    Storage s = storage;
+    if (s instanceof HeapStorage h) {
+      if (h.version != version) {
+        throw stale();
+      }
+      return h.values;
+    }
+    if (s.version() != version) {
+      throw stale();
+    }
+    double[] copy = new double[s.length()]; // another storage: read through a heap copy
+    s.copyTo(0, copy, 0, copy.length);
+    return copy;
+  }
+
+  private StaleTensorException stale() {
+    return new StaleTensorException(
+        "a tensor of shape " + shape + " was read after the buffer it views was written (its "
+            + "version " + version + ", the buffer's " + storage.version() + "); take a new "
+            + "view of the buffer, or copy the tensor before the write");
+  }
+
+  /**
+   * The values in row-major order, {@link #size()} of them: the storage's own array when this
+   * tensor is all of it in order (never to be written), else a new array.
+   */
+  double[] readDense() {
+    double[] a = array();
+    if (contiguous && offset == 0 && a.length == shape.numel()) {
+      return a;
+    }
+    return Strided.gather(a, offset, strides, shape.dims);
+  }
+
+  /**
+   * The values as a run {@code flat()[flatOffset() + i]}, {@code i < size()}: the storage itself
+   * when contiguous, else a row-major copy (offset 0). Call each once per operand.
+   */
+  double[] flat() {
+    return contiguous ? array() : Strided.gather(array(), offset, strides, shape.dims);
+  }
+
+  /** The offset of {@link #flat()}'s run. */
+  int flatOffset() {
+    return contiguous ? offset : 0;
+  }
+
+  /** Element {@code i} in row-major order. */
+  double valueAt(int i) {
+    double[] a = array();
+    if (contiguous) {
+      return a[offset + i];
+    }
+    int p = offset;
+    int rest = i;
+    for (int d = shape.dims.length - 1; d >= 0; d--) {
+      int n = shape.dims[d];
+      p += (rest % n) * strides[d];
+      rest /= n;
+    }
+    return a[p];
   }
 
   // ---------------------------------------------------------------- factories
@@ -117,15 +226,12 @@ public final class Tensor implements Serializable {
   }
 
   /**
-   * A tensor that takes ownership of {@code values} without copying: for code that has just
-   * computed a fresh array (samplers, kernels). The caller must not write to the array afterwards.
+   * A builder that fills a new tensor of {@code shape} element by element (or block by block)
+   * and then hands its array to the tensor without a copy: for samplers and kernels outside this
+   * package that compute a fresh result.
    */
-  public static Tensor adopt(double[] values, Shape shape) {
-    if (values.length != shape.numel()) {
-      throw new IllegalArgumentException(
-          "Tensor.adopt: " + values.length + " values cannot fill shape " + shape);
-    }
-    return new Tensor(values, shape);
+  public static TensorBuilder builder(Shape shape) {
+    return new TensorBuilder(shape);
   }
 
   /** A matrix from rows of equal length. */
@@ -151,49 +257,63 @@ public final class Tensor implements Serializable {
     return bool(d, Shape.of(values.length));
   }
 
-  /** A boolean tensor of the given shape filled with {@code value}. */
+  /** A boolean tensor of the given shape filled with {@code value} (a view of one value). */
   public static Tensor fullBoolean(boolean value, int... shape) {
-    Shape s = Shape.of(shape);
-    double[] d = new double[s.numel()];
-    if (value) {
-      Arrays.fill(d, 1.0);
-    }
-    return bool(d, s);
+    return filled(value ? 1.0 : 0.0, Shape.of(shape), DType.BOOL);
   }
 
-  /** Zeros of the given shape. */
+  /** Zeros of the given shape (a view of one value). */
   public static Tensor zeros(int... shape) {
     return zeros(Shape.of(shape));
   }
 
-  /** Zeros of the given shape. */
+  /** Zeros of the given shape (a view of one value). */
   public static Tensor zeros(Shape shape) {
-    return new Tensor(Filled.of(0.0, shape.numel()), shape);
+    return filled(0.0, shape, DType.FLOAT64);
   }
 
-  /** Ones of the given shape. */
+  /** Ones of the given shape (a view of one value). */
   public static Tensor ones(int... shape) {
     return full(1.0, Shape.of(shape));
   }
 
-  /** Ones of the given shape. */
+  /** Ones of the given shape (a view of one value). */
   public static Tensor ones(Shape shape) {
     return full(1.0, shape);
   }
 
-  /** A tensor of the given shape filled with {@code value}. */
+  /** A tensor of the given shape filled with {@code value} (a view of one value). */
   public static Tensor full(double value, int... shape) {
     return full(value, Shape.of(shape));
   }
 
-  /** A tensor of the given shape filled with {@code value}. */
+  /** A tensor of the given shape filled with {@code value} (a view of one value). */
   public static Tensor full(double value, Shape shape) {
-    return new Tensor(Filled.of(value, shape.numel()), shape);
+    return filled(value, shape, DType.FLOAT64);
   }
 
-  /** {@code [0, 1, ..., n-1]}. */
+  /**
+   * {@code [0, 1, ..., n-1]}; for {@code n <= 16384} a view of one constant table (a plate's
+   * indices, made at every entry of the plate, then cost no array).
+   */
   public static Tensor arange(int n) {
+    if (n >= 0 && n <= ArangeTable.VALUES.length) {
+      return ArangeTable.STORAGE_VIEW.view(0, Shape.of(n), new int[] {1});
+    }
     return arange(0, n, 1);
+  }
+
+  /** The values {@code 0 .. 16383}, computed once: a constant, never written. */
+  private static final class ArangeTable {
+    static final double[] VALUES = new double[1 << 14];
+
+    static {
+      for (int i = 0; i < VALUES.length; i++) {
+        VALUES[i] = i;
+      }
+    }
+
+    static final Tensor STORAGE_VIEW = new Tensor(VALUES, Shape.of(VALUES.length));
   }
 
   /** {@code start, start+step, ...} up to but excluding {@code stop}, as NumPy's arange. */
@@ -246,11 +366,12 @@ public final class Tensor implements Serializable {
   }
 
   /**
-   * {@code value}'s data with an autodiff node; for {@link Autodiff} only (a {@link Node} can
-   * only be made there).
+   * {@code value}'s view with an autodiff node; for {@link Autodiff} only (a {@link Node} can only
+   * be made there).
    */
   public static Tensor withNode(Tensor value, Node node) {
-    return new Tensor(value.data, value.shape, value.dtype, node, value.row, value.knownLog);
+    return new Tensor(value.storage, value.offset, value.shape, value.strides, value.version,
+        value.dtype, node, value.contiguous, value.uniform);
   }
 
   // ---------------------------------------------------------------- accessors
@@ -272,7 +393,7 @@ public final class Tensor implements Serializable {
 
   /** Number of elements. */
   public int size() {
-    return data.length;
+    return shape.numel();
   }
 
   /** Size of {@code axis} (negative counts from the end). */
@@ -300,13 +421,38 @@ public final class Tensor implements Serializable {
     return node != null;
   }
 
+  /** The storage this tensor views (shared with every view of it). */
+  public Storage storage() {
+    return storage;
+  }
+
+  /** Where element {@code [0, ..., 0]} lies in {@link #storage()}. */
+  public int offset() {
+    return offset;
+  }
+
+  /** The step in {@link #storage()} along each axis (0 where a value is repeated), a copy. */
+  public int[] strides() {
+    return strides.clone();
+  }
+
+  /** Whether this tensor views the same storage as {@code other} (neither copies the other). */
+  public boolean sharesStorage(Tensor other) {
+    return storage == other.storage;
+  }
+
+  /** Whether the elements lie in row-major order one after another in the storage. */
+  public boolean isContiguous() {
+    return contiguous;
+  }
+
   /** The value of a one-element tensor. */
   public double item() {
-    if (data.length != 1) {
+    if (shape.numel() != 1) {
       throw new IllegalStateException(
           "item: needs a tensor with one element, but shape is " + shape);
     }
-    return data[0];
+    return array()[offset];
   }
 
   /** The element at the given index (one index per axis). */
@@ -315,7 +461,7 @@ public final class Tensor implements Serializable {
       throw new IllegalArgumentException(
           "get: " + index.length + " indices for a tensor of shape " + shape);
     }
-    int off = 0;
+    int off = offset;
     for (int i = 0; i < index.length; i++) {
       int d = shape.dims[i];
       int k = index[i] < 0 ? index[i] + d : index[i];
@@ -323,37 +469,22 @@ public final class Tensor implements Serializable {
         throw new IndexOutOfBoundsException(
             "get: index " + index[i] + " out of range for axis " + i + " of shape " + shape);
       }
-      off = off * d + k;
+      off += k * strides[i];
     }
-    return data[off];
+    return array()[off];
   }
 
   /** The values, row-major, as a new array. */
   public double[] toArray() {
-    return data.clone();
+    double[] d = readDense();
+    return d == array() ? d.clone() : d;
   }
 
-  /**
-   * The values, row-major, without a copy: for kernels outside this package that read large
-   * tensors once (an optimizer's update). The caller must not write to the array; it is this
-   * tensor's own storage (the counterpart of {@link #adopt}).
-   */
-  public double[] sharedValues() {
-    return data;
-  }
-
-  /**
-   * Adds this tensor's values into {@code target} (row-major, same number of elements): for
-   * gradient accumulators that own their buffer.
-   */
-  public void addTo(double[] target) {
-    if (target.length != data.length) {
-      throw new IllegalArgumentException(
-          "addTo: " + data.length + " values cannot be added into " + target.length);
-    }
-    for (int i = 0; i < data.length; i++) {
-      target[i] += data[i];
-    }
+  /** The same values in a storage of their own, row-major (no view of anything else). */
+  public Tensor copy() {
+    double[] d = toArray();
+    Tensor out = new Tensor(d, shape, dtype);
+    return node == null ? out : Autodiff.op(out, "copy", (g, grads) -> grads.add(0, g), this);
   }
 
   /** A matrix's rows as new arrays. */
@@ -363,16 +494,18 @@ public final class Tensor implements Serializable {
     }
     int r = shape.dims[0];
     int c = shape.dims[1];
+    double[] d = readDense();
     double[][] out = new double[r][];
     for (int i = 0; i < r; i++) {
-      out[i] = Arrays.copyOfRange(data, i * c, (i + 1) * c);
+      out[i] = Arrays.copyOfRange(d, i * c, (i + 1) * c);
     }
     return out;
   }
 
   /** The same values, untracked: gradients stop here (JAX's {@code stop_gradient}). */
   public Tensor detach() {
-    return node == null ? this : new Tensor(data, shape, dtype, null, null, knownLog);
+    return node == null ? this
+        : new Tensor(storage, offset, shape, strides, version, dtype, null, contiguous, uniform);
   }
 
   /** Synonym of {@link #detach()}, named as in JAX. */
@@ -382,7 +515,9 @@ public final class Tensor implements Serializable {
 
   /** The same values as {@link DType#FLOAT64} (booleans become 0.0/1.0). */
   public Tensor toFloat() {
-    return dtype == DType.FLOAT64 ? this : new Tensor(data, shape);
+    return dtype == DType.FLOAT64 ? this
+        : new Tensor(storage, offset, shape, strides, version, DType.FLOAT64, null, contiguous,
+            uniform);
   }
 
   /** Whether all elements are within {@code atol + rtol * |other|} of {@code other}'s. */
@@ -390,9 +525,11 @@ public final class Tensor implements Serializable {
     if (!shape.equals(other.shape)) {
       return false;
     }
-    for (int i = 0; i < data.length; i++) {
-      double a = data[i];
-      double b = other.data[i];
+    double[] x = readDense();
+    double[] y = other.readDense();
+    for (int i = 0; i < x.length; i++) {
+      double a = x[i];
+      double b = y[i];
       if (a == b) {
         continue;
       }
@@ -401,6 +538,26 @@ public final class Tensor implements Serializable {
       }
     }
     return true;
+  }
+
+  // ---------------------------------------------------------------- serialization
+
+  /** Serialized as its values in row-major order, so that a view does not carry its storage. */
+  private Object writeReplace() {
+    return new Serialized(toArray(), shape.toArray(), dtype);
+  }
+
+  private void readObject(ObjectInputStream in) throws InvalidObjectException {
+    throw new InvalidObjectException("a Tensor is read through its serialized form");
+  }
+
+  /** The serialized form: values, dimensions and element type. */
+  private record Serialized(double[] values, int[] dims, DType dtype) implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private Object readResolve() {
+      return new Tensor(values.clone(), Shape.of(dims), dtype);
+    }
   }
 
   // ---------------------------------------------------------------- elementwise arithmetic
@@ -682,69 +839,26 @@ public final class Tensor implements Serializable {
     return Elementwise.isFinite(this);
   }
 
+
   /**
-   * Whether every element is finite: one branch-free pass, for validation on hot paths.
+   * Whether every element is finite: one branch-free pass over the distinct elements (one for a
+   * constant fill), for validation on hot paths.
    */
   public boolean allFinite() {
-    if (knownLog != null) {
-      return true; // exps of arguments whose results are normal finite doubles
-    }
-    if (finiteness != 0) {
-      return finiteness == 1;
-    }
-    boolean finite = computeAllFinite();
-    finiteness = finite ? (byte) 1 : (byte) 2;
-    return finite;
-  }
-
-  private boolean computeAllFinite() {
-    // x * 0 is 0 for finite x and NaN otherwise. Four independent sums: one sum is a chain of
-    // dependent adds (the JIT may not reorder floating-point adds), four keep the adder busy.
-    double a0 = 0;
-    double a1 = 0;
-    double a2 = 0;
-    double a3 = 0;
-    int n = data.length;
-    int i = 0;
-    for (; i + 3 < n; i += 4) {
-      a0 += data[i] * 0.0;
-      a1 += data[i + 1] * 0.0;
-      a2 += data[i + 2] * 0.0;
-      a3 += data[i + 3] * 0.0;
-    }
-    for (; i < n; i++) {
-      a0 += data[i] * 0.0;
-    }
-    return a0 + a1 + a2 + a3 == 0;
+    return ValueScans.allFinite(this);
   }
 
   /**
    * Whether every element is positive and finite (not zero, negative, infinite or NaN): one
-   * branch-free pass, for validation of scales on hot paths.
+   * branch-free pass over the distinct elements, for validation of scales on hot paths.
    */
   public boolean allPositiveFinite() {
-    if (knownLog != null) {
-      return true; // exps of arguments whose results are normal finite doubles
-    }
-    // As raw bits the positive finite doubles are exactly the longs 1 .. MAX_BITS, so any other
-    // value sets the sign bit of bits (negative, -0), of bits - 1 (+0) or of MAX_BITS - bits
-    // (infinity, NaN).
-    final long maxBits = Double.doubleToRawLongBits(Double.MAX_VALUE);
-    long acc = 0;
-    for (double v : data) {
-      long bits = Double.doubleToRawLongBits(v);
-      acc |= bits | (bits - 1) | (maxBits - bits);
-    }
-    return acc >= 0;
+    return ValueScans.allPositiveFinite(this);
   }
 
   /** The smallest element ({@code +inf} for an empty tensor, NaN if any element is NaN). */
   public double minValue() {
-    double m = Double.POSITIVE_INFINITY;
-    for (double v : data) {
-      m = Math.min(m, v);
-    }
-    return m;
+    return ValueScans.minValue(this);
   }
 
   /**
@@ -752,32 +866,17 @@ public final class Tensor implements Serializable {
    * values in place (validation without a copy).
    */
   public int firstViolation(java.util.function.DoublePredicate ok) {
-    for (int i = 0; i < data.length; i++) {
-      if (!ok.test(data[i])) {
-        return i;
-      }
-    }
-    return -1;
+    return ValueScans.firstViolation(this, ok);
   }
 
   /** Whether every element is non-zero (true). */
   public boolean all() {
-    for (double v : data) {
-      if (v == 0.0) {
-        return false;
-      }
-    }
-    return true;
+    return firstViolation(v -> v != 0.0) < 0;
   }
 
   /** Whether some element is non-zero (true). */
   public boolean any() {
-    for (double v : data) {
-      if (v != 0.0) {
-        return true;
-      }
-    }
-    return false;
+    return firstViolation(v -> v == 0.0) >= 0;
   }
 
   // ---------------------------------------------------------------- reductions
@@ -802,9 +901,17 @@ public final class Tensor implements Serializable {
     return Reductions.sumTo(this, target);
   }
 
+  /**
+   * {@code mul(factor).sumTo(target)}; for a one-element target and untracked operands of one
+   * shape a dot product, without the product as a tensor of its own.
+   */
+  public Tensor mulSumTo(Tensor factor, Shape target) {
+    return Reductions.mulSumTo(this, factor, target);
+  }
+
   /** Mean of all elements. */
   public Tensor mean() {
-    return sum().div(data.length);
+    return sum().div(shape.numel());
   }
 
   /** Mean over {@code axis}. */

@@ -23,7 +23,7 @@ final class TensorFormat {
   private static void append(StringBuilder sb, Tensor t, int axis, int offset) {
     int[] d = t.shape.dims;
     if (axis == d.length) {
-      double v = t.data[offset];
+      double v = t.valueAt(offset);
       sb.append(t.isBool() ? Boolean.toString(v != 0.0) : Double.toString(v));
       return;
     }

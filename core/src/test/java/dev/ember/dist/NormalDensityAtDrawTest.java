@@ -12,15 +12,19 @@ import dev.ember.random.RngKey;
 import dev.ember.tensor.FusedDensities;
 import dev.ember.tensor.Shape;
 import dev.ember.tensor.Tensor;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
- * A Normal scoring its own reparameterized draw reads the density from the draw's noise. For
- * fixed noise, log N(loc + scale e; loc, scale) = sum(-e^2 / 2 - log scale) - n log(2 pi) / 2,
- * so the closed forms are: d/dloc = 0, d/dscale = -1 / scale (per element, or -n / scale for one
- * shared value), d2/dscale2 = 1 / scale^2 (n / scale^2 shared). Values are checked against the
- * density computed in plain doubles from the draw itself.
+ * A Normal scoring its own reparameterized draw given the draw's intermediates (its noise, from
+ * {@code rsampleWithIntermediates}) reads the density from the noise. For fixed noise, log
+ * N(loc + scale e; loc, scale) = sum(-e^2 / 2 - log scale) - n log(2 pi) / 2, so the closed forms
+ * are: d/dloc = 0, d/dscale = -1 / scale (per element, or -n / scale for one shared value),
+ * d2/dscale2 = 1 / scale^2 (n / scale^2 shared). Values are checked against the density computed
+ * in plain doubles from the draw itself, and every case is also scored without intermediates,
+ * which must give the same value and the same total derivatives.
  */
 class NormalDensityAtDrawTest {
   private static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -47,67 +51,92 @@ class NormalDensityAtDrawTest {
     return s;
   }
 
+  /** The density of the distribution's own draw at {@code KEY}, from its intermediates. */
+  private static Tensor atOwnDraw(Normal d) {
+    Distribution.Draw draw = d.rsampleWithIntermediates(KEY, Shape.SCALAR);
+    return d.logProbSum(draw.value(), draw.intermediates());
+  }
+
+  /** The density of the same draw as a value, without its intermediates. */
+  private static Tensor atDrawAsAValue(Normal d) {
+    return d.logProbSum(d.rsample(KEY, Shape.SCALAR));
+  }
+
   @Test
   void theDensityAtTheOwnDrawEqualsTheDensityComputedFromTheDraw() {
     Tensor loc = values(1, 4, 3);
-    Tensor scale = values(2, 4, 3).exp(); // an exp: the log of the scale is read, not computed
-    Normal d = Normal.of(loc, scale);
-    Tensor z = d.rsample(KEY, Shape.SCALAR);
-    double expected = density(z.toArray(), loc.toArray(), scale.toArray());
-    assertEquals(expected, d.logProbSum(z).item(), 1e-12 * Math.abs(expected));
-    // a copy of the draw is another value: the general formula, the same number
-    Tensor copy = Tensor.of(z.toArray(), z.shape());
-    assertEquals(expected, d.logProbSum(copy).item(), 1e-12 * Math.abs(expected));
-    // a full-size scale whose log is not known, and one shared scale
-    for (Tensor sc : new Tensor[] {values(3, 4, 3).square().add(0.2), Tensor.scalar(0.7)}) {
+    // a full-size scale, and one shared scale
+    for (Tensor sc : new Tensor[] {values(2, 4, 3).exp(), Tensor.scalar(0.7)}) {
       Normal e = Normal.of(loc, sc);
-      Tensor x = e.rsample(KEY, Shape.SCALAR);
-      double want = density(x.toArray(), loc.toArray(), sc.toArray());
-      assertEquals(want, e.logProbSum(x).item(), 1e-12 * Math.abs(want));
+      Distribution.Draw draw = e.rsampleWithIntermediates(KEY, Shape.SCALAR);
+      assertArrayEquals(e.rsample(KEY, Shape.SCALAR).toArray(), draw.value().toArray(), 0.0);
+      double want = density(draw.value().toArray(), loc.toArray(), sc.toArray());
+      assertEquals(want, e.logProbSum(draw.value(), draw.intermediates()).item(),
+          1e-12 * Math.abs(want));
+      assertEquals(want, e.logProbSum(draw.value()).item(), 1e-12 * Math.abs(want));
+      // a copy of the draw is another value: the general formula, the same number
+      Tensor copy = Tensor.of(draw.value().toArray(), draw.value().shape());
+      assertEquals(want, e.logProbSum(copy).item(), 1e-12 * Math.abs(want));
     }
   }
 
   @Test
   void gradientsThroughTheOwnDrawAreTheClosedForms() {
-    // full-size scale = exp(u): d/dloc = 0, d/du = scale * (-1 / scale) = -1
-    Map<String, Tensor> p = Map.of("loc", values(1, 4, 3), "u", values(2, 4, 3));
-    ValueAndGrad vg = Autodiff.valueAndGrad(q -> {
-      Normal d = Normal.of(q.get("loc"), q.get("u").exp());
-      return d.logProbSum(d.rsample(KEY, Shape.SCALAR));
-    }, p);
-    assertArrayEquals(new double[12], vg.grad().get("loc").toArray(), 1e-14);
-    double[] minusOne = new double[12];
-    java.util.Arrays.fill(minusOne, -1.0);
-    assertArrayEquals(minusOne, vg.grad().get("u").toArray(), 1e-14);
+    for (Function<Normal, Tensor> score : List.<Function<Normal, Tensor>>of(
+        NormalDensityAtDrawTest::atOwnDraw, NormalDensityAtDrawTest::atDrawAsAValue)) {
+      // full-size scale = exp(u): d/dloc = 0, d/du = scale * (-1 / scale) = -1
+      Map<String, Tensor> p = Map.of("loc", values(1, 4, 3), "u", values(2, 4, 3));
+      ValueAndGrad vg = Autodiff.valueAndGrad(
+          q -> score.apply(Normal.of(q.get("loc"), q.get("u").exp())), p);
+      assertArrayEquals(new double[12], vg.grad().get("loc").toArray(), 1e-14);
+      double[] minusOne = new double[12];
+      java.util.Arrays.fill(minusOne, -1.0);
+      assertArrayEquals(minusOne, vg.grad().get("u").toArray(), 1e-14);
 
-    // one shared scale: d/dscale = -n / scale
-    Map<String, Tensor> q1 = Map.of("loc", values(3, 5), "s", Tensor.scalar(0.7));
-    ValueAndGrad shared = Autodiff.valueAndGrad(q -> {
-      Normal d = Normal.of(q.get("loc"), q.get("s"));
-      return d.logProbSum(d.rsample(KEY, Shape.SCALAR));
-    }, q1);
-    assertArrayEquals(new double[5], shared.grad().get("loc").toArray(), 1e-14);
-    assertEquals(-5 / 0.7, shared.grad().get("s").item(), 1e-13);
+      // one shared scale: d/dscale = -n / scale
+      Map<String, Tensor> q1 = Map.of("loc", values(3, 5), "s", Tensor.scalar(0.7));
+      ValueAndGrad shared = Autodiff.valueAndGrad(
+          q -> score.apply(Normal.of(q.get("loc"), q.get("s"))), q1);
+      assertArrayEquals(new double[5], shared.grad().get("loc").toArray(), 1e-14);
+      assertEquals(-5 / 0.7, shared.grad().get("s").item(), 1e-13);
+    }
   }
 
   @Test
-  void theDrawItselfGetsNoGradientFromTheShortcutAndAnyOtherValueDoes() {
-    // at the own draw: no path through the draw (it cancels the one through loc); at another
-    // tensor with the same values: d/dx = -(x - loc) / scale^2
+  void onlyTheExplicitIntermediatesDropTheDrawsOwnGradient() {
+    // the draw's density as a value, the draw itself or another tensor of the same values, has
+    // d/dx = -(x - loc) / scale^2; given with its intermediates the draw is not an input (its
+    // path cancels the one through loc) and gets none: the caller chose that function
     Tensor loc = Autodiff.track(values(1, 6), "loc");
     double sc = 0.8;
     Normal d = Normal.of(loc, Tensor.scalar(sc));
-    Tensor z = d.rsample(KEY, Shape.SCALAR);
+    Distribution.Draw draw = d.rsampleWithIntermediates(KEY, Shape.SCALAR);
+    Tensor z = draw.value();
     Tensor other = z.add(0.0);
-    assertArrayEquals(new double[6],
-        Autodiff.gradients(d.logProbSum(z), new Tensor[] {z}, null, false)[0].toArray(), 0.0);
     double[] expected = new double[6];
     for (int i = 0; i < 6; i++) {
       expected[i] = -(z.toArray()[i] - loc.toArray()[i]) / (sc * sc);
     }
     assertArrayEquals(expected,
+        Autodiff.gradients(d.logProbSum(z), new Tensor[] {z}, null, false)[0].toArray(), 1e-12);
+    assertArrayEquals(expected,
         Autodiff.gradients(d.logProbSum(other), new Tensor[] {other}, null, false)[0].toArray(),
         1e-12);
+    assertArrayEquals(new double[6], Autodiff.gradients(
+        d.logProbSum(z, draw.intermediates()), new Tensor[] {z}, null, false)[0].toArray(), 0.0);
+  }
+
+  @Test
+  void intermediatesThatDoNotFitTheValueAreRefused() {
+    Normal d = Normal.of(values(1, 4, 3), Tensor.scalar(0.5));
+    Distribution.Draw draw = d.rsampleWithIntermediates(KEY, Shape.SCALAR);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> d.logProbSum(draw.value(), List.of(values(2, 3))));
+    assertEquals("Normal.logProbSum: the intermediates of a draw of shape [4, 3] are its standard "
+        + "noise, one tensor of that shape, but got 1 tensor(s) of shape [3]; pass the "
+        + "intermediates that rsampleWithIntermediates returned with the value", e.getMessage());
+    assertEquals(d.logProbSum(draw.value()).item(),
+        d.logProbSum(draw.value(), List.of()).item(), 0.0);
   }
 
   @Test
@@ -116,10 +145,8 @@ class NormalDensityAtDrawTest {
     // are the same closed forms: d/dloc = 0, d/dscale_j = -4 / scale_j
     Tensor s = values(4, 3).exp();
     Map<String, Tensor> p = Map.of("loc", values(1, 4, 3), "s", s);
-    ValueAndGrad vg = Autodiff.valueAndGrad(q -> {
-      Normal d = Normal.of(q.get("loc"), q.get("s"));
-      return d.logProbSum(d.rsample(KEY, Shape.SCALAR));
-    }, p);
+    ValueAndGrad vg = Autodiff.valueAndGrad(
+        q -> atOwnDraw(Normal.of(q.get("loc"), q.get("s"))), p);
     assertArrayEquals(new double[12], vg.grad().get("loc").toArray(), 1e-12);
     double[] expected = new double[3];
     for (int j = 0; j < 3; j++) {
@@ -154,15 +181,13 @@ class NormalDensityAtDrawTest {
     // shared scale: d2/ds2 = n / s^2; full-size exp(u): d/du = -1, so d2/du2 = 0
     double s = 0.6;
     Tensor h = Autodiff.valueAndGrad(q -> {
-      Normal d = Normal.of(values(5, 7), q.get("s"));
-      Tensor lp = d.logProbSum(d.rsample(KEY, Shape.SCALAR));
+      Tensor lp = atOwnDraw(Normal.of(values(5, 7), q.get("s")));
       return Autodiff.gradients(lp, new Tensor[] {q.get("s")}, null, true)[0];
     }, Map.of("s", Tensor.scalar(s))).grad().get("s");
     assertEquals(7 / (s * s), h.item(), 1e-12);
 
     Tensor hu = Autodiff.valueAndGrad(q -> {
-      Normal d = Normal.of(values(5, 3), q.get("u").exp());
-      Tensor lp = d.logProbSum(d.rsample(KEY, Shape.SCALAR));
+      Tensor lp = atOwnDraw(Normal.of(values(5, 3), q.get("u").exp()));
       return Autodiff.gradients(lp, new Tensor[] {q.get("u")}, null, true)[0].sum();
     }, Map.of("u", values(6, 3))).grad().get("u");
     assertArrayEquals(new double[3], hu.toArray(), 1e-13);

@@ -154,6 +154,6 @@ public final class Ar1MaximumLikelihood {
         x[row + t] = phi * x[row + t - 1] + sigma * e[row + t];
       }
     }
-    return Tensor.adopt(x, Shape.of(series, length));
+    return Tensor.of(x, Shape.of(series, length));
   }
 }

@@ -202,7 +202,7 @@ public final class SeriesParams implements Serializable {
         }
       }
     }
-    return Tensor.adopt(out, l.batchShape(b));
+    return Tensor.of(out, l.batchShape(b));
   }
 
   /** The series' slices of local param {@code p}'s batch value {@code v}, in batch order. */
@@ -211,7 +211,7 @@ public final class SeriesParams implements Serializable {
     int b = v.dim(l.axis());
     int outer = l.outer();
     int inner = l.inner();
-    double[] d = v.sharedValues(); // read only
+    double[] d = v.toArray();
     double[][] out = new double[b][outer * inner];
     for (int i = 0; i < b; i++) {
       double[] r = out[i];

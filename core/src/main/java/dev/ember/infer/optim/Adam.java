@@ -78,9 +78,9 @@ public final class Adam extends ElementwiseOptimizer {
   }
 
   @Override
-  boolean stepIntoIfFinite(double lr, long step, Tensor grad, double[] x, double[][] slots,
+  boolean stepIntoIfFinite(double lr, long step, double[] x, double[] g, double[][] slots,
       double[] xOut, double[][] slotsOut) {
-    return updateInto(lr, step, x, grad.sharedValues(), slots, xOut, slotsOut) == 0;
+    return updateInto(lr, step, x, g, slots, xOut, slotsOut) == 0;
   }
 
   /**

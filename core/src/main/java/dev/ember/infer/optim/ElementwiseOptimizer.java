@@ -2,17 +2,19 @@
 // Copyright 2026 The Ember Authors
 package dev.ember.infer.optim;
 
+import dev.ember.tensor.OwnedBuffer;
 import dev.ember.tensor.Shape;
 import dev.ember.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * The shared part of optimizers whose update acts on each parameter separately, with a fixed
@@ -94,12 +96,14 @@ abstract class ElementwiseOptimizer implements Optimizer {
    * is not finite. By default the gradient is checked first; an optimizer may check it in its own
    * pass.
    */
-  boolean stepIntoIfFinite(double lr, long step, Tensor grad, double[] x, double[][] slots,
+  boolean stepIntoIfFinite(double lr, long step, double[] x, double[] g, double[][] slots,
       double[] xOut, double[][] slotsOut) {
-    if (!grad.allFinite()) {
-      return false;
+    for (double v : g) {
+      if (!Double.isFinite(v)) {
+        return false;
+      }
     }
-    stepInto(lr, step, x, grad.sharedValues(), slots, xOut, slotsOut);
+    stepInto(lr, step, x, g, slots, xOut, slotsOut);
     return true;
   }
 
@@ -120,66 +124,44 @@ abstract class ElementwiseOptimizer implements Optimizer {
   }
 
   /**
-   * The update written into the state's own arrays with {@link #step}. Everything that can fail
+   * The update written into the fit's own buffers with {@link #step}. Everything that can fail
    * (the gradients' values, as {@link #updateIfFinite} checks them first; names, shapes, slots,
    * the learning rate) is checked before the first write, so a failed or refused update leaves
-   * the state as it was.
+   * the buffers as they were.
    */
   @Override
-  public final OptimizerState updateInPlaceIfFinite(
-      Map<String, Tensor> grads, OptimizerState state) {
+  public final boolean updateInPlaceIfFinite(Map<String, Tensor> grads, OptimizerBuffers state) {
     Objects.requireNonNull(grads, name + ".update: grads");
     Objects.requireNonNull(state, name + ".update: state");
     for (Tensor g : grads.values()) {
       if (!g.allFinite()) {
-        return null;
+        return false;
       }
     }
-    checkKeys(grads, state);
+    Map<String, OwnedBuffer> params = state.params();
+    checkKeys(grads, params.keySet(), n -> params.get(n).shape());
     long t = state.step();
     double lr = checkedRate(t);
-    Map<String, double[][]> moments = new LinkedHashMap<>();
-    Set<double[]> owned = Collections.newSetFromMap(new IdentityHashMap<>());
-    for (Map.Entry<String, Tensor> e : state.params().entrySet()) {
+    for (Map.Entry<String, OwnedBuffer> e : params.entrySet()) {
       String param = e.getKey();
       Shape shape = e.getValue().shape();
       checkGradientShape(param, shape, grads.get(param));
-      double[][] m = moments(param, shape, state.slots().get(param));
-      moments.put(param, m);
-      owned.add(e.getValue().sharedValues());
-      owned.addAll(Arrays.asList(m));
+      List<OwnedBuffer> moments = state.slots(param);
+      checkSlots(param, shape, moments.size(), i -> moments.get(i).shape());
     }
-    if (owned.size() != state.params().size() * (slotNames.length + 1)) {
-      throw new IllegalArgumentException(name + ".updateInPlaceIfFinite: the state's params and "
-          + "moments share arrays; give it a state whose every tensor owns its values");
-    }
-    Map<String, Tensor> values = new LinkedHashMap<>();
-    Map<String, List<Tensor>> slots = new LinkedHashMap<>();
-    for (Map.Entry<String, Tensor> e : state.params().entrySet()) {
+    for (Map.Entry<String, OwnedBuffer> e : params.entrySet()) {
       String param = e.getKey();
-      Shape shape = e.getValue().shape();
-      double[] g = grads.get(param).sharedValues();
-      if (owned.contains(g)) {
-        g = g.clone(); // a gradient that is a param's own values: read it before any write
+      List<OwnedBuffer> moments = state.slots(param);
+      OwnedBuffer[] targets = new OwnedBuffer[1 + moments.size()];
+      targets[0] = e.getValue();
+      for (int i = 0; i < moments.size(); i++) {
+        targets[1 + i] = moments.get(i);
       }
-      double[] x = e.getValue().sharedValues();
-      double[][] m = moments.get(param);
-      step(lr, t, x, g, m);
-      // new tensors over the same arrays: what was cached about the old values goes with them
-      adopt(param, shape, x, m, values, slots);
+      OwnedBuffer.write(targets, new Tensor[] {grads.get(param)},
+          (out, in) -> step(lr, t, out[0], in[0], Arrays.copyOfRange(out, 1, out.length)));
     }
-    return new OptimizerState(Math.addExact(t, 1), values, slots);
-  }
-
-  /** Puts a parameter's values and moments into a new state's maps as tensors over the arrays. */
-  private static void adopt(String param, Shape shape, double[] x, double[][] moments,
-      Map<String, Tensor> values, Map<String, List<Tensor>> slots) {
-    values.put(param, Tensor.adopt(x, shape));
-    List<Tensor> next = new ArrayList<>(moments.length);
-    for (double[] m : moments) {
-      next.add(Tensor.adopt(m, shape));
-    }
-    slots.put(param, next);
+    state.advance();
+    return true;
   }
 
   /** The schedule's value at step {@code t}, which must be finite and non-negative. */
@@ -205,7 +187,7 @@ abstract class ElementwiseOptimizer implements Optimizer {
       Map<String, Tensor> grads, OptimizerState state, boolean onlyIfFinite) {
     Objects.requireNonNull(grads, name + ".update: grads");
     Objects.requireNonNull(state, name + ".update: state");
-    checkKeys(grads, state);
+    checkKeys(grads, state.params().keySet(), n -> state.params().get(n).shape());
     long t = state.step();
     double lr = checkedRate(t);
     Map<String, Tensor> values = new LinkedHashMap<>();
@@ -215,59 +197,76 @@ abstract class ElementwiseOptimizer implements Optimizer {
       Shape shape = e.getValue().shape();
       Tensor grad = grads.get(param);
       checkGradientShape(param, shape, grad);
-      double[][] moments = moments(param, shape, state.slots().get(param));
-      int n = shape.numel();
-      double[] x = new double[n];
-      double[][] nextMoments = new double[moments.length][n];
-      double[] old = e.getValue().sharedValues();
-      if (!onlyIfFinite) {
-        stepInto(lr, t, old, grad.sharedValues(), moments, x, nextMoments);
-      } else if (!stepIntoIfFinite(lr, t, grad, old, moments, x, nextMoments)) {
+      List<Tensor> moments = state.slots().get(param);
+      checkSlots(param, shape, moments.size(), i -> moments.get(i).shape());
+      // the new values and moments in new buffers, written once by the kernel and never again
+      OwnedBuffer[] out = new OwnedBuffer[1 + moments.size()];
+      Tensor[] in = new Tensor[2 + moments.size()];
+      out[0] = OwnedBuffer.zeros(shape);
+      in[0] = e.getValue();
+      in[1] = grad;
+      for (int i = 0; i < moments.size(); i++) {
+        out[1 + i] = OwnedBuffer.zeros(shape);
+        in[2 + i] = moments.get(i);
+      }
+      boolean[] finite = {true};
+      OwnedBuffer.write(out, in, (o, s) -> {
+        double[][] old = Arrays.copyOfRange(s, 2, s.length);
+        double[][] next = Arrays.copyOfRange(o, 1, o.length);
+        if (onlyIfFinite) {
+          finite[0] = stepIntoIfFinite(lr, t, s[0], s[1], old, o[0], next);
+        } else {
+          stepInto(lr, t, s[0], s[1], old, o[0], next);
+        }
+      });
+      if (!finite[0]) {
         return null;
       }
-      adopt(param, shape, x, nextMoments, values, slots);
+      values.put(param, out[0].view());
+      List<Tensor> next = new ArrayList<>(moments.size());
+      for (int i = 0; i < moments.size(); i++) {
+        next.add(out[1 + i].view());
+      }
+      slots.put(param, next);
     }
     return new OptimizerState(Math.addExact(t, 1), values, slots);
   }
 
   /** Gradients and parameters must name the same sites: a mismatch is a bug upstream. */
-  private void checkKeys(Map<String, Tensor> grads, OptimizerState state) {
-    for (String param : state.params().keySet()) {
+  private void checkKeys(Map<String, Tensor> grads, Set<String> names,
+      Function<String, Shape> shapes) {
+    for (String param : names) {
       if (grads.get(param) == null) {
         throw new IllegalArgumentException(
             name + ".update: no gradient for parameter '" + param + "' of shape "
-                + state.params().get(param).shape() + " (parameters: "
-                + state.params().keySet() + ", gradients: " + grads.keySet() + ")");
+                + shapes.apply(param) + " (parameters: " + names + ", gradients: "
+                + grads.keySet() + ")");
       }
     }
     for (Map.Entry<String, Tensor> e : grads.entrySet()) {
-      if (!state.params().containsKey(e.getKey())) {
+      if (!names.contains(e.getKey())) {
         throw new IllegalArgumentException(
             name + ".update: gradient '" + e.getKey() + "' of shape " + e.getValue().shape()
-                + " has no parameter (parameters: " + state.params().keySet() + ")");
+                + " has no parameter (parameters: " + names + ")");
       }
     }
   }
 
-  /** A parameter's moments (read-only), after checking they are what this optimizer keeps. */
-  private double[][] moments(String param, Shape shape, List<Tensor> given) {
-    if (given.size() != slotNames.length) {
+  /** A parameter's moments must be what this optimizer keeps, each of the parameter's shape. */
+  private void checkSlots(String param, Shape shape, int count, IntFunction<Shape> shapes) {
+    if (count != slotNames.length) {
       throw new IllegalArgumentException(
-          name + ".update: the state has " + given.size() + " slots for '" + param + "' but "
+          name + ".update: the state has " + count + " slots for '" + param + "' but "
               + name + " keeps " + slotNames.length + " " + List.of(slotNames)
               + "; was the state made by another optimizer's init?");
     }
-    double[][] out = new double[slotNames.length][];
-    for (int i = 0; i < out.length; i++) {
-      Tensor m = given.get(i);
-      if (!m.shape().equals(shape)) {
+    for (int i = 0; i < count; i++) {
+      if (!shapes.apply(i).equals(shape)) {
         throw new IllegalArgumentException(
             name + ".update: slot '" + slotNames[i] + "' of '" + param + "' has shape "
-                + m.shape() + " but the parameter has shape " + shape);
+                + shapes.apply(i) + " but the parameter has shape " + shape);
       }
-      out[i] = m.sharedValues();
     }
-    return out;
   }
 
   /** The class name and hyper-parameters, e.g. {@code Adam(lr=constant(0.1), b1=0.9, ...)}. */

@@ -74,17 +74,20 @@ public interface Optimizer extends Serializable {
   }
 
   /**
-   * {@link #updateIfFinite} for a caller that owns {@code state}: the optimizer may write the new
-   * values and moments into the state's own arrays instead of new ones, which saves allocating
-   * and filling fresh memory for every array at every step (a fit loop such as {@link
-   * dev.ember.infer.SviFit}). The caller guarantees that nothing else refers to those arrays
-   * (each tensor of the state owns its values; {@link #init} shares its zero moments, so its
-   * state must be copied first) and uses the returned state, not the given one, afterwards. When
-   * null is returned (a gradient value is not finite) nothing has been written. By default the
-   * new state is made in new arrays, as {@link #updateIfFinite} does.
+   * {@link #updateIfFinite} written into buffers that the caller's fit owns ({@link
+   * OptimizerBuffers}), which saves allocating and filling fresh memory for every param and
+   * moment at every step. Returns false, having written nothing, when a gradient value is not
+   * finite. Everything that can fail is checked before the first write, so a failed or refused
+   * update leaves the buffers as they were. By default the new state is computed by {@link
+   * #updateIfFinite} and copied into the buffers.
    */
-  default OptimizerState updateInPlaceIfFinite(Map<String, Tensor> grads, OptimizerState state) {
-    return updateIfFinite(grads, state);
+  default boolean updateInPlaceIfFinite(Map<String, Tensor> grads, OptimizerBuffers state) {
+    OptimizerState next = updateIfFinite(grads, state.views());
+    if (next == null) {
+      return false;
+    }
+    state.setFrom(next);
+    return true;
   }
 
   /**

@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The Ember Authors
+package dev.ember.autodiff;
+
+import dev.ember.autodiff.Gradients.GradientKernel;
+import dev.ember.tensor.OwnedBuffer;
+import dev.ember.tensor.Shape;
+import dev.ember.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The gradient sums of a first-order backward pass, and the one place that decides what is
+ * written in place. A node's sum keeps its first contribution as the tensor it is (never
+ * written); from the second one on, or from one that the pass computes itself (a product, a
+ * placed view) or is handed as an {@link OwnedBuffer}, the sum lives in a buffer this pass alone
+ * holds and adds into in place.
+ *
+ * <p>A contribution to a view ({@link Node#view()}) goes straight to the tensor it views, placed
+ * where the view reads it, when no gradient in between is asked for: a row of a series sliced at
+ * every step of a scan then adds into the series' sum with no sum of its own, and a stack of all
+ * those rows hands its whole gradient to the series.
+ *
+ * <p>When a node's gradient is such a buffer and nobody asked for it, the rule it is given to
+ * may hand it on: if the rule's contributions use that buffer exactly once, as the very tensor
+ * it was given (PyTorch's accumulate-grad reuses a gradient whose use count is one), that input
+ * takes the buffer over instead of a copy, multiplied in place first for a product. So the
+ * contributions of a rule are applied when the rule returns, once their uses are counted.
+ */
+final class FirstOrderGradients extends PassGradients {
+  private final IdentityHashMap<Node, Sum> sums = new IdentityHashMap<>();
+  /** Nodes whose gradients are returned: their buffers are never reused. */
+  private final Set<Node> wanted;
+  /** What the running rule handed, applied when it returns. */
+  private final List<Handed> handed = new ArrayList<>();
+  /** The gradient the running rule was given. */
+  private Tensor grad;
+  /** The buffer {@link #grad} views, when this pass owns it and no one asked for it; else null. */
+  private OwnedBuffer gradBuffer;
+
+  FirstOrderGradients(Set<Node> wanted) {
+    this.wanted = wanted;
+  }
+
+  /** One contribution: {@code g} (times {@code factor}, or placed at a view), or a buffer. */
+  private record Handed(int input, Tensor g, Tensor factor, OwnedBuffer owned, int base,
+      int[] strides, GradientKernel kernel) {}
+
+  @Override
+  void seed(Node root, Tensor g) {
+    sum(root, g.shape()).add(g);
+  }
+
+  @Override
+  Tensor take(Node n) {
+    Sum s = sums.remove(n);
+    if (s == null) {
+      return null;
+    }
+    grad = s.value();
+    gradBuffer = wanted.contains(n) ? null : s.owned;
+    return grad;
+  }
+
+  @Override
+  public void add(int input, Tensor g) {
+    handed.add(new Handed(input, g, null, null, 0, null, null));
+  }
+
+  @Override
+  public void add(int input, OwnedBuffer g) {
+    handed.add(new Handed(input, null, null, g, 0, null, null));
+  }
+
+  @Override
+  public void addComputed(int input, GradientKernel kernel) {
+    handed.add(new Handed(input, null, null, null, 0, null, kernel));
+  }
+
+  @Override
+  public void addProduct(int input, Tensor g, Tensor factor) {
+    handed.add(new Handed(input, g, factor, null, 0, null, null));
+  }
+
+  @Override
+  public void addAt(int input, Tensor g, int base, int[] strides) {
+    handed.add(new Handed(input, g, null, null, base, strides.clone(), null));
+  }
+
+  @Override
+  public boolean isRecorded() {
+    return false;
+  }
+
+  @Override
+  void ruleDone() {
+    int uses = 0;
+    for (Handed h : handed) {
+      // a kernel may read the gradient through arrays it captured: then nothing reuses it
+      uses += h.kernel != null ? 2 : (uses(h.g) || uses(h.factor)) ? 1 : 0;
+    }
+    for (Handed h : handed) {
+      apply(h, gradBuffer != null && uses == 1 && h.g == grad);
+    }
+    handed.clear();
+    grad = null;
+    gradBuffer = null;
+  }
+
+  /** Whether {@code t} reads the running rule's gradient (the tensor itself or a view of it). */
+  private boolean uses(Tensor t) {
+    return t != null && grad != null && t.sharesStorage(grad);
+  }
+
+  /** Adds one contribution to its input's sum; {@code reuse}: its tensor's buffer is free. */
+  private void apply(Handed h, boolean reuse) {
+    Tensor in = tracked(h.input);
+    if (in == null) {
+      return;
+    }
+    Shape shape = in.shape();
+    if (h.kernel != null) {
+      h = computed(h, shape); // a kernel writes into the input's own buffer, or a new one
+      if (h == null) {
+        return;
+      }
+    }
+    Tensor g = h.g;
+    if (h.strides != null && placesInOrder(h, shape)) {
+      g = h.g.reshape(shape); // a placement that covers the input in order: a plain gradient
+    } else if (h.strides != null) {
+      sum(in).addAt(h.g, h.base, h.strides); // placed inside the input: summed there
+      return;
+    }
+    // a view nothing asks about passes the gradient on to the tensor it views
+    ViewOf view = in.node().view;
+    Tensor target = in;
+    if (view != null && bypassable(in.node(), view)) {
+      target = view.input();
+      if (!coversInOrder(view, shape, target.shape())) {
+        placeInto(sum(target), h, g, view);
+        return;
+      }
+    }
+    Sum s = sum(target);
+    Shape to = target.shape();
+    if (h.owned != null && h.owned.shape().equals(to)) {
+      s.takeOver(h.owned);
+    } else if (h.owned != null) {
+      s.add(reduced(h.owned.view(), h.input).reshape(to));
+    } else if (h.factor != null) {
+      Shape product = Shape.broadcast(g.shape(), h.factor.shape(), current().op + " backward");
+      if (!product.equals(shape)) {
+        s.add(reduced(g.mulSumTo(h.factor, shape), h.input).reshape(to));
+      } else if (reuse && g.shape().equals(to)) {
+        gradBuffer.multiply(h.factor);
+        s.takeOver(gradBuffer);
+      } else if (shape.equals(to)) {
+        s.addProduct(g, h.factor);
+      } else {
+        s.add(g.mul(h.factor).reshape(to));
+      }
+    } else if (reuse && g == grad && g.shape().equals(to)) {
+      s.takeOver(gradBuffer);
+    } else {
+      s.add(reduced(g, h.input).reshape(to));
+    }
+  }
+
+  /**
+   * Runs a kernel contribution: into the input's buffer when its sum owns one and it takes its
+   * gradients itself (null: done); else into a new buffer, handed on as an owned contribution.
+   */
+  private Handed computed(Handed h, Shape shape) {
+    Tensor in = current().inputs[h.input];
+    ViewOf view = in.node().view;
+    boolean passesOn = view != null && bypassable(in.node(), view);
+    Sum own = passesOn ? null : sums.get(in.node());
+    if (own != null && own.owned != null) {
+      OwnedBuffer.write(new OwnedBuffer[] {own.owned}, new Tensor[0],
+          (t, src) -> h.kernel.write(t[0], true));
+      return null;
+    }
+    OwnedBuffer fresh = OwnedBuffer.zeros(shape);
+    OwnedBuffer.write(new OwnedBuffer[] {fresh}, new Tensor[0],
+        (t, src) -> h.kernel.write(t[0], false));
+    return new Handed(h.input, null, null, fresh, 0, null, null);
+  }
+
+  /** Adds a contribution to a view into the sum of the tensor it views, at the view's places. */
+  private void placeInto(Sum s, Handed h, Tensor g, ViewOf view) {
+    int[] strides = view.strides();
+    if (h.owned != null) {
+      s.addAt(h.owned.view(), view.base(), strides);
+    } else if (h.factor != null && g.shape().equals(current().inputs[h.input].shape())
+        && h.factor.shape().broadcastsTo(g.shape())) {
+      s.addAtProduct(g, h.factor, view.base(), strides);
+    } else if (h.factor != null) {
+      Shape shape = current().inputs[h.input].shape();
+      s.addAt(reduced(g.mulSumTo(h.factor, shape), h.input), view.base(), strides);
+    } else {
+      s.addAt(reduced(g, h.input), view.base(), strides);
+    }
+  }
+
+  /**
+   * Whether contributions to view node {@code n} may skip it and the nodes between it and the
+   * tensor it views: neither it nor any of its other inputs has its gradient asked for.
+   */
+  private boolean bypassable(Node n, ViewOf view) {
+    if (wanted.contains(n)) {
+      return false;
+    }
+    for (Tensor in : n.inputs) {
+      if (in != view.input() && in.node() != null && wanted.contains(in.node())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether a view of shape {@code shape} reads all of a tensor of shape {@code of} in order. */
+  private static boolean coversInOrder(ViewOf view, Shape shape, Shape of) {
+    return view.base() == 0 && shape.numel() == of.numel()
+        && Arrays.equals(rowMajor(shape), view.strides());
+  }
+
+  /** Whether a placed contribution covers its input in row-major order (then it is an add). */
+  private static boolean placesInOrder(Handed h, Shape shape) {
+    return h.base == 0 && h.g.size() == shape.numel()
+        && Arrays.equals(rowMajor(h.g.shape()), h.strides);
+  }
+
+  private static int[] rowMajor(Shape s) {
+    int[] st = new int[s.rank()];
+    int k = 1;
+    for (int i = st.length - 1; i >= 0; i--) {
+      st[i] = k;
+      k *= s.dim(i);
+    }
+    return st;
+  }
+
+  private Sum sum(Tensor t) {
+    return sum(t.node(), t.shape());
+  }
+
+  private Sum sum(Node n, Shape shape) {
+    return sums.computeIfAbsent(n, k -> new Sum(shape));
+  }
+
+  /** {@code g} summed to input {@code input}'s shape, which must broadcast to it. */
+  private Tensor reduced(Tensor g, int input) {
+    Shape target = current().inputs[input].shape();
+    if (g.shape().equals(target)) {
+      return g;
+    }
+    if (!target.broadcastsTo(g.shape())) {
+      throw new IllegalStateException(
+          current().op + " backward: gradient of shape " + g.shape() + " does not reduce to input "
+              + input + " of shape " + target);
+    }
+    return g.sumTo(target);
+  }
+
+  /** One node's gradient so far: a tensor given to it, or a buffer this pass owns. */
+  private static final class Sum {
+    private final Shape shape;
+    private Tensor given;
+    private OwnedBuffer owned;
+
+    Sum(Shape shape) {
+      this.shape = shape;
+    }
+
+    void add(Tensor g) {
+      if (owned != null) {
+        owned.add(g);
+      } else if (given == null) {
+        given = g;
+      } else {
+        owned = OwnedBuffer.sumOf(given, g);
+        given = null;
+      }
+    }
+
+    /** Adds a buffer of this sum's shape, taking it over when this sum owns none yet. */
+    void takeOver(OwnedBuffer buffer) {
+      if (owned != null) {
+        owned.add(buffer.view());
+      } else {
+        if (given != null) {
+          buffer.add(given);
+          given = null;
+        }
+        owned = buffer;
+      }
+    }
+
+    void addProduct(Tensor g, Tensor factor) {
+      if (owned != null) {
+        owned.addProduct(g, factor);
+      } else {
+        owned = given == null ? OwnedBuffer.productOf(g, factor)
+            : OwnedBuffer.productPlus(g, factor, given);
+        given = null;
+      }
+    }
+
+    void addAt(Tensor g, int base, int[] strides) {
+      own().scatterAdd(g, base, strides);
+    }
+
+    void addAtProduct(Tensor g, Tensor factor, int base, int[] strides) {
+      own().scatterAddProduct(g, factor, base, strides);
+    }
+
+    /** The buffer, made from what was given so far (zeros if nothing) when there is none yet. */
+    private OwnedBuffer own() {
+      if (owned == null) {
+        owned = given == null ? OwnedBuffer.zeros(shape) : OwnedBuffer.copyOf(given);
+        given = null;
+      }
+      return owned;
+    }
+
+    Tensor value() {
+      return owned != null ? owned.view() : given;
+    }
+  }
+}

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The Ember Authors
+package dev.ember.tensor;
+
+/**
+ * A row-major buffer of doubles that one owner writes in place: the autodiff engine's gradient
+ * accumulators and an optimizer's params and moments during a fit. It is the only thing that
+ * writes storage. Tensors read it through {@link #view()}; every write first increases the
+ * storage's version, so a view made before the write throws {@link StaleTensorException} when it
+ * is read afterwards, instead of showing new values under an old tensor.
+ *
+ * <pre>{@code
+ * OwnedBuffer sum = OwnedBuffer.copyOf(Tensor.of(1.0, 2.0));
+ * Tensor before = sum.view();           // [1, 2], no copy
+ * sum.add(Tensor.of(10.0, 10.0));       // in place
+ * sum.view();                           // [11, 12]
+ * before.get(0);                        // throws StaleTensorException
+ * Tensor kept = sum.snapshot();         // a copy, never stale
+ * }</pre>
+ *
+ * <p>Not thread-safe: an owner writes from one thread at a time.
+ */
+public final class OwnedBuffer {
+  private final Shape shape;
+  private final HeapStorage storage;
+
+  private OwnedBuffer(double[] values, Shape shape) {
+    this.shape = shape;
+    this.storage = new HeapStorage(values);
+  }
+
+  /** A buffer over {@code fresh}, a new array that nothing else refers to (this package). */
+  static OwnedBuffer wrap(double[] fresh, Shape shape) {
+    return new OwnedBuffer(fresh, shape);
+  }
+
+  /** Zeros of {@code shape}. */
+  public static OwnedBuffer zeros(Shape shape) {
+    return new OwnedBuffer(new double[shape.numel()], shape);
+  }
+
+  /** A buffer holding a copy of {@code t}'s values. */
+  public static OwnedBuffer copyOf(Tensor t) {
+    return new OwnedBuffer(t.toArray(), t.shape);
+  }
+
+  /** A buffer holding {@code a + b} (both of one shape), computed in one pass. */
+  public static OwnedBuffer sumOf(Tensor a, Tensor b) {
+    requireShape("sumOf", a.shape, b.shape);
+    double[] r = new double[a.size()];
+    Elementwise.addInto(a, b, a.shape, r);
+    return new OwnedBuffer(r, a.shape);
+  }
+
+  /** A buffer holding {@code g * f} (broadcast to this result's shape), computed in one pass. */
+  public static OwnedBuffer productOf(Tensor g, Tensor f) {
+    Shape s = Shape.broadcast(g.shape, f.shape, "productOf");
+    double[] r = new double[s.numel()];
+    Elementwise.mulInto(g, f, s, r);
+    return new OwnedBuffer(r, s);
+  }
+
+  /** A buffer holding {@code g * f + c}, where {@code g * f} broadcasts to {@code c}'s shape. */
+  public static OwnedBuffer productPlus(Tensor g, Tensor f, Tensor c) {
+    Shape s = Shape.broadcast(g.shape, f.shape, "productPlus");
+    requireShape("productPlus", c.shape, s);
+    double[] r = new double[s.numel()];
+    Elementwise.mulAddInto(g, f, c, s, r);
+    return new OwnedBuffer(r, s);
+  }
+
+  /** The shape. */
+  public Shape shape() {
+    return shape;
+  }
+
+  /** The buffer's storage version: how many times it has been written. */
+  public int version() {
+    return storage.version;
+  }
+
+  /** The current values as a tensor, without a copy; stale once the buffer is written again. */
+  public Tensor view() {
+    return new Tensor(storage, 0, shape, shape.rowMajor, storage.version, DType.FLOAT64, null);
+  }
+
+  /** The current values copied into a tensor of their own, which later writes do not touch. */
+  public Tensor snapshot() {
+    return new Tensor(storage.values.clone(), shape);
+  }
+
+  /** Adds {@code g} (of this buffer's shape, any layout) in place. */
+  public void add(Tensor g) {
+    requireShape("add", shape, g.shape);
+    Tensor source = g.storage == storage ? g.copy() : g;
+    storage.version++;
+    Elementwise.addInto(view(), source, shape, storage.values); // elementwise: r[i] = r[i] + g[i]
+  }
+
+  /** Multiplies the values by {@code f} (broadcast to this buffer's shape) in place. */
+  public void multiply(Tensor f) {
+    if (!f.shape.broadcastsTo(shape)) {
+      throw new IllegalArgumentException(
+          "OwnedBuffer.multiply: a factor of shape " + f.shape + " does not broadcast to " + shape);
+    }
+    Tensor fs = f.storage == storage ? f.copy() : f;
+    storage.version++;
+    Elementwise.mulInto(view(), fs, shape, storage.values); // r[i] = r[i] f[i]
+  }
+
+  /** Adds {@code g * f} in place; their broadcast shape must be this buffer's. */
+  public void addProduct(Tensor g, Tensor f) {
+    Shape s = Shape.broadcast(g.shape, f.shape, "addProduct");
+    requireShape("addProduct", shape, s);
+    Tensor gs = g.storage == storage ? g.copy() : g;
+    Tensor fs = f.storage == storage ? f.copy() : f;
+    storage.version++;
+    Elementwise.mulAddInto(gs, fs, view(), s, storage.values); // r[i] = g[i] f[i] + r[i]
+  }
+
+  /**
+   * Adds {@code g} in place at the positions a strided gather with {@code (base, strides,
+   * g.shape())} of this buffer's row-major values reads: the adjoint of a view.
+   */
+  public void scatterAdd(Tensor g, int base, int[] gatherStrides) {
+    Tensor source = g.storage == storage ? g.copy() : g;
+    storage.version++;
+    Strided.scatterAdd(source, null, base, gatherStrides, storage.values);
+  }
+
+  /** {@link #scatterAdd} of {@code g * f} ({@code f} broadcast to {@code g}'s shape). */
+  public void scatterAddProduct(Tensor g, Tensor f, int base, int[] gatherStrides) {
+    Tensor gs = g.storage == storage ? g.copy() : g;
+    Tensor fs = f.storage == storage ? f.copy() : f;
+    if (!fs.shape.broadcastsTo(gs.shape)) {
+      throw new IllegalArgumentException("OwnedBuffer.scatterAddProduct: a factor of shape "
+          + fs.shape + " does not broadcast to " + gs.shape);
+    }
+    storage.version++;
+    Strided.scatterAdd(gs, fs, base, gatherStrides, storage.values);
+  }
+
+  /**
+   * Writes {@code targets} in place with a kernel over their arrays: every view made so far of
+   * any of them goes stale first. The kernel gets the arrays to write, in the order given, and
+   * the {@code sources}' values row-major to read (a source's own storage when it is laid out so,
+   * else a copy; a copy too when it is one of the targets' arrays, so that it is read as it was).
+   * The kernel keeps no reference to any array after it returns.
+   *
+   * @throws IllegalArgumentException if the buffers and sources are not all of one shape, or a
+   *     buffer is given twice
+   */
+  public static void write(OwnedBuffer[] targets, Tensor[] sources, Kernel kernel) {
+    if (targets.length == 0) {
+      throw new IllegalArgumentException("OwnedBuffer.write: needs at least one target buffer");
+    }
+    Shape shape = targets[0].shape;
+    double[][] out = new double[targets.length][];
+    for (int i = 0; i < targets.length; i++) {
+      requireShape("write", shape, targets[i].shape);
+      out[i] = targets[i].storage.values;
+      for (int j = 0; j < i; j++) {
+        if (out[j] == out[i]) {
+          throw new IllegalArgumentException(
+              "OwnedBuffer.write: target " + i + " is target " + j + "; give each buffer once");
+        }
+      }
+    }
+    double[][] in = new double[sources.length][];
+    for (int i = 0; i < sources.length; i++) {
+      requireShape("write", shape, sources[i].shape);
+      in[i] = sources[i].readDense();
+      for (double[] t : out) {
+        if (t == in[i]) {
+          in[i] = in[i].clone();
+        }
+      }
+    }
+    for (OwnedBuffer b : targets) {
+      b.storage.version++;
+    }
+    kernel.apply(out, in);
+  }
+
+  /** An in-place update over raw arrays; see {@link #write}. */
+  @FunctionalInterface
+  public interface Kernel {
+    /**
+     * @param targets the arrays to write, each of the buffers' size
+     * @param sources the values to read, row-major, not to be written
+     */
+    void apply(double[][] targets, double[][] sources);
+  }
+
+  /**
+   * Overwrites the values with {@code source}'s (of this buffer's shape): views made so far go
+   * stale.
+   */
+  public void set(Tensor source) {
+    write(new OwnedBuffer[] {this}, new Tensor[] {source},
+        (t, s) -> System.arraycopy(s[0], 0, t[0], 0, t[0].length));
+  }
+
+  private static void requireShape(String op, Shape want, Shape got) {
+    if (!want.equals(got)) {
+      throw new IllegalArgumentException(
+          "OwnedBuffer." + op + ": expected shape " + want + " but got " + got);
+    }
+  }
+}
