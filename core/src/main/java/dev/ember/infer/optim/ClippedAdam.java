@@ -101,14 +101,11 @@ public final class ClippedAdam extends ElementwiseOptimizer {
   @Override
   void step(double lr, long step, double[] x, double[] g, double[][] slots) {
     double norm = l2Norm(g);
-    if (norm > clipNorm) {
-      double factor = clipNorm / norm;
-      for (int i = 0; i < g.length; i++) {
-        g[i] *= factor;
-      }
-    }
+    // the gradient is scaled as it is read: its array is the caller's tensor's, never written
+    double factor = norm > clipNorm ? clipNorm / norm : 1.0;
     // pow(1, step) is exactly 1, so the default leaves the schedule untouched.
-    Adam.update(lr * Math.pow(lrDecay, step), step, b1, b2, eps, x, g, slots[0], slots[1]);
+    Adam.update(lr * Math.pow(lrDecay, step), step, b1, b2, eps, x, g, factor, slots[0],
+        slots[1]);
   }
 
   /** The L2 norm, scaled by the largest magnitude so that gradients near 1e200 do not overflow. */
