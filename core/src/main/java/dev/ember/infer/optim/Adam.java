@@ -68,7 +68,7 @@ public final class Adam extends ElementwiseOptimizer {
 
   @Override
   void step(double lr, long step, double[] x, double[] g, double[][] slots) {
-    update(lr, step, b1, b2, eps, x, g, 1.0, slots[0], slots[1]);
+    update(lr, step, b1, b2, eps, x, g, slots[0], slots[1]);
   }
 
   @Override
@@ -110,13 +110,10 @@ public final class Adam extends ElementwiseOptimizer {
     return check;
   }
 
-  /**
-   * The Adam update of one parameter, in place, with the gradient read as {@code gScale * g};
-   * shared with {@link ClippedAdam}.
-   */
+  /** The Adam update of one parameter, in place; shared with {@link ClippedAdam}. */
   static void update(
       double lr, long step, double b1, double b2, double eps,
-      double[] x, double[] g, double gScale, double[] m, double[] v) {
+      double[] x, double[] g, double[] m, double[] v) {
     // Bias corrections for t = step + 1 updates: the moments started at 0.
     double c1 = 1 - Math.pow(b1, step + 1.0);
     double c2 = 1 - Math.pow(b2, step + 1.0);
@@ -124,15 +121,6 @@ public final class Adam extends ElementwiseOptimizer {
     // root per element instead of three divisions (the loop is bound by them).
     double rate = lr / c1;
     double invSqrtC2 = 1 / Math.sqrt(c2);
-    if (gScale != 1.0) {
-      for (int i = 0; i < x.length; i++) {
-        double gi = g[i] * gScale;
-        m[i] = (1 - b1) * gi + b1 * m[i];
-        v[i] = (1 - b2) * (gi * gi) + b2 * v[i];
-        x[i] -= rate * m[i] / (Math.sqrt(v[i]) * invSqrtC2 + eps);
-      }
-      return;
-    }
     for (int i = 0; i < x.length; i++) {
       m[i] = (1 - b1) * g[i] + b1 * m[i];
       v[i] = (1 - b2) * (g[i] * g[i]) + b2 * v[i];

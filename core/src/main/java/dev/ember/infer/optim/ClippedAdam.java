@@ -101,11 +101,17 @@ public final class ClippedAdam extends ElementwiseOptimizer {
   @Override
   void step(double lr, long step, double[] x, double[] g, double[][] slots) {
     double norm = l2Norm(g);
-    // the gradient is scaled as it is read: its array is the caller's tensor's, never written
-    double factor = norm > clipNorm ? clipNorm / norm : 1.0;
+    double[] clipped = g;
+    if (norm > clipNorm) {
+      // a scaled copy: the gradient's array is the caller's tensor's, never written
+      double factor = clipNorm / norm;
+      clipped = new double[g.length];
+      for (int i = 0; i < g.length; i++) {
+        clipped[i] = g[i] * factor;
+      }
+    }
     // pow(1, step) is exactly 1, so the default leaves the schedule untouched.
-    Adam.update(lr * Math.pow(lrDecay, step), step, b1, b2, eps, x, g, factor, slots[0],
-        slots[1]);
+    Adam.update(lr * Math.pow(lrDecay, step), step, b1, b2, eps, x, clipped, slots[0], slots[1]);
   }
 
   /** The L2 norm, scaled by the largest magnitude so that gradients near 1e200 do not overflow. */
