@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The Ember Authors
+package dev.ember.autodiff;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ember.tensor.Gathers;
+import dev.ember.tensor.Shape;
+import dev.ember.tensor.Tensor;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the engine decides by itself, checked against closed forms: a node's buffer is reused for
+ * an input only when the rule hands it on once and no one asked for it; a contribution to a view
+ * goes straight to the viewed tensor only when no one asked for the view's own gradient; a
+ * kernel contribution adds or sets as told. Gathers and their scatters differentiate twice.
+ */
+class EngineOwnershipTest {
+  @Test
+  void aGradientHandedToTwoInputsIsCopiedNotShared() {
+    // f = sum(exp(a + b) * w): d/da = d/db = exp(a + b) * w; the add hands one tensor to both
+    Tensor a = Autodiff.track(Tensor.of(0.1, 0.2, 0.3), "a");
+    Tensor b = Autodiff.track(Tensor.of(1.0, -1.0, 0.5), "b");
+    Tensor w = Tensor.of(2.0, 3.0, 4.0);
+    Tensor s = a.add(b);
+    Tensor f = s.exp().mul(w).sum().add(a.sum()).add(b.mul(2.0).sum());
+    Tensor[] g = Autodiff.gradients(f, new Tensor[] {a, b}, null, false);
+    double[] e = new double[3];
+    double[] sv = {1.1, -0.8, 0.8};
+    for (int i = 0; i < 3; i++) {
+      e[i] = Math.exp(sv[i]) * w.get(i);
+    }
+    assertArrayEquals(new double[] {e[0] + 1, e[1] + 1, e[2] + 1}, g[0].toArray(), 1e-15);
+    assertArrayEquals(new double[] {e[0] + 2, e[1] + 2, e[2] + 2}, g[1].toArray(), 1e-15);
+  }
+
+  @Test
+  void aGradientAskedForIsNeverReusedForAnInput() {
+    // y = exp(x), z = 2 y + y^2: dz/dy = 2 + 2 y, dz/dx = (2 + 2 y) y
+    Tensor x = Autodiff.track(Tensor.of(0.0, 1.0), "x");
+    Tensor y = x.exp();
+    Tensor z = y.mul(2.0).add(y.square()).sum();
+    Tensor[] g = Autodiff.gradients(z, new Tensor[] {y, x}, null, false);
+    double[] yv = {1.0, Math.E};
+    assertArrayEquals(new double[] {2 + 2 * yv[0], 2 + 2 * yv[1]}, g[0].toArray(), 1e-14);
+    assertArrayEquals(new double[] {(2 + 2 * yv[0]) * yv[0], (2 + 2 * yv[1]) * yv[1]},
+        g[1].toArray(), 1e-14);
+  }
+
+  @Test
+  void aViewAskedForGetsItsOwnGradientAndTheBaseItsToo() {
+    Tensor x = Autodiff.track(Tensor.arange(0, 12, 1).reshape(4, 3), "x");
+    Tensor row = x.select(0, 1);
+    assertEquals(x, row.node().view().input());
+    assertEquals(3, row.node().view().base());
+    Tensor w = Tensor.of(1.0, 2.0, 3.0);
+    Tensor f = row.mul(w).sum().add(x.sum());
+    Tensor[] both = Autodiff.gradients(f, new Tensor[] {row, x}, null, false);
+    assertArrayEquals(new double[] {1, 2, 3}, both[0].toArray(), 0.0);
+    assertArrayEquals(new double[] {1, 1, 1, 2, 3, 4, 1, 1, 1, 1, 1, 1}, both[1].toArray(), 0.0);
+    Tensor alone = Autodiff.gradients(f, new Tensor[] {x}, null, false)[0];
+    assertArrayEquals(both[1].toArray(), alone.toArray(), 0.0);
+  }
+
+  @Test
+  void kernelContributionsSetOrAddAsTold() {
+    // a custom op y = 3 x whose rule writes 3 g through a kernel; used twice, the sums add up
+    Tensor x = Autodiff.track(Tensor.of(1.0, 2.0), "x");
+    Tensor y = Autodiff.op(x.detach().mul(3.0), "triple", (g, grads) -> {
+      double[] gv = g.toArray();
+      grads.addComputed(0, (target, accumulate) -> {
+        for (int i = 0; i < target.length; i++) {
+          target[i] = (accumulate ? target[i] : 0.0) + 3 * gv[i];
+        }
+      });
+    }, x);
+    Tensor f = y.mul(Tensor.of(1.0, 10.0)).sum().add(x.square().sum());
+    Tensor g = Autodiff.gradients(f, new Tensor[] {x}, null, false)[0];
+    assertArrayEquals(new double[] {3 + 2, 30 + 4}, g.toArray(), 0.0);
+    UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+        () -> Autodiff.gradients(f, new Tensor[] {x}, null, true));
+    assertTrue(e.getMessage().contains("cannot be recorded"), e.getMessage());
+  }
+
+  @Test
+  void gathersAndScattersDifferentiateTwice() {
+    Map<String, Tensor> at = Map.of("m", Tensor.of(new double[] {0.3, 1.2, -0.7, 0.9}, 2, 2));
+    // the diagonal, gathered and scattered back, in a smooth function
+    GradCheck.assertGradients(p -> {
+      Tensor d = Gathers.gather(p.get("m"), 0, new int[] {3}, Shape.of(2));
+      Tensor back = Gathers.scatter(d.exp(), 0, new int[] {3}, Shape.of(2, 2));
+      return back.mul(p.get("m")).sum();
+    }, at);
+    // second order: d = sum(exp(m_ii^2)) has d/dm_ii = 2 m_ii exp(m_ii^2), and the sum of that
+    // gradient has derivative (2 + 4 m_ii^2) exp(m_ii^2) at the diagonal, 0 elsewhere
+    Tensor h = Autodiff.valueAndGrad(p -> {
+      Tensor m = p.get("m");
+      Tensor d = Gathers.gather(m, 0, new int[] {3}, Shape.of(2)).square().exp().sum();
+      return Autodiff.gradients(d, new Tensor[] {m}, null, true)[0].sum();
+    }, at).grad().get("m");
+    double a = 0.3;
+    double b = 0.9;
+    assertArrayEquals(new double[] {(2 + 4 * a * a) * Math.exp(a * a), 0, 0,
+        (2 + 4 * b * b) * Math.exp(b * b)}, h.toArray(), 1e-14);
+  }
+}

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The Ember Authors
+package dev.ember.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link OwnedBuffer}, the one writer of storage: a write makes every earlier view stale (reading
+ * it throws, it never shows the new values), snapshots and later views are right, and a source
+ * that is the buffer itself is read as it was before the write. {@link TensorBuilder} writes no
+ * more once built.
+ */
+class OwnedBufferTest {
+  @Test
+  void aWriteMakesEarlierViewsStaleAndLaterOnesRight() {
+    OwnedBuffer b = OwnedBuffer.copyOf(Tensor.of(1.0, 2.0, 3.0));
+    Tensor before = b.view();
+    Tensor row = before.slice(0, 1, 3); // a view of the view: stale with it
+    Tensor kept = b.snapshot();
+    b.add(Tensor.of(10.0, 20.0, 30.0));
+    StaleTensorException e = assertThrows(StaleTensorException.class, before::toArray);
+    assertTrue(e.getMessage().contains("read after the buffer it views was written"),
+        e.getMessage());
+    assertThrows(StaleTensorException.class, () -> row.get(0));
+    assertThrows(StaleTensorException.class, () -> before.add(1.0));
+    assertArrayEquals(new double[] {11, 22, 33}, b.view().toArray(), 0.0);
+    assertArrayEquals(new double[] {1, 2, 3}, kept.toArray(), 0.0);
+    assertEquals(1, b.version());
+  }
+
+  @Test
+  void productsAndPlacedGradientsAddWhereTheyShould() {
+    OwnedBuffer b = OwnedBuffer.zeros(Shape.of(3, 4));
+    // row 1, then every other element of column 0..3 of row 2, then g * f over all
+    b.scatterAdd(Tensor.of(1.0, 2.0, 3.0, 4.0), 4, new int[] {1});
+    b.scatterAddProduct(Tensor.of(1.0, 1.0), Tensor.scalar(5.0), 8, new int[] {2});
+    b.addProduct(Tensor.ones(3, 4), Tensor.of(0.5, 0.5, 0.5, 0.5));
+    assertArrayEquals(new double[] {0.5, 0.5, 0.5, 0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 0.5, 5.5, 0.5},
+        b.view().toArray(), 0.0);
+    OwnedBuffer s = OwnedBuffer.sumOf(Tensor.of(1.0, 2.0), Tensor.of(3.0, 4.0));
+    assertArrayEquals(new double[] {4, 6}, s.view().toArray(), 0.0);
+    OwnedBuffer p = OwnedBuffer.productPlus(Tensor.of(1.0, 2.0), Tensor.scalar(3.0),
+        Tensor.of(1.0, 1.0));
+    assertArrayEquals(new double[] {4, 7}, p.view().toArray(), 0.0);
+    b.multiply(Tensor.scalar(2.0));
+    assertEquals(11.0, b.view().get(2, 2), 0.0);
+  }
+
+  @Test
+  void aBufferAddedToItselfReadsItsOldValues() {
+    OwnedBuffer b = OwnedBuffer.copyOf(Tensor.of(1.0, 2.0));
+    b.add(b.view());
+    assertArrayEquals(new double[] {2, 4}, b.view().toArray(), 0.0);
+    b.set(b.view().mul(3.0));
+    assertArrayEquals(new double[] {6, 12}, b.view().toArray(), 0.0);
+    OwnedBuffer.write(new OwnedBuffer[] {b}, new Tensor[] {b.view()},
+        (out, in) -> {
+          for (int i = 0; i < out[0].length; i++) {
+            out[0][i] += in[0][i]; // in is the values before the write, not out itself
+          }
+        });
+    assertArrayEquals(new double[] {12, 24}, b.view().toArray(), 0.0);
+  }
+
+  @Test
+  void wrongShapesAndRepeatedTargetsAreRefused() {
+    OwnedBuffer b = OwnedBuffer.zeros(Shape.of(2));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> b.add(Tensor.zeros(3)));
+    assertEquals("OwnedBuffer.add: expected shape [2] but got [3]", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> OwnedBuffer.write(new OwnedBuffer[] {b, b}, new Tensor[0], (out, in) -> { }));
+    assertEquals("OwnedBuffer.write: target 1 is target 0; give each buffer once",
+        e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> b.multiply(Tensor.zeros(3)));
+    assertTrue(e.getMessage().contains("does not broadcast"), e.getMessage());
+  }
+
+  @Test
+  void aBuilderWritesNoMoreOnceBuilt() {
+    TensorBuilder builder = Tensor.builder(Shape.of(2, 2));
+    builder.set(0, 1.0);
+    builder.put(1, new double[] {7.0, 2.0, 3.0}, 1, 2);
+    Tensor t = builder.build();
+    assertArrayEquals(new double[] {1, 2, 3, 0}, t.toArray(), 0.0);
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> builder.set(3, 9));
+    assertTrue(e.getMessage().contains("was built already"), e.getMessage());
+    assertThrows(IllegalStateException.class, builder::build);
+    assertArrayEquals(new double[] {1, 2, 3, 0}, t.toArray(), 0.0);
+  }
+}
