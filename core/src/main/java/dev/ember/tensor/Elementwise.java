@@ -390,7 +390,8 @@ final class Elementwise {
       if (grads.wants(1)) {
         Tensor positive = a.gt(0.0);
         Tensor safeBase = Tensor.where(positive, a, Tensor.scalar(1.0));
-        grads.add(1, g.mul(Tensor.where(positive, grads.output().mul(safeBase.log()), Tensor.scalar(0.0))));
+        Tensor dz = grads.output().mul(safeBase.log());
+        grads.add(1, g.mul(Tensor.where(positive, dz, Tensor.scalar(0.0))));
       }
     }, a, b);
   }
@@ -502,7 +503,8 @@ final class Elementwise {
     }
     Tensor out = new Tensor(r, a.shape);
     return a.node() == null ? out
-        : Autodiff.op(out, "expm1", (g, grads) -> grads.addProduct(0, g, grads.output().add(1.0)), a);
+        : Autodiff.op(out, "expm1",
+            (g, grads) -> grads.addProduct(0, g, grads.output().add(1.0)), a);
   }
 
   static Tensor sqrt(Tensor a) {

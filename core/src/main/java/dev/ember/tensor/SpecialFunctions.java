@@ -75,7 +75,9 @@ final class SpecialFunctions {
     return a.node() == null
         ? out
         : Autodiff.op(
-            out, "erf", (g, grads) -> grads.addProduct(0, g, a.square().neg().exp().mul(TWO_OVER_SQRT_PI)), a);
+            out, "erf",
+            (g, grads) -> grads.addProduct(0, g, a.square().neg().exp().mul(TWO_OVER_SQRT_PI)),
+            a);
   }
 
   static Tensor erfinv(Tensor a) {
@@ -88,6 +90,9 @@ final class SpecialFunctions {
     return a.node() == null
         ? out
         : Autodiff.op(
-            out, "erfinv", (g, grads) -> grads.addProduct(0, g, grads.output().square().exp().mul(SQRT_PI_OVER_TWO)), a);
+            out, "erfinv",
+            (g, grads) -> grads.addProduct(0, g,
+                grads.output().square().exp().mul(SQRT_PI_OVER_TWO)),
+            a);
   }
 }
