@@ -239,19 +239,42 @@ public final class FusedDensities {
       int mo = mv.o();
       double g = gv.at(0);
       double inv = 1.0 / sv.at(0);
-      for (int i = 0; i < n; i++) {
-        double zi = (xa[xo + i] - ma[mo + i]) * inv;
-        double wi = zi * inv;
-        if (rx != null) {
+      // one loop per set of outputs (a shared scale has no full-size gradient of its own)
+      if (rx != null && rm != null) {
+        for (int i = 0; i < n; i++) {
+          double wi = (xa[xo + i] - ma[mo + i]) * inv * inv;
           rx[i] = -g * wi;
-        }
-        if (rm != null) {
           rm[i] = g * wi;
         }
-        if (rs != null) {
-          rs[i] = g * (zi * wi - inv);
+      } else if (rx != null || rm != null) {
+        double[] r = rx != null ? rx : rm;
+        double f = rx != null ? -g : g;
+        for (int i = 0; i < n; i++) {
+          r[i] = f * ((xa[xo + i] - ma[mo + i]) * inv * inv);
         }
-        szw += zi * wi;
+      }
+      if (sumS) {
+        // sum z w = sum z^2 / scale, in four lanes (one lane is a chain of dependent adds)
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+          double z0 = (xa[xo + i] - ma[mo + i]) * inv;
+          double z1 = (xa[xo + i + 1] - ma[mo + i + 1]) * inv;
+          double z2 = (xa[xo + i + 2] - ma[mo + i + 2]) * inv;
+          double z3 = (xa[xo + i + 3] - ma[mo + i + 3]) * inv;
+          s0 += z0 * (z0 * inv);
+          s1 += z1 * (z1 * inv);
+          s2 += z2 * (z2 * inv);
+          s3 += z3 * (z3 * inv);
+        }
+        for (; i < n; i++) {
+          double zi = (xa[xo + i] - ma[mo + i]) * inv;
+          s0 += zi * (zi * inv);
+        }
+        szw = (s0 + s1) + (s2 + s3);
       }
       sinv = n * inv;
       szw *= g;
@@ -377,7 +400,7 @@ public final class FusedDensities {
     return (s0 + s1) + (s2 + s3);
   }
 
-  /** Elements whose mantissas are multiplied before one log: 2^32 bounds their product. */
+  /** Elements per product of mantissas before one log: 2^32 bounds their product. */
   private static final int LOG_BLOCK = 32;
 
   private static final double LN2 = Math.log(2.0);
@@ -385,10 +408,13 @@ public final class FusedDensities {
   /**
    * {@code sum_i log(x_i)} of positive, finite, normal elements with one logarithm per 32 of
    * them: {@code x = m 2^e} with {@code m} in {@code [1, 2)}, so {@code sum log x = ln 2 sum e +
-   * log(prod m)}; the exponents are read from the bits and the mantissas multiplied (a product of
-   * 32 stays below {@code 2^32}). Each block's product is rounded about 32 times, so a block's
-   * log is off by at most about {@code 32 eps}: the sum is as accurate as a sum of the elements'
-   * logs. An element that is not a positive normal double goes through {@link Math#log}.
+   * log(prod m)}; the exponents are read from the bits and the mantissas multiplied in four
+   * running products of at most 32 mantissas each (so below {@code 2^32}; up to 128 in a block of
+   * 128 that holds a value that is not a normal double, still far from overflow). A product of k
+   * mantissas is rounded k times, so its log is off by at most about {@code k eps}: in all about
+   * {@code n eps}, as for a sum of the elements' logs. An element that is not a positive normal
+   * double goes through {@link Math#log}, so zeros, negatives, infinities and NaN give what a sum
+   * of {@code Math.log} gives.
    */
   static double sumOfLogs(Tensor t) {
     double[] a = t.flat();
@@ -396,22 +422,51 @@ public final class FusedDensities {
     int n = t.size();
     long exponents = 0;
     double logs = 0;
-    for (int b = 0; b < n; b += LOG_BLOCK) {
-      int end = Math.min(n, b + LOG_BLOCK);
-      double product = 1.0;
-      for (int i = b; i < end; i++) {
+    // four products at a time: one product is a chain of dependent multiplies
+    for (int b = 0; b < n; b += 4 * LOG_BLOCK) {
+      int end = Math.min(n, b + 4 * LOG_BLOCK);
+      double p0 = 1.0;
+      double p1 = 1.0;
+      double p2 = 1.0;
+      double p3 = 1.0;
+      int i = b;
+      for (; i + 3 < end; i += 4) {
+        long b0 = Double.doubleToRawLongBits(a[from + i]);
+        long b1 = Double.doubleToRawLongBits(a[from + i + 1]);
+        long b2 = Double.doubleToRawLongBits(a[from + i + 2]);
+        long b3 = Double.doubleToRawLongBits(a[from + i + 3]);
+        if (!normal(b0) || !normal(b1) || !normal(b2) || !normal(b3)) {
+          break; // a value that is not a positive normal double: the careful loop below
+        }
+        exponents += (b0 >>> 52) + (b1 >>> 52) + (b2 >>> 52) + (b3 >>> 52) - 4 * 1023;
+        p0 *= mantissa(b0);
+        p1 *= mantissa(b1);
+        p2 *= mantissa(b2);
+        p3 *= mantissa(b3);
+      }
+      for (; i < end; i++) {
         double v = a[from + i];
         long bits = Double.doubleToRawLongBits(v);
-        int biased = (int) (bits >>> 52); // sign and exponent: 1 .. 2046 for positive normals
-        if (biased < 1 || biased > 2046) {
+        if (!normal(bits)) {
           logs += Math.log(v); // zero, subnormal, negative, infinite or NaN: the plain log
           continue;
         }
-        exponents += biased - 1023;
-        product *= Double.longBitsToDouble((bits & 0x000fffffffffffffL) | 0x3ff0000000000000L);
+        exponents += (bits >>> 52) - 1023;
+        p0 *= mantissa(bits);
       }
-      logs += Math.log(product);
+      logs += Math.log(p0) + Math.log(p1) + Math.log(p2) + Math.log(p3);
     }
     return exponents * LN2 + logs;
+  }
+
+  /** Whether {@code bits} is a positive normal double (sign 0, exponent 1 .. 2046). */
+  private static boolean normal(long bits) {
+    long e = bits >>> 52; // sign and exponent
+    return e >= 1 && e <= 2046;
+  }
+
+  /** The mantissa of a normal double as a value in {@code [1, 2)}. */
+  private static double mantissa(long bits) {
+    return Double.longBitsToDouble((bits & 0x000fffffffffffffL) | 0x3ff0000000000000L);
   }
 }

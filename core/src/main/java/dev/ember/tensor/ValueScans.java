@@ -65,16 +65,30 @@ final class ValueScans {
     double[] a = t.flat();
     int from = t.flatOffset();
     int end = from + t.size();
-    // As raw bits the positive finite doubles are exactly the longs 1 .. MAX_BITS, so any other
-    // value sets the sign bit of bits (negative, -0), of bits - 1 (+0) or of MAX_BITS - bits
-    // (infinity, NaN).
-    final long maxBits = Double.doubleToRawLongBits(Double.MAX_VALUE);
-    long acc = 0;
-    for (int i = from; i < end; i++) {
-      long bits = Double.doubleToRawLongBits(a[i]);
-      acc |= bits | (bits - 1) | (maxBits - bits);
+    // finite: x * 0 is 0 (NaN for infinities and NaN), summed in four lanes; positive: no x <= 0
+    // (false for NaN, which the sum catches). No chain of dependent integer work per element.
+    double a0 = 0;
+    double a1 = 0;
+    double a2 = 0;
+    double a3 = 0;
+    boolean nonPositive = false;
+    int i = from;
+    for (; i + 3 < end; i += 4) {
+      double x0 = a[i];
+      double x1 = a[i + 1];
+      double x2 = a[i + 2];
+      double x3 = a[i + 3];
+      a0 += x0 * 0.0;
+      a1 += x1 * 0.0;
+      a2 += x2 * 0.0;
+      a3 += x3 * 0.0;
+      nonPositive |= (x0 <= 0) | (x1 <= 0) | (x2 <= 0) | (x3 <= 0);
     }
-    return acc >= 0;
+    for (; i < end; i++) {
+      a0 += a[i] * 0.0;
+      nonPositive |= a[i] <= 0;
+    }
+    return !nonPositive && a0 + a1 + a2 + a3 == 0;
   }
 
   static double minValue(Tensor all) {
