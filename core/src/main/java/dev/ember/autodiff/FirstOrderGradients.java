@@ -177,17 +177,39 @@ final class FirstOrderGradients extends PassGradients {
   private Handed computed(Handed h, Shape shape) {
     Tensor in = current().inputs[h.input];
     ViewOf view = in.node().view;
-    boolean passesOn = view != null && bypassable(in.node(), view);
-    Sum own = passesOn ? null : sums.get(in.node());
-    if (own != null && own.owned != null) {
-      OwnedBuffer.write(new OwnedBuffer[] {own.owned}, new Tensor[0],
-          (t, src) -> h.kernel.write(t[0], true));
-      return null;
+    if (view != null && bypassable(in.node(), view)) {
+      if (isBlock(view, shape)) {
+        // a contiguous slice of the tensor it views: written into that tensor's buffer there
+        OwnedBuffer target = sum(view.input()).own();
+        OwnedBuffer.write(new OwnedBuffer[] {target}, new Tensor[0],
+            (t, src) -> h.kernel.write(t[0], view.base(), true));
+        return null;
+      }
+    } else {
+      Sum own = sums.get(in.node());
+      if (own != null && own.owned != null) {
+        OwnedBuffer.write(new OwnedBuffer[] {own.owned}, new Tensor[0],
+            (t, src) -> h.kernel.write(t[0], 0, true));
+        return null;
+      }
     }
     OwnedBuffer fresh = OwnedBuffer.zeros(shape);
     OwnedBuffer.write(new OwnedBuffer[] {fresh}, new Tensor[0],
-        (t, src) -> h.kernel.write(t[0], false));
+        (t, src) -> h.kernel.write(t[0], 0, false));
     return new Handed(h.input, null, null, fresh, 0, null, null);
+  }
+
+  /** Whether a view of shape {@code shape} reads one contiguous run of what it views. */
+  private static boolean isBlock(ViewOf view, Shape shape) {
+    int[] st = view.strides();
+    int expect = 1;
+    for (int d = st.length - 1; d >= 0; d--) {
+      if (shape.dim(d) != 1 && st[d] != expect) {
+        return false;
+      }
+      expect *= shape.dim(d);
+    }
+    return true;
   }
 
   /** Adds a contribution to a view into the sum of the tensor it views, at the view's places. */
@@ -319,7 +341,7 @@ final class FirstOrderGradients extends PassGradients {
     }
 
     /** The buffer, made from what was given so far (zeros if nothing) when there is none yet. */
-    private OwnedBuffer own() {
+    OwnedBuffer own() {
       if (owned == null) {
         owned = given == null ? OwnedBuffer.zeros(shape) : OwnedBuffer.copyOf(given);
         given = null;

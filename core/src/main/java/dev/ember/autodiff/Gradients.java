@@ -38,11 +38,12 @@ public interface Gradients {
   void add(int input, OwnedBuffer g);
 
   /**
-   * Adds a gradient that {@code kernel} writes straight into the engine's buffer for input {@code
-   * input} (row-major, of the input's shape): the engine calls {@code kernel.write(target,
-   * accumulate)} once, which adds every element's gradient to {@code target} when {@code
-   * accumulate} is true and sets every element when it is false. For rules written with raw
-   * loops, in a first-order pass only.
+   * Adds a gradient that {@code kernel} writes straight into a buffer of the engine: the engine
+   * calls {@code kernel.write(target, from, accumulate)} once, which adds element {@code i} of the
+   * gradient (row-major, of input {@code input}'s shape) to {@code target[from + i]} when {@code
+   * accumulate} is true, and sets every such element when it is false. The buffer may be the
+   * input's own, or that of a tensor the input is a contiguous slice of. For rules written with
+   * raw loops, in a first-order pass only.
    *
    * @throws UnsupportedOperationException in a recorded pass ({@link #isRecorded()}), where a
    *     rule must hand tensors that are themselves recorded
@@ -53,10 +54,11 @@ public interface Gradients {
   @FunctionalInterface
   interface GradientKernel {
     /**
-     * @param target the input's gradient buffer, row-major
+     * @param target the buffer holding the input's gradient, row-major
+     * @param from where element 0 of the input's gradient lies in {@code target}
      * @param accumulate add to the target (true) or set every element (false)
      */
-    void write(double[] target, boolean accumulate);
+    void write(double[] target, int from, boolean accumulate);
   }
 
   /**

@@ -186,14 +186,14 @@ public final class FusedDensities {
       }
       double[] sv = scale.flat();
       int so = scale.flatOffset();
-      grads.addComputed(0, (r, accumulate) -> {
+      grads.addComputed(0, (r, from, accumulate) -> {
         if (accumulate) {
           for (int i = 0; i < n; i++) {
-            r[i] -= gv / sv[so + i];
+            r[from + i] -= gv / sv[so + i];
           }
         } else {
           for (int i = 0; i < n; i++) {
-            r[i] = -gv / sv[so + i];
+            r[from + i] = -gv / sv[so + i];
           }
         }
       });
@@ -223,6 +223,33 @@ public final class FusedDensities {
     Elementwise.Run sv = Elementwise.Run.of(scale, s);
     Elementwise.Run gv = Elementwise.Run.of(grad, s);
     boolean[] single = {x.size() == 1, loc.size() == 1, scale.size() == 1};
+    boolean full = xv.step() == 1 && mv.step() == 1 && x.shape.equals(s) && loc.shape.equals(s);
+    if (full && sv.step() == 0 && gv.step() == 0 && grads.wants(0) != grads.wants(1)) {
+      // x or loc alone (an observed x, or a constant loc) with a shared scale: its gradient
+      // written straight into the engine's buffer, with no array of its own
+      double g = gv.at(0);
+      double inv = 1.0 / sv.at(0);
+      double f = grads.wants(0) ? -g : g;
+      double[] xa = xv.a();
+      double[] ma = mv.a();
+      int xo = xv.o();
+      int mo = mv.o();
+      grads.addComputed(grads.wants(0) ? 0 : 1, (r, from, accumulate) -> {
+        if (accumulate) {
+          for (int i = 0; i < n; i++) {
+            r[from + i] += f * ((xa[xo + i] - ma[mo + i]) * inv * inv);
+          }
+        } else {
+          for (int i = 0; i < n; i++) {
+            r[from + i] = f * ((xa[xo + i] - ma[mo + i]) * inv * inv);
+          }
+        }
+      });
+      if (grads.wants(2)) {
+        grads.add(2, one(g * sumZw(xa, xo, ma, mo, inv, n) - g * (n * inv), scale.shape));
+      }
+      return;
+    }
     double[] rx = grads.wants(0) && !single[0] ? new double[n] : null;
     double[] rm = grads.wants(1) && !single[1] ? new double[n] : null;
     double[] rs = grads.wants(2) && !single[2] ? new double[n] : null;
@@ -254,27 +281,7 @@ public final class FusedDensities {
         }
       }
       if (sumS) {
-        // sum z w = sum z^2 / scale, in four lanes (one lane is a chain of dependent adds)
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int i = 0;
-        for (; i + 3 < n; i += 4) {
-          double z0 = (xa[xo + i] - ma[mo + i]) * inv;
-          double z1 = (xa[xo + i + 1] - ma[mo + i + 1]) * inv;
-          double z2 = (xa[xo + i + 2] - ma[mo + i + 2]) * inv;
-          double z3 = (xa[xo + i + 3] - ma[mo + i + 3]) * inv;
-          s0 += z0 * (z0 * inv);
-          s1 += z1 * (z1 * inv);
-          s2 += z2 * (z2 * inv);
-          s3 += z3 * (z3 * inv);
-        }
-        for (; i < n; i++) {
-          double zi = (xa[xo + i] - ma[mo + i]) * inv;
-          s0 += zi * (zi * inv);
-        }
-        szw = (s0 + s1) + (s2 + s3);
+        szw = sumZw(xa, xo, ma, mo, inv, n);
       }
       sinv = n * inv;
       szw *= g;
@@ -313,6 +320,37 @@ public final class FusedDensities {
     if (grads.wants(2)) {
       handOver(grads, 2, single[2] ? null : rs, szw - sinv, scale.shape, s);
     }
+  }
+
+  /**
+   * {@code sum z w = sum z^2 / scale} with {@code z = (x - loc) / scale} for a shared scale
+   * ({@code inv = 1 / scale}), in four lanes (one lane is a chain of dependent adds).
+   */
+  private static double sumZw(double[] xa, int xo, double[] ma, int mo, double inv, int n) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int i = 0;
+    for (; i + 3 < n; i += 4) {
+      double z0 = (xa[xo + i] - ma[mo + i]) * inv;
+      double z1 = (xa[xo + i + 1] - ma[mo + i + 1]) * inv;
+      double z2 = (xa[xo + i + 2] - ma[mo + i + 2]) * inv;
+      double z3 = (xa[xo + i + 3] - ma[mo + i + 3]) * inv;
+      s0 += z0 * (z0 * inv);
+      s1 += z1 * (z1 * inv);
+      s2 += z2 * (z2 * inv);
+      s3 += z3 * (z3 * inv);
+    }
+    for (; i < n; i++) {
+      double zi = (xa[xo + i] - ma[mo + i]) * inv;
+      s0 += zi * (zi * inv);
+    }
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  private static Tensor one(double v, Shape shape) {
+    return new Tensor(new double[] {v}, shape);
   }
 
   /** Hands {@code fresh} (shape {@code s}) over as a buffer, or {@code sum} as a single value. */

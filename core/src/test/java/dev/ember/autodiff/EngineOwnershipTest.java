@@ -72,9 +72,9 @@ class EngineOwnershipTest {
     Tensor x = Autodiff.track(Tensor.of(1.0, 2.0), "x");
     Tensor y = Autodiff.op(x.detach().mul(3.0), "triple", (g, grads) -> {
       double[] gv = g.toArray();
-      grads.addComputed(0, (target, accumulate) -> {
-        for (int i = 0; i < target.length; i++) {
-          target[i] = (accumulate ? target[i] : 0.0) + 3 * gv[i];
+      grads.addComputed(0, (target, from, accumulate) -> {
+        for (int i = 0; i < gv.length; i++) {
+          target[from + i] = (accumulate ? target[from + i] : 0.0) + 3 * gv[i];
         }
       });
     }, x);
@@ -84,6 +84,20 @@ class EngineOwnershipTest {
     UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
         () -> Autodiff.gradients(f, new Tensor[] {x}, null, true));
     assertTrue(e.getMessage().contains("cannot be recorded"), e.getMessage());
+    // on a contiguous slice of a tensor, the kernel writes into that tensor's buffer in place
+    Tensor m = Autodiff.track(Tensor.zeros(4, 3), "m");
+    Tensor rows = m.slice(0, 1, 3); // rows 1 and 2: one run of six elements
+    Tensor y2 = Autodiff.op(rows.detach().mul(3.0), "triple", (g, grads) -> {
+      double[] gv = g.toArray();
+      grads.addComputed(0, (target, from, accumulate) -> {
+        for (int i = 0; i < gv.length; i++) {
+          target[from + i] = (accumulate ? target[from + i] : 0.0) + 3 * gv[i];
+        }
+      });
+    }, rows);
+    Tensor f2 = y2.mul(Tensor.arange(0, 6, 1).reshape(2, 3)).sum().add(m.sum());
+    Tensor g2 = Autodiff.gradients(f2, new Tensor[] {m}, null, false)[0];
+    assertArrayEquals(new double[] {1, 1, 1, 1, 4, 7, 10, 13, 16, 1, 1, 1}, g2.toArray(), 0.0);
   }
 
   @Test
