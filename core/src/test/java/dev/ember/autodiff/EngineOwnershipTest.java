@@ -66,11 +66,9 @@ class EngineOwnershipTest {
     assertArrayEquals(both[1].toArray(), alone.toArray(), 0.0);
   }
 
-  @Test
-  void kernelContributionsSetOrAddAsTold() {
-    // a custom op y = 3 x whose rule writes 3 g through a kernel; used twice, the sums add up
-    Tensor x = Autodiff.track(Tensor.of(1.0, 2.0), "x");
-    Tensor y = Autodiff.op(x.detach().mul(3.0), "triple", (g, grads) -> {
+  /** A custom op {@code 3 x} whose rule writes {@code 3 g} through a kernel. */
+  private static Tensor tripled(Tensor x) {
+    return Autodiff.op(x.detach().mul(3.0), "triple", (g, grads) -> {
       double[] gv = g.toArray();
       grads.addComputed(0, (target, from, accumulate) -> {
         for (int i = 0; i < gv.length; i++) {
@@ -78,6 +76,13 @@ class EngineOwnershipTest {
         }
       });
     }, x);
+  }
+
+  @Test
+  void kernelContributionsSetOrAddAsTold() {
+    // y = 3 x through a kernel, used twice: the sums add up
+    Tensor x = Autodiff.track(Tensor.of(1.0, 2.0), "x");
+    Tensor y = tripled(x);
     Tensor f = y.mul(Tensor.of(1.0, 10.0)).sum().add(x.square().sum());
     Tensor g = Autodiff.gradients(f, new Tensor[] {x}, null, false)[0];
     assertArrayEquals(new double[] {3 + 2, 30 + 4}, g.toArray(), 0.0);
@@ -87,14 +92,7 @@ class EngineOwnershipTest {
     // on a contiguous slice of a tensor, the kernel writes into that tensor's buffer in place
     Tensor m = Autodiff.track(Tensor.zeros(4, 3), "m");
     Tensor rows = m.slice(0, 1, 3); // rows 1 and 2: one run of six elements
-    Tensor y2 = Autodiff.op(rows.detach().mul(3.0), "triple", (g, grads) -> {
-      double[] gv = g.toArray();
-      grads.addComputed(0, (target, from, accumulate) -> {
-        for (int i = 0; i < gv.length; i++) {
-          target[from + i] = (accumulate ? target[from + i] : 0.0) + 3 * gv[i];
-        }
-      });
-    }, rows);
+    Tensor y2 = tripled(rows);
     Tensor f2 = y2.mul(Tensor.arange(0, 6, 1).reshape(2, 3)).sum().add(m.sum());
     Tensor g2 = Autodiff.gradients(f2, new Tensor[] {m}, null, false)[0];
     assertArrayEquals(new double[] {1, 1, 1, 1, 4, 7, 10, 13, 16, 1, 1, 1}, g2.toArray(), 0.0);

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * An optimizer's state held in buffers that one fit owns, for {@link
@@ -60,28 +61,22 @@ public final class OptimizerBuffers {
 
   /** The state as tensors over the buffers (no copy), valid until the next update. */
   public OptimizerState views() {
-    Map<String, Tensor> values = new LinkedHashMap<>();
-    Map<String, List<Tensor>> moments = new LinkedHashMap<>();
-    params.forEach((name, b) -> {
-      values.put(name, b.view());
-      List<Tensor> m = new ArrayList<>();
-      for (OwnedBuffer s : slots.get(name)) {
-        m.add(s.view());
-      }
-      moments.put(name, m);
-    });
-    return new OptimizerState(step, values, moments);
+    return state(OwnedBuffer::view);
   }
 
   /** The state copied into tensors of their own, which later updates do not touch. */
   public OptimizerState snapshot() {
+    return state(OwnedBuffer::snapshot);
+  }
+
+  private OptimizerState state(Function<OwnedBuffer, Tensor> read) {
     Map<String, Tensor> values = new LinkedHashMap<>();
     Map<String, List<Tensor>> moments = new LinkedHashMap<>();
     params.forEach((name, b) -> {
-      values.put(name, b.snapshot());
+      values.put(name, read.apply(b));
       List<Tensor> m = new ArrayList<>();
       for (OwnedBuffer s : slots.get(name)) {
-        m.add(s.snapshot());
+        m.add(read.apply(s));
       }
       moments.put(name, m);
     });
