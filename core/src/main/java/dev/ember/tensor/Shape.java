@@ -26,7 +26,7 @@ public final class Shape implements Serializable {
 
   final int[] dims;
   private final int numel;
-  /** The strides of a row-major layout of this shape (never written). */
+  /** The strides of a row-major layout of this shape (never written; rebuilt when read back). */
   final transient int[] rowMajor;
 
   private Shape(int[] dims) {
@@ -45,6 +45,11 @@ public final class Shape implements Serializable {
     }
     this.numel = (int) n;
     this.rowMajor = Strided.rowMajor(dims);
+  }
+
+  /** A shape read back from bytes is built again, which derives its row-major strides. */
+  private Object readResolve() {
+    return dims.length == 0 ? SCALAR : new Shape(dims.clone());
   }
 
   /** A shape with the given dimensions (copied). */

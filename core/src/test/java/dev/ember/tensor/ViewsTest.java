@@ -178,5 +178,15 @@ class ViewsTest {
     assertEquals(row.shape(), back.shape());
     assertArrayEquals(row.toArray(), back.toArray(), 0.0);
     assertTrue(back.isContiguous());
+    // a shape read back derives its layout again: a buffer of it gives a right view
+    Shape shape;
+    bytes.reset();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(Shape.of(2, 3));
+    }
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+      shape = (Shape) in.readObject();
+    }
+    assertArrayEquals(new int[] {3, 1}, OwnedBuffer.zeros(shape).view().strides());
   }
 }
