@@ -30,7 +30,7 @@ final class GlobalStep {
       Broadcast<FitContext> context, StepInputShipping.Shipped input, int depth,
       LongAccumulator compute) {
     return PartsJob.run(rows.rdd().zipPartitions(window.keys().rdd(), false,
-        new Task(window.bounds(), window.first(), context, input, compute),
+        new Task(new StepTaskInputs(window.bounds(), window.first(), context, input, compute)),
         PartsJob.tag(EpochKeys.class), PartsJob.PART), depth);
   }
 
@@ -40,19 +40,10 @@ final class GlobalStep {
       implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private final Broadcast<BatchBoundaries[]> bounds;
-    private final long first;
-    private final Broadcast<FitContext> context;
-    private final StepInputShipping.Shipped input;
-    private final LongAccumulator compute;
+    private final StepTaskInputs inputs;
 
-    Task(Broadcast<BatchBoundaries[]> bounds, long first, Broadcast<FitContext> context,
-        StepInputShipping.Shipped input, LongAccumulator compute) {
-      this.bounds = bounds;
-      this.first = first;
-      this.context = context;
-      this.input = input;
-      this.compute = compute;
+    Task(StepTaskInputs inputs) {
+      this.inputs = inputs;
     }
 
     @Override
@@ -60,14 +51,13 @@ final class GlobalStep {
         scala.collection.Iterator<PartitionRows> r, scala.collection.Iterator<EpochKeys> k) {
       long start = System.nanoTime();
       PartitionRows pr = r.next();
-      StepInput in = input.value();
-      EpochKeys keys = MinibatchIndex.Window.keysOf(
-          scala.jdk.javaapi.CollectionConverters.asJava(k), in.epoch());
-      BatchBoundaries bb = MinibatchIndex.Window.boundsOf(bounds, first, in.epoch());
+      StepInput in = inputs.step();
+      EpochKeys keys = inputs.keysOf(k);
+      BatchBoundaries bb = inputs.bounds();
       List<SequenceRow> mine = pr.rows(keys.positions(), bb.start(keys, in.batch()),
           bb.end(keys, in.batch()));
-      Iterator<ShardResult.Part> out = part(mine, context.value(), in);
-      compute.add(System.nanoTime() - start);
+      Iterator<ShardResult.Part> out = part(mine, inputs.context().value(), in);
+      inputs.compute().add(System.nanoTime() - start);
       return scala.jdk.javaapi.CollectionConverters.asScala(out);
     }
   }

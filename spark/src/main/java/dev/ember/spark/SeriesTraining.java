@@ -121,8 +121,8 @@ final class SeriesTraining {
       LongAccumulator compute, boolean checkpointFollows) {
     live.add(input);
     JavaRDD<SeriesShard> next = JavaRDD.fromRDD(shards.rdd().zipPartitions(index.rows().rdd(),
-        window.keys().rdd(), false, new StepTask(window.bounds(), window.first(), context, input,
-            compute), PartsJob.tag(PartitionRows.class), PartsJob.tag(EpochKeys.class),
+        window.keys().rdd(), false, new StepTask(new StepTaskInputs(window.bounds(),
+            window.first(), context, input, compute)), PartsJob.tag(PartitionRows.class), PartsJob.tag(EpochKeys.class),
         PartsJob.tag(SeriesShard.class)), PartsJob.tag(SeriesShard.class))
         .persist(StorageLevel.MEMORY_AND_DISK());
     boolean due = ++sinceCut >= LINEAGE_STEPS && !checkpointFollows;
@@ -164,31 +164,19 @@ final class SeriesTraining {
       scala.collection.Iterator<SeriesShard>> implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private final Broadcast<BatchBoundaries[]> bounds;
-    private final long first;
-    private final Broadcast<FitContext> context;
-    private final StepInputShipping.Shipped input;
-    private final LongAccumulator compute;
+    private final StepTaskInputs inputs;
 
-    StepTask(Broadcast<BatchBoundaries[]> bounds, long first, Broadcast<FitContext> context,
-        StepInputShipping.Shipped input, LongAccumulator compute) {
-      this.bounds = bounds;
-      this.first = first;
-      this.context = context;
-      this.input = input;
-      this.compute = compute;
+    StepTask(StepTaskInputs inputs) {
+      this.inputs = inputs;
     }
 
     @Override
     public scala.collection.Iterator<SeriesShard> apply(scala.collection.Iterator<SeriesShard> s,
         scala.collection.Iterator<PartitionRows> r, scala.collection.Iterator<EpochKeys> k) {
       long start = System.nanoTime();
-      StepInput in = input.value();
-      EpochKeys keys = MinibatchIndex.Window.keysOf(
-          scala.jdk.javaapi.CollectionConverters.asJava(k), in.epoch());
-      SeriesShard out = s.next().step(TaskContext.getPartitionId(), r.next(), keys,
-          MinibatchIndex.Window.boundsOf(bounds, first, in.epoch()), context.value(), in);
-      compute.add(System.nanoTime() - start);
+      SeriesShard out = s.next().step(TaskContext.getPartitionId(), r.next(), inputs.keysOf(k),
+          inputs.bounds(), inputs.context().value(), inputs.step());
+      inputs.compute().add(System.nanoTime() - start);
       return scala.jdk.javaapi.CollectionConverters.asScala(List.of(out).iterator());
     }
   }
