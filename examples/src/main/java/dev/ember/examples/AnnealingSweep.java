@@ -13,6 +13,7 @@ import dev.ember.infer.optim.LearningRate;
 import dev.ember.random.RngKey;
 import dev.ember.spark.SparkEvaluation;
 import dev.ember.spark.SparkSvi;
+import dev.ember.spark.SparkSviModel;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +39,7 @@ import org.apache.spark.sql.SparkSession;
  * Ar1StateSpace#LATENT} ({@code z}, sampled in model and guide, never observed) annealed. For
  * each schedule it reports the final training loss (the annealed objective the fit minimized,
  * averaged over the last tenth of the steps), the held-out negative ELBO ({@link
- * SparkSvi#evaluate}: unannealed, every held-out series, the same key for every schedule) and
+ * SparkSviModel#evaluate}: unannealed, every held-out series, the same key for every schedule) and
  * its likelihood and KL parts, and the fitted {@code phi}.
  *
  * <p>Schedules: {@code constant:1.0}, and for each warm-up length {@code w}: {@code
@@ -303,8 +304,8 @@ public final class AnnealingSweep {
         .batchSize(batch).seed(seed).progress(false)
         .annealing(schedule, Ar1StateSpace.LATENT).build();
     long t = System.nanoTime();
-    SparkSvi.Result r = svi.fit(train, steps);
-    SparkEvaluation.Result e = svi.evaluate(test, r, evalKey);
+    SparkSviModel r = svi.fit(train, steps);
+    SparkEvaluation.Result e = r.evaluate(test, evalKey);
     double seconds = (System.nanoTime() - t) / 1e9;
     double[] l = r.losses();
     int tail = Math.max(1, l.length / 10);

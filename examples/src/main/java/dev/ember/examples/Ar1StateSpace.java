@@ -47,7 +47,7 @@ import java.util.Map;
  * weight on {@code y_{t+k}} decays geometrically in k).
  *
  * <pre>{@code
- * SparkSvi.Result fit = SparkSvi.builder(Ar1StateSpace.MODEL, Ar1StateSpace.GUIDE)
+ * SparkSviModel fit = SparkSvi.builder(Ar1StateSpace.MODEL, Ar1StateSpace.GUIDE)
  *     .batchSize(1000).build().fit(sequences, 500);
  * double phi = fit.params().get("phi").item();
  * }</pre>

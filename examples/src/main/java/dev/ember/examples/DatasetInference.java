@@ -7,8 +7,8 @@ import dev.ember.examples.cli.JobIo;
 import dev.ember.examples.cli.OutputFolder;
 import dev.ember.random.RngKey;
 import dev.ember.spark.SparkSvi;
+import dev.ember.spark.SparkSviModel;
 import dev.ember.spark.SparkTransform;
-import dev.ember.spark.StepTimings;
 import dev.ember.tensor.Tensor;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -26,7 +26,7 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Inference with a fitted model on new data: reads the params of an AR(1) state-space fit
  * ({@code params.json} as {@link LocalLevelSpark} and {@code Train} write it), and {@link
- * SparkSvi#transform}s a {@code Dataset} of new sequences into one row per sequence: the
+ * SparkSviModel#transform}s a {@code Dataset} of new sequences into one row per sequence: the
  * posterior mean, sd and quantiles of its latent path {@code z} (the fitted guide's, over its
  * steps) and the mean, sd and quantiles of an h-step forecast of {@code y} past its end, drawn
  * by the fitted model. The result is written as Parquet; a few rows are printed.
@@ -153,14 +153,12 @@ public final class DatasetInference {
           params.get("phi").item(), params.get("sigma").item(), params.get("tau").item(),
           f.required("params"));
       Dataset<Row> sequences = JobIo.read(spark, data, format);
-      // a fit as SparkSvi returns it, from the params alone: no losses, no state (the key is
-      // given in the options)
-      SparkSvi.Result fit = new SparkSvi.Result(params, new double[0], null, 0, 0, 1,
-          StepTimings.zero());
-      SparkSvi svi = SparkSvi.builder(Ar1StateSpace.MODEL, Ar1StateSpace.GUIDE).progress(false)
-          .build();
+      // a fitted model from the params alone: no losses, no state (the key is given in the
+      // options)
+      SparkSviModel fit = SparkSvi.builder(Ar1StateSpace.MODEL, Ar1StateSpace.GUIDE)
+          .progress(false).build().model(params);
       long t0 = System.nanoTime();
-      Dataset<Row> result = svi.transform(sequences, fit, options).cache();
+      Dataset<Row> result = fit.transform(sequences, options).cache();
       try {
         // into the empty temporary folder of the output, which is then renamed into place
         result.write().mode(SaveMode.Append).parquet(outDir.stagingPath());

@@ -11,6 +11,7 @@ import dev.ember.examples.cli.TemporaryFolder;
 import dev.ember.infer.optim.Adam;
 import dev.ember.infer.optim.LearningRate;
 import dev.ember.spark.SparkSvi;
+import dev.ember.spark.SparkSviModel;
 import dev.ember.tensor.Tensor;
 import java.io.PrintStream;
 import java.io.Serializable;
@@ -200,7 +201,7 @@ public final class LocalLevelSpark {
             + "seed %d, %s guide%n", steps, batch, lr, seed, guideKind);
         SparkListener listener = JobIo.progress(spark, out, every);
         long t1 = System.nanoTime();
-        SparkSvi.Result r;
+        SparkSviModel r;
         try {
           r = svi.fit(sequences, steps);
         } finally {

@@ -21,6 +21,7 @@ import dev.ember.infer.optim.LearningRate;
 import dev.ember.primitives.ScanStep;
 import dev.ember.random.RngKey;
 import dev.ember.spark.SparkSvi;
+import dev.ember.spark.SparkSviModel;
 import dev.ember.spark.SparkTransform;
 import dev.ember.tensor.Shape;
 import dev.ember.tensor.Tensor;
@@ -40,7 +41,7 @@ import org.apache.spark.sql.SparkSession;
  * Stochastic volatility over many assets, fitted by minibatched {@link SparkSvi}: the
  * log-volatility of each asset is an AR(1) process and its returns are Normal or Student-t with
  * that volatility. It simulates returns with known parameters, fits them, prints the fitted
- * params next to the truth and the posterior summaries ({@link SparkSvi#transform}) of the
+ * params next to the truth and the posterior summaries ({@link SparkSviModel#transform}) of the
  * log-volatility path of a few assets.
  *
  * <p>Model, per asset (the plate {@code "series"} inside the scan over time):
@@ -303,7 +304,7 @@ public final class StochasticVolatility {
           .optimizer(Adam.of(LearningRate.cosineDecay(lr, steps, 0.1)))
           .batchSize(batch).seed(seed).progress(false).build();
       long t0 = System.nanoTime();
-      SparkSvi.Result r = svi.fit(data, steps);
+      SparkSviModel r = svi.fit(data, steps);
       double seconds = (System.nanoTime() - t0) / 1e9;
       double[] losses = r.losses();
       out.printf(Locale.ROOT, "fit: %d steps, batch %d, in %.1f s; loss %.6g -> %.6g%n", steps,
@@ -317,7 +318,7 @@ public final class StochasticVolatility {
         out.printf(Locale.ROOT, "%-8s %10d %12.6f%n", "nu", nu, r.params().get("nu").item());
       }
 
-      List<Row> post = svi.transform(data, r, SparkTransform.options().samples(samples)
+      List<Row> post = r.transform(data, SparkTransform.options().samples(samples)
           .quantiles(0.05, 0.95).sites(LATENT).key(RngKey.of(seed).split()[1]))
           .orderBy("id").collectAsList();
       double[][] mean = new double[assets][];

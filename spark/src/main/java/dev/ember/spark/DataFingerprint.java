@@ -42,7 +42,33 @@ public record DataFingerprint(long series, long lane0, long lane1) implements Se
 
   /** This fingerprint with one more row (a new value). */
   public DataFingerprint add(SequenceRow row) {
-    return new DataFingerprint(series + 1, lane0 + rowHash(row, KEY0), lane1 + rowHash(row, KEY1));
+    long[] h = {mix(KEY0 ^ row.id()), mix(KEY1 ^ row.id())};
+    chainBoth(h, row.values());
+    if (!row.covariates().isEmpty()) {
+      // by name, so the map's iteration order does not matter
+      for (Map.Entry<String, double[]> c : new TreeMap<>(row.covariates()).entrySet()) {
+        h[0] = mix(h[0] ^ c.getKey().hashCode());
+        h[1] = mix(h[1] ^ c.getKey().hashCode());
+        chainBoth(h, c.getValue());
+      }
+    }
+    return new DataFingerprint(series + 1, lane0 + h[0], lane1 + h[1]);
+  }
+
+  /**
+   * {@link #chain} of both lanes at once: the same values as two calls, in about the time of one
+   * (the two chains of multiplications are independent, so the processor overlaps them).
+   */
+  private static void chainBoth(long[] h, double[] values) {
+    long h0 = mix(h[0] ^ values.length);
+    long h1 = mix(h[1] ^ values.length);
+    for (double v : values) {
+      long bits = Double.doubleToLongBits(v);
+      h0 = mix(h0 ^ bits);
+      h1 = mix(h1 ^ bits);
+    }
+    h[0] = h0;
+    h[1] = h1;
   }
 
   /** The fingerprint of the rows of this and {@code other} together. */
@@ -55,10 +81,16 @@ public record DataFingerprint(long series, long lane0, long lane1) implements Se
     return String.format(Locale.ROOT, "%d series, hash %016x%016x", series, lane0, lane1);
   }
 
-  /** One row's hash in one lane: its id, values and covariates (by name) chained through a mix. */
+  /**
+   * One row's hash in one lane: its id, values and covariates (by name) chained through a mix (the
+   * definition; {@link #add} computes both lanes together).
+   */
   static long rowHash(SequenceRow row, long key) {
     long h = mix(key ^ row.id());
     h = chain(h, row.values());
+    if (row.covariates().isEmpty()) {
+      return h;
+    }
     // by name, so the map's iteration order does not matter
     for (Map.Entry<String, double[]> c : new TreeMap<>(row.covariates()).entrySet()) {
       h = mix(h ^ c.getKey().hashCode());

@@ -92,6 +92,11 @@ public final class SeriesParams implements Serializable {
     return new SeriesParams(List.of(), 0);
   }
 
+  /** The per-series params {@code locals}, every batch padded to {@code steps}. */
+  static SeriesParams of(List<Local> locals, int steps) {
+    return new SeriesParams(locals, steps);
+  }
+
   /**
    * The per-series params of a guide from its initial states on one row and on two rows, the
    * first row's position in the two-row batch being {@code firstAt} (0 or 1), and on the one row
@@ -205,6 +210,63 @@ public final class SeriesParams implements Serializable {
     return Tensor.of(out, l.batchShape(b));
   }
 
+  /**
+   * The batch value of local param {@code p} from the slices of {@code b} series kept in one
+   * array: series i's slice begins at {@code flat[i * stride + offset]}.
+   */
+  Tensor gather(int p, double[] flat, int stride, int offset, int b) {
+    Local l = locals.get(p);
+    int outer = l.outer();
+    int inner = l.inner();
+    double[] out = new double[outer * b * inner]; // [outer, B, inner]
+    for (int i = 0; i < b; i++) {
+      int at = i * stride + offset;
+      if (inner == 1) {
+        for (int o = 0; o < outer; o++) {
+          out[o * b + i] = flat[at + o];
+        }
+      } else {
+        for (int o = 0; o < outer; o++) {
+          System.arraycopy(flat, at + o * inner, out, (o * b + i) * inner, inner);
+        }
+      }
+    }
+    return Tensor.adopt(out, l.batchShape(b));
+  }
+
+  /**
+   * Writes the series' slices of local param {@code p}'s batch value {@code v} into {@code flat}:
+   * series i's slice at {@code flat[i * stride + offset]}.
+   */
+  void scatter(int p, Tensor v, double[] flat, int stride, int offset) {
+    Local l = locals.get(p);
+    int b = v.dim(l.axis());
+    int outer = l.outer();
+    int inner = l.inner();
+    double[] d = v.sharedValues(); // read only
+    for (int i = 0; i < b; i++) {
+      int at = i * stride + offset;
+      if (inner == 1) {
+        for (int o = 0; o < outer; o++) {
+          flat[at + o] = d[o * b + i];
+        }
+      } else {
+        for (int o = 0; o < outer; o++) {
+          System.arraycopy(d, (o * b + i) * inner, flat, at + o * inner, inner);
+        }
+      }
+    }
+  }
+
+  /** Where each param's slice begins in a series' slices laid end to end; the last is the width. */
+  int[] offsets() {
+    int[] out = new int[locals.size() + 1];
+    for (int p = 0; p < locals.size(); p++) {
+      out[p + 1] = out[p] + locals.get(p).slice().numel();
+    }
+    return out;
+  }
+
   /** The series' slices of local param {@code p}'s batch value {@code v}, in batch order. */
   double[][] scatter(int p, Tensor v) {
     Local l = locals.get(p);
@@ -307,8 +369,8 @@ public final class SeriesParams implements Serializable {
    *
    * @throws IllegalArgumentException naming a row the fit does not cover (checked by a job now)
    */
-  static JavaRDD<SequenceRow> attachFitted(JavaRDD<SequenceRow> rows, SparkSvi.Result fit) {
-    SeriesParams layout = fit.seriesLayout();
+  static JavaRDD<SequenceRow> attachFitted(JavaRDD<SequenceRow> rows, FittedParams fit) {
+    SeriesParams layout = fit.layout();
     if (layout.isEmpty()) {
       return rows;
     }

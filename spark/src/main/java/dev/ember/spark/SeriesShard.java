@@ -18,25 +18,33 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One partition's series with their per-series params ({@link SeriesParams}) and those params'
- * optimizer moments, kept on the executor that holds the rows: an immutable value, one per
- * partition, each step making the next from the previous.
+ * One partition's per-series params ({@link SeriesParams}) and their optimizer moments, kept on
+ * the executor that holds the series' rows: an immutable value, one per partition, each step
+ * making the next from the previous.
  *
  * <pre>{@code
  * SeriesShard s0 = SeriesShard.init(rows, engine, local, rootKey, totalSeries);
- * SeriesShard s1 = s0.step(partition, engine, local, input);
- * s1.part();          // the step's local and global terms, for the driver
+ * SeriesShard s1 = s0.step(partition, rows, keys, bounds, context, input);
+ * s1.part();          // the step's loss term and gradient, for the driver
  * }</pre>
  *
- * <p>A step runs the rows of the minibatch that the shard holds exactly as the engine does for
- * global params ({@link ShardEngine#compute}), with their per-series params gathered into the
- * guide's batch values; then it updates those params on the spot with the gradient of the step's
- * loss, {@code (N / B)} times their rows' local terms (the only terms they enter), as the
- * single-JVM loss {@code global + (N / B) sum(local)} would. Updates are lazy, as in TensorFlow's
- * LazyAdam and PyTorch's SparseAdam: a series' params and moments change only at the steps whose
- * minibatch holds it, with the optimizer's global step count (bias corrections and schedules at
- * the same step as the global params'). An elementwise optimizer updates all the rows at once, any
- * other one series by series, so that nothing depends on which rows share a partition.
+ * <p>The series' states are grouped by the minibatch they belong to in the epoch of the shard's
+ * last step, each group's params and moments in a few flat arrays: a step replaces its
+ * minibatch's group and copies only the arrays of the K groups' references, so it costs O(B / P +
+ * K), not O(N / P), and a cached shard is a few hundred objects however many series it holds
+ * (Spark estimates the size of each step's cached shard by walking its objects). The first step of
+ * an epoch regroups them (O(N / P), once per epoch). Nothing is changed in place, so a retried or
+ * speculative task reads the same shard.
+ *
+ * <p>A step runs the shard's rows of the minibatch exactly as the engine does for global params
+ * ({@link ShardEngine#compute}), with their per-series params gathered into the guide's batch
+ * values; then it updates those params on the spot with the gradient of the step's loss, {@code
+ * (N / B)} times their rows' local terms (the only terms they enter), as the single-JVM loss
+ * {@code global + (N / B) sum(local)} would. Updates are lazy, as in TensorFlow's LazyAdam and
+ * PyTorch's SparseAdam: a series' params and moments change only at the steps whose minibatch
+ * holds it, with the optimizer's global step count (bias corrections and schedules at the same
+ * step as the global params'). An elementwise optimizer updates all the rows at once, any other
+ * one series by series, so that nothing depends on which rows share a partition.
  */
 final class SeriesShard implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -44,25 +52,38 @@ final class SeriesShard implements Serializable {
   /** Rows initialised per call, bounding the memory of the initialisation. */
   private static final int INIT_CHUNK = 256;
 
-  private final SequenceRow[] rows; // sorted by id
-  private final long[] ids;
-  private final double[][][] values; // [param][row] the unconstrained slice
-  private final double[][][][] slots; // [param][slot][row] the moments' slices
+  private final long epoch; // whose minibatches group the states; -1: one group, by position
+  private final int width; // W: doubles per series over all per-series params
+  private final int slotCount; // S: the optimizer's moments per param
+  private final long[][] ids; // [group][k]
+  private final int[][] positions; // [group][k] row positions, ascending (so in id order)
+  private final double[][] values; // [group][k * W + offset(p) + e], unconstrained
+  private final double[][] slots; // [group][(k * S + s) * W + offset(p) + e]
   private final ShardResult.Part part; // of the step that made this shard, or null
 
-  private SeriesShard(SequenceRow[] rows, double[][][] values, double[][][][] slots,
-      ShardResult.Part part) {
-    this.rows = rows;
-    this.ids = new long[rows.length];
-    for (int i = 0; i < rows.length; i++) {
-      ids[i] = rows[i].id();
-    }
+  private SeriesShard(long epoch, int width, int slotCount, long[][] ids, int[][] positions,
+      double[][] values, double[][] slots, ShardResult.Part part) {
+    this.epoch = epoch;
+    this.width = width;
+    this.slotCount = slotCount;
+    this.ids = ids;
+    this.positions = positions;
     this.values = values;
     this.slots = slots;
     this.part = part;
   }
 
-  /** One series' per-series state, as checkpoints store it. */
+  private SeriesShard with(double[][] nextValues, double[][] nextSlots, ShardResult.Part p) {
+    return new SeriesShard(epoch, width, slotCount, ids, positions, nextValues, nextSlots, p);
+  }
+
+  /**
+   * One series' per-series state, as checkpoints store it.
+   *
+   * @param id the series
+   * @param values per param, its unconstrained slice
+   * @param slots per param, its moments' slices
+   */
   record RowState(long id, double[][] values, double[][][] slots) implements Serializable {}
 
   /** The part of the step that made this shard; null if it held no row of the minibatch. */
@@ -71,302 +92,282 @@ final class SeriesShard implements Serializable {
   }
 
   /** The rows' states, for a checkpoint. */
-  List<RowState> rowStates() {
-    List<RowState> out = new ArrayList<>(rows.length);
-    for (int r = 0; r < rows.length; r++) {
-      double[][] v = new double[values.length][];
-      double[][][] s = new double[values.length][][];
-      for (int p = 0; p < values.length; p++) {
-        v[p] = values[p][r];
-        s[p] = new double[slots[p].length][];
-        for (int k = 0; k < slots[p].length; k++) {
-          s[p][k] = slots[p][k][r];
+  List<RowState> rowStates(SeriesParams local) {
+    int[] off = local.offsets();
+    int n = local.locals().size();
+    List<RowState> out = new ArrayList<>();
+    for (int g = 0; g < ids.length; g++) {
+      for (int k = 0; k < ids[g].length; k++) {
+        double[][] v = new double[n][];
+        double[][][] m = new double[n][slotCount][];
+        for (int p = 0; p < n; p++) {
+          v[p] = Arrays.copyOfRange(values[g], k * width + off[p], k * width + off[p + 1]);
+          for (int j = 0; j < slotCount; j++) {
+            int at = (k * slotCount + j) * width;
+            m[p][j] = Arrays.copyOfRange(slots[g], at + off[p], at + off[p + 1]);
+          }
         }
+        out.add(new RowState(ids[g][k], v, m));
       }
-      out.add(new RowState(ids[r], v, s));
     }
     return out;
   }
 
   /**
-   * The rows' constrained per-series params, by param name: what a fit reports per series. A
-   * slice with a time axis is cut to its series' length: the steps past it were only padding,
-   * never fitted, and their initial values would read as fitted ones.
+   * The rows' ids and constrained per-series params by param name: what a fit reports per series.
+   * A slice with a time axis is cut to its series' length ({@code rows}, the shard's rows): the
+   * steps past it were only padding, never fitted, and their initial values would read as fitted
+   * ones.
    */
-  List<Map<String, double[]>> constrainedValues(SeriesParams local) {
-    List<Map<String, double[]>> out = new ArrayList<>(rows.length);
-    for (int r = 0; r < rows.length; r++) {
-      Map<String, double[]> m = new LinkedHashMap<>();
-      for (int p = 0; p < values.length; p++) {
-        SeriesParams.Local l = local.locals().get(p);
-        Tensor u = Tensor.of(values[p][r], l.slice());
-        double[] c = dev.ember.dist.transforms.Transforms.bijectTo(l.constraint()).forward(u)
-            .toArray();
-        m.put(l.name(), l.timeAxis() < 0 ? c
-            : SeriesParams.alongTime(c, l, rows[r].values().length));
+  List<Map.Entry<Long, Map<String, double[]>>> constrainedValues(SeriesParams local,
+      PartitionRows rows) {
+    int[] off = local.offsets();
+    List<Map.Entry<Long, Map<String, double[]>>> out = new ArrayList<>();
+    for (int g = 0; g < ids.length; g++) {
+      for (int k = 0; k < ids[g].length; k++) {
+        Map<String, double[]> m = new LinkedHashMap<>();
+        for (int p = 0; p < local.locals().size(); p++) {
+          SeriesParams.Local l = local.locals().get(p);
+          Tensor u = Tensor.of(Arrays.copyOfRange(values[g], k * width + off[p],
+              k * width + off[p + 1]), l.slice());
+          double[] c = dev.ember.dist.transforms.Transforms.bijectTo(l.constraint()).forward(u)
+              .toArray();
+          m.put(l.name(), l.timeAxis() < 0 ? c
+              : SeriesParams.alongTime(c, l, rows.length(positions[g][k])));
+        }
+        out.add(Map.entry(ids[g][k], m));
       }
-      out.add(m);
     }
     return out;
-  }
-
-  /** The ids, sorted. */
-  long[] ids() {
-    return ids;
   }
 
   /**
    * A shard of {@code rows} with the guide's initial per-series values (from the guide run on the
    * rows, a chunk at a time) and zero moments.
    */
-  static SeriesShard init(List<SequenceRow> rows, ShardEngine engine, SeriesParams local,
+  static SeriesShard init(PartitionRows rows, ShardEngine engine, SeriesParams local,
       RngKey root, long totalSeries) {
-    SequenceRow[] sorted = sorted(rows);
-    int n = local.locals().size();
-    double[][][] values = new double[n][sorted.length][];
-    for (int from = 0; from < sorted.length; from += INIT_CHUNK) {
-      int to = Math.min(sorted.length, from + INIT_CHUNK);
-      SequenceBatch batch = engine.batch(Arrays.asList(sorted).subList(from, to), totalSeries,
-          local.steps());
-      SviState s = engine.svi().init(root, batch);
-      for (int p = 0; p < n; p++) {
-        double[][] slices = local.scatter(p, s.optimizer().params().get(local.locals().get(p).name()));
-        System.arraycopy(slices, 0, values[p], from, to - from);
+    int[] off = local.offsets();
+    int w = off[off.length - 1];
+    int k = SeriesUpdate.slotCount(engine.svi().optimizer(), local);
+    int n = rows.size();
+    double[] v = new double[n * w];
+    for (int from = 0; from < n; from += INIT_CHUNK) {
+      int to = Math.min(n, from + INIT_CHUNK);
+      List<SequenceRow> chunk = new ArrayList<>(to - from);
+      for (int i = from; i < to; i++) {
+        chunk.add(rows.row(i));
+      }
+      SviState s = engine.svi().init(root, engine.batch(chunk, totalSeries, local.steps()));
+      for (int p = 0; p < local.locals().size(); p++) {
+        local.scatter(p, s.optimizer().params().get(local.locals().get(p).name()), v, w,
+            from * w + off[p]);
       }
     }
-    return new SeriesShard(sorted, values, zeroSlots(engine.svi().optimizer(), local, sorted.length),
-        null);
+    return byPosition(rows, w, k, v, new double[n * k * w]);
   }
 
   /** A shard of {@code rows} with the states {@code states} (by id) read from a checkpoint. */
-  static SeriesShard restore(List<SequenceRow> rows, Map<Long, RowState> states, SeriesParams local,
+  static SeriesShard restore(PartitionRows rows, Map<Long, RowState> states, SeriesParams local,
       int k) {
-    SequenceRow[] sorted = sorted(rows);
+    int[] off = local.offsets();
+    int w = off[off.length - 1];
     int n = local.locals().size();
-    double[][][] values = new double[n][sorted.length][];
-    double[][][][] slots = new double[n][k][sorted.length][];
-    for (int r = 0; r < sorted.length; r++) {
-      RowState st = states.get(sorted[r].id());
+    double[] v = new double[rows.size() * w];
+    double[] m = new double[rows.size() * k * w];
+    for (int r = 0; r < rows.size(); r++) {
+      RowState st = states.get(rows.id(r));
       if (st == null) {
         throw new IllegalStateException("the checkpoint has no per-series state for series id "
-            + sorted[r].id() + "; resume with the data the fit was started with");
+            + rows.id(r) + "; resume with the data the fit was started with");
       }
       if (st.values().length != n || (n > 0 && st.slots()[0].length != k)) {
-        throw new IllegalStateException("the checkpoint's state of series id " + sorted[r].id()
+        throw new IllegalStateException("the checkpoint's state of series id " + rows.id(r)
             + " has " + st.values().length + " params with " + (n > 0 ? st.slots()[0].length : 0)
             + " moments each, not " + n + " with " + k + "; resume with the guide and optimizer "
             + "the fit was started with");
       }
       for (int p = 0; p < n; p++) {
-        values[p][r] = st.values()[p];
+        System.arraycopy(st.values()[p], 0, v, r * w + off[p], off[p + 1] - off[p]);
         for (int j = 0; j < k; j++) {
-          slots[p][j][r] = st.slots()[p][j];
+          System.arraycopy(st.slots()[p][j], 0, m, (r * k + j) * w + off[p], off[p + 1] - off[p]);
         }
       }
     }
-    return new SeriesShard(sorted, values, slots, null);
+    return byPosition(rows, w, k, v, m);
   }
 
-  /** The next shard after step {@code in.state().step()}, holding that step's part. */
-  SeriesShard step(int partition, ShardEngine engine, SeriesParams local, SparkSvi.StepInput in) {
-    int[] at = positions(in.ids());
-    if (at.length == 0) {
-      return new SeriesShard(rows, values, slots, null);
+  private static SeriesShard byPosition(PartitionRows rows, int w, int k, double[] v,
+      double[] m) {
+    long[] id = new long[rows.size()];
+    int[] at = new int[rows.size()];
+    for (int i = 0; i < at.length; i++) {
+      id[i] = rows.id(i);
+      at[i] = i;
     }
-    List<SequenceRow> mine = new ArrayList<>(at.length);
-    for (int r : at) {
-      mine.add(rows[r]);
+    return new SeriesShard(-1, w, k, new long[][] {id}, new int[][] {at}, new double[][] {v},
+        new double[][] {m}, null);
+  }
+
+  /**
+   * This shard's states grouped by the minibatches of {@code keys}' epoch: group j holds the rows
+   * of minibatch j, in id order; group K those that sit the epoch out.
+   */
+  SeriesShard regroup(EpochKeys keys, BatchBoundaries bounds) {
+    int n = keys.size();
+    int[] groupOf = new int[n];
+    int[] indexOf = new int[n];
+    for (int g = 0; g < positions.length; g++) {
+      for (int i = 0; i < positions[g].length; i++) {
+        groupOf[positions[g][i]] = g;
+        indexOf[positions[g][i]] = i;
+      }
     }
-    SequenceBatch batch = engine.batch(mine, in.totalSeries(), local.steps());
-    SviState global = in.state();
+    int k = bounds.perEpoch();
+    long[][] nextIds = new long[k + 1][];
+    int[][] nextPositions = new int[k + 1][];
+    double[][] nextValues = new double[k + 1][];
+    double[][] nextSlots = new double[k + 1][];
+    int sw = slotCount * width;
+    int end = 0;
+    for (int j = 0; j <= k; j++) {
+      int from = j < k ? bounds.start(keys, j) : end;
+      int to = j < k ? bounds.end(keys, j) : n;
+      end = to;
+      int[] at = Arrays.copyOfRange(keys.positions(), from, to);
+      Arrays.sort(at);
+      nextPositions[j] = at;
+      nextIds[j] = new long[at.length];
+      nextValues[j] = new double[at.length * width];
+      nextSlots[j] = new double[at.length * sw];
+      for (int i = 0; i < at.length; i++) {
+        int g = groupOf[at[i]];
+        int x = indexOf[at[i]];
+        nextIds[j][i] = ids[g][x];
+        System.arraycopy(values[g], x * width, nextValues[j], i * width, width);
+        System.arraycopy(slots[g], x * sw, nextSlots[j], i * sw, sw);
+      }
+    }
+    return new SeriesShard(keys.epoch(), width, slotCount, nextIds, nextPositions, nextValues,
+        nextSlots, null);
+  }
+
+  /** The next shard after step {@code in.step()}, holding that step's part. */
+  SeriesShard step(int partition, PartitionRows rows, EpochKeys keys, BatchBoundaries bounds,
+      FitContext ctx, StepInput in) {
+    ShardEngine.checkNoHandlers();
+    if (keys.epoch() != in.epoch()) {
+      throw new IllegalStateException("step " + in.step() + " of epoch " + in.epoch()
+          + " met the keys of epoch " + keys.epoch());
+    }
+    SeriesShard shard = epoch == in.epoch() ? this : regroup(keys, bounds);
+    int j = in.batch();
+    int b = shard.ids[j].length;
+    if (b == 0) {
+      return shard.with(shard.values, shard.slots, null);
+    }
+    SeriesParams local = ctx.local();
+    ShardEngine engine = ctx.engine();
+    int[] off = local.offsets();
+    int sw = slotCount * width;
+    List<SequenceRow> batchRows = new ArrayList<>(b);
+    for (int r : shard.positions[j]) {
+      batchRows.add(rows.row(r));
+    }
+    SequenceBatch batch = engine.batch(batchRows, ctx.totalSeries(), local.steps());
+    SviState global = in.state(ctx.constraints());
     Map<String, Tensor> params = new LinkedHashMap<>(global.optimizer().params());
     Map<String, List<Tensor>> noSlots = new LinkedHashMap<>();
     Map<String, Constraint> constraints = new LinkedHashMap<>(global.constraints());
     for (int p = 0; p < local.locals().size(); p++) {
       SeriesParams.Local l = local.locals().get(p);
-      params.put(l.name(), local.gather(p, pick(values[p], at)));
+      params.put(l.name(), local.gather(p, shard.values[j], width, off[p], b));
       constraints.put(l.name(), l.constraint());
     }
     params.keySet().forEach(name -> noSlots.put(name, List.of()));
     SviState joint = new SviState(new OptimizerState(global.optimizer().step(), params, noSlots),
         global.key(), global.step(), global.skippedSteps(), constraints);
-    List<ValueAndGrad> parts = engine.svi().lossParts(joint, batch, in.key(), engine::split);
-    ShardResult.Part part = new ShardResult.Part(partition, at.length, parts.get(0).loss(),
-        ShardEngine.flatten(parts.get(0).grad(), global), parts.get(1).loss(),
-        ShardEngine.flatten(parts.get(1).grad(), global));
+    ValueAndGrad vg = engine.weighted(joint, batch, in.key(), ctx.totalSeries(), ctx.batchSize());
+    double[] grad = ShardEngine.flatten(vg.grad(), global);
+    if (!ShardEngine.finite(vg.loss(), grad) || !finiteLocal(vg.grad(), local)) {
+      ShardResult.Part bad = new ShardResult.Part(partition, b, vg.loss(), grad,
+          NonFiniteTerms.find(engine, joint, batchRows, in.key(), ctx.totalSeries(),
+              local.steps()));
+      return shard.with(shard.values, shard.slots, bad);
+    }
+    ShardResult.Part part = new ShardResult.Part(partition, b, vg.loss(), grad, List.of());
 
-    // the step's gradient with respect to a local param is (N / B) times its local terms'
-    double scale = (double) in.totalSeries() / in.ids().length;
+    // the weighted term's gradient with respect to a local param is (N / B) times its local terms'
     Map<String, Tensor> grads = new LinkedHashMap<>();
     Map<String, Tensor> current = new LinkedHashMap<>();
     Map<String, List<Tensor>> moments = new LinkedHashMap<>();
     for (int p = 0; p < local.locals().size(); p++) {
       SeriesParams.Local l = local.locals().get(p);
-      grads.put(l.name(), parts.get(0).grad().get(l.name()).mul(scale));
+      grads.put(l.name(), vg.grad().get(l.name()));
       current.put(l.name(), params.get(l.name()));
       List<Tensor> m = new ArrayList<>();
-      for (double[][] slot : slots[p]) {
-        m.add(local.gather(p, pick(slot, at)));
+      for (int k = 0; k < slotCount; k++) {
+        m.add(local.gather(p, shard.slots[j], sw, k * width + off[p], b));
       }
       moments.put(l.name(), m);
     }
     Optimizer optimizer = engine.svi().optimizer();
     long optimizerStep = global.optimizer().step();
-    OptimizerState updated;
-    if (optimizer.isElementwise()) {
-      updated = optimizer.update(grads, new OptimizerState(optimizerStep, current, moments));
-    } else {
-      updated = seriesBySeries(optimizer, local, optimizerStep, grads, current, moments, at.length);
-    }
+    OptimizerState updated = SeriesUpdate.update(optimizer, local, optimizerStep, grads, current,
+        moments, b);
 
-    double[][][] nextValues = new double[values.length][][];
-    double[][][][] nextSlots = new double[slots.length][][][];
+    double[] nextValues = new double[b * width];
+    double[] nextSlots = new double[b * sw];
     for (int p = 0; p < local.locals().size(); p++) {
       String name = local.locals().get(p).name();
-      nextValues[p] = values[p].clone();
-      double[][] v = local.scatter(p, updated.params().get(name));
-      for (int i = 0; i < at.length; i++) {
-        checkFinite(v[i], name, ids[at[i]], global.step());
-        nextValues[p][at[i]] = v[i];
-      }
-      nextSlots[p] = new double[slots[p].length][][];
-      for (int k = 0; k < slots[p].length; k++) {
-        nextSlots[p][k] = slots[p][k].clone();
-        double[][] s = local.scatter(p, updated.slots().get(name).get(k));
-        for (int i = 0; i < at.length; i++) {
-          nextSlots[p][k][at[i]] = s[i];
-        }
-      }
-    }
-    return new SeriesShard(rows, nextValues, nextSlots, part);
-  }
-
-  /** A non-elementwise optimizer's update, one series at a time (the batch axis cut out). */
-  private static OptimizerState seriesBySeries(Optimizer optimizer, SeriesParams local, long step,
-      Map<String, Tensor> grads, Map<String, Tensor> current, Map<String, List<Tensor>> moments,
-      int b) {
-    int n = local.locals().size();
-    double[][][] newValues = new double[n][][];
-    double[][][][] newSlots = new double[n][][][];
-    double[][][] g = new double[n][][];
-    double[][][] x = new double[n][][];
-    double[][][][] m = new double[n][][][];
-    for (int p = 0; p < n; p++) {
-      String name = local.locals().get(p).name();
-      g[p] = local.scatter(p, grads.get(name));
-      x[p] = local.scatter(p, current.get(name));
-      List<Tensor> ms = moments.get(name);
-      m[p] = new double[ms.size()][][];
+      local.scatter(p, updated.params().get(name), nextValues, width, off[p]);
+      List<Tensor> ms = updated.slots().get(name);
       for (int k = 0; k < ms.size(); k++) {
-        m[p][k] = local.scatter(p, ms.get(k));
+        local.scatter(p, ms.get(k), nextSlots, sw, k * width + off[p]);
       }
-      newValues[p] = new double[b][];
-      newSlots[p] = new double[ms.size()][b][];
     }
-    for (int i = 0; i < b; i++) {
-      Map<String, Tensor> gi = new LinkedHashMap<>();
-      Map<String, Tensor> xi = new LinkedHashMap<>();
-      Map<String, List<Tensor>> mi = new LinkedHashMap<>();
-      for (int p = 0; p < n; p++) {
-        SeriesParams.Local l = local.locals().get(p);
-        gi.put(l.name(), Tensor.of(g[p][i], l.slice()));
-        xi.put(l.name(), Tensor.of(x[p][i], l.slice()));
-        List<Tensor> ms = new ArrayList<>();
-        for (double[][] slot : m[p]) {
-          ms.add(Tensor.of(slot[i], l.slice()));
-        }
-        mi.put(l.name(), ms);
-      }
-      OptimizerState u = optimizer.update(gi, new OptimizerState(step, xi, mi));
-      for (int p = 0; p < n; p++) {
-        String name = local.locals().get(p).name();
-        newValues[p][i] = u.params().get(name).toArray();
-        for (int k = 0; k < m[p].length; k++) {
-          newSlots[p][k][i] = u.slots().get(name).get(k).toArray();
+    checkFinite(nextValues, shard.ids[j], width, local, off, in.step());
+    double[][] allValues = shard.values.clone(); // K + 1 references, not N / P
+    double[][] allSlots = shard.slots.clone();
+    allValues[j] = nextValues;
+    allSlots[j] = nextSlots;
+    return shard.with(allValues, allSlots, part);
+  }
+
+  private static boolean finiteLocal(Map<String, Tensor> grads, SeriesParams local) {
+    for (SeriesParams.Local l : local.locals()) {
+      for (double v : grads.get(l.name()).toArray()) {
+        if (!Double.isFinite(v)) {
+          return false;
         }
       }
     }
-    Map<String, Tensor> values = new LinkedHashMap<>();
-    Map<String, List<Tensor>> slots = new LinkedHashMap<>();
-    for (int p = 0; p < n; p++) {
-      String name = local.locals().get(p).name();
-      values.put(name, local.gather(p, Arrays.asList(newValues[p])));
-      List<Tensor> ms = new ArrayList<>();
-      for (double[][] s : newSlots[p]) {
-        ms.add(local.gather(p, Arrays.asList(s)));
-      }
-      slots.put(name, ms);
-    }
-    return new OptimizerState(step + 1, values, slots);
+    return true;
   }
 
-  private static void checkFinite(double[] v, String param, long id, long step) {
-    for (double x : v) {
-      if (!Double.isFinite(x)) {
-        throw new ArithmeticException("SparkSvi step " + step + ": per-series param '" + param
-            + "' of series id " + id + " is no longer finite (its gradient or the loss is not); "
-            + "run the model on that series on one machine with Svi to find the site");
+  private static void checkFinite(double[] v, long[] ids, int width, SeriesParams local,
+      int[] off, long step) {
+    for (int i = 0; i < v.length; i++) {
+      if (!Double.isFinite(v[i])) {
+        int p = 0;
+        while (off[p + 1] <= i % width) {
+          p++;
+        }
+        throw new ArithmeticException("SparkSvi step " + step + ": per-series param '"
+            + local.locals().get(p).name() + "' of series id " + ids[i / width] + " is no longer "
+            + "finite after the optimizer's update (its loss and gradient were finite); lower the "
+            + "learning rate or clip the gradient");
       }
     }
-  }
-
-  /** Where the sorted {@code batch} ids sit in this shard (those it holds). */
-  private int[] positions(long[] batch) {
-    int[] out = new int[Math.min(batch.length, ids.length)];
-    int n = 0;
-    int i = 0;
-    int j = 0;
-    while (i < batch.length && j < ids.length) {
-      if (batch[i] == ids[j]) {
-        out[n++] = j;
-        i++;
-        j++;
-      } else if (batch[i] < ids[j]) {
-        i++;
-      } else {
-        j++;
-      }
-    }
-    return Arrays.copyOf(out, n);
-  }
-
-  private static List<double[]> pick(double[][] rows, int[] at) {
-    List<double[]> out = new ArrayList<>(at.length);
-    for (int r : at) {
-      out.add(rows[r]);
-    }
-    return out;
-  }
-
-  private static SequenceRow[] sorted(List<SequenceRow> rows) {
-    SequenceRow[] a = rows.toArray(new SequenceRow[0]);
-    Arrays.sort(a, (x, y) -> Long.compare(x.id(), y.id()));
-    return a;
-  }
-
-  static int slotCount(Optimizer optimizer, SeriesParams local) {
-    if (local.isEmpty()) {
-      return 0;
-    }
-    SeriesParams.Local l = local.locals().get(0);
-    return optimizer.init(Map.of(l.name(), Tensor.zeros(l.slice()))).slots().get(l.name()).size();
-  }
-
-  private static double[][][][] zeroSlots(Optimizer optimizer, SeriesParams local, int n) {
-    int k = slotCount(optimizer, local);
-    double[][][][] out = new double[local.locals().size()][k][n][];
-    for (int p = 0; p < out.length; p++) {
-      // one zero array shared by every row: a step replaces a row's arrays, never writes into them
-      double[] zero = new double[local.locals().get(p).slice().numel()];
-      for (int j = 0; j < k; j++) {
-        Arrays.fill(out[p][j], zero);
-      }
-    }
-    return out;
   }
 
   @Override
   public String toString() {
-    return "SeriesShard(" + rows.length + " series" + (part == null ? "" : ", part") + ")";
+    int n = 0;
+    for (long[] g : ids) {
+      n += g.length;
+    }
+    return "SeriesShard(epoch " + epoch + ", " + n + " series" + (part == null ? "" : ", part")
+        + ")";
   }
 }

@@ -4,6 +4,7 @@ package dev.ember.spark;
 
 import dev.ember.random.RngKey;
 import java.io.IOException;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,10 +16,9 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.HashPartitioner;
-import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.Optional;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -28,6 +28,8 @@ import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
+import scala.runtime.AbstractFunction1;
+import scala.runtime.AbstractFunction3;
 
 /**
  * The per-series params of a fit on the cluster: an RDD of {@link SeriesShard}s, one per
@@ -36,8 +38,8 @@ import scala.Tuple2;
  * collected or broadcast.
  *
  * <pre>{@code
- * SeriesTraining series = SeriesTraining.start(spark, dir, rows, engineBc, local, root, n);
- * ShardResult r = series.step(inputBc, depth, computeNs, false); // takes over inputBc
+ * SeriesTraining series = SeriesTraining.start(spark, dir, index, contextBc, root);
+ * ShardResult r = series.step(input, window, depth, computeNs, false); // takes over input
  * SeriesStateFiles.Summary s = series.checkpoint(folder); // then the checkpoint's header,
  * series.committed();                        // which commits it
  * JavaRDD<Row> perSeries = series.finish();
@@ -65,24 +67,25 @@ final class SeriesTraining {
   private final JavaSparkContext jsc;
   private final String checkpointDir; // null without checkpoints
   private final Configuration conf;
-  private final JavaPairRDD<Long, SequenceRow> byId; // hash-partitioned by id, cached
-  private final Broadcast<ShardEngine> engine;
+  private final MinibatchIndex index; // over rows regrouped by id (DataPreparation#byId)
+  private final Broadcast<FitContext> context;
   private final SeriesParams local;
-  private final List<Broadcast<?>> live = new ArrayList<>();
+  private final List<StepInputShipping.Shipped> live = new ArrayList<>();
   private JavaRDD<SeriesShard> shards;
   private int sinceCut;
 
-  private SeriesTraining(SparkSession spark, String checkpointDir,
-      JavaPairRDD<Long, SequenceRow> byId, Broadcast<ShardEngine> engine, SeriesParams local,
-      JavaRDD<SeriesShard> shards) {
+  private SeriesTraining(SparkSession spark, String checkpointDir, MinibatchIndex index,
+      Broadcast<FitContext> context, JavaRDD<SeriesShard> shards) {
     this.spark = spark;
     this.jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     this.checkpointDir = checkpointDir;
     this.conf = jsc.hadoopConfiguration();
-    this.byId = byId;
-    this.engine = engine;
-    this.local = local;
+    this.index = index;
+    this.context = context;
+    this.local = context.value().local();
     this.shards = shards.persist(StorageLevel.MEMORY_AND_DISK());
+    // every series' state made now, before the first step, which then costs what later ones do
+    JobDescription.described(jsc, "ember per-series state", this.shards::count);
     if (checkpointDir == null && !jsc.getCheckpointDir().isPresent()) {
       LOG.info("ember: per-series params {} are cut from their lineage by local checkpoints between "
           + "checkpoints; set a checkpoint directory (SparkSvi.Builder#checkpoint or "
@@ -91,58 +94,37 @@ final class SeriesTraining {
   }
 
   /**
-   * The rows keyed by id and hash-partitioned into as many partitions as {@code rows} has: a
-   * series stays in the same partition when the shards are rebuilt from a checkpoint, so the
-   * partitions' sums, and the fit, keep their bits.
+   * Per-series params at their initial values, on the executors holding the rows of {@code
+   * index} (regrouped by id); checkpoints (and lineage snapshots) go to {@code checkpointDir}
+   * (null: none).
    */
-  private static JavaPairRDD<Long, SequenceRow> byId(JavaRDD<SequenceRow> rows) {
-    return rows.mapToPair(r -> new Tuple2<>(r.id(), r))
-        .partitionBy(new HashPartitioner(rows.getNumPartitions()))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-  }
-
-  /**
-   * Per-series params at their initial values, on the executors holding {@code rows};
-   * checkpoints (and lineage snapshots) go to {@code checkpointDir} (null: none).
-   */
-  static SeriesTraining start(SparkSession spark, String checkpointDir, JavaRDD<SequenceRow> rows,
-      Broadcast<ShardEngine> engine, SeriesParams local, RngKey root, long totalSeries) {
-    JavaPairRDD<Long, SequenceRow> byId = byId(rows);
-    JavaRDD<SeriesShard> shards = byId.mapPartitions(it -> {
-      List<SequenceRow> mine = new ArrayList<>();
-      it.forEachRemaining(t -> mine.add(t._2()));
-      return List.of(SeriesShard.init(mine, engine.value(), local, root, totalSeries)).iterator();
-    }, true);
-    return new SeriesTraining(spark, checkpointDir, byId, engine, local, shards);
+  static SeriesTraining start(SparkSession spark, String checkpointDir, MinibatchIndex index,
+      Broadcast<FitContext> context, RngKey root) {
+    JavaRDD<SeriesShard> shards = index.rows().map(pr -> SeriesShard.init(pr,
+        context.value().engine(), context.value().local(), root, context.value().totalSeries()));
+    return new SeriesTraining(spark, checkpointDir, index, context, shards);
   }
 
   /** Per-series params as the per-series folder {@code seriesFolder} of a checkpoint holds them. */
   static SeriesTraining resume(SparkSession spark, String checkpointDir, String seriesFolder,
-      JavaRDD<SequenceRow> rows, Broadcast<ShardEngine> engine, SeriesParams local) {
-    JavaPairRDD<Long, SequenceRow> byId = byId(rows);
-    return new SeriesTraining(spark, checkpointDir, byId, engine, local, read(spark, byId, local,
-        slots(engine.value(), local), seriesFolder));
+      MinibatchIndex index, Broadcast<FitContext> context) {
+    return new SeriesTraining(spark, checkpointDir, index, context, read(spark, index.rows(),
+        context.value().local(), slots(context.value()), seriesFolder));
   }
 
   /**
-   * One step: each partition steps its shard ({@link SeriesShard#step}); the parts are merged by
-   * {@code treeAggregate}. Takes over {@code input}: it is destroyed when the lineage no longer
-   * needs it.
+   * One step: each partition steps its shard ({@link SeriesShard#step}) on its rows of the step's
+   * minibatch; the parts are merged by {@code treeAggregate}. Takes over {@code input}: it is
+   * released when the lineage no longer needs it.
    */
-  ShardResult step(Broadcast<SparkSvi.StepInput> input, int depth, LongAccumulator compute,
-      boolean checkpointFollows) {
+  ShardResult step(StepInputShipping.Shipped input, MinibatchIndex.Window window, int depth,
+      LongAccumulator compute, boolean checkpointFollows) {
     live.add(input);
-    Broadcast<ShardEngine> e = engine;
-    SeriesParams l = local;
-    JavaRDD<SeriesShard> next = shards.mapPartitionsWithIndex((idx, it) -> {
-      long start = System.nanoTime();
-      List<SeriesShard> out = new ArrayList<>(1);
-      while (it.hasNext()) {
-        out.add(it.next().step(idx, e.value(), l, input.value()));
-      }
-      compute.add(System.nanoTime() - start);
-      return out.iterator();
-    }, true).persist(StorageLevel.MEMORY_AND_DISK());
+    JavaRDD<SeriesShard> next = JavaRDD.fromRDD(shards.rdd().zipPartitions(index.rows().rdd(),
+        window.keys().rdd(), false, new StepTask(new StepTaskInputs(window.bounds(),
+            window.first(), context, input, compute)), PartsJob.tag(PartitionRows.class), PartsJob.tag(EpochKeys.class),
+        PartsJob.tag(SeriesShard.class)), PartsJob.tag(SeriesShard.class))
+        .persist(StorageLevel.MEMORY_AND_DISK());
     boolean due = ++sinceCut >= LINEAGE_STEPS && !checkpointFollows;
     boolean cutBySpark = due && checkpointDir == null;
     if (cutBySpark) {
@@ -153,16 +135,8 @@ final class SeriesTraining {
         next.rdd().localCheckpoint();
       }
     }
-    ShardResult result = next.mapPartitions((Iterator<SeriesShard> it) -> {
-      List<ShardResult.Part> parts = new ArrayList<>(1);
-      while (it.hasNext()) {
-        ShardResult.Part p = it.next().part();
-        if (p != null) {
-          parts.add(p);
-        }
-      }
-      return parts.iterator();
-    }).treeAggregate(ShardResult.empty(), ShardResult::add, ShardResult::merge, depth);
+    ShardResult result = PartsJob.run(next.rdd().mapPartitions(new PartOf(), false,
+        PartsJob.PART), depth);
     shards.unpersist(false);
     shards = next;
     if (cutBySpark) {
@@ -172,13 +146,58 @@ final class SeriesTraining {
       live.add(input);
     } else if (due) {
       // a snapshot in the checkpoint directory: recovery then reads files, not executors' disks
-      String snapshot = String.format("%s%012d", LINEAGE_PREFIX, input.value().state().step() + 1);
+      String snapshot = String.format("%s%012d", LINEAGE_PREFIX, input.value().step() + 1);
       String path = new Path(checkpointDir, snapshot).toString();
-      SeriesStateFiles.write(spark, shards.flatMap(sh -> sh.rowStates().iterator()), path);
+      write(path);
       rebuildFrom(path);
       deleteLineageSnapshots(snapshot);
     }
     return result;
+  }
+
+  /**
+   * A step's task: a partition's shard stepped on its rows of the minibatch (named classes, not
+   * lambdas: see {@link PartsJob}).
+   */
+  private static final class StepTask extends AbstractFunction3<scala.collection.Iterator<SeriesShard>,
+      scala.collection.Iterator<PartitionRows>, scala.collection.Iterator<EpochKeys>,
+      scala.collection.Iterator<SeriesShard>> implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final StepTaskInputs inputs;
+
+    StepTask(StepTaskInputs inputs) {
+      this.inputs = inputs;
+    }
+
+    @Override
+    public scala.collection.Iterator<SeriesShard> apply(scala.collection.Iterator<SeriesShard> s,
+        scala.collection.Iterator<PartitionRows> r, scala.collection.Iterator<EpochKeys> k) {
+      long start = System.nanoTime();
+      SeriesShard out = s.next().step(TaskContext.getPartitionId(), r.next(), inputs.keysOf(k),
+          inputs.bounds(), inputs.context().value(), inputs.step());
+      inputs.compute().add(System.nanoTime() - start);
+      return scala.jdk.javaapi.CollectionConverters.asScala(List.of(out).iterator());
+    }
+  }
+
+  /** A shard's part of the step that made it, if any. */
+  private static final class PartOf extends AbstractFunction1<scala.collection.Iterator<SeriesShard>,
+      scala.collection.Iterator<ShardResult.Part>> implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public scala.collection.Iterator<ShardResult.Part> apply(
+        scala.collection.Iterator<SeriesShard> it) {
+      List<ShardResult.Part> parts = new ArrayList<>(1);
+      while (it.hasNext()) {
+        ShardResult.Part p = it.next().part();
+        if (p != null) {
+          parts.add(p);
+        }
+      }
+      return PartsJob.iterator(parts);
+    }
   }
 
   /**
@@ -187,7 +206,7 @@ final class SeriesTraining {
    * what was read back, for the checkpoint's header, which commits it ({@link #committed}).
    */
   SeriesStateFiles.Summary checkpoint(String folder) {
-    SeriesStateFiles.write(spark, shards.flatMap(sh -> sh.rowStates().iterator()), folder);
+    write(folder);
     return rebuildFrom(folder);
   }
 
@@ -196,17 +215,24 @@ final class SeriesTraining {
     deleteLineageSnapshots("");
   }
 
+  /** Writes every series' state as Parquet into {@code path} ({@link SeriesStateFiles}). */
+  private void write(String path) {
+    SeriesParams l = local;
+    SeriesStateFiles.write(spark, shards.flatMap(sh -> sh.rowStates(l).iterator()), path);
+  }
+
   /**
    * The shards read back from {@code path}, replacing the current ones; returns the summary of
    * every series' state read.
    */
   private SeriesStateFiles.Summary rebuildFrom(String path) {
-    JavaRDD<SeriesShard> rebuilt = read(spark, byId, local, slots(engine.value(), local), path)
+    JavaRDD<SeriesShard> rebuilt = read(spark, index.rows(), local, slots(context.value()), path)
         .persist(StorageLevel.MEMORY_AND_DISK());
+    SeriesParams l = local;
     // reads them now, while the old shards are still there
     SeriesStateFiles.Summary read = rebuilt.aggregate(SeriesStateFiles.Summary.empty(),
         (sum, sh) -> {
-          for (SeriesShard.RowState st : sh.rowStates()) {
+          for (SeriesShard.RowState st : sh.rowStates(l)) {
             sum = sum.add(st);
           }
           return sum;
@@ -243,15 +269,14 @@ final class SeriesTraining {
    */
   JavaRDD<Row> finish() {
     SeriesParams l = local;
-    JavaRDD<Row> out = shards.flatMap(s -> {
+    JavaRDD<Row> out = shards.zipPartitions(index.rows(), (Iterator<SeriesShard> it,
+        Iterator<PartitionRows> r) -> {
+      SeriesShard s = it.next();
       List<Row> rows = new ArrayList<>();
-      List<Map<String, double[]>> values = s.constrainedValues(l);
-      for (int r = 0; r < values.size(); r++) {
+      for (Map.Entry<Long, Map<String, double[]>> e : s.constrainedValues(l, r.next())) {
         List<Object> fields = new ArrayList<>();
-        fields.add(s.ids()[r]);
-        for (double[] v : values.get(r).values()) {
-          fields.add(v);
-        }
+        fields.add(e.getKey());
+        fields.addAll(e.getValue().values());
         rows.add(RowFactory.create(fields.toArray()));
       }
       return rows.iterator();
@@ -262,46 +287,48 @@ final class SeriesTraining {
     return out;
   }
 
-  /** Drops everything: the broadcasts, the cached shards and rows. */
+  /** Drops everything: the step inputs, past epochs' boundaries and the cached shards. */
   void discard() {
     lineageCut();
     shards.unpersist(false);
-    byId.unpersist(false);
-  }
-
-  /** Destroys the broadcasts that the lineage no longer needs: all of them. */
-  private void lineageCut() {
-    for (Broadcast<?> b : live) {
-      b.destroy();
-    }
-    live.clear();
-    sinceCut = 0;
-  }
-
-  /** The moments each per-series param has under the engine's optimizer. */
-  private static int slots(ShardEngine engine, SeriesParams local) {
-    return SeriesShard.slotCount(engine.svi().optimizer(), local);
   }
 
   /**
-   * The rows joined by id with their states read from {@code seriesDir}, as shards, in the rows'
-   * partitions. The closures hold no broadcast, so this lineage outlives the fit's broadcasts.
+   * Releases what the lineage no longer needs: every step's input and past epochs' boundaries
+   * (the current epoch's stay, for the steps still to come).
    */
-  private static JavaRDD<SeriesShard> read(SparkSession spark,
-      JavaPairRDD<Long, SequenceRow> byId, SeriesParams local, int slots, String seriesDir) {
-    JavaPairRDD<Long, SeriesShard.RowState> states = SeriesStateFiles.read(spark, seriesDir)
-        .mapToPair(s -> new Tuple2<>(s.id(), s));
-    return byId.leftOuterJoin(states, byId.partitioner().get()).mapPartitions(it -> {
-      List<SequenceRow> mine = new ArrayList<>();
+  private void lineageCut() {
+    for (StepInputShipping.Shipped in : live) {
+      in.release();
+    }
+    live.clear();
+    index.destroyRetired();
+    sinceCut = 0;
+  }
+
+  /** The moments each per-series param has under the fit's optimizer. */
+  private static int slots(FitContext ctx) {
+    return SeriesUpdate.slotCount(ctx.engine().svi().optimizer(), ctx.local());
+  }
+
+  /**
+   * The rows with their states read from the per-series folder {@code seriesDir} ({@link
+   * SeriesStateFiles}), as shards: the states are routed to their rows' partitions by the function
+   * that regrouped the rows ({@link DataPreparation#seriesPartition}). The closures hold no
+   * broadcast, so this lineage outlives the fit's broadcasts.
+   */
+  private static JavaRDD<SeriesShard> read(SparkSession spark, JavaRDD<PartitionRows> rows,
+      SeriesParams local, int slots, String seriesDir) {
+    int partitions = rows.getNumPartitions();
+    JavaRDD<SeriesShard.RowState> states = SeriesStateFiles.read(spark, seriesDir)
+        .mapToPair(s -> new Tuple2<>(s.id(), s))
+        .partitionBy(new HashPartitioner(partitions))
+        .values();
+    return rows.zipPartitions(states, (Iterator<PartitionRows> r,
+        Iterator<SeriesShard.RowState> it) -> {
       Map<Long, SeriesShard.RowState> found = new HashMap<>();
-      while (it.hasNext()) {
-        Tuple2<Long, Tuple2<SequenceRow, Optional<SeriesShard.RowState>>> t = it.next();
-        mine.add(t._2()._1());
-        if (t._2()._2().isPresent()) {
-          found.put(t._1(), t._2()._2().get());
-        }
-      }
-      return List.of(SeriesShard.restore(mine, found, local, slots)).iterator();
-    }, true);
+      it.forEachRemaining(st -> found.put(st.id(), st));
+      return List.of(SeriesShard.restore(r.next(), found, local, slots)).iterator();
+    });
   }
 }

@@ -4,6 +4,7 @@ package dev.ember.spark;
 
 import dev.ember.autodiff.ValueAndGrad;
 import dev.ember.data.SequenceBatch;
+import dev.ember.handlers.HandlerStack;
 import dev.ember.handlers.PlateFrame;
 import dev.ember.handlers.Site;
 import dev.ember.handlers.SiteType;
@@ -26,10 +27,11 @@ import java.util.Map;
  *
  * <pre>{@code
  * ShardEngine engine = new ShardEngine(svi, "series", covariateKinds);
- * ShardResult.Part part = engine.compute(0, rows, state, stepKey, totalSeries);
+ * ShardResult.Part part = engine.compute(0, rows, state, stepKey, totalSeries, batchSize, 0);
  * }</pre>
  *
- * <p>The driver then forms {@code loss = global + (N / B) sum(local)} ({@link #combine}).
+ * <p>Each partition weights its terms so that the parts add up to the step's loss {@code global
+ * + (N / B) sum(local)}, which the driver then only sums ({@link ShardResult}).
  */
 public final class ShardEngine implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -57,6 +59,11 @@ public final class ShardEngine implements Serializable {
     this.svi = svi;
     this.seriesPlate = seriesPlate;
     this.covariates = Map.copyOf(covariates);
+  }
+
+  /** The plate over series. */
+  String seriesPlate() {
+    return seriesPlate;
   }
 
   /** The SVI whose loss is split. */
@@ -117,16 +124,71 @@ public final class ShardEngine implements Serializable {
         batch.lengths(), cov, totalSeries);
   }
 
-  /** This partition's part of step {@code state.step()}: null when it holds no row of the batch. */
+  /**
+   * This partition's part of step {@code state.step()}: its loss term {@code (N / B) sum(local) +
+   * (rows / B) global} and that term's gradient with respect to {@code state}'s params, from one
+   * forward and one backward pass (every partition computes the same global terms, so the
+   * partitions' weights {@code rows / B} add up to one). Null when it holds no row of the
+   * minibatch. A term or gradient that is not finite comes with the rows and sites that made it so
+   * ({@link NonFiniteTerms}).
+   *
+   * @param partition the partition's index
+   * @param rows its rows of the minibatch
+   * @param state the params (unconstrained) and step; its optimizer moments are not used
+   * @param stepKey the step's key
+   * @param totalSeries N
+   * @param batchSize B, the minibatch's rows over all partitions
+   * @param minSteps the length batches are padded to at least
+   */
   public ShardResult.Part compute(int partition, List<SequenceRow> rows, SviState state,
-      RngKey stepKey, long totalSeries) {
+      RngKey stepKey, long totalSeries, int batchSize, int minSteps) {
+    checkNoHandlers();
     if (rows.isEmpty()) {
       return null;
     }
-    SequenceBatch batch = batch(rows, totalSeries);
-    List<ValueAndGrad> parts = svi.lossParts(state, batch, stepKey, this::split);
-    return new ShardResult.Part(partition, rows.size(), parts.get(0).loss(),
-        flatten(parts.get(0).grad(), state), parts.get(1).loss(), flatten(parts.get(1).grad(), state));
+    SequenceBatch batch = batch(rows, totalSeries, minSteps);
+    ValueAndGrad vg = weighted(state, batch, stepKey, totalSeries, batchSize);
+    double[] grad = flatten(vg.grad(), state);
+    List<String> problems = List.of();
+    if (!finite(vg.loss(), grad)) {
+      problems = NonFiniteTerms.find(this, state, rows, stepKey, totalSeries, minSteps);
+    }
+    return new ShardResult.Part(partition, rows.size(), vg.loss(), grad, problems);
+  }
+
+  /**
+   * The weighted loss term {@code (N / B) sum(local) + (b / B) global} of a batch of b rows and
+   * its gradient with respect to every param of {@code state}, in one backward pass.
+   */
+  ValueAndGrad weighted(SviState state, SequenceBatch batch, RngKey stepKey, long totalSeries,
+      int batchSize) {
+    double localWeight = (double) totalSeries / batchSize;
+    double globalWeight = (double) batch.size() / batchSize;
+    return svi.lossParts(state, batch, stepKey, e -> {
+      Tensor[] parts = split(e);
+      return new Tensor[] {parts[0].mul(localWeight).add(parts[1].mul(globalWeight))};
+    }).get(0);
+  }
+
+  /**
+   * Refuses to start on a thread that still has handlers open: they would act on this shard's
+   * sites (Spark runs tasks on pooled threads, so a handler leaked by earlier code on the thread
+   * would corrupt every later task there).
+   */
+  static void checkNoHandlers() {
+    if (!HandlerStack.isEmpty()) {
+      throw new IllegalStateException("a shard computation started on a thread whose handler "
+          + "stack is not empty: " + HandlerStack.active() + " are still open, left by earlier "
+          + "code on this thread; close every handler (try-with-resources) before the shard runs");
+    }
+  }
+
+  static boolean finite(double loss, double[] grad) {
+    boolean ok = Double.isFinite(loss);
+    for (int i = 0; ok && i < grad.length; i++) {
+      ok = Double.isFinite(grad[i]);
+    }
+    return ok;
   }
 
   /** The loss's local and global parts: {@code -(sum log p - sum log q)} over each kind of site. */
@@ -192,30 +254,5 @@ public final class ShardEngine implements Serializable {
       at += n;
     }
     return out;
-  }
-
-  /**
-   * The step's loss and gradient: {@code global + (N / B) * sum(local)}, B the realized number of
-   * rows.
-   *
-   * @param loss the loss
-   * @param gradient its gradient, flattened
-   * @param rows the realized B
-   */
-  public record Combined(double loss, double[] gradient, long rows) {}
-
-  /** Combines the partitions' parts. */
-  public static Combined combine(ShardResult r, long totalSeries, int gradientSize) {
-    ShardResult.Part global = r.global();
-    if (global == null) {
-      throw new IllegalStateException("the minibatch has no rows on any partition");
-    }
-    long rows = r.rows();
-    double scale = (double) totalSeries / rows;
-    double[] g = r.localGradient(gradientSize);
-    for (int i = 0; i < g.length; i++) {
-      g[i] = global.globalGradient()[i] + scale * g[i];
-    }
-    return new Combined(global.globalLoss() + scale * r.localLoss(), g, rows);
   }
 }

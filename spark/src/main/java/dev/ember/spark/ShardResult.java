@@ -3,23 +3,24 @@
 package dev.ember.spark;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The mergeable result of one step over some partitions: per partition, the unscaled sum of its
- * rows' local loss and gradient and the number of its rows in the minibatch; and the global terms,
- * which every non-empty partition computes identically (same key, same global draws) and which
- * are kept once.
+ * The mergeable result of one step over some partitions: per partition, its weighted loss term
+ * ({@link ShardEngine#compute}: its rows' local terms times N / B and the global terms times its
+ * share of the minibatch), that term's gradient, its rows in the minibatch, and the rows and sites
+ * whose terms were not finite, if any.
  *
  * <p>The partitions' parts are kept by partition index and summed in index order by {@link
- * #localLoss()} and {@link #localGradient()}: the total is then the same bits however Spark
- * schedules and merges the tasks. Merging is associative and commutative, and {@link #empty()}
- * is its identity.
+ * #loss()} and {@link #gradient}: the total is then the same bits however Spark schedules and
+ * merges the tasks. Merging is associative and commutative, and {@link #empty()} is its identity.
  *
  * <pre>{@code
  * ShardResult r = ShardResult.empty().add(p0).merge(ShardResult.empty().add(p1));
- * double local = r.localLoss();   // p0 + p1, in partition order
+ * double loss = r.loss();   // p0 + p1, in partition order
  * }</pre>
  */
 public final class ShardResult implements Serializable {
@@ -30,13 +31,12 @@ public final class ShardResult implements Serializable {
    *
    * @param partition its index
    * @param rows its rows in the minibatch
-   * @param localLoss the sum of its rows' local loss terms (unscaled)
-   * @param localGradient the gradient of that sum, flattened in the params' layout
-   * @param globalLoss the global loss terms
-   * @param globalGradient their gradient
+   * @param loss its weighted loss term
+   * @param gradient that term's gradient, flattened in the params' layout
+   * @param problems the rows and sites whose terms are not finite (empty when all are)
    */
-  public record Part(int partition, long rows, double localLoss, double[] localGradient,
-      double globalLoss, double[] globalGradient) implements Serializable {}
+  public record Part(int partition, long rows, double loss, double[] gradient,
+      List<String> problems) implements Serializable {}
 
   private final TreeMap<Integer, Part> parts;
 
@@ -72,7 +72,7 @@ public final class ShardResult implements Serializable {
     return java.util.Collections.unmodifiableMap(parts);
   }
 
-  /** The rows in the minibatch, over all partitions: the realized B. */
+  /** The rows in the minibatch, over all partitions. */
   public long rows() {
     long n = 0;
     for (Part p : parts.values()) {
@@ -81,20 +81,20 @@ public final class ShardResult implements Serializable {
     return n;
   }
 
-  /** The sum of the local losses, in partition order. */
-  public double localLoss() {
+  /** The step's loss: the partitions' terms, summed in partition order. */
+  public double loss() {
     double s = 0;
     for (Part p : parts.values()) {
-      s += p.localLoss();
+      s += p.loss();
     }
     return s;
   }
 
-  /** The sum of the local gradients, in partition order. */
-  public double[] localGradient(int size) {
+  /** The step's gradient ({@code size} entries): the partitions', summed in partition order. */
+  public double[] gradient(int size) {
     double[] g = new double[size];
     for (Part p : parts.values()) {
-      double[] pg = p.localGradient();
+      double[] pg = p.gradient();
       for (int i = 0; i < size; i++) {
         g[i] += pg[i];
       }
@@ -102,19 +102,18 @@ public final class ShardResult implements Serializable {
     return g;
   }
 
-  /** The global part (from the first partition with rows); null when no partition had rows. */
-  public Part global() {
+  /** The problems the partitions reported, in partition order. */
+  public List<String> problems() {
+    List<String> out = new ArrayList<>();
     for (Part p : parts.values()) {
-      if (p.rows() > 0) {
-        return p;
-      }
+      out.addAll(p.problems());
     }
-    return null;
+    return out;
   }
 
   @Override
   public String toString() {
-    return "ShardResult(partitions=" + parts.keySet() + ", rows=" + rows() + ", localLoss="
-        + localLoss() + ", global=" + (global() == null ? "none" : global().globalLoss()) + ")";
+    return "ShardResult(partitions=" + parts.keySet() + ", rows=" + rows() + ", loss=" + loss()
+        + ")";
   }
 }

@@ -35,13 +35,12 @@ import org.apache.spark.sql.types.StructType;
  * of the latent ones, in total and per row.
  *
  * <pre>{@code
- * SparkSvi svi = SparkSvi.builder(model, guide).particles(8).build();
- * SparkSvi.Result fit = svi.fit(train, 2000);
- * SparkEvaluation.Result heldOut = svi.evaluate(test, fit);
+ * SparkSviModel fit = SparkSvi.builder(model, guide).particles(8).build().fit(train, 2000);
+ * SparkEvaluation.Result heldOut = fit.evaluate(test);
  * heldOut.loss();            // -ELBO = kl - logLikelihood
  * heldOut.logLikelihood();   // sum of the observed sites' log-densities
  * heldOut.kl();              // sum of log q - log p of the latent sites (a Monte-Carlo KL)
- * Dataset<Row> perRow = svi.evaluateRows(test, fit);   // id, loss, log_likelihood, kl
+ * Dataset<Row> perRow = fit.evaluateRows(test);   // id, loss, log_likelihood, kl
  * }</pre>
  *
  * <p>How it runs:
@@ -117,21 +116,21 @@ public final class SparkEvaluation {
   record Terms(long[] ids, double[] logLikelihood, double[] kl, double globalLogLikelihood,
       double globalKl) {}
 
-  /** The key evaluation and prediction use by default: the key of the fit's next step. */
-  static RngKey defaultKey(SparkSvi.Result fit) {
-    java.util.Objects.requireNonNull(fit, "fit");
-    if (fit.state() == null) {
-      throw new IllegalArgumentException(
-          "the fit has no state to take a key from; give a key explicitly");
+  /** The held-out ELBO of {@code data} at {@code fit}'s params, with {@code key}. */
+  static Result evaluate(ModelSetup setup, Dataset<Row> data, FittedParams fit, RngKey key) {
+    DataPreparation.Prepared read = prepare(setup, data);
+    try {
+      return evaluate(setup, data, fit, key, read);
+    } finally {
+      read.unpersist();
     }
-    return fit.state().key().split()[1];
   }
 
-  /** The held-out ELBO of {@code data} at {@code fit}'s params, with {@code key}. */
-  static Result evaluate(ModelSetup setup, Dataset<Row> data, SparkSvi.Result fit, RngKey key) {
-    DatasetReader.Read read = DatasetReader.read(data, setup.columns(), setup.skipInvalidRows());
-    Evaluator ev = new Evaluator(setup, fit, key, read.ids().length);
-    JavaRDD<SequenceRow> attached = SeriesParams.attachFitted(read.rows(), fit);
+  private static Result evaluate(ModelSetup setup, Dataset<Row> data, FittedParams fit,
+      RngKey key, DataPreparation.Prepared read) {
+    long n = read.summary().valid();
+    Evaluator ev = new Evaluator(setup, fit, key, n);
+    JavaRDD<SequenceRow> attached = SeriesParams.attachFitted(rowsOf(read), fit);
     List<Part> parts = described(data, "ember evaluate", () -> attached
         .mapPartitionsWithIndex((idx, it) -> List.of(ev.part(idx, it)).iterator(), false)
         .collect());
@@ -149,9 +148,8 @@ public final class SparkEvaluation {
         global = p;
       }
     }
-    if (global == null || rows != read.ids().length) {
-      throw new IllegalStateException("evaluate: " + rows + " rows were evaluated, expected "
-          + read.ids().length);
+    if (global == null || rows != n) {
+      throw new IllegalStateException("evaluate: " + rows + " rows were evaluated, expected " + n);
     }
     ll += global.globalLogLikelihood();
     kl += global.globalKl();
@@ -159,16 +157,35 @@ public final class SparkEvaluation {
         read.skipped(), setup.particles());
   }
 
-  /** Per-row terms of {@code data} (local sites only), as a lazily computed dataset. */
-  static Dataset<Row> rows(ModelSetup setup, Dataset<Row> data, SparkSvi.Result fit, RngKey key) {
-    DatasetReader.Read read = DatasetReader.read(data, setup.columns(), setup.skipInvalidRows());
-    Evaluator ev = new Evaluator(setup, fit, key, read.ids().length);
+  /**
+   * The set-up pass over {@code data} ({@link DataPreparation}): validated as a fit validates, N
+   * counted, nothing of size N collected.
+   */
+  static DataPreparation.Prepared prepare(ModelSetup setup, Dataset<Row> data) {
+    DatasetReader reader = DatasetReader.of(data.schema(), setup.columns());
+    return described(data, "ember read", () -> DataPreparation.prepare(data, reader,
+        setup.skipInvalidRows()));
+  }
+
+  /** The prepared rows one by one (computed again from the data once they are unpersisted). */
+  static JavaRDD<SequenceRow> rowsOf(DataPreparation.Prepared read) {
+    return read.rows().flatMap(pr -> pr.all().iterator());
+  }
+
+  /**
+   * Per-row terms of {@code data} (local sites only), as a lazily computed dataset: the data are
+   * validated now, and read again by each action on the result.
+   */
+  static Dataset<Row> rows(ModelSetup setup, Dataset<Row> data, FittedParams fit, RngKey key) {
+    DataPreparation.Prepared read = prepare(setup, data);
+    read.unpersist();
+    Evaluator ev = new Evaluator(setup, fit, key, read.summary().valid());
     StructType schema = new StructType()
         .add(setup.columns().id, DataTypes.LongType, false)
         .add("loss", DataTypes.DoubleType, false)
         .add("log_likelihood", DataTypes.DoubleType, false)
         .add("kl", DataTypes.DoubleType, false);
-    JavaRDD<Row> out = SeriesParams.attachFitted(read.rows(), fit).mapPartitions(it -> {
+    JavaRDD<Row> out = SeriesParams.attachFitted(rowsOf(read), fit).mapPartitions(it -> {
       List<Row> rows = new ArrayList<>();
       Iterator<List<SequenceRow>> chunks = chunks(it, ROWS_PER_BATCH);
       while (chunks.hasNext()) {
@@ -185,14 +202,8 @@ public final class SparkEvaluation {
 
   /** Runs {@code job} with a Spark job description, restoring the previous one. */
   static <T> T described(Dataset<Row> data, String description, java.util.function.Supplier<T> job) {
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
-    String previous = jsc.getLocalProperty("spark.job.description");
-    jsc.setJobDescription(description);
-    try {
-      return job.get();
-    } finally {
-      jsc.setJobDescription(previous);
-    }
+    return JobDescription.described(
+        JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext()), description, job);
   }
 
   /** {@code it} in consecutive lists of at most {@code n} elements. */
@@ -227,9 +238,9 @@ public final class SparkEvaluation {
     private final RngKey key;
     private final long totalSeries;
 
-    Evaluator(ModelSetup setup, SparkSvi.Result fit, RngKey key, long totalSeries) {
+    Evaluator(ModelSetup setup, FittedParams fit, RngKey key, long totalSeries) {
       this.setup = setup;
-      this.layout = fit.seriesLayout();
+      this.layout = fit.layout();
       this.params = new LinkedHashMap<>(java.util.Objects.requireNonNull(fit, "fit").params());
       this.key = java.util.Objects.requireNonNull(key, "key");
       this.totalSeries = totalSeries;
@@ -260,6 +271,7 @@ public final class SparkEvaluation {
 
     /** The terms of {@code rows} (any order; batched by id), averaged over particles. */
     Terms terms(List<SequenceRow> rows) {
+      ShardEngine.checkNoHandlers();
       // a per-series fit's batches are padded as in the fit, so its params keep their shapes
       SequenceBatch batch = setup.engine().batch(rows, totalSeries, layout.steps());
       int b = batch.size();
@@ -295,51 +307,15 @@ public final class SparkEvaluation {
       if (s.type() != SiteType.SAMPLE) {
         return;
       }
-      PlateFrame f = frame(s, setup.seriesPlate());
+      PlateFrame f = SeriesSiteTerms.frame(s, setup.seriesPlate());
       if (f == null) {
         global[slot] += sign * s.scaledLogProbSum().item();
         return;
       }
-      double[] r = perRow(s, f, b);
+      double[] r = SeriesSiteTerms.perRow(s, f, b);
       for (int i = 0; i < b; i++) {
         perRow[i] += sign * r[i];
       }
     }
-  }
-
-  /** The frame of plate {@code plate} on site {@code s}, or null. */
-  static PlateFrame frame(Site s, String plate) {
-    for (PlateFrame f : s.plates()) {
-      if (f.name().equals(plate)) {
-        return f;
-      }
-    }
-    return null;
-  }
-
-  /** {@code scale * logProb} of a site in the plate, summed over every axis but the plate's: [B]. */
-  static double[] perRow(Site s, PlateFrame f, int b) {
-    Tensor lp = s.logProb(); // batch shape
-    int axis = lp.rank() + f.dim();
-    if (axis < 0 || lp.dim(axis) != b) {
-      throw new IllegalStateException("site '" + s.name() + "' in plate '" + f.name()
-          + "': its log-density has shape " + lp.shape() + ", without the batch's " + b
-          + " rows at dimension " + f.dim() + "; open the plate with the batch's size");
-    }
-    int inner = 1;
-    for (int d = axis + 1; d < lp.rank(); d++) {
-      inner *= lp.dim(d);
-    }
-    double[] v = lp.toArray();
-    double[] out = new double[b];
-    for (int i = 0; i < v.length; i++) {
-      out[(i / inner) % b] += v[i];
-    }
-    if (s.scale() != 1.0) {
-      for (int i = 0; i < b; i++) {
-        out[i] *= s.scale();
-      }
-    }
-    return out;
   }
 }

@@ -38,7 +38,7 @@ import org.apache.spark.sql.types.StructType;
  * {@code h}-step forecast past the end of the sequence, drawn by {@link Predictive}.
  *
  * <pre>{@code
- * Dataset<Row> out = svi.transform(sequences, fit,
+ * Dataset<Row> out = fit.transform(sequences,
  *     SparkTransform.options().samples(200).quantiles(0.05, 0.95).horizon(12));
  * // id | z_mean | z_sd | z_q05 | z_q95 | y_forecast_mean | y_forecast_sd | y_forecast_q05 | ...
  * // z_*: array<double> of the sequence's length; y_forecast_*: array<double> of length 12
@@ -160,6 +160,22 @@ public final class SparkTransform {
       return this;
     }
 
+    int samples() {
+      return samples;
+    }
+
+    double[] quantileValues() {
+      return quantiles;
+    }
+
+    int horizonSteps() {
+      return horizon;
+    }
+
+    int batchRows() {
+      return rowsPerBatch;
+    }
+
     /** Rows run together in one batch (default 256; the result does not depend on it). */
     public Options rowsPerBatch(int n) {
       if (n < 1) {
@@ -186,7 +202,7 @@ public final class SparkTransform {
   }
 
   /** The transform of {@code data}: a lazily computed dataset with the declared schema. */
-  static Dataset<Row> transform(ModelSetup setup, Dataset<Row> data, SparkSvi.Result fit,
+  static Dataset<Row> transform(ModelSetup setup, Dataset<Row> data, FittedParams fit,
       Options options) {
     java.util.Objects.requireNonNull(fit, "fit");
     Options o = copy(java.util.Objects.requireNonNull(options, "options"));
@@ -203,19 +219,21 @@ public final class SparkTransform {
       throw new IllegalArgumentException("transform: forecast sites "
           + Arrays.toString(o.forecastSites) + " need a horizon >= 1; set options().horizon(h)");
     }
-    RngKey key = o.key != null ? o.key : SparkEvaluation.defaultKey(fit);
-    DatasetReader.Read read = DatasetReader.read(data, setup.columns(), setup.skipInvalidRows());
-    long n = read.ids().length;
+    RngKey key = o.key != null ? o.key : fit.defaultKey();
+    DataPreparation.Prepared read = SparkEvaluation.prepare(setup, data);
+    read.unpersist(); // the result reads the data again, lazily
+    long n = read.summary().valid();
     Map<String, Tensor> params = new LinkedHashMap<>(fit.params());
-    SeriesParams local = fit.seriesLayout();
-    JavaRDD<SequenceRow> rows = SeriesParams.attachFitted(read.rows(), fit);
+    SeriesParams local = fit.layout();
+    JavaRDD<SequenceRow> rows = SeriesParams.attachFitted(SparkEvaluation.rowsOf(read), fit);
     SequenceRow first = SparkEvaluation.described(data, "ember transform: sites", rows::first);
     List<List<Layout>> layouts = layouts(setup,
         withFitted(params, local, List.of(first), first.values().length), key, first, n, o);
     List<Layout> latents = layouts.get(0);
     List<Layout> forecasts = layouts.get(1);
     StructType schema = schema(setup.columns().id, latents, forecasts, o);
-    Runner runner = new Runner(setup, params, local, key, n, o, latents, forecasts);
+    TransformRunner runner = new TransformRunner(setup, params, local, key, n, o, latents,
+        forecasts);
     JavaRDD<Row> out = rows.mapPartitions(runner::run);
     return data.sparkSession().createDataFrame(out, schema);
   }
@@ -310,7 +328,7 @@ public final class SparkTransform {
     Map<String, Layout> latentSites = new LinkedHashMap<>();
     Map<String, Layout> observedSites = new LinkedHashMap<>();
     for (Site s : m.sites().values()) {
-      PlateFrame f = s.type() == SiteType.SAMPLE ? SparkEvaluation.frame(s, plate) : null;
+      PlateFrame f = s.type() == SiteType.SAMPLE ? SeriesSiteTerms.frame(s, plate) : null;
       if (f == null || Boolean.TRUE.equals(s.infer().get("isAuxiliary"))) {
         continue;
       }
@@ -364,170 +382,5 @@ public final class SparkTransform {
       out.add(l);
     }
     return out;
-  }
-
-  /** What the executors run: the rows of a partition in batches of one length each. */
-  static final class Runner implements Serializable {
-    private static final long serialVersionUID = 1L;
-
-    private final ModelSetup setup;
-    private final Map<String, Tensor> params;
-    private final RngKey key;
-    private final long totalSeries;
-    private final Options o;
-    private final List<Layout> latents;
-    private final List<Layout> forecasts;
-    private final SeriesParams layout;
-
-    Runner(ModelSetup setup, Map<String, Tensor> params, SeriesParams layout, RngKey key,
-        long totalSeries, Options o, List<Layout> latents, List<Layout> forecasts) {
-      this.setup = setup;
-      this.layout = layout;
-      this.params = params;
-      this.key = key;
-      this.totalSeries = totalSeries;
-      this.o = o;
-      this.latents = List.copyOf(latents);
-      this.forecasts = List.copyOf(forecasts);
-    }
-
-    /** The output rows of a partition, in its order. */
-    Iterator<Row> run(Iterator<SequenceRow> it) {
-      Iterator<List<SequenceRow>> chunks = SparkEvaluation.chunks(it, o.rowsPerBatch);
-      return new Iterator<>() {
-        private Iterator<Row> current = java.util.Collections.emptyIterator();
-
-        @Override
-        public boolean hasNext() {
-          while (!current.hasNext() && chunks.hasNext()) {
-            current = chunk(chunks.next()).iterator();
-          }
-          return current.hasNext();
-        }
-
-        @Override
-        public Row next() {
-          if (!hasNext()) {
-            throw new java.util.NoSuchElementException();
-          }
-          return current.next();
-        }
-      };
-    }
-
-    /** The rows of one chunk, in its order; computed by groups of one length. */
-    List<Row> chunk(List<SequenceRow> rows) {
-      Map<Integer, List<SequenceRow>> byLength = new LinkedHashMap<>();
-      for (SequenceRow r : rows) {
-        byLength.computeIfAbsent(r.values().length, k -> new ArrayList<>()).add(r);
-      }
-      Map<Long, Row> out = new HashMap<>();
-      for (List<SequenceRow> group : byLength.values()) {
-        out.putAll(group(group));
-      }
-      List<Row> ordered = new ArrayList<>(rows.size());
-      for (SequenceRow r : rows) {
-        ordered.add(out.get(r.id()));
-      }
-      return ordered;
-    }
-
-    /** The output rows of rows of one length T, by id. */
-    Map<Long, Row> group(List<SequenceRow> rows) {
-      String plate = setup.seriesPlate();
-      SequenceBatch batch = setup.engine().batch(rows, totalSeries).withHorizon(o.horizon);
-      int t = batch.steps() - o.horizon;
-      List<String> names = new ArrayList<>();
-      latents.forEach(l -> names.add(l.name()));
-      forecasts.forEach(l -> names.add(l.name()));
-      Map<String, Tensor> draws = Predictive.of(SequenceForecast.model(setup.model(), plate),
-              SequenceForecast.guide(setup.guide()), o.samples)
-          .seeding((m, d, k) -> Handlers.seedRows(m, k, plate, d.ids()))
-          .returnSites(names.toArray(new String[0]))
-          .run(key, batch, withFitted(params, layout, rows, t));
-      Map<Long, Row> out = new HashMap<>();
-      for (int r = 0; r < batch.size(); r++) {
-        List<Object> values = new ArrayList<>();
-        values.add(batch.ids()[r]);
-        for (Layout l : latents) {
-          summarize(rowDraws(draws.get(l.name()), l, r, 0, t), values);
-        }
-        for (Layout l : forecasts) {
-          summarize(rowDraws(draws.get(l.name()), l, r, t, t + o.horizon), values);
-        }
-        out.put(batch.ids()[r], RowFactory.create(values.toArray()));
-      }
-      return out;
-    }
-
-    /** Mean, sd and quantiles of each column of {@code d} ([S][M]), appended to {@code out}. */
-    private void summarize(double[][] d, List<Object> out) {
-      Summary s = Summary.of(d, o.quantiles);
-      out.add(s.mean());
-      out.add(s.sd());
-      out.addAll(Arrays.asList(s.quantiles()));
-    }
-  }
-
-  /**
-   * Row {@code r}'s values of a site over the draws: {@code [S][M]}, steps {@code from .. to} of
-   * a site over time, flattened step-major.
-   *
-   * @param x the site's draws, {@code [S] + the site's value shape}
-   */
-  static double[][] rowDraws(Tensor x, Layout l, int r, int from, int to) {
-    Tensor row = x.select(1 + l.plateAxis(), r); // [S, ...], time (if any) at axis 1
-    if (l.overTime()) {
-      row = row.slice(1, from, to);
-    }
-    int s = row.dim(0);
-    double[] flat = row.toArray();
-    int m = flat.length / s;
-    double[][] out = new double[s][];
-    for (int i = 0; i < s; i++) {
-      out[i] = Arrays.copyOfRange(flat, i * m, (i + 1) * m);
-    }
-    return out;
-  }
-
-  /**
-   * Column summaries of draws.
-   *
-   * @param mean the mean of each column
-   * @param sd the sd of each column ({@code n - 1} denominator)
-   * @param quantiles for each quantile, its value in each column
-   */
-  record Summary(double[] mean, double[] sd, double[][] quantiles) {
-    /** The summaries of the columns of {@code d} ({@code [S][M]}, S >= 2). */
-    static Summary of(double[][] d, double[] qs) {
-      int s = d.length;
-      int m = d[0].length;
-      double[] mean = new double[m];
-      double[] sd = new double[m];
-      double[][] q = new double[qs.length][m];
-      double[] col = new double[s];
-      for (int j = 0; j < m; j++) {
-        double sum = 0;
-        for (int i = 0; i < s; i++) {
-          col[i] = d[i][j];
-          sum += col[i];
-        }
-        double mu = sum / s;
-        double ss = 0;
-        for (int i = 0; i < s; i++) {
-          ss += (col[i] - mu) * (col[i] - mu);
-        }
-        mean[j] = mu;
-        sd[j] = Math.sqrt(ss / (s - 1));
-        Arrays.sort(col);
-        for (int k = 0; k < qs.length; k++) {
-          double h = (s - 1) * qs[k];
-          int lo = (int) Math.floor(h);
-          int hi = Math.min(lo + 1, s - 1);
-          q[k][j] = col[lo] + (h - lo) * (col[hi] - col[lo]);
-        }
-      }
-      return new Summary(mean, sd, q);
-    }
   }
 }

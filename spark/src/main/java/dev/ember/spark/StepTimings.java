@@ -3,48 +3,82 @@
 package dev.ember.spark;
 
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
  * Where the time of a fit's steps went, summed over its steps (nanoseconds): choosing the
- * minibatch, creating the step's broadcast, the Spark job (tasks, their scheduling and the
- * aggregation of their results), the driver's update, and checkpoints; plus the time the
- * executors spent inside the model and guide ({@code compute}, summed over tasks, so up to the
- * number of cores times the job's wall time).
+ * minibatch (at an epoch's first step, the search of its boundaries), shipping the step's input,
+ * the Spark job (tasks, their scheduling and the aggregation of their results), the driver's
+ * update, and checkpoints; plus the time the executors spent in the steps' tasks ({@code compute},
+ * summed over tasks, so up to the number of cores times the job's wall time), and each step's
+ * wall time.
  *
  * <pre>{@code
- * SparkSvi.Result fit = sparkSvi.fit(data, 100);
- * System.out.println(fit.timings().summary());   // per-step means in ms
+ * SparkSviModel fit = sparkSvi.fit(data, 100);
+ * System.out.println(fit.timings().summary());   // per-step means and the median, in ms
  * }</pre>
  *
  * @param steps the steps timed
  * @param select choosing the minibatch on the driver
- * @param broadcast creating the step's broadcast
+ * @param broadcast shipping the step's input (a broadcast when it is large)
  * @param job the distributed job, from submission to merged result
- * @param compute model and guide on the executors, summed over tasks
- * @param driver combining the parts and the optimizer step
+ * @param compute the steps' tasks on the executors, summed over tasks
+ * @param driver checking the result and the optimizer step
  * @param checkpoint writing checkpoints
+ * @param stepNanos each step's wall time, in order
  */
 public record StepTimings(long steps, long select, long broadcast, long job, long compute,
-    long driver, long checkpoint) implements Serializable {
+    long driver, long checkpoint, long[] stepNanos) implements Serializable {
 
   /** No steps yet. */
   public static StepTimings zero() {
-    return new StepTimings(0, 0, 0, 0, 0, 0, 0);
+    return new StepTimings(0, 0, 0, 0, 0, 0, 0, new long[0]);
   }
 
-  /** This plus one step. */
-  StepTimings plus(long sel, long bc, long jb, long comp, long drv, long ck) {
-    return new StepTimings(steps + 1, select + sel, broadcast + bc, job + jb, compute + comp,
-        driver + drv, checkpoint + ck);
+  /** Collects a fit's step times on the driver, one step at a time. */
+  static final class Recorder {
+    private final long[] sums = new long[6];
+    private long[] each = new long[64];
+    private int steps;
+
+    /** Adds one step's parts. */
+    void add(long sel, long bc, long jb, long comp, long drv, long ck) {
+      long[] parts = {sel, bc, jb, comp, drv, ck};
+      for (int i = 0; i < parts.length; i++) {
+        sums[i] += parts[i];
+      }
+      if (steps == each.length) {
+        each = Arrays.copyOf(each, 2 * steps);
+      }
+      each[steps++] = sel + bc + jb + drv + ck;
+    }
+
+    /** The steps so far. */
+    StepTimings timings() {
+      return new StepTimings(steps, sums[0], sums[1], sums[2], sums[3], sums[4], sums[5],
+          Arrays.copyOf(each, steps));
+    }
   }
 
-  /** The per-step means in milliseconds, one line. */
+  /** The median wall time of the steps from {@code from} on, in ms (NaN without such steps). */
+  public double medianStepMs(int from) {
+    if (from >= stepNanos.length) {
+      return Double.NaN;
+    }
+    long[] s = Arrays.copyOfRange(stepNanos, from, stepNanos.length);
+    Arrays.sort(s);
+    int m = s.length / 2;
+    return (s.length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2.0) / 1e6;
+  }
+
+  /** The per-step means and the median step in milliseconds, one line. */
   public String summary() {
     double d = Math.max(steps, 1) * 1e6;
     return String.format(Locale.ROOT,
-        "per step (ms): select %.3f, broadcast %.3f, job %.3f (executor compute %.3f summed over"
-            + " tasks), driver %.3f, checkpoint %.3f",
-        select / d, broadcast / d, job / d, compute / d, driver / d, checkpoint / d);
+        "per step (ms): median %.3f; mean select %.3f, broadcast %.3f, job %.3f (executor"
+            + " compute %.3f summed over tasks), driver %.3f, checkpoint %.3f",
+        medianStepMs(0), select / d, broadcast / d, job / d, compute / d, driver / d,
+        checkpoint / d);
   }
 }

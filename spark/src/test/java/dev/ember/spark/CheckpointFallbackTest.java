@@ -43,7 +43,7 @@ class CheckpointFallbackTest {
   @TempDir
   static Path shared;
   static Path pristine; // checkpoints of steps 9 and 12 of the per-series fit
-  static SparkSvi.Result fitted;
+  static SparkSviModel fitted;
 
   @BeforeAll
   static void start() {
@@ -119,13 +119,13 @@ class CheckpointFallbackTest {
   @Test
   void aFitResumedFromThePreviousCheckpointEqualsTheUninterruptedFit(@TempDir Path dir)
       throws Exception {
-    SparkSvi.Result straight = builder().build().fit(SparkTestModels.dataset(spark, ROWS, 2),
+    SparkSviModel straight = builder().build().fit(SparkTestModels.dataset(spark, ROWS, 2),
         STEPS);
     Path ck = dir.resolve("ck");
     CheckpointFiles.copy(pristine, ck);
     CheckpointFiles.truncate(ck.resolve("step-000000000012").resolve("header.json"), 100);
     ByteArrayOutputStream console = new ByteArrayOutputStream();
-    SparkSvi.Result resumed = builder().checkpoint(ck.toString(), 3)
+    SparkSviModel resumed = builder().checkpoint(ck.toString(), 3)
         .console(new PrintStream(console, true, StandardCharsets.UTF_8)).build()
         .fit(SparkTestModels.dataset(spark, ROWS, 2), STEPS);
     String printed = console.toString(StandardCharsets.UTF_8);

@@ -68,7 +68,7 @@ class CheckpointRunTest {
   @Test
   void aResumeWithAnyDifferenceIsRefusedNamingEach(@TempDir Path dir) throws Exception {
     String ck = dir.resolve("ck").toString();
-    SparkSvi.Result done = builder(ck).build().fit(SparkTestModels.dataset(spark, ROWS, 2), 10);
+    SparkSviModel done = builder(ck).build().fit(SparkTestModels.dataset(spark, ROWS, 2), 10);
     byte[] header = Files.readAllBytes(dir.resolve("ck/step-000000000010/header.json"));
     List<Row> changed = new ArrayList<>(ROWS);
     @SuppressWarnings("unchecked") // SparkTestModels.rows holds java.util.Lists
@@ -108,7 +108,7 @@ class CheckpointRunTest {
     assertArrayEquals(header, Files.readAllBytes(dir.resolve("ck/step-000000000010/header.json")),
         "refused runs leave the checkpoints alone");
     ByteArrayOutputStream console = new ByteArrayOutputStream();
-    SparkSvi.Result again = builder(ck).console(new PrintStream(console, true,
+    SparkSviModel again = builder(ck).console(new PrintStream(console, true,
         StandardCharsets.UTF_8)).build().fit(SparkTestModels.dataset(spark, ROWS, 2), 10);
     assertEquals("resuming from step 10 of " + ck + System.lineSeparator(),
         console.toString(StandardCharsets.UTF_8));
@@ -124,7 +124,7 @@ class CheckpointRunTest {
   void twoRunsAtOnceOnOneFolder(@TempDir Path dir) throws Exception {
     String ck = dir.resolve("ck").toString();
     Path lock = dir.resolve("ck").resolve(CheckpointLock.FILE);
-    CompletableFuture<SparkSvi.Result> first = CompletableFuture.supplyAsync(
+    CompletableFuture<SparkSviModel> first = CompletableFuture.supplyAsync(
         () -> builder(ck).build().fit(SparkTestModels.dataset(spark, ROWS, 2), 30));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!Files.exists(lock) && !first.isDone() && System.nanoTime() < deadline) {
@@ -135,13 +135,13 @@ class CheckpointRunTest {
         () -> builder(ck).build().fit(SparkTestModels.dataset(spark, ROWS, 2), 30));
     assertTrue(e.getMessage().startsWith("checkpoint folder " + ck + " is in use by another run: "
         + "pid " + ProcessHandle.current().pid() + " on host "), e.getMessage());
-    SparkSvi.Result done = first.get(240, TimeUnit.SECONDS);
+    SparkSviModel done = first.get(240, TimeUnit.SECONDS);
     assertFalse(Files.exists(lock), "released");
     try (var files = Files.list(dir.resolve("ck"))) {
       assertEquals(List.of("step-000000000025", "step-000000000030"),
           files.map(f -> f.getFileName().toString()).sorted().toList());
     }
-    SparkSvi.Result again = builder(ck).build().fit(SparkTestModels.dataset(spark, ROWS, 2), 30);
+    SparkSviModel again = builder(ck).build().fit(SparkTestModels.dataset(spark, ROWS, 2), 30);
     assertArrayEquals(done.losses(), again.losses(), 0.0);
   }
 
@@ -159,7 +159,7 @@ class CheckpointRunTest {
     assertTrue(e.getMessage().contains("has a stale lock") && e.getMessage().contains(
         "pid 31 on host node7 (user ana)") && e.getMessage().contains("--take-over-stale-lock"),
         e.getMessage());
-    SparkSvi.Result r = builder(ck.toString()).takeOverStaleLock(true).build()
+    SparkSviModel r = builder(ck.toString()).takeOverStaleLock(true).build()
         .fit(SparkTestModels.dataset(spark, ROWS, 2), 5);
     assertEquals(5, r.losses().length);
     assertFalse(Files.exists(ck.resolve(CheckpointLock.FILE)));

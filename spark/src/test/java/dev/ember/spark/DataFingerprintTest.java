@@ -84,4 +84,16 @@ class DataFingerprintTest {
     DataFingerprint f = of(rows());
     assertEquals(String.format("20 series, hash %016x%016x", f.lane0(), f.lane1()), f.text());
   }
+
+  @Test
+  void addingARowAddsItsHashInEachLane() {
+    for (SequenceRow r : rows()) {
+      DataFingerprint one = DataFingerprint.empty().add(r);
+      assertEquals(DataFingerprint.rowHash(r, 0x243F6A8885A308D3L), one.lane0());
+      assertEquals(DataFingerprint.rowHash(r, 0x13198A2E03707344L), one.lane1());
+    }
+    SequenceRow plain = new SequenceRow(5, new double[] {1.5, -2.0}, Map.of());
+    assertEquals(DataFingerprint.rowHash(plain, 0x243F6A8885A308D3L),
+        DataFingerprint.empty().add(plain).lane0());
+  }
 }

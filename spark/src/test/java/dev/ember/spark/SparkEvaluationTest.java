@@ -42,9 +42,7 @@ class SparkEvaluationTest {
 
   @BeforeAll
   static void start() {
-    spark = SparkSession.builder().master("local[2]").appName("ember-evaluation-test")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
-        .getOrCreate();
+    spark = SparkTestModels.session("local[2]", "ember-evaluation-test");
   }
 
   @AfterAll
@@ -57,8 +55,21 @@ class SparkEvaluationTest {
         .particles(particles).progress(false).build();
   }
 
+  /**
+   * Fitted params and the key of the next step, as a fit leaves them.
+   *
+   * @param params the constrained params
+   * @param key the default key of evaluation and prediction
+   */
+  record Fit(Map<String, Tensor> params, RngKey key) {
+    /** The model of {@code svi}'s configuration with these params. */
+    SparkSviModel on(SparkSvi svi) {
+      return svi.model(params, key);
+    }
+  }
+
   /** A fit at the initial state, its params moved off their initial values. */
-  static SparkSvi.Result fit() {
+  static Fit fit() {
     SviState state = SparkSviTest.initialState();
     Map<String, Tensor> params = new HashMap<>(SparkSviTest.svi().getParams(state));
     params.put("phi", Tensor.scalar(0.55));
@@ -67,9 +78,9 @@ class SparkEvaluationTest {
     return resultOf(params, state);
   }
 
-  /** A fit result holding {@code params} and {@code state} (no steps run). */
-  static SparkSvi.Result resultOf(Map<String, Tensor> params, SviState state) {
-    return new SparkSvi.Result(params, new double[0], state, N, 0, 8, null);
+  /** A fit holding {@code params}, its key that of the step after {@code state}. */
+  static Fit resultOf(Map<String, Tensor> params, SviState state) {
+    return new Fit(params, state.key().split()[1]);
   }
 
   static long[] allIds() {
@@ -77,7 +88,7 @@ class SparkEvaluationTest {
   }
 
   /** The single-JVM estimate of rows {@code ids} as one batch, row-keyed. */
-  static ElboEstimate single(SparkSvi.Result fit, RngKey key, int particles, long[] ids) {
+  static ElboEstimate single(Fit fit, RngKey key, int particles, long[] ids) {
     SequenceBatch batch = new ShardEngine(SparkSviTest.svi(), "series", Map.of())
         .batch(SparkSviTest.rowsOf(ids), N);
     return Autodiff.noGrad(() -> new RowKeyedTraceElbo(particles, "series").estimate(
@@ -91,15 +102,15 @@ class SparkEvaluationTest {
 
   @Test
   void theHeldOutElboIsTheSingleJvmElboOfAllRowsForAnyPartitioning() {
-    SparkSvi.Result fit = fit();
-    RngKey key = fit.state().key().split()[1]; // the default: the fit's next step's key
+    Fit fit = fit();
+    RngKey key = fit.key(); // the default: the fit's next step's key
     for (int particles : new int[] {1, 3}) {
       ElboEstimate ref = single(fit, key, particles, allIds());
       double refLl = ref.modelTerms().get("y").item();
       double refGlobal = ref.guideTerms().get("mu").item() - ref.modelTerms().get("mu").item();
       for (int p : new int[] {1, 3, 7}) {
-        SparkEvaluation.Result r = svi(particles).evaluate(
-            SparkTestModels.dataset(spark, ROWS, p), fit);
+        SparkEvaluation.Result r = fit.on(svi(particles)).evaluate(
+            SparkTestModels.dataset(spark, ROWS, p));
         String at = particles + " particles, " + p + " partitions";
         close(ref.value(), r.loss(), "loss, " + at);
         close(refLl, r.logLikelihood(), "log-likelihood, " + at);
@@ -114,22 +125,22 @@ class SparkEvaluationTest {
     // an explicit key is used as given
     RngKey other = RngKey.of(99);
     close(single(fit, other, 1, allIds()).value(),
-        svi(1).evaluate(SparkTestModels.dataset(spark, ROWS, 2), fit, other).loss(), "key 99");
+        fit.on(svi(1)).evaluate(SparkTestModels.dataset(spark, ROWS, 2), other).loss(), "key 99");
   }
 
   @Test
   void perRowTermsAreThoseOfEachRowAloneAndAddUpToTheTotal() {
-    SparkSvi.Result fit = fit();
-    SparkSvi svi = svi(2);
+    Fit fit = fit();
+    SparkSviModel model = fit.on(svi(2));
     Dataset<Row> data = SparkTestModels.dataset(spark, ROWS, 3);
-    SparkEvaluation.Result total = svi.evaluate(data, fit);
-    Dataset<Row> rows = svi.evaluateRows(data, fit);
+    SparkEvaluation.Result total = model.evaluate(data);
+    Dataset<Row> rows = model.evaluateRows(data);
     assertEquals("struct<id:bigint,loss:double,log_likelihood:double,kl:double>",
         rows.schema().simpleString());
     List<Row> got = rows.collectAsList();
     assertEquals(N, got.size());
     double sum = 0;
-    RngKey key = fit.state().key().split()[1];
+    RngKey key = fit.key();
     for (Row r : got) {
       sum += r.getDouble(1);
       assertEquals(r.getDouble(3) - r.getDouble(2), r.getDouble(1), 0.0);
@@ -145,21 +156,22 @@ class SparkEvaluationTest {
 
   @Test
   void invalidRowsAreNamedOrSkippedAndCounted() {
-    SparkSvi.Result fit = fit();
+    Fit fit = fit();
     List<Row> bad = new ArrayList<>(ROWS);
     bad.add(RowFactory.create(5L, Arrays.asList(0.1, Double.POSITIVE_INFINITY)));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> svi(1).evaluate(SparkTestModels.dataset(spark, bad, 2), fit));
+        () -> fit.on(svi(1)).evaluate(SparkTestModels.dataset(spark, bad, 2)));
     assertTrue(e.getMessage().contains("row id 5") && e.getMessage().contains("infinite"),
         e.getMessage());
-    SparkEvaluation.Result skipped = SparkSvi.builder(MODEL, GUIDE).skipInvalidRows(true)
-        .progress(false).build().evaluate(SparkTestModels.dataset(spark, bad, 2), fit);
+    SparkEvaluation.Result skipped = fit.on(SparkSvi.builder(MODEL, GUIDE).skipInvalidRows(true)
+        .progress(false).build()).evaluate(SparkTestModels.dataset(spark, bad, 2));
     assertEquals(1, skipped.skippedRows());
     assertEquals(N, skipped.series());
-    close(svi(1).evaluate(SparkTestModels.dataset(spark, ROWS, 2), fit).loss(), skipped.loss(),
+    close(fit.on(svi(1)).evaluate(SparkTestModels.dataset(spark, ROWS, 2)).loss(), skipped.loss(),
         "the skipped row changes nothing");
-    SparkSvi.Result stateless = resultOf(fit.params(), null);
-    assertThrows(IllegalArgumentException.class,
-        () -> svi(1).evaluate(SparkTestModels.dataset(spark, ROWS, 2), stateless));
+    SparkSviModel stateless = svi(1).model(fit.params());
+    IllegalArgumentException noKey = assertThrows(IllegalArgumentException.class,
+        () -> stateless.evaluate(SparkTestModels.dataset(spark, ROWS, 2)));
+    assertTrue(noKey.getMessage().contains("give a key"), noKey.getMessage());
   }
 }

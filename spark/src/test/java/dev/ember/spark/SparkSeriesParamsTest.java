@@ -57,9 +57,7 @@ class SparkSeriesParamsTest {
 
   @BeforeAll
   static void start() {
-    spark = SparkSession.builder().master("local[2,3]").appName("ember-series-test")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
-        .getOrCreate();
+    spark = SparkTestModels.session("local[2,3]", "ember-series-test");
   }
 
   @AfterAll
@@ -72,7 +70,7 @@ class SparkSeriesParamsTest {
         .progress(false);
   }
 
-  static Map<Long, Map<String, double[]>> perSeries(SparkSvi.Result r) {
+  static Map<Long, Map<String, double[]>> perSeries(SparkSviModel r) {
     Map<Long, Map<String, double[]>> out = new TreeMap<>();
     List<String> names = Arrays.asList(r.seriesParams().orElseThrow().columns());
     for (Row row : r.seriesParams().get().collectAsList()) {
@@ -130,7 +128,7 @@ class SparkSeriesParamsTest {
   private static void assertWholeDataFitEqualsTheSingleJvmSvi(
       java.util.function.Supplier<AutoNormal<SequenceBatch>> guides) {
     int steps = 15;
-    SparkSvi.Result r = builder(guides.get(), Adam.of(0.05), N).build()
+    SparkSviModel r = builder(guides.get(), Adam.of(0.05), N).build()
         .fit(SparkTestModels.dataset(spark, ROWS, 3), steps);
     assertEquals(List.of("id", "auto_z_loc", "auto_z_scale"),
         Arrays.asList(r.seriesParams().orElseThrow().columns()));
@@ -167,9 +165,9 @@ class SparkSeriesParamsTest {
   @Test
   void anAutoNormalOverMinibatchesDoesNotDependOnPartitioning() {
     AutoNormal<SequenceBatch> guide = AutoNormal.of(MODEL).initStrategy(InitStrategy.feasible());
-    SparkSvi.Result one = builder(guide, Adam.of(0.05), B).build()
+    SparkSviModel one = builder(guide, Adam.of(0.05), B).build()
         .fit(SparkTestModels.dataset(spark, ROWS, 1), 9);
-    SparkSvi.Result three = builder(AutoNormal.of(MODEL).initStrategy(InitStrategy.feasible()),
+    SparkSviModel three = builder(AutoNormal.of(MODEL).initStrategy(InitStrategy.feasible()),
         Adam.of(0.05), B).build().fit(SparkTestModels.dataset(spark, ROWS, 3), 9);
     assertClose(one.losses(), three.losses(), "losses");
     Map<Long, Map<String, double[]>> a = perSeries(one);
@@ -210,7 +208,7 @@ class SparkSeriesParamsTest {
       }
     };
     int steps = 8;
-    SparkSvi.Result r = SparkSvi.builder(known, guide).optimizer(Adam.of(0.05)).batchSize(N)
+    SparkSviModel r = SparkSvi.builder(known, guide).optimizer(Adam.of(0.05)).batchSize(N)
         .seed(SEED).progress(false).build().fit(SparkTestModels.dataset(spark, ROWS, 2), steps);
     assertTrue(r.params().isEmpty());
     Svi<SequenceBatch> svi = Svi.of(known, guide, Adam.of(0.05), new RowKeyedTraceElbo(1, "series"))
@@ -304,7 +302,7 @@ class SparkSeriesParamsTest {
     return new Reference(losses, constrained, series);
   }
 
-  static void assertEqualsReference(Reference ref, SparkSvi.Result r, String what) {
+  static void assertEqualsReference(Reference ref, SparkSviModel r, String what) {
     assertClose(ref.losses(), r.losses(), what + ": losses");
     for (String k : ref.global().keySet()) {
       assertClose(ref.global().get(k).toArray(), r.params().get(k).toArray(), what + ": " + k);
@@ -331,12 +329,12 @@ class SparkSeriesParamsTest {
     int steps = SeriesTraining.LINEAGE_STEPS + 5;
     Reference ref = reference(Adam.of(0.05), steps);
     for (int partitions : new int[] {1, 3}) {
-      SparkSvi.Result r = builder(SERIES_GUIDE, Adam.of(0.05), B).build()
+      SparkSviModel r = builder(SERIES_GUIDE, Adam.of(0.05), B).build()
           .fit(SparkTestModels.dataset(spark, ROWS, partitions), steps);
       assertEqualsReference(ref, r, partitions + " partitions");
     }
     String ck = dir.resolve("ck").toString();
-    SparkSvi.Result snapshots = builder(SERIES_GUIDE, Adam.of(0.05), B).checkpoint(ck, 1000)
+    SparkSviModel snapshots = builder(SERIES_GUIDE, Adam.of(0.05), B).checkpoint(ck, 1000)
         .build().fit(SparkTestModels.dataset(spark, ROWS, 3), steps);
     assertEqualsReference(ref, snapshots, "lineage cut by a snapshot");
     try (var files = Files.list(dir.resolve("ck"))) {
@@ -359,7 +357,7 @@ class SparkSeriesParamsTest {
     Optimizer opt = ClippedAdam.of(0.05);
     assertTrue(!opt.isElementwise());
     Reference ref = reference(opt, 6);
-    SparkSvi.Result r = builder(SERIES_GUIDE, opt, B).build()
+    SparkSviModel r = builder(SERIES_GUIDE, opt, B).build()
         .fit(SparkTestModels.dataset(spark, ROWS, 2), 6);
     assertEqualsReference(ref, r, "ClippedAdam");
   }
@@ -368,7 +366,7 @@ class SparkSeriesParamsTest {
 
   @Test
   void failedFirstAttemptsChangeNothing() {
-    SparkSvi.Result clean = builder(SERIES_GUIDE, Adam.of(0.05), B).build()
+    SparkSviModel clean = builder(SERIES_GUIDE, Adam.of(0.05), B).build()
         .fit(SparkTestModels.dataset(spark, ROWS, 3), 5);
     Model<SequenceBatch> flaky = batch -> {
       TaskContext tc = TaskContext.get();
@@ -377,7 +375,7 @@ class SparkSeriesParamsTest {
       }
       MODEL.run(batch);
     };
-    SparkSvi.Result retried = SparkSvi.builder(flaky, SERIES_GUIDE).optimizer(Adam.of(0.05))
+    SparkSviModel retried = SparkSvi.builder(flaky, SERIES_GUIDE).optimizer(Adam.of(0.05))
         .batchSize(B).seed(SEED).progress(false).build()
         .fit(SparkTestModels.dataset(spark, ROWS, 3), 5);
     assertArrayEquals(clean.losses(), retried.losses(), 0.0);
@@ -398,7 +396,7 @@ class SparkSeriesParamsTest {
   @Test
   void resumingRestoresEachSeriesParamsAndMoments(@org.junit.jupiter.api.io.TempDir Path dir)
       throws Exception {
-    SparkSvi.Result straight = builder(SERIES_GUIDE, Adam.of(0.05), B).build()
+    SparkSviModel straight = builder(SERIES_GUIDE, Adam.of(0.05), B).build()
         .fit(SparkTestModels.dataset(spark, ROWS, 2), 12);
     String ck = dir.resolve("ck").toString();
     builder(SERIES_GUIDE, Adam.of(0.05), B).checkpoint(ck, 3).build()
@@ -414,7 +412,7 @@ class SparkSeriesParamsTest {
     CheckpointFiles.deleteRecursively(twelve);
     Files.createDirectories(twelve.resolve("series"));
     Files.writeString(twelve.resolve("series").resolve("part-00000"), "partial");
-    SparkSvi.Result resumed = builder(SERIES_GUIDE, Adam.of(0.05), B).checkpoint(ck, 3)
+    SparkSviModel resumed = builder(SERIES_GUIDE, Adam.of(0.05), B).checkpoint(ck, 3)
         .console(CheckpointFiles.quiet()).build().fit(SparkTestModels.dataset(spark, ROWS, 2), 12);
     assertArrayEquals(straight.losses(), resumed.losses(), 0.0);
     for (String k : straight.params().keySet()) {
@@ -446,8 +444,8 @@ class SparkSeriesParamsTest {
   @Test
   void evaluatingAPerSeriesFitUsesEachSeriesParams() {
     SparkSvi sparkSvi = builder(SERIES_GUIDE, Adam.of(0.05), B).build();
-    SparkSvi.Result r = sparkSvi.fit(SparkTestModels.dataset(spark, ROWS, 3), 10);
-    SparkEvaluation.Result ev = sparkSvi.evaluate(SparkTestModels.dataset(spark, ROWS, 2), r);
+    SparkSviModel r = sparkSvi.fit(SparkTestModels.dataset(spark, ROWS, 3), 10);
+    SparkEvaluation.Result ev = r.evaluate(SparkTestModels.dataset(spark, ROWS, 2));
 
     Svi<SequenceBatch> svi = Svi.of(MODEL, SERIES_GUIDE, Adam.of(0.05),
         new RowKeyedTraceElbo(1, "series")).progress(false);
@@ -482,7 +480,7 @@ class SparkSeriesParamsTest {
     List<Row> stranger = new ArrayList<>(ROWS);
     stranger.add(org.apache.spark.sql.RowFactory.create(5L, List.of(0.1, 0.2)));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> sparkSvi.evaluate(SparkTestModels.dataset(spark, stranger, 2), r));
+        () -> r.evaluate(SparkTestModels.dataset(spark, stranger, 2)));
     assertTrue(e.getMessage().contains("series id 5") && e.getMessage().contains("z_loc"),
         e.getMessage());
   }
@@ -496,9 +494,9 @@ class SparkSeriesParamsTest {
   @Test
   void transformOfAPerSeriesFitSummarizesEachSeriesUnderItsOwnParams() {
     SparkSvi sparkSvi = builder(SERIES_GUIDE, Adam.of(0.05), B).build();
-    SparkSvi.Result r = sparkSvi.fit(SparkTestModels.dataset(spark, ROWS, 3), 10);
+    SparkSviModel r = sparkSvi.fit(SparkTestModels.dataset(spark, ROWS, 3), 10);
     int samples = 400;
-    List<Row> out = sparkSvi.transform(SparkTestModels.dataset(spark, ROWS, 2), r,
+    List<Row> out = r.transform(SparkTestModels.dataset(spark, ROWS, 2),
         SparkTransform.options().samples(samples).horizon(2).sites("z").forecastSites("y"))
         .collectAsList();
     assertEquals(N, out.size());

@@ -23,7 +23,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.TaskContext;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -50,9 +49,7 @@ class SparkSviTest {
   @BeforeAll
   static void start() {
     // local[2, 3]: two threads, a task may fail twice (the retry test makes first attempts fail)
-    spark = SparkSession.builder().master("local[2,3]").appName("ember-test")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
-        .getOrCreate();
+    spark = SparkTestModels.session("local[2,3]", "ember-test");
     jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
   }
 
@@ -82,9 +79,16 @@ class SparkSviTest {
   }
 
   static List<SequenceRow> rowsOf(long[] ids) {
+    return rowsOf(ids, ROWS);
+  }
+
+  /** The rows of {@code ids} among {@code rows} (made by {@link SparkTestModels#rows}). */
+  static List<SequenceRow> rowsOf(long[] ids, List<Row> rows) {
+    long[] sorted = ids.clone();
+    Arrays.sort(sorted);
     List<SequenceRow> out = new ArrayList<>();
-    for (Row r : ROWS) {
-      if (Arrays.binarySearch(ids, r.getLong(0)) >= 0) {
+    for (Row r : rows) {
+      if (Arrays.binarySearch(sorted, r.getLong(0)) >= 0) {
         @SuppressWarnings("unchecked") // built by SparkTestModels.rows from a java List
         List<Double> v = (List<Double>) r.get(1);
         out.add(new SequenceRow(r.getLong(0), v.stream().mapToDouble(Double::doubleValue).toArray(),
@@ -94,18 +98,33 @@ class SparkSviTest {
     return out;
   }
 
-  static ShardEngine.Combined distributed(int partitions, SviState state, RngKey key, long[] ids) {
+  /**
+   * A step's loss and gradient over all partitions.
+   *
+   * @param loss the loss
+   * @param gradient its gradient, flattened
+   * @param rows the rows in the minibatch
+   */
+  record Combined(double loss, double[] gradient, long rows) {}
+
+  /** The distributed loss and gradient of the minibatch {@code ids} on {@code partitions}. */
+  static Combined distributed(int partitions, SviState state, RngKey key, long[] ids) {
     Dataset<Row> df = SparkTestModels.dataset(spark, ROWS, partitions);
-    JavaRDD<SequenceRow> rows = DatasetReader.read(df, new DatasetReader.Columns(), false).rows();
+    DataPreparation.Prepared p = DataPreparation.prepare(df,
+        DatasetReader.of(df.schema(), new DatasetReader.Columns()), false);
     ShardEngine engine = new ShardEngine(svi(), "series", Map.of());
-    Broadcast<ShardEngine> e = jsc.broadcast(engine);
-    Broadcast<SparkSvi.StepInput> in = jsc.broadcast(new SparkSvi.StepInput(state, key, ids, N));
+    Broadcast<FitContext> ctx = jsc.broadcast(new FitContext(engine, state.constraints(),
+        SeriesParams.none(), N, ids.length));
+    StepInputShipping.Shipped in = StepInputShipping.inlineWhenSmall(jsc, new StepInput(
+        state.optimizer().params(), key, state.step(), state.optimizer().step(), 0, 0));
     try {
-      ShardResult r = SparkSvi.aggregate(rows, e, in, 1);
-      return ShardEngine.combine(r, N, ShardEngine.flatten(state.optimizer().params(), state).length);
+      ShardResult r = GlobalStep.runOnIds(p.rows(), ids, ctx, in, 1);
+      int size = ShardEngine.flatten(state.optimizer().params(), state).length;
+      return new Combined(r.loss(), r.gradient(size), r.rows());
     } finally {
-      e.destroy();
-      in.destroy();
+      ctx.destroy();
+      in.release();
+      p.unpersist();
     }
   }
 
@@ -122,7 +141,7 @@ class SparkSviTest {
     ValueAndGrad ref = local(state, key, ids);
     double[] refGrad = ShardEngine.flatten(ref.grad(), state);
     for (int p : new int[] {1, 2, 3, 7}) {
-      ShardEngine.Combined c = distributed(p, state, key, ids);
+      Combined c = distributed(p, state, key, ids);
       assertEquals(5, c.rows());
       assertEquals(ref.loss(), c.loss(), 1e-10 * Math.abs(ref.loss()), p + " partitions");
       for (int i = 0; i < refGrad.length; i++) {
@@ -140,7 +159,7 @@ class SparkSviTest {
     SviState state = initialState();
     RngKey key = RngKey.of(3);
     long[] six = {1000, 1007, 1014, 1021, 1028, 1035};
-    ShardEngine.Combined full = distributed(2, state, key, six);
+    Combined full = distributed(2, state, key, six);
     int size = full.gradient().length;
     double[] mean = new double[size];
     double meanLoss = 0;
@@ -148,7 +167,7 @@ class SparkSviTest {
     for (int i = 0; i < 6; i++) {
       for (int j = i + 1; j < 6; j++) {
         for (int k = j + 1; k < 6; k++) {
-          ShardEngine.Combined c = distributed(2, state, key, new long[] {six[i], six[j], six[k]});
+          Combined c = distributed(2, state, key, new long[] {six[i], six[j], six[k]});
           meanLoss += c.loss();
           for (int q = 0; q < size; q++) {
             mean[q] += c.gradient()[q];
@@ -166,13 +185,13 @@ class SparkSviTest {
 
   @Test
   void fitsAreRepeatableAndDoNotDependOnPartitioning() {
-    SparkSvi.Result a = builder().build().fit(SparkTestModels.dataset(spark, ROWS, 3), 12);
-    SparkSvi.Result b = builder().build().fit(SparkTestModels.dataset(spark, ROWS, 3), 12);
+    SparkSviModel a = builder().build().fit(SparkTestModels.dataset(spark, ROWS, 3), 12);
+    SparkSviModel b = builder().build().fit(SparkTestModels.dataset(spark, ROWS, 3), 12);
     assertArrayEquals(a.losses(), b.losses(), 0.0, "bit-identical");
     for (String k : a.params().keySet()) {
       assertArrayEquals(a.params().get(k).toArray(), b.params().get(k).toArray(), 0.0, k);
     }
-    SparkSvi.Result c = builder().build().fit(SparkTestModels.dataset(spark, ROWS, 5), 12);
+    SparkSviModel c = builder().build().fit(SparkTestModels.dataset(spark, ROWS, 5), 12);
     for (int i = 0; i < a.losses().length; i++) {
       assertEquals(a.losses()[i], c.losses()[i], 1e-10 * Math.abs(a.losses()[i]), "step " + i);
     }
@@ -186,7 +205,7 @@ class SparkSviTest {
 
   @Test
   void failedFirstAttemptsChangeNothing() {
-    SparkSvi.Result clean = builder().build().fit(SparkTestModels.dataset(spark, ROWS, 3), 4);
+    SparkSviModel clean = builder().build().fit(SparkTestModels.dataset(spark, ROWS, 3), 4);
     dev.ember.handlers.Model<SequenceBatch> flaky = batch -> {
       TaskContext tc = TaskContext.get();
       if (tc != null && tc.attemptNumber() == 0 && tc.partitionId() % 2 == 0) {
@@ -194,7 +213,7 @@ class SparkSviTest {
       }
       MODEL.run(batch);
     };
-    SparkSvi.Result retried = SparkSvi.builder(flaky, GUIDE).optimizer(Adam.of(0.05)).batchSize(8)
+    SparkSviModel retried = SparkSvi.builder(flaky, GUIDE).optimizer(Adam.of(0.05)).batchSize(8)
         .seed(5).progress(false).build().fit(SparkTestModels.dataset(spark, ROWS, 3), 4);
     assertArrayEquals(clean.losses(), retried.losses(), 0.0);
   }
@@ -207,7 +226,7 @@ class SparkSviTest {
   @Test
   void resumingFromACheckpointEqualsTheUninterruptedFit(@org.junit.jupiter.api.io.TempDir Path dir)
       throws Exception {
-    SparkSvi.Result straight = builder().build().fit(SparkTestModels.dataset(spark, ROWS, 2), 10);
+    SparkSviModel straight = builder().build().fit(SparkTestModels.dataset(spark, ROWS, 2), 10);
     String ck = dir.resolve("ck").toString();
     builder().checkpoint(ck, 5).build().fit(SparkTestModels.dataset(spark, ROWS, 2), 10);
     Path ten = dir.resolve("ck").resolve("step-000000000010");
@@ -215,7 +234,7 @@ class SparkSviTest {
     // a checkpoint interrupted mid-write: its arrays written, its header not yet
     Files.createDirectories(ten);
     Files.writeString(ten.resolve("arrays.bin"), "partial");
-    SparkSvi.Result resumed = builder().checkpoint(ck, 5).console(CheckpointFiles.quiet()).build()
+    SparkSviModel resumed = builder().checkpoint(ck, 5).console(CheckpointFiles.quiet()).build()
         .fit(SparkTestModels.dataset(spark, ROWS, 2), 10);
     assertArrayEquals(straight.losses(), resumed.losses(), 0.0);
     for (String k : straight.params().keySet()) {
@@ -245,7 +264,7 @@ class SparkSviTest {
     Dataset<Row> df = spark.createDataFrame(rows, SparkTestModels.SCHEMA.add("x",
         org.apache.spark.sql.types.DataTypes.createArrayType(
             org.apache.spark.sql.types.DataTypes.DoubleType, true), true));
-    SparkSvi.Result r = SparkSvi.builder(model, d -> { }).optimizer(Adam.of(0.1)).batchSize(3)
+    SparkSviModel r = SparkSvi.builder(model, d -> { }).optimizer(Adam.of(0.1)).batchSize(3)
         .perStepCovariate("x").progress(false).build().fit(df, 3);
     double beta = r.params().get("beta").item();
     assertTrue(beta > 0.25 && beta < 0.31, "beta after 3 steps: " + beta);
@@ -294,8 +313,8 @@ class SparkSviTest {
         new org.apache.spark.ml.linalg.VectorUDT(), false));
     SparkSvi.Builder fit = SparkSvi.builder(model, d -> { }).optimizer(Adam.of(0.1)).batchSize(3)
         .perSeriesCovariate("x").progress(false);
-    SparkSvi.Result ra = fit.build().fit(a, 20);
-    SparkSvi.Result rv = fit.build().fit(v, 20);
+    SparkSviModel ra = fit.build().fit(a, 20);
+    SparkSviModel rv = fit.build().fit(v, 20);
     assertArrayEquals(ra.losses(), rv.losses(), 0.0);
     assertArrayEquals(ra.params().get("w").toArray(), rv.params().get("w").toArray(), 0.0);
     assertTrue(rv.params().get("w").toArray()[0] > 1.0, "w_0 moves toward 2: " + rv.params().get("w"));
@@ -335,7 +354,7 @@ class SparkSviTest {
     assertTrue(e.getMessage().contains("'id'") && e.getMessage().contains("string"), e.getMessage());
     List<Row> all = new ArrayList<>(bad);
     all.add(RowFactory.create(6L, List.of()));
-    SparkSvi.Result r = builder().skipInvalidRows(true).build()
+    SparkSviModel r = builder().skipInvalidRows(true).build()
         .fit(SparkTestModels.dataset(spark, all, 2), 2);
     assertEquals(2, r.skippedRows());
     assertEquals(N, r.series());

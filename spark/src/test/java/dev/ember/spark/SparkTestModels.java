@@ -139,6 +139,16 @@ final class SparkTestModels {
     return out;
   }
 
+  /**
+   * An embedded Spark for a test class: {@code master} such as {@code local[2]}, or {@code
+   * local[2,3]} where tasks may fail and be retried; no UI, four shuffle partitions.
+   */
+  static SparkSession session(String master, String app) {
+    return SparkSession.builder().master(master).appName(app)
+        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
+        .getOrCreate();
+  }
+
   static Dataset<Row> dataset(SparkSession spark, List<Row> rows, int partitions) {
     return spark.createDataFrame(rows, SCHEMA).repartition(partitions);
   }

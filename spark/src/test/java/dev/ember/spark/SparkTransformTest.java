@@ -53,9 +53,7 @@ class SparkTransformTest {
 
   @BeforeAll
   static void start() {
-    spark = SparkSession.builder().master("local[2]").appName("ember-transform-test")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
-        .getOrCreate();
+    spark = SparkTestModels.session("local[2]", "ember-transform-test");
   }
 
   @AfterAll
@@ -68,7 +66,7 @@ class SparkTransformTest {
         .progress(false).build();
   }
 
-  static SparkSvi.Result fit(Map<String, Double> overrides) {
+  static SparkEvaluationTest.Fit fit(Map<String, Double> overrides) {
     SviState state = SparkSviTest.initialState();
     Map<String, Tensor> params = new HashMap<>(SparkSviTest.svi().getParams(state));
     overrides.forEach((k, v) -> params.put(k, Tensor.scalar(v)));
@@ -99,7 +97,7 @@ class SparkTransformTest {
 
   @Test
   void aRowsSummariesAreThoseOfTheRowAloneForAnyPartitioningAndBatching() {
-    SparkSvi.Result fit = fit(Map.of("phi", 0.6, "a", 0.9, "sz", 0.2));
+    SparkEvaluationTest.Fit fit = fit(Map.of("phi", 0.6, "a", 0.9, "sz", 0.2));
     RngKey key = RngKey.of(17);
     int s = 40;
     int h = 3;
@@ -107,7 +105,7 @@ class SparkTransformTest {
         .horizon(h).key(key);
     SparkSvi svi = svi(MODEL, GUIDE);
     // batches of 5 rows of mixed lengths (T - id % 3) on 3 partitions, and one batch of all
-    Dataset<Row> out = svi.transform(SparkTestModels.dataset(spark, ROWS, 3), fit, o.rowsPerBatch(5));
+    Dataset<Row> out = fit.on(svi).transform(SparkTestModels.dataset(spark, ROWS, 3), o.rowsPerBatch(5));
     List<String> cols = List.of("id", "z_mean", "z_sd", "z_q05", "z_q50", "z_q975",
         "y_forecast_mean", "y_forecast_sd", "y_forecast_q05", "y_forecast_q50", "y_forecast_q975");
     StructType expected = new StructType().add("id", DataTypes.LongType, false);
@@ -116,7 +114,7 @@ class SparkTransformTest {
     }
     assertEquals(expected, out.schema());
     Map<Long, Row> got = byId(out.collectAsList());
-    Map<Long, Row> oneBatch = byId(svi.transform(SparkTestModels.dataset(spark, ROWS, 1), fit,
+    Map<Long, Row> oneBatch = byId(fit.on(svi).transform(SparkTestModels.dataset(spark, ROWS, 1),
         SparkTransform.options().samples(s).quantiles(0.05, 0.5, 0.975).horizon(h).key(key))
         .collectAsList());
     assertEquals(N, got.size());
@@ -176,11 +174,11 @@ class SparkTransformTest {
     double phi = 0.7;
     double sigma = 0.5;
     double tau = 0.3;
-    SparkSvi.Result fit = fit(Map.of("phi", phi, "sigma", sigma, "tau", tau, "m", 0.0,
+    SparkEvaluationTest.Fit fit = fit(Map.of("phi", phi, "sigma", sigma, "tau", tau, "m", 0.0,
         "s", 1e-9, "a", 1.0, "c", 0.0, "sz", 1e-9));
     int s = 400;
     int h = 4;
-    List<Row> out = svi(MODEL, GUIDE).transform(SparkTestModels.dataset(spark, ROWS, 2), fit,
+    List<Row> out = fit.on(svi(MODEL, GUIDE)).transform(SparkTestModels.dataset(spark, ROWS, 2),
         SparkTransform.options().samples(s).horizon(h).key(RngKey.of(3))).collectAsList();
     assertEquals(N, out.size());
     double z05 = 1.6448536269514722; // Phi^-1(0.95)
@@ -213,8 +211,8 @@ class SparkTransformTest {
 
   @Test
   void withoutAHorizonOnlyLatentsAreSummarizedAndSitesCanBeChosen() {
-    SparkSvi.Result fit = fit(Map.of());
-    Dataset<Row> out = svi(MODEL, GUIDE).transform(SparkTestModels.dataset(spark, ROWS, 2), fit,
+    SparkEvaluationTest.Fit fit = fit(Map.of());
+    Dataset<Row> out = fit.on(svi(MODEL, GUIDE)).transform(SparkTestModels.dataset(spark, ROWS, 2),
         SparkTransform.options().samples(5).quantiles().sites("z"));
     assertEquals(List.of("id", "z_mean", "z_sd"), Arrays.asList(out.schema().fieldNames()));
     assertEquals(N, out.count());
@@ -222,7 +220,7 @@ class SparkTransformTest {
 
   @Test
   void badInputAndAWrongHorizonAreErrors() {
-    SparkSvi.Result fit = fit(Map.of());
+    SparkEvaluationTest.Fit fit = fit(Map.of());
     SparkSvi svi = svi(MODEL, GUIDE);
     Dataset<Row> data = SparkTestModels.dataset(spark, ROWS, 2);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -232,13 +230,13 @@ class SparkTransformTest {
     assertThrows(IllegalArgumentException.class, () -> SparkTransform.options().quantiles(1.0));
     assertThrows(IllegalArgumentException.class,
         () -> SparkTransform.options().quantiles(0.5, 0.50));
-    e = assertThrows(IllegalArgumentException.class, () -> svi.transform(data, fit,
+    e = assertThrows(IllegalArgumentException.class, () -> fit.on(svi).transform(data,
         SparkTransform.options().forecastSites("y")));
     assertTrue(e.getMessage().contains("horizon"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> svi.transform(data, fit,
+    e = assertThrows(IllegalArgumentException.class, () -> fit.on(svi).transform(data,
         SparkTransform.options().sites("nope")));
     assertTrue(e.getMessage().contains("'nope'") && e.getMessage().contains("[z]"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> svi.transform(data, fit,
+    e = assertThrows(IllegalArgumentException.class, () -> fit.on(svi).transform(data,
         SparkTransform.options().horizon(2).forecastSites("z")));
     assertTrue(e.getMessage().contains("'z'") && e.getMessage().contains("[y]"), e.getMessage());
     // a guide that draws the horizon too: the model would not draw it
@@ -248,26 +246,26 @@ class SparkTransformTest {
             Tensor.scalar(1.0)));
       }
     };
-    e = assertThrows(IllegalArgumentException.class, () -> svi(MODEL, longGuide)
-        .transform(data, fit, SparkTransform.options().horizon(2)));
+    e = assertThrows(IllegalArgumentException.class, () -> fit.on(svi(MODEL, longGuide))
+        .transform(data, SparkTransform.options().horizon(2)));
     assertTrue(e.getMessage().contains("guide's site 'z'") && e.getMessage().contains("history"),
         e.getMessage());
     // a model whose scan does not follow the batch's steps cannot forecast
     Model<SequenceBatch> fixed = batch -> MODEL.run(batch.history());
-    e = assertThrows(IllegalArgumentException.class, () -> svi(fixed, GUIDE)
-        .transform(data, fit, SparkTransform.options().horizon(2)));
+    e = assertThrows(IllegalArgumentException.class, () -> fit.on(svi(fixed, GUIDE))
+        .transform(data, SparkTransform.options().horizon(2)));
     assertTrue(e.getMessage().contains("model's site") && e.getMessage().contains("horizon"),
         e.getMessage());
     // per-step covariates have no future values
-    e = assertThrows(IllegalArgumentException.class, () -> SparkSvi.builder(MODEL, GUIDE)
-        .perStepCovariate("x").progress(false).build()
-        .transform(data, fit, SparkTransform.options().horizon(1)));
+    e = assertThrows(IllegalArgumentException.class, () -> fit.on(SparkSvi.builder(MODEL, GUIDE)
+        .perStepCovariate("x").progress(false).build())
+        .transform(data, SparkTransform.options().horizon(1)));
     assertTrue(e.getMessage().contains("'x'"), e.getMessage());
     // invalid rows, as for fit
     List<Row> bad = new ArrayList<>(ROWS);
     bad.add(RowFactory.create(5L, Arrays.asList(0.1, Double.NaN)));
-    e = assertThrows(IllegalArgumentException.class, () -> svi.transform(
-        SparkTestModels.dataset(spark, bad, 2), fit, SparkTransform.options()));
+    e = assertThrows(IllegalArgumentException.class, () -> fit.on(svi).transform(
+        SparkTestModels.dataset(spark, bad, 2), SparkTransform.options()));
     assertTrue(e.getMessage().contains("row id 5") && e.getMessage().contains("NaN"),
         e.getMessage());
   }

@@ -8,6 +8,7 @@ import dev.ember.handlers.Model;
 import dev.ember.infer.AnnealingSchedule;
 import dev.ember.infer.optim.Adam;
 import dev.ember.spark.SparkSvi;
+import dev.ember.spark.SparkSviModel;
 import dev.ember.tensor.Tensor;
 import java.io.PrintStream;
 import java.util.Locale;
@@ -169,7 +170,7 @@ public final class Train {
           seed);
       SparkListener listener = JobIo.progress(spark, out, every);
       long t0 = System.nanoTime();
-      SparkSvi.Result r;
+      SparkSviModel r;
       try {
         r = b.build().fit(sequences, steps);
       } finally {
@@ -181,6 +182,7 @@ public final class Train {
           r.timings().steps(), seconds, r.timings().steps() == r.losses().length ? ""
               : " (resumed at step " + (r.losses().length - r.timings().steps()) + ")",
           r.losses().length == 0 ? Double.NaN : r.losses()[r.losses().length - 1]);
+      r.dataWarning().ifPresent(w -> out.println("warning: " + w));
       for (Map.Entry<String, Tensor> e : r.params().entrySet()) {
         if (e.getValue().rank() == 0) {
           out.printf(Locale.ROOT, "  %-16s %.6f%n", e.getKey(), e.getValue().item());

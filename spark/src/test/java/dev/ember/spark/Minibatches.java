@@ -6,8 +6,9 @@ import java.io.Serializable;
 import java.util.Arrays;
 
 /**
- * Which series each step trains on: a function of (seed, epoch, row id) only, never of how the
- * data is partitioned. Each epoch orders the N ids by a keyed hash ({@code hash(seed, epoch, id)},
+ * The definition of which series each step trains on, computed in one place from all N ids: the
+ * reference that the distributed {@link MinibatchIndex} must reproduce exactly. A function of
+ * (seed, epoch, row id) only, never of how the data is partitioned. Each epoch orders the N ids by a keyed hash ({@code hash(seed, epoch, id)},
  * ties by id) and cuts that order into {@code floor(N / B)} minibatches of exactly B ids (the
  * last {@code N mod B} ids of the epoch's order sit that epoch out, a different few each epoch).
  * Step s is minibatch {@code s mod K} of epoch {@code s / K}.
@@ -22,7 +23,7 @@ import java.util.Arrays;
  * estimate {@code (N / B) sum_batch f_i} equals {@code sum_kept f_i}; over the random orders it
  * is unbiased for {@code sum_all f_i}.
  */
-public final class Minibatches implements Serializable {
+final class Minibatches implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final long[] ids; // sorted
@@ -33,7 +34,7 @@ public final class Minibatches implements Serializable {
   private transient long[] cachedOrder;
 
   /** Minibatches of {@code batchSize} of the distinct {@code ids}. */
-  public Minibatches(long[] ids, int batchSize, long seed) {
+  Minibatches(long[] ids, int batchSize, long seed) {
     if (ids.length == 0) {
       throw new IllegalArgumentException("minibatches: the dataset has no rows");
     }
@@ -54,27 +55,27 @@ public final class Minibatches implements Serializable {
   }
 
   /** N. */
-  public int size() {
+  int size() {
     return ids.length;
   }
 
   /** B. */
-  public int batchSize() {
+  int batchSize() {
     return batchSize;
   }
 
   /** K = floor(N / B), the minibatches per epoch. */
-  public int perEpoch() {
+  int perEpoch() {
     return perEpoch;
   }
 
   /** The epoch of step {@code step}. */
-  public long epochOf(long step) {
+  long epochOf(long step) {
     return step / perEpoch;
   }
 
   /** The ids of step {@code step}, sorted. */
-  public synchronized long[] batch(long step) {
+  synchronized long[] batch(long step) {
     long epoch = epochOf(step);
     if (epoch != cachedEpoch || cachedOrder == null) {
       cachedOrder = order(epoch);
@@ -91,7 +92,7 @@ public final class Minibatches implements Serializable {
     int n = ids.length;
     long[][] keyed = new long[n][];
     for (int i = 0; i < n; i++) {
-      keyed[i] = new long[] {hash(seed, epoch, ids[i]), ids[i]};
+      keyed[i] = new long[] {EpochKeys.hash(seed, epoch, ids[i]), ids[i]};
     }
     Arrays.sort(keyed, (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
     long[] out = new long[n];
@@ -99,18 +100,5 @@ public final class Minibatches implements Serializable {
       out[i] = keyed[i][1];
     }
     return out;
-  }
-
-  /** A 64-bit keyed hash: SplitMix64's finalizer over the three words, chained. */
-  static long hash(long seed, long epoch, long id) {
-    long h = mix(seed ^ 0x9E3779B97F4A7C15L);
-    h = mix(h ^ epoch);
-    return mix(h ^ id);
-  }
-
-  private static long mix(long z) {
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
   }
 }

@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The Ember Authors
+package dev.ember.benchmarks;
+
+import dev.ember.data.SequenceBatch;
+import dev.ember.handlers.Model;
+import dev.ember.infer.Svi;
+import dev.ember.infer.SviFit;
+import dev.ember.infer.SviState;
+import dev.ember.infer.optim.Adam;
+import dev.ember.random.RngKey;
+import dev.ember.spark.RowKeyedTraceElbo;
+import dev.ember.spark.SequenceRow;
+import dev.ember.spark.ShardEngine;
+import dev.ember.spark.SparkSvi;
+import dev.ember.spark.SparkSviModel;
+import dev.ember.spark.StepTimings;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.executor.TaskMetrics;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * What a {@link SparkSvi} step costs as the dataset grows with the minibatch fixed: for N = 2 048,
+ * 65 536 and 1 048 576 AR(1) series of T = 20 steps (generated on the executors), B = 1 024, on
+ * {@code local[2]}, with the amortized guide and then the per-series guide, it prints per N the
+ * median step over the timed steps after a warm-up (after an untimed fit that compiles the code),
+ * the mean breakdown per step ({@link StepTimings}: select, broadcast, job, executor compute per
+ * task, driver) and the seconds from {@code fit} to the first step. The sweep runs in rounds
+ * (default 3), each measuring the floor and every N once, so that a change of the machine's load
+ * falls on all of them alike; the ratio of the largest N's step to the smallest N's is the median
+ * of the rounds' ratios. The baselines, measured in the same run: the single-JVM step ({@link
+ * SviFit}) on B series; the single-JVM loss and gradient of the rows one task holds (B / P); an
+ * empty Spark job with a {@code treeAggregate} of 16 doubles (Spark's floor per step); and a plain
+ * {@code count()} of the cached input. The last line is {@code scale ratio: X}, the amortized
+ * guide's step at the largest N over its step at the smallest.
+ *
+ * <pre>{@code
+ * mvn -B -q -Pbenchmarks -pl benchmarks -am -DskipTests package dependency:build-classpath \
+ *   -Dmdep.outputFile=/tmp/cp.txt && \
+ * java -Xmx6g --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED \
+ *   --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
+ *   --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED \
+ *   -cp benchmarks/target/classes:$(cat /tmp/cp.txt) dev.ember.benchmarks.SparkScaleBenchmark \
+ *   [N,N,...] [T] [timed steps] [amortized,per-series] [partitions] [rounds]
+ * }</pre>
+ *
+ * <p>The data set of 10 000 000 series of 8 steps runs with {@code -Xmx2g} and the arguments
+ * {@code 10000000 8 50 amortized 16 1}; its input is generated on the fly, not cached.
+ */
+public final class SparkScaleBenchmark {
+  private SparkScaleBenchmark() {}
+
+  static final int B = 1024;
+  static final int WARMUP = 10;
+  static final int WARMUP_STEPS = 100;
+  static final int SINGLE_WARMUP = 100;
+  static final int SINGLE_TIMED = 200;
+  static final int FLOOR_JOBS = 60;
+
+  /** The columns of the generated data: id, values. */
+  static final StructType SCHEMA = new StructType().add("id", DataTypes.LongType, false)
+      .add("values", DataTypes.createArrayType(DataTypes.DoubleType, false), false);
+
+  /** Runs the sweep: {@code [N,N,...] [T] [timed steps] [guides] [partitions] [rounds]}. */
+  public static void main(String[] args) {
+    long[] sizes = args.length > 0 ? Arrays.stream(args[0].split(",")).mapToLong(Long::parseLong)
+        .toArray() : new long[] {2048, 65536, 1048576};
+    int t = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+    int steps = args.length > 2 ? Integer.parseInt(args[2]) : 50;
+    String[] guides = args.length > 3 ? args[3].split(",") : new String[] {"amortized",
+        "per-series"};
+    int partitions = args.length > 4 ? Integer.parseInt(args[4]) : 2;
+    int rounds = args.length > 5 ? Integer.parseInt(args[5]) : 3;
+    boolean cacheInput = sizes[sizes.length - 1] <= 4_000_000L;
+    SparkSession spark = SparkSession.builder().master("local[2]").appName("ember-scale")
+        .config("spark.ui.enabled", "false").getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    StepStarts starts = new StepStarts();
+    spark.sparkContext().addSparkListener(starts);
+    System.out.printf(Locale.ROOT, "local[2], %d partitions, B = %d, T = %d, %d timed steps after"
+        + " %d warm-up, %d available processors, max heap %d MB%n", partitions, B, t, steps,
+        WARMUP, Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().maxMemory() >> 20);
+    try {
+      double[] ratio = new double[guides.length];
+      for (int g = 0; g < guides.length; g++) {
+        Model<SequenceBatch> guide = guides[g].equals("per-series")
+            ? Ar1SparkModels.SERIES_GUIDE : Ar1SparkModels.GUIDE;
+        warmUp(spark, guide, t, partitions);
+        double[] roundRatios = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+          // the floor and every size once per round, so that a change of the machine's load
+          // during the run falls on all of them alike
+          double[] single = singleJvm(guide, t, partitions);
+          System.out.printf(Locale.ROOT, "%s guide, round %d: floor: an empty job with a"
+              + " treeAggregate of 16 doubles: %.2f ms (median of %d); single JVM (1 thread): step"
+              + " on B = %d %.2f ms, loss and gradient of B / %d = %d rows %.2f ms (the same batch"
+              + " every call), a task's computation on them %.2f ms (a new batch every call)%n",
+              guides[g], r + 1, floorMs(jsc, partitions), FLOOR_JOBS, B, single[0], partitions,
+              B / partitions, single[1], single[2]);
+          double first = Double.NaN;
+          double last = Double.NaN;
+          for (long n : sizes) {
+            double step = fitOnce(spark, jsc, starts, guide, guides[g], n, t, steps, partitions,
+                cacheInput, single[2]);
+            first = Double.isNaN(first) ? step : first;
+            last = step;
+          }
+          roundRatios[r] = last / first;
+        }
+        ratio[g] = median(roundRatios);
+        System.out.printf(Locale.ROOT, "%s guide: step at N = %d over step at N = %d: %.2f"
+            + " (median of %d rounds; %.2f .. %.2f)%n", guides[g], sizes[sizes.length - 1],
+            sizes[0], ratio[g], rounds, quantile(roundRatios, 0), quantile(roundRatios, 1));
+      }
+      System.out.printf(Locale.ROOT, "scale ratio: %.2f%n", ratio[0]);
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /** One fit at N series: prints its line and returns its median step in ms. */
+  static double fitOnce(SparkSession spark, JavaSparkContext jsc, StepStarts starts,
+      Model<SequenceBatch> guide, String guideName, long n, int t, int steps, int partitions,
+      boolean cacheInput, double singleRowsMs) {
+    Dataset<Row> df = generate(spark, n, t, partitions);
+    double countMs = Double.NaN;
+    if (cacheInput) {
+      df = df.cache();
+      df.count();
+      long c0 = System.nanoTime();
+      df.count();
+      countMs = (System.nanoTime() - c0) / 1e6;
+    }
+    SparkSvi svi = SparkSvi.builder(Ar1SparkModels.MODEL, guide).optimizer(Adam.of(0.01))
+        .batchSize(B).seed(1).progress(false).build();
+    starts.reset();
+    long f0 = System.currentTimeMillis();
+    SparkSviModel r = svi.fit(df, WARMUP + steps);
+    double[] between = starts.durationsMs(WARMUP + steps);
+    double setup = (starts.first() - f0) / 1e3;
+    StepTimings tm = r.timings();
+    double[] timed = new double[steps];
+    for (int i = 0; i < steps; i++) {
+      timed[i] = tm.stepNanos()[WARMUP + i] / 1e6;
+    }
+    double median = median(timed);
+    double d = tm.steps() * 1e6;
+    double computePerTask = tm.compute() / d / partitions;
+    System.out.printf(Locale.ROOT, "%s N=%d: step %.2f ms (median of %d; p10 %.2f, p90 %.2f;"
+            + " from job start to job start %.0f ms);"
+            + " mean select %.3f, broadcast %.3f, job %.2f, executor compute %.2f per task (%.2fx"
+            + " single JVM), driver %.3f; set-up %.2f s; count() of the cached input %.1f ms%n",
+        guideName, n, median, timed.length, quantile(timed, 0.1), quantile(timed, 0.9),
+        median(Arrays.copyOfRange(between, Math.min(WARMUP, between.length), between.length)),
+        tm.select() / d, tm.broadcast() / d, tm.job() / d, computePerTask,
+        computePerTask / singleRowsMs, tm.driver() / d, setup, countMs);
+    System.out.println("    " + starts.taskBreakdown() + "; " + r.setupTimings().summary());
+    df.unpersist(true);
+    return median;
+  }
+
+  /**
+   * An untimed fit of {@value #WARMUP_STEPS} steps on the smallest data set, so that the model's
+   * and Spark's code is compiled before the first timed fit.
+   */
+  static void warmUp(SparkSession spark, Model<SequenceBatch> guide, int t, int partitions) {
+    Dataset<Row> df = generate(spark, 2L * B, t, partitions).cache();
+    SparkSvi.builder(Ar1SparkModels.MODEL, guide).optimizer(Adam.of(0.01)).batchSize(B).seed(2)
+        .progress(false).build().fit(df, WARMUP_STEPS);
+    df.unpersist(true);
+  }
+
+  /** N AR(1) series of T steps, generated on the executors from each id. */
+  static Dataset<Row> generate(SparkSession spark, long n, int t, int partitions) {
+    JavaRDD<Row> rows = spark.range(0, n, 1, partitions).javaRDD().map(id -> {
+      double[] v = new double[t];
+      double z = 0;
+      for (int s = 0; s < t; s++) {
+        z = 0.8 * z + 0.5 * normal(id, 2L * s);
+        v[s] = z + 0.3 * normal(id, 2L * s + 1);
+      }
+      return RowFactory.create(id, v);
+    });
+    return spark.createDataFrame(rows, SCHEMA);
+  }
+
+  /** A standard normal from (id, k): Box-Muller on two hashed uniforms. */
+  static double normal(long id, long k) {
+    long h1 = mix(mix(id * 0x9E3779B97F4A7C15L) ^ k);
+    long h2 = mix(h1 ^ 0x632BE59BD9B4E019L);
+    double u1 = ((h1 >>> 11) + 1) * 0x1.0p-53;
+    double u2 = (h2 >>> 11) * 0x1.0p-53;
+    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  }
+
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  /**
+   * The single-JVM baselines, median ms: an {@link SviFit} step on B series, and the loss and
+   * gradient of B / partitions series (what one task computes).
+   */
+  static double[] singleJvm(Model<SequenceBatch> guide, int t, int partitions) {
+    Svi<SequenceBatch> svi = Svi.of(Ar1SparkModels.MODEL, guide, Adam.of(0.01),
+        new RowKeyedTraceElbo(1, "series")).progress(false);
+    SequenceBatch all = batch(B, t);
+    SviFit<SequenceBatch> fit = svi.start(RngKey.of(1), all);
+    double[] stepMs = new double[SINGLE_WARMUP + SINGLE_TIMED];
+    for (int i = 0; i < stepMs.length; i++) {
+      long t0 = System.nanoTime();
+      fit.step(all);
+      stepMs[i] = (System.nanoTime() - t0) / 1e6;
+    }
+    SequenceBatch part = batch(B / partitions, t);
+    SviState state = svi.init(RngKey.of(1), part);
+    double[] partMs = new double[SINGLE_WARMUP + SINGLE_TIMED];
+    for (int i = 0; i < partMs.length; i++) {
+      long t0 = System.nanoTime();
+      svi.lossAndGrad(state, part, RngKey.of(i));
+      partMs[i] = (System.nanoTime() - t0) / 1e6;
+    }
+    // what a task computes, on one thread: its rows padded into a new batch at every call, the
+    // weighted terms and their gradient (ShardEngine.compute)
+    ShardEngine engine = new ShardEngine(svi, "series", java.util.Map.of());
+    List<SequenceRow> rows = new ArrayList<>();
+    for (int i = 0; i < part.size(); i++) {
+      double[] v = new double[t];
+      for (int s = 0; s < t; s++) {
+        v[s] = part.values().get(s, i);
+      }
+      rows.add(new SequenceRow(part.ids()[i], v, java.util.Map.of()));
+    }
+    double[] engineMs = new double[SINGLE_WARMUP + SINGLE_TIMED];
+    for (int i = 0; i < engineMs.length; i++) {
+      long t0 = System.nanoTime();
+      engine.compute(0, rows, state, RngKey.of(i), 1_000_000, B, 0);
+      engineMs[i] = (System.nanoTime() - t0) / 1e6;
+    }
+    return new double[] {median(Arrays.copyOfRange(stepMs, SINGLE_WARMUP, stepMs.length)),
+        median(Arrays.copyOfRange(partMs, SINGLE_WARMUP, partMs.length)),
+        median(Arrays.copyOfRange(engineMs, SINGLE_WARMUP, engineMs.length))};
+  }
+
+  /** The first {@code b} generated series as one batch. */
+  static SequenceBatch batch(int b, int t) {
+    long[] ids = new long[b];
+    double[][] y = new double[b][t];
+    for (int i = 0; i < b; i++) {
+      ids[i] = i;
+      double z = 0;
+      for (int s = 0; s < t; s++) {
+        z = 0.8 * z + 0.5 * normal(i, 2L * s);
+        y[i][s] = z + 0.3 * normal(i, 2L * s + 1);
+      }
+    }
+    return SequenceBatch.of(ids, y, b);
+  }
+
+  /** Spark's floor per step: the median of empty jobs, each a treeAggregate of 16 doubles. */
+  static double floorMs(JavaSparkContext jsc, int partitions) {
+    List<Integer> seq = new ArrayList<>();
+    for (int i = 0; i < partitions; i++) {
+      seq.add(i);
+    }
+    JavaRDD<Integer> rdd = jsc.parallelize(seq, partitions).cache();
+    rdd.count();
+    double[] ms = new double[WARMUP + FLOOR_JOBS];
+    for (int i = 0; i < ms.length; i++) {
+      long t0 = System.nanoTime();
+      rdd.treeAggregate(new double[16], (acc, x) -> acc, (a, b) -> {
+        double[] s = a.clone();
+        for (int k = 0; k < s.length; k++) {
+          s[k] += b[k];
+        }
+        return s;
+      }, 1);
+      ms[i] = (System.nanoTime() - t0) / 1e6;
+    }
+    rdd.unpersist();
+    return median(Arrays.copyOfRange(ms, WARMUP, ms.length));
+  }
+
+  static double median(double[] v) {
+    return quantile(v, 0.5);
+  }
+
+  /** The {@code q} quantile, linear between order statistics. */
+  static double quantile(double[] v, double q) {
+    if (v.length == 0) {
+      return Double.NaN;
+    }
+    double[] s = v.clone();
+    Arrays.sort(s);
+    double h = (s.length - 1) * q;
+    int lo = (int) Math.floor(h);
+    int hi = Math.min(lo + 1, s.length - 1);
+    return s[lo] + (h - lo) * (s[hi] - s[lo]);
+  }
+
+  /**
+   * The start times of the fit's step jobs ("ember step ..."), from Spark's listener bus (a
+   * step's duration is the time to the next step's start), and their tasks' metrics.
+   */
+  static final class StepStarts extends SparkListener {
+    private final List<Long> starts = new ArrayList<>();
+    private final java.util.Set<Integer> stepStages = new java.util.HashSet<>();
+    private long tasks;
+    private long deserialize;
+    private long run;
+    private long resultSerialize;
+    private long other;
+
+    @Override
+    public synchronized void onJobStart(SparkListenerJobStart start) {
+      String d = start.properties() == null ? null
+          : start.properties().getProperty("spark.job.description");
+      if (d != null && d.startsWith("ember step")) {
+        starts.add(start.time());
+        scala.jdk.javaapi.CollectionConverters.asJava(start.stageIds())
+            .forEach(id -> stepStages.add((Integer) id));
+      }
+    }
+
+    @Override
+    public synchronized void onTaskEnd(SparkListenerTaskEnd end) {
+      if (!stepStages.contains(end.stageId()) || end.taskMetrics() == null) {
+        return;
+      }
+      TaskMetrics m = end.taskMetrics();
+      long total = end.taskInfo().finishTime() - end.taskInfo().launchTime();
+      tasks++;
+      deserialize += m.executorDeserializeTime();
+      run += m.executorRunTime();
+      resultSerialize += m.resultSerializationTime();
+      other += total - m.executorDeserializeTime() - m.executorRunTime()
+          - m.resultSerializationTime();
+    }
+
+    /** The step tasks' mean times in ms: deserializing, running, serializing the result, rest. */
+    synchronized String taskBreakdown() {
+      double n = Math.max(1, tasks);
+      return String.format(Locale.ROOT, "per step task (ms): deserialize %.2f, run %.2f, result"
+          + " %.2f, rest of launch to finish %.2f", deserialize / n, run / n, resultSerialize / n,
+          other / n);
+    }
+
+    /** The first step's start (ms since the epoch). */
+    synchronized long first() {
+      return starts.get(0);
+    }
+
+    synchronized int size() {
+      return starts.size();
+    }
+
+    synchronized void reset() {
+      starts.clear();
+      stepStages.clear();
+      tasks = 0;
+      deserialize = 0;
+      run = 0;
+      resultSerialize = 0;
+      other = 0;
+    }
+
+    /** The durations in ms of {@code steps} steps but the last, which has no next start. */
+    double[] durationsMs(int steps) {
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (size() < steps && System.nanoTime() < deadline) {
+        try {
+          Thread.sleep(50); // the listener bus is asynchronous
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      synchronized (this) {
+        double[] out = new double[Math.max(0, starts.size() - 1)];
+        for (int i = 0; i < out.length; i++) {
+          out[i] = starts.get(i + 1) - starts.get(i);
+        }
+        return out;
+      }
+    }
+  }
+}

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The Ember Authors
+package dev.ember.spark;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The valid rows of one partition, sorted by id and stored column-wise in a few flat arrays (ids,
+ * values, covariates), so that a cached partition of a million series is a handful of objects
+ * rather than millions: a step builds {@link SequenceRow}s for its minibatch's rows only.
+ *
+ * <pre>{@code
+ * PartitionRows.Builder b = new PartitionRows.Builder(List.of());
+ * b.add(new SequenceRow(7L, new double[] {0.1, 0.4}, Map.of()));
+ * PartitionRows rows = b.build();
+ * rows.row(rows.position(7L));        // the row again
+ * }</pre>
+ */
+final class PartitionRows implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final long[] ids; // sorted ascending
+  private final int[] offsets; // [n + 1] into values
+  private final double[] values;
+  private final String[] covariateNames;
+  private final int[][] covariateOffsets; // [covariate][n + 1]
+  private final double[][] covariateValues; // [covariate][...]
+
+  private PartitionRows(long[] ids, int[] offsets, double[] values, String[] covariateNames,
+      int[][] covariateOffsets, double[][] covariateValues) {
+    this.ids = ids;
+    this.offsets = offsets;
+    this.values = values;
+    this.covariateNames = covariateNames;
+    this.covariateOffsets = covariateOffsets;
+    this.covariateValues = covariateValues;
+  }
+
+  /** The number of rows. */
+  int size() {
+    return ids.length;
+  }
+
+  /** The id of row {@code i} (rows are sorted by id). */
+  long id(int i) {
+    return ids[i];
+  }
+
+  /** The length of row {@code i}'s sequence. */
+  int length(int i) {
+    return offsets[i + 1] - offsets[i];
+  }
+
+  /** The position of {@code id}, or a negative number if this partition does not hold it. */
+  int position(long id) {
+    return Arrays.binarySearch(ids, id);
+  }
+
+  /** Row {@code i} as a {@link SequenceRow} (its arrays copied out). */
+  SequenceRow row(int i) {
+    Map<String, double[]> cov = covariateNames.length == 0 ? Map.of() : new LinkedHashMap<>();
+    for (int c = 0; c < covariateNames.length; c++) {
+      cov.put(covariateNames[c], Arrays.copyOfRange(covariateValues[c], covariateOffsets[c][i],
+          covariateOffsets[c][i + 1]));
+    }
+    return new SequenceRow(ids[i], Arrays.copyOfRange(values, offsets[i], offsets[i + 1]), cov);
+  }
+
+  /** The rows at {@code positions[from .. to)}, in that order. */
+  List<SequenceRow> rows(int[] positions, int from, int to) {
+    List<SequenceRow> out = new ArrayList<>(to - from);
+    for (int k = from; k < to; k++) {
+      out.add(row(positions[k]));
+    }
+    return out;
+  }
+
+  /** All rows, in id order. */
+  List<SequenceRow> all() {
+    List<SequenceRow> out = new ArrayList<>(ids.length);
+    for (int i = 0; i < ids.length; i++) {
+      out.add(row(i));
+    }
+    return out;
+  }
+
+  /** Collects rows in any order; {@link #build} sorts them by id. */
+  static final class Builder {
+    private final String[] covariateNames;
+    private long[] ids = new long[16];
+    private int[] lengths = new int[16];
+    private final DoubleChunks values = new DoubleChunks();
+    private final int[][] covariateLengths;
+    private final DoubleChunks[] covariateValues;
+    private int n;
+
+    /** A builder for rows with covariates {@code covariateNames}. */
+    Builder(List<String> covariateNames) {
+      this.covariateNames = covariateNames.toArray(new String[0]);
+      int c = this.covariateNames.length;
+      covariateLengths = new int[c][16];
+      covariateValues = new DoubleChunks[c];
+      for (int j = 0; j < c; j++) {
+        covariateValues[j] = new DoubleChunks();
+      }
+    }
+
+    /** Adds a row. */
+    Builder add(SequenceRow row) {
+      if (n == ids.length) {
+        ids = Arrays.copyOf(ids, 2 * n);
+        lengths = Arrays.copyOf(lengths, 2 * n);
+        for (int c = 0; c < covariateNames.length; c++) {
+          covariateLengths[c] = Arrays.copyOf(covariateLengths[c], 2 * n);
+        }
+      }
+      ids[n] = row.id();
+      lengths[n] = row.values().length;
+      values.append(row.values());
+      for (int c = 0; c < covariateNames.length; c++) {
+        double[] v = row.covariates().get(covariateNames[c]);
+        covariateLengths[c][n] = v.length;
+        covariateValues[c].append(v);
+      }
+      n++;
+      return this;
+    }
+
+    /** The rows added so far. */
+    int size() {
+      return n;
+    }
+
+    private boolean ascending() {
+      for (int i = 1; i < n; i++) {
+        if (ids[i - 1] > ids[i]) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** The offsets of rows of these lengths laid end to end: [n + 1]. */
+    private int[] offsetsOf(int[] rowLengths) {
+      int[] out = new int[n + 1];
+      for (int i = 0; i < n; i++) {
+        out[i + 1] = out[i] + rowLengths[i];
+      }
+      return out;
+    }
+
+    /** The rows sorted by id (equal ids kept, in the order added). */
+    PartitionRows build() {
+      if (ascending()) { // rows often arrive in id order: no reordering then
+        int[][] covOffsets = new int[covariateNames.length][];
+        double[][] covValues = new double[covariateNames.length][];
+        for (int j = 0; j < covariateNames.length; j++) {
+          covOffsets[j] = offsetsOf(covariateLengths[j]);
+          covValues[j] = covariateValues[j].toArray();
+        }
+        return new PartitionRows(Arrays.copyOf(ids, n), offsetsOf(lengths), values.toArray(),
+            covariateNames.clone(), covOffsets, covValues);
+      }
+      int[] order = RadixOrder.byKey(ids, n);
+      int[] start = new int[n + 1]; // where each added row's values begin
+      for (int i = 0; i < n; i++) {
+        start[i + 1] = start[i] + lengths[i];
+      }
+      long[] sortedIds = new long[n];
+      int[] offsets = new int[n + 1];
+      double[] sortedValues = new double[values.size()];
+      for (int k = 0; k < n; k++) {
+        int i = order[k];
+        sortedIds[k] = ids[i];
+        values.copyTo(start[i], sortedValues, offsets[k], lengths[i]);
+        offsets[k + 1] = offsets[k] + lengths[i];
+      }
+      int c = covariateNames.length;
+      int[][] covOffsets = new int[c][n + 1];
+      double[][] covValues = new double[c][];
+      for (int j = 0; j < c; j++) {
+        int[] cs = new int[n + 1];
+        for (int i = 0; i < n; i++) {
+          cs[i + 1] = cs[i] + covariateLengths[j][i];
+        }
+        covValues[j] = new double[covariateValues[j].size()];
+        for (int k = 0; k < n; k++) {
+          int i = order[k];
+          int len = covariateLengths[j][i];
+          covariateValues[j].copyTo(cs[i], covValues[j], covOffsets[j][k], len);
+          covOffsets[j][k + 1] = covOffsets[j][k] + len;
+        }
+      }
+      return new PartitionRows(sortedIds, offsets, sortedValues, covariateNames.clone(),
+          covOffsets, covValues);
+    }
+  }
+
+  /**
+   * Doubles appended in chunks of {@value #CHUNK}, copied once into an array of the exact size:
+   * growing one array by doubling would allocate about twice the data in ever larger arrays, each
+   * above the collector's size for ordinary objects (G1's humongous objects), which trigger
+   * collections while a partition is read.
+   */
+  static final class DoubleChunks {
+    static final int CHUNK = 1 << 15;
+
+    private final List<double[]> chunks = new ArrayList<>();
+    private int size;
+
+    void append(double[] v) {
+      int done = 0;
+      while (done < v.length) {
+        int at = size % CHUNK;
+        if (at == 0) {
+          chunks.add(new double[CHUNK]);
+        }
+        int len = Math.min(v.length - done, CHUNK - at);
+        System.arraycopy(v, done, chunks.get(chunks.size() - 1), at, len);
+        done += len;
+        size += len;
+      }
+    }
+
+    int size() {
+      return size;
+    }
+
+    /** Copies {@code len} doubles from position {@code from} into {@code dst} at {@code at}. */
+    void copyTo(int from, double[] dst, int at, int len) {
+      int done = 0;
+      while (done < len) {
+        int c = (from + done) / CHUNK;
+        int o = (from + done) % CHUNK;
+        int piece = Math.min(len - done, CHUNK - o);
+        System.arraycopy(chunks.get(c), o, dst, at + done, piece);
+        done += piece;
+      }
+    }
+
+    double[] toArray() {
+      double[] out = new double[size];
+      copyTo(0, out, 0, size);
+      return out;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "PartitionRows(" + ids.length + " rows)";
+  }
+}

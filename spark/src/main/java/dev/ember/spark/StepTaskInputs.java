@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The Ember Authors
+package dev.ember.spark;
+
+import java.io.Serializable;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * What a step's task reads besides its partition's data: the window's boundaries, the fit's
+ * context, the step's input, and the accumulator of the executors' compute time.
+ *
+ * <pre>{@code
+ * StepTaskInputs in = new StepTaskInputs(window.bounds(), window.first(), ctx, shipped, computeNs);
+ * EpochKeys keys = in.keysOf(scalaKeys);          // on the executor: the step's epoch's keys
+ * BatchBoundaries bounds = in.bounds();            // and boundaries
+ * }</pre>
+ *
+ * @param windowBounds each epoch of the window's boundaries
+ * @param first the window's first epoch
+ * @param context the fit's context
+ * @param input the step's input
+ * @param compute the executors' compute time (ns), added to by each task
+ */
+record StepTaskInputs(Broadcast<BatchBoundaries[]> windowBounds, long first,
+    Broadcast<FitContext> context, StepInputShipping.Shipped input, LongAccumulator compute)
+    implements Serializable {
+
+  /** The step's input. */
+  StepInput step() {
+    return input.value();
+  }
+
+  /** The partition's keys of the step's epoch, among its keys of the window. */
+  EpochKeys keysOf(scala.collection.Iterator<EpochKeys> keys) {
+    return MinibatchIndex.Window.keysOf(scala.jdk.javaapi.CollectionConverters.asJava(keys),
+        step().epoch());
+  }
+
+  /** The boundaries of the step's epoch. */
+  BatchBoundaries bounds() {
+    return MinibatchIndex.Window.boundsOf(windowBounds, first, step().epoch());
+  }
+}

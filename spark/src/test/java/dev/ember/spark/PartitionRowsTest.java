@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The Ember Authors
+package dev.ember.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Rows stored flat come back as they went in, sorted by id, whatever order they were added in. */
+class PartitionRowsTest {
+
+  static List<SequenceRow> rows() {
+    List<SequenceRow> out = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      int t = 1 + i % 4;
+      double[] v = new double[t];
+      double[] x = new double[t];
+      for (int s = 0; s < t; s++) {
+        v[s] = i + 0.1 * s;
+        x[s] = -i * s;
+      }
+      out.add(new SequenceRow(-500 + 37L * i, v, Map.of("x", x, "w", new double[] {i, 1})));
+    }
+    return out;
+  }
+
+  static PartitionRows build(List<SequenceRow> rows) {
+    PartitionRows.Builder b = new PartitionRows.Builder(List.of("x", "w"));
+    rows.forEach(b::add);
+    return b.build();
+  }
+
+  @Test
+  void rowsComeBackSortedByIdFromAnyOrder() {
+    List<SequenceRow> ascending = rows();
+    List<SequenceRow> shuffled = new ArrayList<>(ascending);
+    shuffled.sort(java.util.Comparator.comparingLong(r -> EpochKeys.hash(3, 0, r.id())));
+    List<SequenceRow> descending = new ArrayList<>(ascending);
+    Collections.reverse(descending);
+    for (List<SequenceRow> order : List.of(ascending, shuffled, descending)) {
+      PartitionRows pr = build(order);
+      assertEquals(40, pr.size());
+      for (int i = 0; i < 40; i++) {
+        SequenceRow want = ascending.get(i);
+        SequenceRow got = pr.row(i);
+        assertEquals(want.id(), got.id());
+        assertEquals(i, pr.position(want.id()));
+        assertEquals(want.values().length, pr.length(i));
+        assertArrayEquals(want.values(), got.values(), 0.0);
+        assertArrayEquals(want.covariates().get("x"), got.covariates().get("x"), 0.0);
+        assertArrayEquals(want.covariates().get("w"), got.covariates().get("w"), 0.0);
+      }
+      assertTrue(pr.position(12345) < 0);
+      assertEquals(List.of(ascending.get(5).id(), ascending.get(2).id()),
+          pr.rows(new int[] {5, 2}, 0, 2).stream().map(SequenceRow::id).toList());
+    }
+  }
+
+  @Test
+  void rowsStraddlingChunksComeBackWhole() {
+    // rows of 1000 values: every chunk boundary falls inside a row
+    List<SequenceRow> rows = new ArrayList<>();
+    for (int i = 0; i < 3 * PartitionRows.DoubleChunks.CHUNK / 1000; i++) {
+      double[] v = new double[1000];
+      for (int s = 0; s < v.length; s++) {
+        v[s] = i * 1000.0 + s;
+      }
+      rows.add(new SequenceRow(1000 - i, v, Map.of("x", v, "w", new double[] {i, 1})));
+    }
+    PartitionRows pr = build(rows); // descending ids: the reordering path
+    List<SequenceRow> ascending = new ArrayList<>(rows);
+    Collections.reverse(ascending);
+    PartitionRows inOrder = build(ascending);
+    for (int i = 0; i < rows.size(); i++) {
+      SequenceRow want = ascending.get(i);
+      assertArrayEquals(want.values(), pr.row(i).values(), 0.0);
+      assertArrayEquals(want.values(), inOrder.row(i).values(), 0.0);
+      assertArrayEquals(want.values(), inOrder.row(i).covariates().get("x"), 0.0);
+    }
+  }
+}

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The Ember Authors
+package dev.ember.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The set-up pass and the minibatch index on an embedded Spark against what this test computes
+ * from the rows on one machine: the counts, longest length, fingerprint and value statistics of
+ * the rows; duplicated ids wherever they sit; and every step's minibatch equal to the definition
+ * ({@link Minibatches}: all ids ordered in one place) for any partitioning, across epochs and
+ * windows of epochs.
+ */
+@Timeout(300)
+class SparkDataTest {
+  static SparkSession spark;
+  static JavaSparkContext jsc;
+
+  @BeforeAll
+  static void start() {
+    spark = SparkTestModels.session("local[2]", "ember-data-test");
+    jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  static DataPreparation.Prepared prepare(Dataset<Row> df, boolean skip) {
+    return DataPreparation.prepare(df, DatasetReader.of(df.schema(), new DatasetReader.Columns()),
+        skip);
+  }
+
+  static List<SequenceRow> rows(List<Row> rows) {
+    List<SequenceRow> out = new ArrayList<>();
+    for (Row r : rows) {
+      @SuppressWarnings("unchecked") // built by SparkTestModels.rows from a java List
+      List<Double> v = (List<Double>) r.get(1);
+      out.add(new SequenceRow(r.getLong(0), v.stream().mapToDouble(Double::doubleValue).toArray(),
+          Map.of()));
+    }
+    return out;
+  }
+
+  @Test
+  void theSetUpPassSummarizesTheRowsAsOneMachineDoes() {
+    List<Row> data = SparkTestModels.rows(40, 7);
+    DataFingerprint fingerprint = DataFingerprint.empty();
+    ValueStats values = ValueStats.empty();
+    int longest = 0;
+    for (SequenceRow r : rows(data)) {
+      fingerprint = fingerprint.add(r);
+      values = values.add(r.values());
+      longest = Math.max(longest, r.values().length);
+    }
+    for (int p : new int[] {1, 3, 7}) {
+      DataPreparation.Prepared prepared = prepare(SparkTestModels.dataset(spark, data, p), false);
+      try {
+        DataSummary s = prepared.summary();
+        assertEquals(40, s.valid());
+        assertEquals(0, prepared.skipped());
+        assertEquals(longest, s.longest());
+        assertEquals(fingerprint, s.fingerprint(), p + " partitions");
+        assertEquals(values.count(), s.values().count());
+        assertEquals(values.mean(), s.values().mean(), 1e-12);
+        assertEquals(values.sd(), s.values().sd(), 1e-12);
+        assertArrayEquals(new long[] {1000, 1007}, s.smallestIds());
+        // the cached rows are the rows, each partition sorted by id
+        List<PartitionRows> parts = prepared.rows().collect();
+        long total = 0;
+        for (PartitionRows pr : parts) {
+          for (int i = 0; i < pr.size(); i++) {
+            assertTrue(i == 0 || pr.id(i - 1) < pr.id(i));
+            SequenceRow r = pr.row(i);
+            SequenceRow want = rows(data).stream().filter(x -> x.id() == r.id()).findFirst()
+                .orElseThrow();
+            assertArrayEquals(want.values(), r.values(), 0.0);
+          }
+          total += pr.size();
+        }
+        assertEquals(40, total);
+      } finally {
+        prepared.unpersist();
+      }
+    }
+  }
+
+  @Test
+  void duplicatedIdsAreFoundInAnyPartitionsAndNamedOrSkipped() {
+    List<Row> data = new ArrayList<>(SparkTestModels.rows(12, 4));
+    data.add(RowFactory.create(1007L, List.of(9.0)));
+    data.add(RowFactory.create(1007L, List.of(8.0, 7.0)));
+    data.add(RowFactory.create(1071L, List.of(1.0)));
+    data.add(RowFactory.create(1071L, List.of(2.0)));
+    for (int p : new int[] {1, 2, 5}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> prepare(SparkTestModels.dataset(spark, data, p), false));
+      assertTrue(e.getMessage().contains("row id 1007") && e.getMessage().contains("3 times")
+          && e.getMessage().contains("skipInvalidRows"), e.getMessage());
+      DataPreparation.Prepared skipped = prepare(SparkTestModels.dataset(spark, data, p), true);
+      try {
+        // every row of 1007 (three) and of 1071 (two) left out, the other 11 kept
+        assertEquals(5, skipped.skipped());
+        assertEquals(11, skipped.summary().valid());
+        long[] kept = skipped.rows().collect().stream()
+            .flatMapToLong(pr -> Arrays.stream(ids(pr))).sorted().toArray();
+        assertEquals(11, kept.length);
+        assertTrue(Arrays.stream(kept).noneMatch(id -> id == 1007 || id == 1071));
+      } finally {
+        skipped.unpersist();
+      }
+    }
+  }
+
+  static long[] ids(PartitionRows pr) {
+    long[] out = new long[pr.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = pr.id(i);
+    }
+    return out;
+  }
+
+  /**
+   * N = 37, B = 5: K = 7 minibatches per epoch and 2 rows sitting each epoch out; a window holds
+   * ceil(64 / 7) = 10 epochs, so steps 0 .. 150 cross windows. Every sampled step's rows equal
+   * the reference's, on 1, 2, 3 and 7 partitions.
+   */
+  @Test
+  void everyStepsMinibatchIsTheReferencesForAnyPartitioning() {
+    List<Row> data = SparkTestModels.rows(37, 3);
+    long[] all = data.stream().mapToLong(r -> r.getLong(0)).toArray();
+    for (int b : new int[] {5, 37}) {
+      Minibatches reference = new Minibatches(all, b, 42);
+      for (int p : new int[] {1, 2, 3, 7}) {
+        DataPreparation.Prepared prepared = prepare(SparkTestModels.dataset(spark, data, p), false);
+        try (MinibatchIndex index = new MinibatchIndex(jsc, prepared.rows(), 37, b, 42)) {
+          assertEquals(reference.perEpoch(), index.perEpoch());
+          for (long step : new long[] {0, 6, 7, 69, 70, 150}) {
+            long[] got = index.fetch(step).get(0).stream().mapToLong(SequenceRow::id).sorted()
+                .toArray();
+            assertArrayEquals(reference.batch(step), got, "B " + b + ", " + p
+                + " partitions, step " + step);
+          }
+        } finally {
+          prepared.unpersist();
+        }
+      }
+    }
+  }
+
+  /**
+   * The pass's counts of the keys of epoch 0 are those the partitions' sorted keys give, and an
+   * index that starts from them (a window of one epoch: N = 200, B = 2, K = 100) yields the
+   * reference's minibatches.
+   */
+  @Test
+  void thePassCountsTheFirstRoundAsThePartitionsKeysDo() {
+    List<Row> data = SparkTestModels.rows(200, 3);
+    long[] all = data.stream().mapToLong(r -> r.getLong(0)).toArray();
+    Minibatches reference = new Minibatches(all, 2, 9);
+    Dataset<Row> df = SparkTestModels.dataset(spark, data, 3);
+    DataPreparation.Prepared prepared = DataPreparation.prepare(df,
+        DatasetReader.of(df.schema(), new DatasetReader.Columns()), false,
+        new DataPreparation.KeyCounts(9, BatchBoundaries.MAX_SPLIT));
+    try {
+      long[] want = new long[BatchBoundaries.MAX_SPLIT];
+      for (PartitionRows pr : prepared.rows().collect()) {
+        long[] c = BatchBoundaries.count(List.of(EpochKeys.of(pr, 9, 0)), new long[] {0},
+            new long[] {Long.MIN_VALUE}, new long[] {Long.MAX_VALUE}, BatchBoundaries.MAX_SPLIT);
+        for (int k = 0; k < c.length; k++) {
+          want[k] += c[k];
+        }
+      }
+      assertArrayEquals(want, prepared.epochZeroCounts());
+      try (MinibatchIndex index = new MinibatchIndex(jsc, prepared.rows(), 200, 2, 9,
+          prepared.epochZeroCounts())) {
+        for (long step : new long[] {0, 1, 57, 99, 100, 163}) {
+          long[] got = index.fetch(step).get(0).stream().mapToLong(SequenceRow::id).sorted()
+              .toArray();
+          assertArrayEquals(reference.batch(step), got, "step " + step);
+        }
+      }
+    } finally {
+      prepared.unpersist();
+    }
+  }
+}
