@@ -6,6 +6,7 @@ import dev.ember.dist.constraints.Constraint;
 import dev.ember.infer.SviState;
 import dev.ember.tensor.Shape;
 import dev.ember.tensor.Tensor;
+import dev.ember.tensor.TensorBuilder;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -218,20 +219,20 @@ public final class SeriesParams implements Serializable {
     Local l = locals.get(p);
     int outer = l.outer();
     int inner = l.inner();
-    double[] out = new double[outer * b * inner]; // [outer, B, inner]
+    TensorBuilder out = Tensor.builder(l.batchShape(b)); // [outer, B, inner]
     for (int i = 0; i < b; i++) {
       int at = i * stride + offset;
       if (inner == 1) {
         for (int o = 0; o < outer; o++) {
-          out[o * b + i] = flat[at + o];
+          out.set(o * b + i, flat[at + o]);
         }
       } else {
         for (int o = 0; o < outer; o++) {
-          System.arraycopy(flat, at + o * inner, out, (o * b + i) * inner, inner);
+          out.put((o * b + i) * inner, flat, at + o * inner, inner);
         }
       }
     }
-    return Tensor.adopt(out, l.batchShape(b));
+    return out.build();
   }
 
   /**
@@ -243,7 +244,7 @@ public final class SeriesParams implements Serializable {
     int b = v.dim(l.axis());
     int outer = l.outer();
     int inner = l.inner();
-    double[] d = v.sharedValues(); // read only
+    double[] d = v.toArray(); // [outer, B, inner], row-major
     for (int i = 0; i < b; i++) {
       int at = i * stride + offset;
       if (inner == 1) {
