@@ -288,11 +288,21 @@ final class FirstOrderGradients extends PassGradients {
     return g.sumTo(target);
   }
 
-  /** One node's gradient so far: a tensor given to it, or a buffer this pass owns. */
+  /**
+   * One node's gradient so far: a tensor given to it, or a buffer this pass owns, and the
+   * contributions placed inside it (views' gradients) that wait for a buffer. A placement needs
+   * a buffer of the whole shape; when a whole contribution that this sum may own arrives later
+   * (a product, a buffer handed on), the placements are added into that one in place, instead of
+   * into zeros that the whole contribution is then added to.
+   */
   private static final class Sum {
     private final Shape shape;
     private Tensor given;
     private OwnedBuffer owned;
+    private final List<Placed> placed = new ArrayList<>(2);
+
+    /** {@code g} (times {@code factor}, if not null) at a view's positions. */
+    private record Placed(Tensor g, Tensor factor, int base, int[] strides) {}
 
     Sum(Shape shape) {
       this.shape = shape;
@@ -306,6 +316,7 @@ final class FirstOrderGradients extends PassGradients {
       } else {
         owned = OwnedBuffer.sumOf(given, g);
         given = null;
+        placeWaiting();
       }
     }
 
@@ -319,6 +330,7 @@ final class FirstOrderGradients extends PassGradients {
           given = null;
         }
         owned = buffer;
+        placeWaiting();
       }
     }
 
@@ -329,15 +341,24 @@ final class FirstOrderGradients extends PassGradients {
         owned = given == null ? OwnedBuffer.productOf(g, factor)
             : OwnedBuffer.productPlus(g, factor, given);
         given = null;
+        placeWaiting();
       }
     }
 
     void addAt(Tensor g, int base, int[] strides) {
-      own().scatterAdd(g, base, strides);
+      if (owned != null) {
+        owned.scatterAdd(g, base, strides);
+      } else {
+        placed.add(new Placed(g, null, base, strides));
+      }
     }
 
     void addAtProduct(Tensor g, Tensor factor, int base, int[] strides) {
-      own().scatterAddProduct(g, factor, base, strides);
+      if (owned != null) {
+        owned.scatterAddProduct(g, factor, base, strides);
+      } else {
+        placed.add(new Placed(g, factor, base, strides));
+      }
     }
 
     /** The buffer, made from what was given so far (zeros if nothing) when there is none yet. */
@@ -345,12 +366,34 @@ final class FirstOrderGradients extends PassGradients {
       if (owned == null) {
         owned = given == null ? OwnedBuffer.zeros(shape) : OwnedBuffer.copyOf(given);
         given = null;
+        placeWaiting();
       }
       return owned;
     }
 
+    /** Adds the waiting placements into {@link #owned}. */
+    private void placeWaiting() {
+      for (Placed p : placed) {
+        if (p.factor == null) {
+          owned.scatterAdd(p.g, p.base, p.strides);
+        } else {
+          owned.scatterAddProduct(p.g, p.factor, p.base, p.strides);
+        }
+      }
+      placed.clear();
+    }
+
+    /** The sum: every contribution so far, the waiting placements included. */
     Tensor value() {
+      if (!placed.isEmpty()) {
+        own();
+      }
       return owned != null ? owned.view() : given;
+    }
+
+    /** The buffer of the whole sum, if it has one ({@link #value} first). */
+    OwnedBuffer buffer() {
+      return owned;
     }
   }
 }

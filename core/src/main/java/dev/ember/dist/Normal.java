@@ -65,6 +65,10 @@ public final class Normal extends LocationScale {
    * #rsampleWithIntermediates}): {@code sum(-noise^2 / 2 - log scale) - n log(2 pi) / 2}, read
    * from the noise ({@link FusedDensities#normalSumAtDraw}). Its gradient goes to the scale only:
    * for fixed noise the parts through the draw and through loc cancel, and neither is computed.
+   * A scale that keeps its log ({@link Tensor#keptLog}: a positive parameter, the exponential of
+   * its unconstrained value) gives {@code log scale} as it is, and the gradient goes to that log
+   * ({@link FusedDensities#normalSumAtDrawOfLogScale}): the same function of the unconstrained
+   * value, with no logarithm and no division per element.
    *
    * @throws IllegalArgumentException unless the intermediates are one tensor of the value's shape
    */
@@ -84,7 +88,9 @@ public final class Normal extends LocationScale {
     }
     Tensor noise = intermediates.get(0);
     Tensor s = scale.size() == 1 ? scale : scale.broadcastTo(value.shape()); // a view
-    return FusedDensities.normalSumAtDraw(noise, s);
+    Tensor logScale = s.keptLog();
+    return logScale != null ? FusedDensities.normalSumAtDrawOfLogScale(noise, logScale)
+        : FusedDensities.normalSumAtDraw(noise, s);
   }
 
   @Override

@@ -470,6 +470,18 @@ final class Elementwise {
         : Autodiff.op(out, "exp", (g, grads) -> grads.addProduct(0, g, grads.output()), a);
   }
 
+  static Tensor expWithLog(Tensor a) {
+    double[] x = a.flat();
+    int o = a.flatOffset();
+    double[] r = new double[a.size()];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = Math.exp(x[o + i]);
+    }
+    Tensor out = new Tensor(r, a.shape).withExponent(a);
+    return a.node() == null ? out
+        : Autodiff.op(out, "exp", (g, grads) -> grads.addProduct(0, g, grads.output()), a);
+  }
+
   static Tensor log(Tensor a) {
     double[] x = a.flat();
     int o = a.flatOffset();

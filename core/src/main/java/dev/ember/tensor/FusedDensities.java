@@ -201,6 +201,43 @@ public final class FusedDensities {
   }
 
   /**
+   * {@link #normalSumAtDraw} with the scale given by its log: {@code sum(-noise^2 / 2 - logScale -
+   * log(2 pi) / 2)}, for a scale whose log is at hand exactly ({@link Tensor#keptLog}, the
+   * unconstrained value of a positive parameter). No logarithm is taken, and the gradient, {@code
+   * -g} for every element, goes to {@code logScale} itself.
+   *
+   * <pre>{@code
+   * Tensor u = Autodiff.track(Tensor.of(-1.0, 0.5), "u");
+   * Tensor noise = Samplers.normal(key, u.shape());
+   * Tensor lp = FusedDensities.normalSumAtDrawOfLogScale(noise, u); // == normalSumAtDraw(noise, u.exp())
+   * }</pre>
+   *
+   * @param noise the standard normal draws, of the draw's shape
+   * @param logScale the scale's log: one value, or of the noise's shape
+   * @throws IllegalArgumentException if the log-scale is neither one value nor of the noise's shape
+   */
+  public static Tensor normalSumAtDrawOfLogScale(Tensor noise, Tensor logScale) {
+    Shape s = noise.shape;
+    if (logScale.size() != 1 && !logScale.shape.equals(s)) {
+      throw new IllegalArgumentException(
+          "normal log-density at a draw: the log-scale has shape " + logScale.shape
+              + " but the noise has shape " + s + "; it must be one value or the same shape");
+    }
+    int n = s.numel();
+    double sumLogScale = logScale.size() == 1 ? n * logScale.item()
+        : sum(logScale.flat(), logScale.flatOffset(), n);
+    Tensor out = Tensor.scalar(-0.5 * dot(noise, noise) - sumLogScale - n * HALF_LOG_2PI);
+    if (logScale.node() == null) {
+      return out;
+    }
+    // d/dlogScale = -g per element: one value read at every position (a view, nothing written)
+    return Autodiff.op(out, "normal log-density sum at a draw, log-scale",
+        (g, grads) -> grads.add(0, logScale.size() == 1
+            ? g.mul((double) -n).reshape(logScale.shape) : g.neg().broadcastTo(logScale.shape)),
+        logScale);
+  }
+
+  /**
    * The first-order gradients of {@link #normal} (or of its sum, for a single-value {@code g})
    * with respect to each tracked operand, from one pass over the operands: d/dx = -g w, d/dloc =
    * g w, d/dscale = g (z w - 1 / scale). A single-value operand's gradient is summed in the same

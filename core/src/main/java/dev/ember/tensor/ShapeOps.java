@@ -33,6 +33,9 @@ final class ShapeOps {
   static Tensor view(Tensor a, String name, int[] shape, Relayout map) {
     int[] stored = map.apply(a.offset, a.strides);
     Tensor out = a.view(stored[0], Shape.wrap(shape), Arrays.copyOfRange(stored, 1, stored.length));
+    if (a.exponent() != null) {
+      out = out.withExponent(view(a.exponent(), name, shape, map)); // the same view of it
+    }
     if (a.node() == null) {
       return out;
     }
@@ -87,6 +90,9 @@ final class ShapeOps {
         : a.contiguous ? Strided.rowMajor(dims) : Strided.reshapedStrides(a, dims);
     Tensor out = strides != null ? a.view(a.offset, s, strides) // same values, new strides
         : new Tensor(a.toArray(), s, a.dtype); // no strides read this order: a copy, as NumPy
+    if (strides != null && a.exponent() != null) {
+      out = out.withExponent(a.exponent().reshape(dims));
+    }
     return a.node() == null ? out
         : Autodiff.op(out, "reshape", (g, grads) -> grads.add(0, g.reshape(a.shape)), a);
   }

@@ -243,6 +243,11 @@ final class Strided {
         for (int k = 0, p = off; k < inner; k++, p += is) {
           out[p] += xa[xo + (o + k) * xs] * f.at(o + k);
         }
+      } else if (is == 1 && xs == 0) {
+        double c = xa[xo]; // one value read at every position
+        for (int k = 0; k < inner; k++) {
+          out[off + k] += c;
+        }
       } else if (is == 0 && xs == 1) {
         out[off] += FusedDensities.sum(xa, xo + o, inner);
       } else if (is == 1 && xs == 1) {

@@ -77,6 +77,12 @@ public final class Tensor extends TensorStructure implements Serializable {
   /** The autodiff node that produced this tensor, or {@code null} for a constant. */
   private final transient Node node;
 
+  /**
+   * For a tensor made by {@link #expWithLog} (or a view of one): the tensor it is the
+   * exponential of, through the same view; else {@code null}. See {@link #keptLog}.
+   */
+  private final transient Tensor exponent;
+
   /** A view of {@code storage}, made at {@code version}. */
   Tensor(Storage storage, int offset, Shape shape, int[] strides, int version, DType dtype,
       Node node) {
@@ -86,6 +92,12 @@ public final class Tensor extends TensorStructure implements Serializable {
 
   private Tensor(Storage storage, int offset, Shape shape, int[] strides, int version,
       DType dtype, Node node, boolean contiguous, boolean uniform) {
+    this(storage, offset, shape, strides, version, dtype, node, contiguous, uniform, null);
+  }
+
+  private Tensor(Storage storage, int offset, Shape shape, int[] strides, int version,
+      DType dtype, Node node, boolean contiguous, boolean uniform, Tensor exponent) {
+    this.exponent = exponent;
     this.storage = storage;
     this.offset = offset;
     this.shape = shape;
@@ -371,7 +383,39 @@ public final class Tensor extends TensorStructure implements Serializable {
    */
   public static Tensor withNode(Tensor value, Node node) {
     return new Tensor(value.storage, value.offset, value.shape, value.strides, value.version,
-        value.dtype, node, value.contiguous, value.uniform);
+        value.dtype, node, value.contiguous, value.uniform, value.exponent);
+  }
+
+  /** This tensor, which is {@code e^exponent} element by element, keeping {@code exponent}. */
+  Tensor withExponent(Tensor exponent) {
+    return new Tensor(storage, offset, shape, strides, version, dtype, node, contiguous, uniform,
+        exponent);
+  }
+
+  /** The kept exponent as it is ({@link #keptLog} without its checks), for the view code. */
+  Tensor exponent() {
+    return exponent;
+  }
+
+  /**
+   * The log of this tensor's values kept by {@link #expWithLog} (or by the view of such a tensor
+   * that this is: the same view of it), exactly, or {@code null}: when this tensor was made
+   * otherwise, or when the kept tensor views a buffer written since ({@link OwnedBuffer}), which
+   * is then not read. Its gradient goes to the kept tensor itself, not through this one: use it
+   * where that is meant, as a density at a draw written in log-space ({@code
+   * Normal.logProbSum(value, intermediates)}). {@link #log()} is always the log of the values.
+   *
+   * <pre>{@code
+   * Tensor u = Tensor.of(0.0, 1.0);
+   * Tensor scale = u.expWithLog(); // [1, e]
+   * scale.keptLog();               // u: [0, 1], exactly
+   * scale.select(0, 1).keptLog();  // [1]: u.select(0, 1)
+   * u.exp().keptLog();             // null
+   * }</pre>
+   */
+  public Tensor keptLog() {
+    Tensor e = exponent;
+    return e == null || e.version != e.storage.version() ? null : e;
   }
 
   // ---------------------------------------------------------------- accessors
@@ -505,7 +549,8 @@ public final class Tensor extends TensorStructure implements Serializable {
   /** The same values, untracked: gradients stop here (JAX's {@code stop_gradient}). */
   public Tensor detach() {
     return node == null ? this
-        : new Tensor(storage, offset, shape, strides, version, dtype, null, contiguous, uniform);
+        : new Tensor(storage, offset, shape, strides, version, dtype, null, contiguous, uniform,
+            exponent == null ? null : exponent.detach());
   }
 
   /** Synonym of {@link #detach()}, named as in JAX. */

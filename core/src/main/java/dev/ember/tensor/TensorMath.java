@@ -97,6 +97,16 @@ abstract sealed class TensorMath permits TensorStructure {
     return Elementwise.exp(self());
   }
 
+  /**
+   * {@code e^this}, keeping this tensor as its exact log ({@link Tensor#keptLog}): a positive
+   * parameter made from its unconstrained value ({@code ExpTransform}) so gives a density at a
+   * draw its {@code log scale} without a logarithm per element, with the gradient going straight
+   * to the unconstrained value. The values are those of {@link #exp()}.
+   */
+  public Tensor expWithLog() {
+    return Elementwise.expWithLog(self());
+  }
+
   /** Natural logarithm. */
   public Tensor log() {
     return Elementwise.log(self());

@@ -120,4 +120,26 @@ class LargeViewGradientTest {
           .add(draw.mul(noise).sum());
     }, point());
   }
+
+  @Test
+  void placementsBeforeAndAfterAWholeContribution() {
+    // x's sum gets the gradients of its row views placed (a stack of rows, one row, a slice),
+    // some before a whole contribution (x.exp(), recorded first, so its rule runs last), some
+    // after (x.square(), recorded last), and a kept log's slice: the engine holds the placements
+    // until a buffer of the whole arrives and adds them into it in place, or into zeros when none
+    // does (u alone). Both sums are checked against finite differences.
+    Tensor w = weights(50, 100);
+    Tensor r = weights(49, 100);
+    Tensor c = weights(100);
+    check(x -> {
+      Tensor whole = x.exp().mul(w).sum();
+      Tensor kept = x.expWithLog().slice(0, 1, 50).keptLog().mul(r).sum();
+      Tensor row = x.select(0, 3).sin().mul(c).sum();
+      Tensor rest = x.slice(0, 0, 49).square().mul(r).sum();
+      return whole.add(kept).add(row).add(rest).add(x.square().mul(w).sum().mul(0.1));
+    }, point());
+    Tensor v = weights(40, 100);
+    check(x -> x.select(0, 4).exp().mul(c).sum()
+        .add(x.slice(0, 10, 50).tanh().mul(v).sum()), point());
+  }
 }

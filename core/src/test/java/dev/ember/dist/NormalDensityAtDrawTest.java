@@ -103,6 +103,37 @@ class NormalDensityAtDrawTest {
   }
 
   @Test
+  void aScaleThatKeepsItsLogGivesTheSameDensityAndGradientsAtSize() {
+    // scale = exp(u) over [50, 100] (5 000 elements), as a positive param is made, sliced as the
+    // reference guide slices it; the log kept from u against the log taken of the scale: the same
+    // function of (loc, u). Closed forms for fixed noise: d/du = -1 and d/dloc = 0 per element
+    // of the slice, 0 elsewhere; for one shared scale exp(v), d/dv = -n.
+    Tensor loc0 = values(1, 50, 100);
+    Tensor u0 = values(2, 50, 100).mul(0.5);
+    double[] minusOneFromRowOne = new double[5000];
+    java.util.Arrays.fill(minusOneFromRowOne, 100, 5000, -1.0);
+    for (boolean kept : new boolean[] {true, false}) {
+      ValueAndGrad vg = Autodiff.valueAndGrad(q -> {
+        Tensor scale = kept ? q.get("u").expWithLog() : q.get("u").exp();
+        Normal d = Normal.of(q.get("loc").slice(0, 1, 50), scale.slice(0, 1, 50));
+        assertEquals(kept, d.scale().keptLog() != null);
+        return atOwnDraw(d);
+      }, Map.of("loc", loc0, "u", u0));
+      Normal plain = Normal.of(loc0.slice(0, 1, 50), u0.exp().slice(0, 1, 50));
+      Distribution.Draw draw = plain.rsampleWithIntermediates(KEY, Shape.SCALAR);
+      double want = density(draw.value().toArray(), plain.loc().toArray(),
+          plain.scale().toArray());
+      assertEquals(want, vg.value().item(), 1e-12 * Math.abs(want));
+      assertArrayEquals(new double[5000], vg.grad().get("loc").toArray(), 0.0);
+      assertArrayEquals(minusOneFromRowOne, vg.grad().get("u").toArray(), 1e-14);
+    }
+    ValueAndGrad shared = Autodiff.valueAndGrad(
+        q -> atOwnDraw(Normal.of(q.get("loc"), q.get("v").expWithLog())),
+        Map.of("loc", values(3, 5000), "v", Tensor.scalar(-0.3)));
+    assertEquals(-5000.0, shared.grad().get("v").item(), 0.0);
+  }
+
+  @Test
   void onlyTheExplicitIntermediatesDropTheDrawsOwnGradient() {
     // the draw's density as a value, the draw itself or another tensor of the same values, has
     // d/dx = -(x - loc) / scale^2; given with its intermediates the draw is not an input (its

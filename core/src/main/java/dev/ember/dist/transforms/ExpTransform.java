@@ -24,7 +24,7 @@ public final class ExpTransform extends ElementwiseTransform {
 
   @Override
   public Tensor forward(Tensor x) {
-    return x.exp();
+    return x.expWithLog(); // its log is x: a density of a positive parameter reads it as it is
   }
 
   @Override
