@@ -8,6 +8,8 @@ import dev.ember.infer.SviFit;
 import dev.ember.infer.SviState;
 import dev.ember.random.RngKey;
 import dev.ember.tensor.Tensor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -17,6 +19,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * One SVI step of the reference AR(1) model ({@link Ar1Reference}) on one thread: the median
@@ -26,15 +29,17 @@ import org.openjdk.jmh.annotations.State;
  * {@code Svi.update}, which leaves the old state as it was and writes the new one into new
  * arrays. {@code stepOnNewThread} is {@code step} run on a thread started for it, as a pooled
  * Spark task may run each step on another thread ({@code newThread} alone is the cost of
- * starting and joining the thread). {@code forward} is the forward part of a step (the loss with
- * the graph recorded, no backward pass, no update) and {@code evaluate} is {@code Svi.evaluate}
- * (the same loss, nothing recorded). {@code layout} is where the guide keeps its series params:
+ * starting and joining the thread); {@code stepOnPooledThreads} hands the steps to two long-lived
+ * threads in turn ({@code pooledHandoff} alone is the cost of the handing). {@code forward} is
+ * the forward part of a step (the loss with the graph recorded, no backward pass, no update) and
+ * {@code evaluate} is {@code Svi.evaluate} (the same loss, nothing recorded). {@code layout} is where the guide keeps its series params:
  * one {@code [T, B]} pair, sliced, or one param per site.
  *
  * <pre>{@code
  * java -jar benchmarks/target/ember-benchmarks.jar 'Ar1SviBenchmark.step' -f 1 -wi 5 -i 5 -w 2s -r 2s
  * java -jar benchmarks/target/ember-benchmarks.jar 'Ar1SviBenchmark.pureUpdate' -p size=1024x100
- * java -jar benchmarks/target/ember-benchmarks.jar 'Ar1SviBenchmark.(step|stepOnNewThread|newThread)$' \
+ * java -jar benchmarks/target/ember-benchmarks.jar \
+ *     'Ar1SviBenchmark.(step|stepOnNewThread|newThread|stepOnPooledThreads|pooledHandoff)$' \
  *     -p size=512x20,512x100 -p variant=POINT -p layout=SLICED
  * java -jar benchmarks/target/ember-benchmarks.jar 'Ar1SviBenchmark.(forward|evaluate)$' \
  *     -p size=1024x100 -p variant=POINT -p layout=SLICED
@@ -60,6 +65,9 @@ public class Ar1SviBenchmark {
   private SviFit<Tensor> fit;
   private Svi<Tensor> svi;
   private SviState state;
+  private final ExecutorService[] pool = {
+      Executors.newSingleThreadExecutor(), Executors.newSingleThreadExecutor()};
+  private int turn;
 
   /** Data, SVI and its first state. */
   @Setup
@@ -72,6 +80,14 @@ public class Ar1SviBenchmark {
     svi = Ar1Reference.svi(variant, layout).progress(false);
     fit = svi.start(RngKey.of(0), ys);
     state = svi.init(RngKey.of(0), ys);
+  }
+
+  /** Stops the two pooled threads. */
+  @TearDown
+  public void stopPool() {
+    for (ExecutorService e : pool) {
+      e.shutdownNow();
+    }
   }
 
   /** One update of a fit, as {@code Svi.run} makes it (in place: {@link SviFit}). */
@@ -98,6 +114,23 @@ public class Ar1SviBenchmark {
       throw failure[0];
     }
     return loss[0];
+  }
+
+  /**
+   * {@link #step} handed to one of two long-lived threads in turn, as a pool of task threads runs
+   * a job's tasks: the thread changes at every step, but no thread is new.
+   */
+  @Benchmark
+  public double stepOnPooledThreads() throws Exception {
+    ExecutorService next = pool[turn++ & 1];
+    return next.submit(() -> fit.step(ys)).get();
+  }
+
+  /** Handing a task that does nothing to the two threads in turn: the part that is not a step. */
+  @Benchmark
+  public Object pooledHandoff() throws Exception {
+    ExecutorService next = pool[turn++ & 1];
+    return next.submit(() -> turn).get();
   }
 
   /** Starting and joining a thread that does nothing: the part of the above that is not a step. */
