@@ -390,10 +390,5 @@ final class FirstOrderGradients extends PassGradients {
       }
       return owned != null ? owned.view() : given;
     }
-
-    /** The buffer of the whole sum, if it has one ({@link #value} first). */
-    OwnedBuffer buffer() {
-      return owned;
-    }
   }
 }

@@ -458,26 +458,26 @@ final class Elementwise {
   // ------------------------------------------------------------------ unary math
 
   static Tensor exp(Tensor a) {
-    double[] x = a.flat();
-    int o = a.flatOffset();
-    double[] r = new double[a.size()];
-    for (int i = 0; i < r.length; i++) {
-      r[i] = Math.exp(x[o + i]);
-    }
-    Tensor out = new Tensor(r, a.shape);
-    // d exp(x)/dx = exp(x)
-    return a.node() == null ? out
-        : Autodiff.op(out, "exp", (g, grads) -> grads.addProduct(0, g, grads.output()), a);
+    return recordedExp(expValues(a), a);
   }
 
+  /** {@link #exp}, its result keeping {@code a} as its log ({@link Tensor#keptLog}). */
   static Tensor expWithLog(Tensor a) {
+    return recordedExp(expValues(a).withExponent(a), a);
+  }
+
+  private static Tensor expValues(Tensor a) {
     double[] x = a.flat();
     int o = a.flatOffset();
     double[] r = new double[a.size()];
     for (int i = 0; i < r.length; i++) {
       r[i] = Math.exp(x[o + i]);
     }
-    Tensor out = new Tensor(r, a.shape).withExponent(a);
+    return new Tensor(r, a.shape);
+  }
+
+  private static Tensor recordedExp(Tensor out, Tensor a) {
+    // d exp(x)/dx = exp(x)
     return a.node() == null ? out
         : Autodiff.op(out, "exp", (g, grads) -> grads.addProduct(0, g, grads.output()), a);
   }

@@ -209,12 +209,14 @@ public final class FusedDensities {
    * <pre>{@code
    * Tensor u = Autodiff.track(Tensor.of(-1.0, 0.5), "u");
    * Tensor noise = Samplers.normal(key, u.shape());
-   * Tensor lp = FusedDensities.normalSumAtDrawOfLogScale(noise, u); // == normalSumAtDraw(noise, u.exp())
+   * Tensor lp = FusedDensities.normalSumAtDrawOfLogScale(noise, u);
+   * // the value of normalSumAtDraw(noise, u.exp()), its gradient going to u directly
    * }</pre>
    *
    * @param noise the standard normal draws, of the draw's shape
    * @param logScale the scale's log: one value, or of the noise's shape
-   * @throws IllegalArgumentException if the log-scale is neither one value nor of the noise's shape
+   * @throws IllegalArgumentException if the log-scale is neither one value nor of the noise's
+   *     shape
    */
   public static Tensor normalSumAtDrawOfLogScale(Tensor noise, Tensor logScale) {
     Shape s = noise.shape;
