@@ -546,11 +546,14 @@ public final class Tensor extends TensorStructure implements Serializable {
     return out;
   }
 
-  /** The same values, untracked: gradients stop here (JAX's {@code stop_gradient}). */
+  /**
+   * The same values, untracked: gradients stop here (JAX's {@code stop_gradient}). A log kept by
+   * {@link #expWithLog} is dropped, so that a new variable made from these values ({@code
+   * Autodiff.track}) takes its log from its own values.
+   */
   public Tensor detach() {
-    return node == null ? this
-        : new Tensor(storage, offset, shape, strides, version, dtype, null, contiguous, uniform,
-            exponent == null ? null : exponent.detach());
+    return node == null && exponent == null ? this
+        : new Tensor(storage, offset, shape, strides, version, dtype, null, contiguous, uniform);
   }
 
   /** Synonym of {@link #detach()}, named as in JAX. */

@@ -131,6 +131,12 @@ class NormalDensityAtDrawTest {
         q -> atOwnDraw(Normal.of(q.get("loc"), q.get("v").expWithLog())),
         Map.of("loc", values(3, 5000), "v", Tensor.scalar(-0.3)));
     assertEquals(-5000.0, shared.grad().get("v").item(), 0.0);
+    // a scale made by expWithLog and then taken as a variable itself: d/dscale = -n / scale
+    Tensor sc = Tensor.scalar(-0.3).expWithLog();
+    ValueAndGrad leaf = Autodiff.valueAndGrad(
+        q -> atOwnDraw(Normal.of(q.get("loc"), q.get("s"))),
+        Map.of("loc", values(3, 5000), "s", sc));
+    assertEquals(-5000.0 / sc.item(), leaf.grad().get("s").item(), 1e-9);
   }
 
   @Test

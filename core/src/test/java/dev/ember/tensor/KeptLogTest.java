@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link Tensor#expWithLog}: the values are {@code exp}'s, and {@link Tensor#keptLog} is the
  * exponent itself, through every view of the result, and nothing else: another operation's result
- * keeps none, a detached tensor's kept log is detached too, and a kept exponent that views a
- * buffer written since is not read.
+ * keeps none, nor does a detached tensor or a new variable made of one, and a kept exponent that
+ * views a buffer written since is not read.
  */
 class KeptLogTest {
   /** [6, 7], 42 elements, in (-2, 2). */
@@ -60,13 +60,17 @@ class KeptLogTest {
   }
 
   @Test
-  void aDetachedTensorKeepsADetachedLog() {
+  void aDetachedOrNewlyTrackedTensorKeepsNoLog() {
     Tensor u = Autodiff.track(exponent(), "u");
     Tensor scale = u.expWithLog();
     assertNotNull(scale.keptLog().node(), "recorded: the kept log is u itself");
-    assertNull(scale.detach().keptLog().node(), "no gradient reaches u through a detached tensor");
     Tensor g = Autodiff.gradients(scale.keptLog().sum(), new Tensor[] {u}, null, false)[0];
     assertArrayEquals(Tensor.ones(6, 7).toArray(), g.toArray(), 0.0);
+    assertNull(scale.detach().keptLog(), "no gradient reaches u through a detached tensor");
+    // a new variable made of such values: the density at a draw differentiates it as its values
+    Tensor s = Autodiff.track(exponent().expWithLog(), "s");
+    assertNull(s.keptLog());
+    assertNull(s.select(0, 1).keptLog());
   }
 
   @Test
