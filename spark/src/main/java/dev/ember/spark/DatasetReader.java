@@ -113,11 +113,10 @@ final class DatasetReader implements Serializable {
       return new Parsed(null, "a row with a null id: column '" + columns.id + "' must be set");
     }
     long id = intId ? r.getInt(0) : r.getLong(0);
-    String where = "row id " + id + ": column '";
     double[] v = r.isNullAt(1) ? null : doubles(r.getArray(1));
     String bad = check(v);
     if (bad != null) {
-      return new Parsed(null, where + columns.values + "' " + bad);
+      return new Parsed(null, where(id) + columns.values + "' " + bad);
     }
     Map<String, double[]> cov = covariateNames.isEmpty() ? Map.of() : new LinkedHashMap<>();
     for (int i = 0; i < covariateNames.size(); i++) {
@@ -125,16 +124,24 @@ final class DatasetReader implements Serializable {
       double[] c = covariate(r, 2 + i, covariateTypes[i]);
       String cb = check(c);
       if (cb != null) {
-        return new Parsed(null, where + name + "' " + cb);
+        return new Parsed(null, where(id) + name + "' " + cb);
       }
       if (columns.covariates.get(name) == ShardEngine.CovariateKind.PER_STEP
           && c.length != v.length) {
-        return new Parsed(null, where + name + "' has " + c.length + " values but the sequence "
-            + "has " + v.length + " steps; a per-step covariate needs one value per step");
+        return new Parsed(null, where(id) + name + "' has " + c.length + " values but the "
+            + "sequence has " + v.length + " steps; a per-step covariate needs one value per step");
       }
       cov.put(name, c);
     }
     return new Parsed(new SequenceRow(id, v, cov), null);
+  }
+
+  /**
+   * The start of a problem's description, made only for a row that has one (the set-up pass
+   * reads millions of valid rows).
+   */
+  private static String where(long id) {
+    return "row id " + id + ": column '";
   }
 
   /** An {@code array<double>}'s values, a null element read as NaN (which {@link #check} names). */
