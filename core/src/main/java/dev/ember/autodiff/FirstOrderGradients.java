@@ -6,8 +6,10 @@ import dev.ember.autodiff.Gradients.GradientKernel;
 import dev.ember.tensor.OwnedBuffer;
 import dev.ember.tensor.Shape;
 import dev.ember.tensor.Tensor;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
@@ -34,6 +36,8 @@ final class FirstOrderGradients extends PassGradients {
   private final IdentityHashMap<Node, Sum> sums = new IdentityHashMap<>();
   /** Nodes whose gradients are returned: their buffers are never reused. */
   private final Set<Node> wanted;
+  /** Whether a node of {@link #wanted} has inputs (is not a leaf). */
+  private final boolean intermediateWanted;
   /** What the running rule handed, applied when it returns. */
   private final List<Handed> handed = new ArrayList<>();
   /** The gradient the running rule was given. */
@@ -43,6 +47,11 @@ final class FirstOrderGradients extends PassGradients {
 
   FirstOrderGradients(Set<Node> wanted) {
     this.wanted = wanted;
+    boolean any = false;
+    for (Node n : wanted) {
+      any |= n.inputs.length > 0;
+    }
+    this.intermediateWanted = any;
   }
 
   /** One contribution: {@code g} (times {@code factor}, or placed at a view), or a buffer. */
@@ -216,7 +225,8 @@ final class FirstOrderGradients extends PassGradients {
   private void placeInto(Sum s, Handed h, Tensor g, ViewOf view) {
     int[] strides = view.strides();
     if (h.owned != null) {
-      s.addAt(h.owned.view(), view.base(), strides);
+      // a buffer of a broadcast operation's shape is summed to the view's shape first
+      s.addAt(reduced(h.owned.view(), h.input), view.base(), strides);
     } else if (h.factor != null && g.shape().equals(current().inputs[h.input].shape())
         && h.factor.shape().broadcastsTo(g.shape())) {
       s.addAtProduct(g, h.factor, view.base(), strides);
@@ -230,18 +240,40 @@ final class FirstOrderGradients extends PassGradients {
 
   /**
    * Whether contributions to view node {@code n} may skip it and the nodes between it and the
-   * tensor it views: neither it nor any of its other inputs has its gradient asked for.
+   * tensor it views: none of them has its gradient asked for. Those nodes are views of that
+   * tensor too (a stack of views of one tensor is one, and its parts may be such stacks), so
+   * the walk below ends there; it is needed only when some gradient asked for is not a leaf's.
    */
   private boolean bypassable(Node n, ViewOf view) {
     if (wanted.contains(n)) {
       return false;
     }
-    for (Tensor in : n.inputs) {
-      if (in != view.input() && in.node() != null && wanted.contains(in.node())) {
+    if (!intermediateWanted) {
+      return true;
+    }
+    Node base = view.input().node();
+    ArrayDeque<Node> todo = new ArrayDeque<>();
+    Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    pushInputs(n, todo);
+    while (!todo.isEmpty()) {
+      Node m = todo.pop();
+      if (m == base || !seen.add(m)) {
+        continue;
+      }
+      if (wanted.contains(m)) {
         return false;
       }
+      pushInputs(m, todo);
     }
     return true;
+  }
+
+  private static void pushInputs(Node n, ArrayDeque<Node> todo) {
+    for (Tensor in : n.inputs) {
+      if (in.node() != null) {
+        todo.push(in.node());
+      }
+    }
   }
 
   /** Whether a view of shape {@code shape} reads all of a tensor of shape {@code of} in order. */

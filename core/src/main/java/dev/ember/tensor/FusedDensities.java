@@ -146,7 +146,9 @@ public final class FusedDensities {
    *
    * <p>The draw is not an input, so it gets no gradient from this term: use it where the caller
    * holds the draw's noise explicitly (a distribution's {@code logProbSum(value,
-   * intermediates)}), never in place of the density of a value.
+   * intermediates)}), never in place of the density of a value. The noise is an input: a tracked
+   * noise gets {@code -g noise}, the derivative of {@code -noise^2 / 2} (which is also the
+   * density's derivative through a draw that moves with the noise).
    *
    * <pre>{@code
    * Tensor noise = Samplers.normal(key, loc.shape());
@@ -169,10 +171,14 @@ public final class FusedDensities {
     double sumSquares = dot(noise, noise);
     double sumLogScale = scale.size() == 1 ? n * Math.log(scale.item()) : sumOfLogs(scale);
     Tensor out = Tensor.scalar(-0.5 * sumSquares - sumLogScale - n * HALF_LOG_2PI);
-    if (scale.node() == null) {
+    if (scale.node() == null && noise.node() == null) {
       return out;
     }
     return Autodiff.op(out, "normal log-density sum at a draw", (g, grads) -> {
+      noiseGradient(noise, g, grads);
+      if (!grads.wants(0)) {
+        return;
+      }
       if (grads.isRecorded()) {
         // createGraph: the same rule in tensor operations, itself differentiable
         Tensor r = g.neg().div(scale);
@@ -197,14 +203,22 @@ public final class FusedDensities {
           }
         }
       });
-    }, scale);
+    }, scale, noise);
+  }
+
+  /** The gradient of {@code -noise^2 / 2} summed, {@code -g noise}, to input 1 if it is wanted. */
+  private static void noiseGradient(Tensor noise, Tensor g, Gradients grads) {
+    if (grads.wants(1)) {
+      grads.add(1, grads.isRecorded() ? g.mul(noise).neg() : noise.mul(-g.item()));
+    }
   }
 
   /**
    * {@link #normalSumAtDraw} with the scale given by its log: {@code sum(-noise^2 / 2 - logScale -
    * log(2 pi) / 2)}, for a scale whose log is at hand exactly ({@link Tensor#keptLog}, the
    * unconstrained value of a positive parameter). No logarithm is taken, and the gradient, {@code
-   * -g} for every element, goes to {@code logScale} itself.
+   * -g} for every element, goes to {@code logScale} itself (and {@code -g noise} to a tracked
+   * noise, as in {@link #normalSumAtDraw}).
    *
    * <pre>{@code
    * Tensor u = Autodiff.track(Tensor.of(-1.0, 0.5), "u");
@@ -229,14 +243,17 @@ public final class FusedDensities {
     double sumLogScale = logScale.size() == 1 ? n * logScale.item()
         : sum(logScale.flat(), logScale.flatOffset(), n);
     Tensor out = Tensor.scalar(-0.5 * dot(noise, noise) - sumLogScale - n * HALF_LOG_2PI);
-    if (logScale.node() == null) {
+    if (logScale.node() == null && noise.node() == null) {
       return out;
     }
     // d/dlogScale = -g per element: one value read at every position (a view, nothing written)
-    return Autodiff.op(out, "normal log-density sum at a draw, log-scale",
-        (g, grads) -> grads.add(0, logScale.size() == 1
-            ? g.mul((double) -n).reshape(logScale.shape) : g.neg().broadcastTo(logScale.shape)),
-        logScale);
+    return Autodiff.op(out, "normal log-density sum at a draw, log-scale", (g, grads) -> {
+      noiseGradient(noise, g, grads);
+      if (grads.wants(0)) {
+        grads.add(0, logScale.size() == 1 ? g.mul((double) -n).reshape(logScale.shape)
+            : g.neg().broadcastTo(logScale.shape));
+      }
+    }, logScale, noise);
   }
 
   /**

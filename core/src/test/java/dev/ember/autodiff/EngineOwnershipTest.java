@@ -39,6 +39,54 @@ class EngineOwnershipTest {
   }
 
   @Test
+  void aBroadcastOperandThatIsAViewGetsItsGradientSummedToItsShape() {
+    // f = sum log N(x; loc, 1) with x [4, 3, 2] and loc = y[2:3] [1, 2] broadcast against it:
+    // d/dy[2, j] = sum over the other axes of (x - loc), the other rows of y 0. The density's
+    // gradient for loc comes as a buffer of x's shape, which must be summed to [1, 2] before it
+    // is placed in y (placed unsummed it wrote past the view, into y's other rows).
+    Tensor x = Tensor.arange(0, 24, 1).mul(0.05).reshape(4, 3, 2);
+    Tensor yv = Tensor.arange(0, 20, 1).mul(-0.1).reshape(10, 2);
+    Tensor y = Autodiff.track(yv, "y");
+    Tensor f = dev.ember.tensor.FusedDensities.normalSum(x, y.slice(0, 2, 3, 1),
+        Tensor.scalar(1.0));
+    double[] g = Autodiff.gradients(f, new Tensor[] {y}, null, false)[0].toArray();
+    double[] want = new double[20];
+    for (int i = 0; i < 24; i++) {
+      want[4 + i % 2] += x.toArray()[i] - yv.toArray()[4 + i % 2];
+    }
+    assertArrayEquals(want, g, 1e-12);
+  }
+
+  @Test
+  void anIntermediateAskedForBelowStacksOfViewsGetsEveryContribution() {
+    // v = broadcast(x^2) [3, 2]; s = stack(v, v) [2, 3, 2]; t = stack(s, s) [2, 2, 3, 2]: s and t
+    // are views of x^2 (stacks of views of one tensor), so a contribution to t could go straight
+    // to x^2, skipping v, whose gradient is asked for. f = sum(s a) + sum(t b):
+    // df/dv[i, j] = sum_k a[k, i, j] + sum_{k, l} b[k, l, i, j].
+    Tensor x = Autodiff.track(Tensor.of(0.3, -0.7), "x");
+    Tensor v = x.square().broadcastTo(3, 2);
+    Tensor st = Tensor.stack(0, v, v);
+    Tensor t = Tensor.stack(0, st, st);
+    Tensor a = Tensor.arange(0, 12, 1).reshape(2, 3, 2);
+    Tensor b = Tensor.arange(0, 24, 1).mul(0.5).reshape(2, 2, 3, 2);
+    Tensor f = st.mul(a).sum().add(t.mul(b).sum());
+    Tensor[] g = Autodiff.gradients(f, new Tensor[] {v, x}, null, false);
+    double[] want = new double[6];
+    double[] dx = new double[2];
+    for (int e = 0; e < 6; e++) {
+      for (int k = 0; k < 2; k++) {
+        want[e] += a.toArray()[6 * k + e];
+        for (int l = 0; l < 2; l++) {
+          want[e] += b.toArray()[12 * k + 6 * l + e];
+        }
+      }
+      dx[e % 2] += want[e] * 2 * x.toArray()[e % 2];
+    }
+    assertArrayEquals(want, g[0].toArray(), 1e-12);
+    assertArrayEquals(dx, g[1].toArray(), 1e-12);
+  }
+
+  @Test
   void aGradientAskedForIsNeverReusedForAnInput() {
     // y = exp(x), z = 2 y + y^2: dz/dy = 2 + 2 y, dz/dx = (2 + 2 y) y
     Tensor x = Autodiff.track(Tensor.of(0.0, 1.0), "x");

@@ -164,6 +164,34 @@ class NormalDensityAtDrawTest {
   }
 
   @Test
+  void aTrackedNoiseGetsTheDerivativeOfItsSquare() {
+    // sum(-e^2 / 2 - log s) - n log(2 pi) / 2: d/de = -e, d/ds = -1 / s, d/du = -1 (s = exp u),
+    // first order and recorded, with the scale tracked and without
+    Tensor e = values(3, 4, 3);
+    Tensor u = values(4, 4, 3).mul(0.3);
+    double[] ev = e.toArray();
+    double[] uv = u.toArray();
+    for (boolean createGraph : new boolean[] {false, true}) {
+      Tensor noise = Autodiff.track(e, "e");
+      Tensor logScale = Autodiff.track(u, "u");
+      Tensor scale = Autodiff.track(u.exp(), "s");
+      Tensor[] a = Autodiff.gradients(FusedDensities.normalSumAtDraw(noise, scale),
+          new Tensor[] {noise, scale}, null, createGraph);
+      Tensor[] b = Autodiff.gradients(FusedDensities.normalSumAtDrawOfLogScale(noise, logScale),
+          new Tensor[] {noise, logScale}, null, createGraph);
+      Tensor alone = Autodiff.gradients(FusedDensities.normalSumAtDraw(noise, u.exp()),
+          new Tensor[] {noise}, null, createGraph)[0];
+      for (int i = 0; i < ev.length; i++) {
+        assertEquals(-ev[i], a[0].toArray()[i], 1e-15);
+        assertEquals(-ev[i], b[0].toArray()[i], 1e-15);
+        assertEquals(-ev[i], alone.toArray()[i], 1e-15);
+        assertEquals(-Math.exp(-uv[i]), a[1].toArray()[i], 1e-14);
+        assertEquals(-1.0, b[1].toArray()[i], 0.0);
+      }
+    }
+  }
+
+  @Test
   void intermediatesThatDoNotFitTheValueAreRefused() {
     Normal d = Normal.of(values(1, 4, 3), Tensor.scalar(0.5));
     Distribution.Draw draw = d.rsampleWithIntermediates(KEY, Shape.SCALAR);
