@@ -33,8 +33,10 @@ import org.junit.jupiter.api.Test;
  * -DargLine="-Dprograms=15000 -Dsteps=22"}.
  */
 class RandomViewProgramsTest {
-  private static final int PROGRAMS = Integer.getInteger("programs", 400);
+  private static final int PROGRAMS = Integer.getInteger("programs", 1000);
   private static final int STEPS = Integer.getInteger("steps", 14);
+  /** Operations whose derivative jumps somewhere. */
+  private static final List<String> KINKED = List.of("where", "maximum", "abs", "max");
   /** The most elements a value may have: finite differences evaluate a program per element. */
   private static final int MAX_SIZE = 240;
 
@@ -77,7 +79,11 @@ class RandomViewProgramsTest {
       assertClose(copies.grad().get(name), views.grad().get(name), where + ": d/d" + name);
     }
     GradCheck.Report report = GradCheck.check(q -> loss(p, q, false), at);
-    assertTrue(report.passed(), where + ": " + report);
+    // near a kink (where, maximum, abs, max) finite differences cannot decide, and say so; the
+    // checks below still hold there
+    boolean undecided = !report.passed() && !report.worst().resolved()
+        && p.steps().stream().anyMatch(st -> KINKED.contains(st.op()));
+    assertTrue(report.passed() || undecided, where + ": " + report);
     checkIntermediateAsked(p, at, views, where);
     checkTwoOutputs(p, at, where);
   }
@@ -138,10 +144,11 @@ class RandomViewProgramsTest {
     }
   }
 
+  /** Values in [-1, -0.05] and [0.05, 1]: a leaf's own kinks (where, abs) at 0 stay away. */
   private static Tensor uniform(Random rnd, Shape s) {
     double[] v = new double[s.numel()];
     for (int i = 0; i < v.length; i++) {
-      v[i] = -1 + 2 * rnd.nextDouble();
+      v[i] = (rnd.nextBoolean() ? 1 : -1) * (0.05 + 0.95 * rnd.nextDouble());
     }
     return Tensor.of(v, s);
   }
@@ -175,9 +182,13 @@ class RandomViewProgramsTest {
 
   private static boolean isView(String op) {
     return List.of("select", "slice", "flip", "permute", "reshape", "broadcast", "diagonal",
-        "unsqueeze", "moveAxis").contains(op);
+        "unsqueeze", "moveAxis", "transpose", "squeeze").contains(op);
   }
 
+  /**
+   * Step {@code s} on {@code a} (and {@code b}). Products end in tanh: a program's values then
+   * stay of the leaves' scale, where finite differences resolve every derivative.
+   */
   private static Tensor apply(Step s, Tensor a, Tensor b) {
     int[] g = s.args();
     return switch (s.op()) {
@@ -191,14 +202,14 @@ class RandomViewProgramsTest {
       case "unsqueeze" -> a.unsqueeze(g[0]);
       case "sin" -> a.sin();
       case "tanh" -> a.tanh();
-      case "square" -> a.square();
+      case "square" -> a.square().tanh();
       case "expTanh" -> a.tanh().exp();
       case "expWithLog" -> a.tanh().expWithLog().keptLog().mul(a.tanh().expWithLog());
       case "scale" -> a.mul(0.5 + g[0] / 4.0);
       case "add" -> a.add(b);
       case "sub" -> a.sub(b);
-      case "mul" -> a.mul(b);
-      case "mulAdd" -> a.mulAdd(b, a);
+      case "mul" -> a.mul(b).tanh();
+      case "mulAdd" -> a.mulAdd(b, a).tanh();
       case "sum" -> a.sum(g[0]);
       case "cumsum" -> a.cumsum(g[0]);
       case "gather" -> a.index(g[0], Arrays.copyOfRange(g, 1, g.length));
@@ -210,11 +221,30 @@ class RandomViewProgramsTest {
       case "atDraw" -> FusedDensities.normalSumAtDrawOfLogScale(a, b).div(a.size()).reshape(1);
       case "div" -> a.div(b.tanh().exp());
       case "logSumExp" -> a.logSumExp(g[0]);
-      case "prod" -> a.prod(g[0]);
+      case "prod" -> a.prod(g[0]).tanh();
       case "softplus" -> a.softplus();
       case "sigmoid" -> a.sigmoid();
       case "matmul" -> a.matmul(b);
       case "moveAxis" -> a.moveAxis(g[0], g[1]);
+      case "transpose" -> a.transpose();
+      case "where" -> Tensor.where(a.gt(0.0), a, b);
+      case "maximum" -> a.maximum(b);
+      case "abs" -> a.abs();
+      case "erf" -> a.erf();
+      case "logSigmoid" -> a.logSigmoid();
+      case "mean" -> a.mean(g[0]);
+      case "max" -> a.max(g[0]);
+      case "squeeze" -> a.squeeze(g[0]);
+      case "indexTensor" -> a.index(g[0], Tensor.of(Arrays.stream(Arrays.copyOfRange(g, 1,
+          g.length)).asDoubleStream().toArray()));
+      case "diagEmbed" -> a.diagEmbed();
+      case "tril" -> a.tril(g[0]);
+      case "sumTo" -> a.sumTo(Shape.of(Arrays.copyOfRange(a.shape().toArray(), 1, a.rank())));
+      case "mulSumTo" -> a.mulSumTo(b, Shape.of(Arrays.copyOfRange(
+          Shape.broadcast(a.shape(), b.shape(), "test").toArray(), 1, Math.max(a.rank(), b.rank()))));
+      case "pow" -> a.tanh().exp().pow(b);
+      case "logGamma" -> a.tanh().exp().add(0.5).logGamma();
+      case "digamma" -> a.tanh().exp().add(0.5).digamma();
       default -> throw new IllegalStateException(s.op());
     };
   }
@@ -264,7 +294,9 @@ class RandomViewProgramsTest {
     String[] ops = {"select", "slice", "flip", "permute", "reshape", "broadcast", "diagonal",
         "unsqueeze", "sin", "tanh", "square", "expTanh", "expWithLog", "scale", "add", "sub", "mul",
         "mulAdd", "sum", "cumsum", "gather", "concat", "stack", "normalSum", "atDraw", "div",
-        "logSumExp", "prod", "softplus", "sigmoid", "matmul", "moveAxis"};
+        "logSumExp", "prod", "softplus", "sigmoid", "matmul", "moveAxis", "transpose", "where",
+        "maximum", "abs", "erf", "logSigmoid", "mean", "max", "squeeze", "indexTensor",
+        "diagEmbed", "tril", "sumTo", "mulSumTo", "pow", "logGamma", "digamma"};
     String op = ops[rnd.nextInt(ops.length)];
     int none = -1;
     switch (op) {
@@ -285,6 +317,8 @@ class RandomViewProgramsTest {
       case "sum":
       case "logSumExp":
       case "prod":
+      case "mean":
+      case "max":
         return rank < 2 ? null : new Step(op, a, none, new int[] {axis});
       case "moveAxis":
         return rank < 2 ? null : new Step(op, a, none, new int[] {axis, rnd.nextInt(rank)});
@@ -330,6 +364,23 @@ class RandomViewProgramsTest {
         return rank > 3 ? null : new Step(op, a, none, new int[] {rnd.nextInt(rank + 1)});
       case "scale":
         return new Step(op, a, none, new int[] {rnd.nextInt(4)});
+      case "transpose":
+        return rank == 2 ? new Step(op, a, none, new int[0]) : null;
+      case "squeeze": {
+        for (int d = 0; d < rank; d++) {
+          if (s.dim(d) == 1 && rank > 1) {
+            return new Step(op, a, none, new int[] {d});
+          }
+        }
+        return null;
+      }
+      case "diagEmbed":
+        return rank == 1 && s.dim(0) <= 8 ? new Step(op, a, none, new int[0]) : null;
+      case "tril":
+        return rank == 2 ? new Step(op, a, none, new int[] {rnd.nextInt(3) - 1}) : null;
+      case "sumTo":
+        return rank >= 2 ? new Step(op, a, none, new int[0]) : null;
+      case "indexTensor":
       case "gather": {
         if (rank == 0) {
           return null;
@@ -350,7 +401,11 @@ class RandomViewProgramsTest {
       case "normalSum":
       case "atDraw":
       case "div":
-      case "matmul": {
+      case "matmul":
+      case "where":
+      case "maximum":
+      case "pow":
+      case "mulSumTo": {
         List<Integer> partners = new ArrayList<>();
         for (int b = 0; b < shapes.size(); b++) {
           if (fits(op, s, shapes.get(b), axis)) {
@@ -390,6 +445,8 @@ class RandomViewProgramsTest {
         return t.broadcastsTo(s) || s.broadcastsTo(t);
       case "matmul":
         return s.rank() == 2 && t.rank() == 2 && s.dim(1) == t.dim(0);
+      case "mulSumTo":
+        return Math.max(s.rank(), t.rank()) >= 2 && fits("mul", s, t, axis);
       default:
         try {
           Shape.broadcast(s, t, "test");
