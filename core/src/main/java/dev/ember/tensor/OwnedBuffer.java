@@ -123,6 +123,7 @@ public final class OwnedBuffer {
    * g.shape())} of this buffer's row-major values reads: the adjoint of a view.
    */
   public void scatterAdd(Tensor g, int base, int[] gatherStrides) {
+    requirePlacement("scatterAdd", g.shape, base, gatherStrides);
     Tensor source = g.storage == storage ? g.copy() : g;
     storage.version++;
     Strided.scatterAdd(source, null, base, gatherStrides, storage.values);
@@ -130,6 +131,7 @@ public final class OwnedBuffer {
 
   /** {@link #scatterAdd} of {@code g * f} ({@code f} broadcast to {@code g}'s shape). */
   public void scatterAddProduct(Tensor g, Tensor f, int base, int[] gatherStrides) {
+    requirePlacement("scatterAddProduct", g.shape, base, gatherStrides);
     Tensor gs = g.storage == storage ? g.copy() : g;
     Tensor fs = f.storage == storage ? f.copy() : f;
     if (!fs.shape.broadcastsTo(gs.shape)) {
@@ -199,6 +201,34 @@ public final class OwnedBuffer {
   public void set(Tensor source) {
     write(new OwnedBuffer[] {this}, new Tensor[] {source},
         (t, s) -> System.arraycopy(s[0], 0, t[0], 0, t[0].length));
+  }
+
+  /**
+   * Refuses a placement that does not fit: strides of another rank than the values placed, or
+   * positions outside this buffer (which would write past it, or into elements that are not the
+   * view's).
+   */
+  private void requirePlacement(String op, Shape placed, int base, int[] strides) {
+    if (strides.length != placed.rank()) {
+      throw new IllegalArgumentException("OwnedBuffer." + op + ": " + strides.length
+          + " strides for values of shape " + placed + "; give one stride per axis");
+    }
+    if (placed.numel() == 0) {
+      return;
+    }
+    long lo = base;
+    long hi = base;
+    for (int d = 0; d < strides.length; d++) {
+      long reach = (long) (placed.dim(d) - 1) * strides[d];
+      lo += Math.min(reach, 0);
+      hi += Math.max(reach, 0);
+    }
+    if (lo < 0 || hi >= shape.numel()) {
+      throw new IllegalArgumentException("OwnedBuffer." + op + ": values of shape " + placed
+          + " at base " + base + " with strides " + java.util.Arrays.toString(strides)
+          + " reach positions " + lo + " to " + hi + " of a buffer of " + shape.numel()
+          + " (shape " + shape + ")");
+    }
   }
 
   private static void requireShape(String op, Shape want, Shape got) {

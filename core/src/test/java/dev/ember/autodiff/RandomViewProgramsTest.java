@@ -204,7 +204,9 @@ class RandomViewProgramsTest {
       case "tanh" -> a.tanh();
       case "square" -> a.square().tanh();
       case "expTanh" -> a.tanh().exp();
-      case "expWithLog" -> a.tanh().expWithLog().keptLog().mul(a.tanh().expWithLog());
+      case "expWithLog" -> a.tanh().expWithLog();
+      // a positive value's log: kept through the views since an expWithLog (a copy keeps none)
+      case "keptLog" -> a.keptLog() != null ? a.keptLog() : a.log();
       case "scale" -> a.mul(0.5 + g[0] / 4.0);
       case "add" -> a.add(b);
       case "sub" -> a.sub(b);
@@ -252,12 +254,14 @@ class RandomViewProgramsTest {
   /** A random program of {@value #STEPS} steps on leaves of shapes {@code xs} and {@code ys}. */
   private static Program generate(Random rnd, Shape xs, Shape ys) {
     List<Shape> shapes = new ArrayList<>(List.of(xs, ys));
+    // which values are positive: exponentials and views of them (their log is taken)
+    List<Boolean> positive = new ArrayList<>(List.of(false, false));
     List<Step> steps = new ArrayList<>();
     while (steps.size() < STEPS) {
       int a = rnd.nextInt(shapes.size());
       Shape s = shapes.get(a);
       Step step = propose(rnd, a, s, shapes);
-      if (step == null) {
+      if (step == null || (step.op().equals("keptLog") && !positive.get(a))) {
         continue;
       }
       Shape out;
@@ -272,6 +276,8 @@ class RandomViewProgramsTest {
       }
       steps.add(step);
       shapes.add(out);
+      positive.add(List.of("expTanh", "expWithLog").contains(step.op())
+          || (isView(step.op()) && positive.get(a)));
     }
     // the last values, and a few earlier ones, weighed
     List<Integer> weighed = new ArrayList<>();
@@ -296,7 +302,8 @@ class RandomViewProgramsTest {
         "mulAdd", "sum", "cumsum", "gather", "concat", "stack", "normalSum", "atDraw", "div",
         "logSumExp", "prod", "softplus", "sigmoid", "matmul", "moveAxis", "transpose", "where",
         "maximum", "abs", "erf", "logSigmoid", "mean", "max", "squeeze", "indexTensor",
-        "diagEmbed", "tril", "sumTo", "mulSumTo", "pow", "logGamma", "digamma"};
+        "diagEmbed", "tril", "sumTo", "mulSumTo", "pow", "logGamma", "digamma", "keptLog",
+        "keptLog", "keptLog"};
     String op = ops[rnd.nextInt(ops.length)];
     int none = -1;
     switch (op) {

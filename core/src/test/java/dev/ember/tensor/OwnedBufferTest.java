@@ -80,6 +80,24 @@ class OwnedBufferTest {
     e = assertThrows(IllegalArgumentException.class,
         () -> b.multiply(Tensor.zeros(3)));
     assertTrue(e.getMessage().contains("does not broadcast"), e.getMessage());
+    // placements that do not fit the buffer: past its end, before its start, another rank;
+    // nothing is written
+    OwnedBuffer m = OwnedBuffer.zeros(Shape.of(3, 2));
+    e = assertThrows(IllegalArgumentException.class,
+        () -> m.scatterAdd(Tensor.ones(2, 2), 4, new int[] {2, 1}));
+    assertEquals("OwnedBuffer.scatterAdd: values of shape [2, 2] at base 4 with strides [2, 1] "
+        + "reach positions 4 to 7 of a buffer of 6 (shape [3, 2])", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> m.scatterAddProduct(Tensor.ones(3), Tensor.scalar(2.0), 1, new int[] {-1}));
+    assertTrue(e.getMessage().contains("reach positions -1 to 1"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> m.scatterAdd(Tensor.ones(2, 2), 0, new int[] {2}));
+    assertTrue(e.getMessage().contains("1 strides for values of shape [2, 2]"), e.getMessage());
+    assertEquals(0, m.version());
+    // a reversed and a broadcast placement that fit are taken
+    m.scatterAdd(Tensor.of(1.0, 2.0, 3.0), 4, new int[] {-2});
+    m.scatterAdd(Tensor.ones(2, 2), 1, new int[] {0, 2});
+    assertArrayEquals(new double[] {3, 2, 2, 2, 1, 0}, m.view().toArray(), 0.0);
   }
 
   @Test
