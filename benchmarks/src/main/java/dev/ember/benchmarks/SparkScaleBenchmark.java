@@ -37,14 +37,17 @@ import org.apache.spark.sql.types.StructType;
  * 65 536 and 1 048 576 AR(1) series of T = 20 steps (generated on the executors), B = 1 024, on
  * {@code local[2]}, with the amortized guide and then the per-series guide, it prints per N the
  * median step over the timed steps after a warm-up (after an untimed fit that compiles the code),
- * the mean breakdown per step ({@link StepTimings}: select, broadcast, job, executor compute per
- * task, driver) and the seconds from {@code fit} to the first step. The sweep runs in rounds
+ * the median executor compute per task over those steps, the mean breakdown per step ({@link
+ * StepTimings}: select, broadcast, job, driver) and the seconds from {@code fit} to the first
+ * step. The sweep runs in rounds
  * (default 3), each measuring the floor and every N once, so that a change of the machine's load
  * falls on all of them alike; the ratio of the largest N's step to the smallest N's is the median
  * of the rounds' ratios. The baselines, measured in the same run: the single-JVM step ({@link
- * SviFit}) on B series; the single-JVM loss and gradient of the rows one task holds (B / P); an
- * empty Spark job with a {@code treeAggregate} of 16 doubles (Spark's floor per step); and a plain
- * {@code count()} of the cached input. The last line is {@code scale ratio: X}, the amortized
+ * SviFit}) on B series; the single-JVM loss and gradient of the rows one task holds (B / P),
+ * called in a loop and called once every 10 ms as a task is (a call that follows an idle core
+ * costs more than one in a loop: the task's figure is given against both); an empty Spark job
+ * with a {@code treeAggregate} of 16 doubles (Spark's floor per step); and a plain {@code
+ * count()} of the cached input. The last line is {@code scale ratio: X}, the amortized
  * guide's step at the largest N over its step at the smallest.
  *
  * <pre>{@code
@@ -69,6 +72,8 @@ public final class SparkScaleBenchmark {
   static final int SINGLE_WARMUP = 100;
   static final int SINGLE_TIMED = 200;
   static final int FLOOR_JOBS = 60;
+  static final int PACED_CALLS = 60;
+  static final int PACE_MS = 10;
 
   /** The columns of the generated data: id, values. */
   static final StructType SCHEMA = new StructType().add("id", DataTypes.LongType, false)
@@ -109,14 +114,15 @@ public final class SparkScaleBenchmark {
           System.out.printf(Locale.ROOT, "%s guide, round %d: floor: an empty job with a"
               + " treeAggregate of 16 doubles: %.2f ms (median of %d); single JVM (1 thread): step"
               + " on B = %d %.2f ms, loss and gradient of B / %d = %d rows %.2f ms (the same batch"
-              + " every call), a task's computation on them %.2f ms (a new batch every call)%n",
+              + " every call), a task's computation on them %.2f ms (a new batch every call;"
+              + " %.2f ms at one call every %d ms)%n",
               guides[g], r + 1, floorMs(jsc, partitions), FLOOR_JOBS, B, single[0], partitions,
-              B / partitions, single[1], single[2]);
+              B / partitions, single[1], single[2], single[3], PACE_MS);
           double first = Double.NaN;
           double last = Double.NaN;
           for (long n : sizes) {
             double step = fitOnce(spark, jsc, starts, guide, guides[g], n, t, steps, partitions,
-                cacheInput, single[2]);
+                cacheInput, single[2], single[3]);
             first = Double.isNaN(first) ? step : first;
             last = step;
           }
@@ -136,7 +142,7 @@ public final class SparkScaleBenchmark {
   /** One fit at N series: prints its line and returns its median step in ms. */
   static double fitOnce(SparkSession spark, JavaSparkContext jsc, StepStarts starts,
       Model<SequenceBatch> guide, String guideName, long n, int t, int steps, int partitions,
-      boolean cacheInput, double singleRowsMs) {
+      boolean cacheInput, double singleRowsMs, double pacedRowsMs) {
     Dataset<Row> df = generate(spark, n, t, partitions);
     double countMs = Double.NaN;
     if (cacheInput) {
@@ -160,15 +166,20 @@ public final class SparkScaleBenchmark {
     }
     double median = median(timed);
     double d = tm.steps() * 1e6;
-    double computePerTask = tm.compute() / d / partitions;
+    // the median step's compute, over the timed steps (the mean, over all steps, also counts
+    // the warm-up and the steps that regroup per-series state or cut its lineage)
+    double computePerTask = tm.medianComputeMs(WARMUP) / partitions;
+    double meanComputePerTask = tm.compute() / d / partitions;
     System.out.printf(Locale.ROOT, "%s N=%d: step %.2f ms (median of %d; p10 %.2f, p90 %.2f;"
             + " from job start to job start %.0f ms);"
-            + " mean select %.3f, broadcast %.3f, job %.2f, executor compute %.2f per task (%.2fx"
-            + " single JVM), driver %.3f; set-up %.2f s; count() of the cached input %.1f ms%n",
+            + " executor compute per task %.2f ms (median; %.2fx single JVM, %.2fx paced; mean"
+            + " %.2f); mean select %.3f, broadcast %.3f, job %.2f, driver %.3f; set-up %.2f s;"
+            + " count() of the cached input %.1f ms%n",
         guideName, n, median, timed.length, quantile(timed, 0.1), quantile(timed, 0.9),
         median(Arrays.copyOfRange(between, Math.min(WARMUP, between.length), between.length)),
-        tm.select() / d, tm.broadcast() / d, tm.job() / d, computePerTask,
-        computePerTask / singleRowsMs, tm.driver() / d, setup, countMs);
+        computePerTask, computePerTask / singleRowsMs, computePerTask / pacedRowsMs,
+        meanComputePerTask, tm.select() / d, tm.broadcast() / d, tm.job() / d, tm.driver() / d,
+        setup, countMs);
     System.out.println("    " + starts.taskBreakdown() + "; " + r.setupTimings().summary());
     df.unpersist(true);
     return median;
@@ -254,9 +265,24 @@ public final class SparkScaleBenchmark {
       engine.compute(0, rows, state, RngKey.of(i), 1_000_000, B, 0);
       engineMs[i] = (System.nanoTime() - t0) / 1e6;
     }
+    // the same, one call every PACE_MS, as a task computes once per step: between calls the
+    // thread sleeps and its core idles or runs other work, as an executor's does between steps
+    double[] pacedMs = new double[PACED_CALLS];
+    for (int i = 0; i < pacedMs.length; i++) {
+      try {
+        Thread.sleep(PACE_MS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      long t0 = System.nanoTime();
+      engine.compute(0, rows, state, RngKey.of(i), 1_000_000, B, 0);
+      pacedMs[i] = (System.nanoTime() - t0) / 1e6;
+    }
     return new double[] {median(Arrays.copyOfRange(stepMs, SINGLE_WARMUP, stepMs.length)),
         median(Arrays.copyOfRange(partMs, SINGLE_WARMUP, partMs.length)),
-        median(Arrays.copyOfRange(engineMs, SINGLE_WARMUP, engineMs.length))};
+        median(Arrays.copyOfRange(engineMs, SINGLE_WARMUP, engineMs.length)),
+        median(pacedMs)};
   }
 
   /** The first {@code b} generated series as one batch. */

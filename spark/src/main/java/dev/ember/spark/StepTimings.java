@@ -27,19 +27,21 @@ import java.util.Locale;
  * @param driver checking the result and the optimizer step
  * @param checkpoint writing checkpoints
  * @param stepNanos each step's wall time, in order
+ * @param computeNanos each step's executor compute, summed over its tasks, in order
  */
 public record StepTimings(long steps, long select, long broadcast, long job, long compute,
-    long driver, long checkpoint, long[] stepNanos) implements Serializable {
+    long driver, long checkpoint, long[] stepNanos, long[] computeNanos) implements Serializable {
 
   /** No steps yet. */
   public static StepTimings zero() {
-    return new StepTimings(0, 0, 0, 0, 0, 0, 0, new long[0]);
+    return new StepTimings(0, 0, 0, 0, 0, 0, 0, new long[0], new long[0]);
   }
 
   /** Collects a fit's step times on the driver, one step at a time. */
   static final class Recorder {
     private final long[] sums = new long[6];
     private long[] each = new long[64];
+    private long[] eachCompute = new long[64];
     private int steps;
 
     /** Adds one step's parts. */
@@ -50,23 +52,37 @@ public record StepTimings(long steps, long select, long broadcast, long job, lon
       }
       if (steps == each.length) {
         each = Arrays.copyOf(each, 2 * steps);
+        eachCompute = Arrays.copyOf(eachCompute, 2 * steps);
       }
+      eachCompute[steps] = comp;
       each[steps++] = sel + bc + jb + drv + ck;
     }
 
     /** The steps so far. */
     StepTimings timings() {
       return new StepTimings(steps, sums[0], sums[1], sums[2], sums[3], sums[4], sums[5],
-          Arrays.copyOf(each, steps));
+          Arrays.copyOf(each, steps), Arrays.copyOf(eachCompute, steps));
     }
   }
 
   /** The median wall time of the steps from {@code from} on, in ms (NaN without such steps). */
   public double medianStepMs(int from) {
-    if (from >= stepNanos.length) {
+    return medianMs(stepNanos, from);
+  }
+
+  /**
+   * The median executor compute of the steps from {@code from} on, summed over each step's tasks,
+   * in ms (NaN without such steps).
+   */
+  public double medianComputeMs(int from) {
+    return medianMs(computeNanos, from);
+  }
+
+  private static double medianMs(long[] nanos, int from) {
+    if (from >= nanos.length) {
       return Double.NaN;
     }
-    long[] s = Arrays.copyOfRange(stepNanos, from, stepNanos.length);
+    long[] s = Arrays.copyOfRange(nanos, from, nanos.length);
     Arrays.sort(s);
     int m = s.length / 2;
     return (s.length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2.0) / 1e6;
