@@ -115,6 +115,11 @@ public final class Masked extends Distribution {
 
   @Override
   public Tensor logProb(Tensor value) {
+    if (mask.all()) {
+      // nothing masked out (sequences of one length have no padding): the selections below
+      // would return the base's log-density unchanged, forward and backward
+      return base.logProb(value);
+    }
     Tensor m = mask;
     for (int i = 0; i < base.eventShape().rank(); i++) {
       m = m.unsqueeze(-1);

@@ -214,6 +214,29 @@ class DistributionBehaviourTest {
   }
 
   @Test
+  void aMaskWithNothingMaskedOutScoresAsTheBaseDoes() {
+    // all true (a [3] mask, and a [2, 3] one over a [3] base): the base's values and gradients,
+    // bit for bit, in the broadcast shape; a NaN value stays NaN, as unmasked
+    Tensor value = Tensor.of(0.2, 1.5, -1.0);
+    Tensor loc = Tensor.of(0.1, -0.3, 0.4);
+    for (Tensor mask : new Tensor[] {Tensor.ofBooleans(true, true, true),
+        Tensor.fullBoolean(true, 2, 3)}) {
+      Tensor masked = Normal.of(loc, Tensor.ones(3)).mask(mask).logProb(value);
+      Tensor base = Normal.of(loc, Tensor.ones(3)).expand(mask.shape()).logProb(value);
+      assertEquals(mask.shape(), masked.shape());
+      assertArrayEquals(base.toArray(), masked.toArray(), 0.0);
+      Tensor gm = Autodiff.grad(l -> Normal.of(l, Tensor.ones(3)).mask(mask).logProb(value).sum(),
+          loc);
+      Tensor gb = Autodiff.grad(l -> Normal.of(l, Tensor.ones(3)).expand(mask.shape())
+          .logProb(value).sum(), loc);
+      assertArrayEquals(gb.toArray(), gm.toArray(), 0.0);
+    }
+    Tensor nan = Normal.standard().mask(Tensor.ofBooleans(true, true))
+        .logProb(Tensor.of(Double.NaN, 0.0));
+    assertTrue(Double.isNaN(nan.get(0)));
+  }
+
+  @Test
   void outOfSupportValuesGiveMinusInfinityWithoutNanGradients() {
     Tensor value = Tensor.of(-1.0, 2.0);
     Tensor g =
