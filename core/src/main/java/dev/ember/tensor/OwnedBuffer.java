@@ -2,6 +2,8 @@
 // Copyright 2026 The Ember Authors
 package dev.ember.tensor;
 
+import java.util.Arrays;
+
 /**
  * A row-major buffer of doubles that one owner writes in place: the autodiff engine's gradient
  * accumulators and an optimizer's params and moments during a fit. It is the only thing that
@@ -225,7 +227,7 @@ public final class OwnedBuffer {
     }
     if (lo < 0 || hi >= shape.numel()) {
       throw new IllegalArgumentException("OwnedBuffer." + op + ": values of shape " + placed
-          + " at base " + base + " with strides " + java.util.Arrays.toString(strides)
+          + " at base " + base + " with strides " + Arrays.toString(strides)
           + " reach positions " + lo + " to " + hi + " of a buffer of " + shape.numel()
           + " (shape " + shape + ")");
     }

@@ -17,17 +17,21 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Random programs of views and operations on two leaves, each checked three ways: its gradients
+ * Random programs of views and operations on two leaves, each checked four ways: its gradients
  * against central finite differences ({@link GradCheck}); its value and gradients against the same
  * program with every view replaced by a copy of its values ({@link Tensor#copy}: contiguous
  * operands, no placement of a view's gradient into the tensor it views); the same gradients with
  * an intermediate value's asked for too (no view skipped before it), first order and recorded
  * ({@code createGraph}); and two outputs sharing the program's graph differentiated in one call
- * ({@link Autodiff#valuesAndGrads}) against each alone. The programs mix every view (select, strided slice, flip, permute, reshape, broadcast,
- * diagonal, unsqueeze) with elementwise operations, broadcasting binary operations between earlier
- * values, reductions, gathers with repeated indices, concatenation and the fused densities; the
- * loss weighs several of the program's values, so that intermediate values have several users and
- * the engine's use counts, buffer hand-overs and waiting placements all meet.
+ * ({@link Autodiff#valuesAndGrads}) against each alone, exactly. The programs mix every view
+ * (select, strided slice, flip, permute, transpose, reshape, broadcast, diagonal, unsqueeze,
+ * squeeze, moveAxis) with elementwise and special functions, broadcasting binary operations
+ * between earlier values, reductions, gathers with repeated indices, concatenation, stacks, kept
+ * logs and the fused densities; the loss weighs several of the program's values, so that
+ * intermediate values have several users and the engine's use counts, buffer hand-overs and
+ * waiting placements all meet. Values stay of the leaves' scale, and a program sums at most a few
+ * thousand such terms, so two orders of summation differ by about 1e-13 relative: 1e-11 is that
+ * with room for cancellation, and any misplaced contribution is of order one.
  *
  * <p>More and longer programs than CI runs: {@code mvn -pl core test -Dtest=RandomViewProgramsTest
  * -DargLine="-Dprograms=15000 -Dsteps=22"}.
