@@ -780,8 +780,32 @@ final class Elementwise {
     Run x = Run.of(a, s);
     Run y = Run.of(b, s);
     double[] r = new double[s.numel()];
-    for (int i = 0; i < r.length; i++) {
-      r[i] = m.at(i) != 0.0 ? x.at(i) : y.at(i);
+    double[] md = m.a();
+    double[] xd = x.a();
+    double[] yd = y.a();
+    int mo = m.o();
+    int xo = x.o();
+    int yo = y.o();
+    // a mask over values, or over values and one constant (a masked density's 0, a point of the
+    // support): loops with no index arithmetic but the offset
+    if (m.step() == 1 && x.step() == 1 && y.step() == 1) {
+      for (int i = 0; i < r.length; i++) {
+        r[i] = md[mo + i] != 0.0 ? xd[xo + i] : yd[yo + i];
+      }
+    } else if (m.step() == 1 && x.step() == 1 && y.step() == 0) {
+      double yv = yd[yo];
+      for (int i = 0; i < r.length; i++) {
+        r[i] = md[mo + i] != 0.0 ? xd[xo + i] : yv;
+      }
+    } else if (m.step() == 1 && x.step() == 0 && y.step() == 1) {
+      double xv = xd[xo];
+      for (int i = 0; i < r.length; i++) {
+        r[i] = md[mo + i] != 0.0 ? xv : yd[yo + i];
+      }
+    } else {
+      for (int i = 0; i < r.length; i++) {
+        r[i] = m.at(i) != 0.0 ? x.at(i) : y.at(i);
+      }
     }
     Tensor out = new Tensor(r, s);
     if (!tracked(a, b)) {
