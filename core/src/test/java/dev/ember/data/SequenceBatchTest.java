@@ -26,6 +26,30 @@ class SequenceBatchTest {
   }
 
   @Test
+  void padsAcrossBlocksOfSeries() {
+    // 21 series of lengths 1..7: the layout copies 8 series at a time; every element as defined
+    int b = 21;
+    long[] ids = new long[b];
+    double[][] rows = new double[b][];
+    for (int i = 0; i < b; i++) {
+      ids[i] = 100 + i;
+      rows[i] = new double[1 + i % 7];
+      for (int s = 0; s < rows[i].length; s++) {
+        rows[i][s] = i + 0.01 * s;
+      }
+    }
+    SequenceBatch batch = SequenceBatch.of(ids, rows, 1000);
+    assertEquals(Shape.of(7, b), batch.values().shape());
+    for (int s = 0; s < 7; s++) {
+      for (int i = 0; i < b; i++) {
+        boolean in = s < rows[i].length;
+        assertEquals(in ? rows[i][s] : 0.0, batch.values().get(s, i), 0.0);
+        assertEquals(in ? 1.0 : 0.0, batch.observed().get(s, i), 0.0);
+      }
+    }
+  }
+
+  @Test
   void aHorizonAddsUnobservedStepsAndHistoryRemovesThem() {
     SequenceBatch b = SequenceBatch.of(new long[] {7, 9},
         new double[][] {{0.1, 0.3, 0.2}, {1.0, 0.8}}, 10);

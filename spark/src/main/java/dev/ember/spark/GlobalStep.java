@@ -54,8 +54,11 @@ final class GlobalStep {
       StepInput in = inputs.step();
       EpochKeys keys = inputs.keysOf(k);
       BatchBoundaries bb = inputs.bounds();
-      List<SequenceRow> mine = pr.rows(keys.positions(), bb.start(keys, in.batch()),
+      // in position order, which is id order: the batch is laid out by id
+      int[] at = Arrays.copyOfRange(keys.positions(), bb.start(keys, in.batch()),
           bb.end(keys, in.batch()));
+      Arrays.sort(at);
+      List<SequenceRow> mine = pr.rows(at, 0, at.length);
       Iterator<ShardResult.Part> out = part(mine, inputs.context().value(), in);
       inputs.compute().add(System.nanoTime() - start);
       return scala.jdk.javaapi.CollectionConverters.asScala(out);

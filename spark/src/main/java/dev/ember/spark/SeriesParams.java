@@ -38,6 +38,14 @@ import scala.Tuple2;
  * rows.
  */
 public final class SeriesParams implements Serializable {
+  /**
+   * Series moved together between the series-major slices and a batch value's time-major layout:
+   * one cache line of doubles. Moving one series at a time would step through a [T, B] value by
+   * B doubles, and at a power of two such as 512 every access would fall in the same few cache
+   * sets.
+   */
+  private static final int TRANSPOSE = 8;
+
   private static final long serialVersionUID = 1L;
 
   /**
@@ -196,13 +204,18 @@ public final class SeriesParams implements Serializable {
     int outer = l.outer();
     int inner = l.inner();
     double[] out = new double[outer * b * inner]; // [outer, B, inner]
-    for (int i = 0; i < b; i++) {
-      double[] s = slices.get(i);
-      if (inner == 1) { // the series axis last, as in [T, B]: one element per copy
+    if (inner == 1) { // the series axis last, as in [T, B]: by blocks of series (see TRANSPOSE)
+      for (int i0 = 0; i0 < b; i0 += TRANSPOSE) {
+        int i1 = Math.min(b, i0 + TRANSPOSE);
         for (int o = 0; o < outer; o++) {
-          out[o * b + i] = s[o];
+          for (int i = i0; i < i1; i++) {
+            out[o * b + i] = slices.get(i)[o];
+          }
         }
-      } else {
+      }
+    } else {
+      for (int i = 0; i < b; i++) {
+        double[] s = slices.get(i);
         for (int o = 0; o < outer; o++) {
           System.arraycopy(s, o * inner, out, (o * b + i) * inner, inner);
         }
@@ -220,13 +233,18 @@ public final class SeriesParams implements Serializable {
     int outer = l.outer();
     int inner = l.inner();
     TensorBuilder out = Tensor.builder(l.batchShape(b)); // [outer, B, inner]
-    for (int i = 0; i < b; i++) {
-      int at = i * stride + offset;
-      if (inner == 1) {
+    if (inner == 1) { // by blocks of series (see TRANSPOSE)
+      for (int i0 = 0; i0 < b; i0 += TRANSPOSE) {
+        int i1 = Math.min(b, i0 + TRANSPOSE);
         for (int o = 0; o < outer; o++) {
-          out.set(o * b + i, flat[at + o]);
+          for (int i = i0; i < i1; i++) {
+            out.set(o * b + i, flat[i * stride + offset + o]);
+          }
         }
-      } else {
+      }
+    } else {
+      for (int i = 0; i < b; i++) {
+        int at = i * stride + offset;
         for (int o = 0; o < outer; o++) {
           out.put((o * b + i) * inner, flat, at + o * inner, inner);
         }
@@ -245,13 +263,18 @@ public final class SeriesParams implements Serializable {
     int outer = l.outer();
     int inner = l.inner();
     double[] d = v.toArray(); // [outer, B, inner], row-major
-    for (int i = 0; i < b; i++) {
-      int at = i * stride + offset;
-      if (inner == 1) {
+    if (inner == 1) { // by blocks of series (see TRANSPOSE)
+      for (int i0 = 0; i0 < b; i0 += TRANSPOSE) {
+        int i1 = Math.min(b, i0 + TRANSPOSE);
         for (int o = 0; o < outer; o++) {
-          flat[at + o] = d[o * b + i];
+          for (int i = i0; i < i1; i++) {
+            flat[i * stride + offset + o] = d[o * b + i];
+          }
         }
-      } else {
+      }
+    } else {
+      for (int i = 0; i < b; i++) {
+        int at = i * stride + offset;
         for (int o = 0; o < outer; o++) {
           System.arraycopy(d, (o * b + i) * inner, flat, at + o * inner, inner);
         }

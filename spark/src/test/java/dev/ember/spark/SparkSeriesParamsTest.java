@@ -542,6 +542,56 @@ class SparkSeriesParamsTest {
         + "steps of 4"), e.getMessage());
   }
 
+  /**
+   * A batch value gathered from the series' slices, and scattered back, element by element as
+   * defined (value[o, i, k] = series i's slice at o * inner + k), for 21 series: blocks of the
+   * transposing copy and a partial block, the series axis last ([5, B]) and inside ([5, B, 3]).
+   */
+  @Test
+  void gatherAndScatterMoveEveryElementAcrossBlocksOfSeries() {
+    int b = 21;
+    for (int inner : new int[] {1, 3}) {
+      dev.ember.tensor.Shape slice = inner == 1 ? dev.ember.tensor.Shape.of(5)
+          : dev.ember.tensor.Shape.of(5, inner);
+      SeriesParams.Local l = new SeriesParams.Local("w", 1, slice, 0,
+          dev.ember.dist.constraints.Constraints.real());
+      SeriesParams layout = SeriesParams.of(List.of(l), 5);
+      int width = 5 * inner;
+      int stride = width + 2; // two other values per series around the slice
+      int offset = 1;
+      List<double[]> slices = new ArrayList<>();
+      double[] flat = new double[b * stride];
+      for (int i = 0; i < b; i++) {
+        double[] sl = new double[width];
+        for (int e = 0; e < width; e++) {
+          sl[e] = 1000 * i + e;
+          flat[i * stride + offset + e] = sl[e];
+        }
+        slices.add(sl);
+      }
+      Tensor fromList = layout.gather(0, slices);
+      Tensor fromFlat = layout.gather(0, flat, stride, offset, b);
+      double[] want = new double[5 * b * inner];
+      for (int o = 0; o < 5; o++) {
+        for (int i = 0; i < b; i++) {
+          for (int k = 0; k < inner; k++) {
+            want[(o * b + i) * inner + k] = 1000 * i + o * inner + k;
+          }
+        }
+      }
+      assertArrayEquals(want, fromList.toArray(), 0.0);
+      assertArrayEquals(want, fromFlat.toArray(), 0.0);
+      double[] back = new double[b * stride];
+      layout.scatter(0, fromFlat, back, stride, offset);
+      for (int i = 0; i < b; i++) {
+        for (int e = 0; e < stride; e++) {
+          boolean inSlice = e >= offset && e < offset + width;
+          assertEquals(inSlice ? flat[i * stride + e] : 0.0, back[i * stride + e], 0.0);
+        }
+      }
+    }
+  }
+
   // ------------------------------------------------------------ what is refused, and why
 
   @Test
