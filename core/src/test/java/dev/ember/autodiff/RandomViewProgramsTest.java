@@ -17,9 +17,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Random programs of views and operations on two leaves, each checked four ways: its gradients
- * against central finite differences ({@link GradCheck}); its value and gradients against the same
- * program with every view replaced by a copy of its values ({@link Tensor#copy}: contiguous
+ * Random programs of views and operations on two leaves, each checked five ways: its value
+ * without recording ({@link Autodiff#noGrad}) against the recorded one, exactly; its gradients
+ * against central finite differences ({@link GradCheck}); its value and gradients against the
+ * same program with every view replaced by a copy of its values ({@link Tensor#copy}: contiguous
  * operands, no placement of a view's gradient into the tensor it views); the same gradients with
  * an intermediate value's asked for too (no view skipped before it), first order and recorded
  * ({@code createGraph}); and two outputs sharing the program's graph differentiated in one call
@@ -76,6 +77,9 @@ class RandomViewProgramsTest {
   private static void check(Program p, Map<String, Tensor> at, String where) {
     ValueAndGrad views = Autodiff.valueAndGrad(q -> loss(p, q, false), at);
     ValueAndGrad copies = Autodiff.valueAndGrad(q -> loss(p, q, true), at);
+    // evaluated without recording (as Svi.evaluate and Predictive do): the same value, exactly
+    assertEquals(views.value().item(), Autodiff.noGrad(() -> loss(p, at, false)).item(), 0.0,
+        where + ": under noGrad");
     double scale = Math.max(1.0, Math.abs(copies.value().item()));
     // the same operations on the same values in another layout: equal up to the order of sums
     assertEquals(copies.value().item(), views.value().item(), 1e-12 * scale, where);
