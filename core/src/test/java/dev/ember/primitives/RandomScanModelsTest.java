@@ -59,7 +59,7 @@ class RandomScanModelsTest {
   private record Spec(List<SiteSpec> sites, int series, int steps, boolean masked) {}
 
   @Test
-  void scannedAndUnrolledAgreeInDensityAndGradients() {
+  void scannedAndUnrolledAgreeInDensityGradientsAndElbo() {
     for (int seed = 0; seed < MODELS; seed++) {
       Random rnd = new Random(seed);
       Spec spec = generate(rnd);
@@ -127,9 +127,10 @@ class RandomScanModelsTest {
     // the loop model, less the guide's own log-density, give the same value.
     Model<Tensor> guide = data -> {
       for (Map.Entry<String, Tensor> e : latent.entrySet()) {
-        Tensor shapeOf = Tensor.zeros(e.getValue().shape());
+        Tensor zeros = Tensor.zeros(e.getValue().shape());
         sample(e.getKey(), positive(spec, e.getKey())
-            ? Gamma.of(shapeOf.add(3.0), shapeOf.add(3.0)) : Normal.of(shapeOf.add(0.1), Tensor.scalar(0.7)));
+            ? Gamma.of(zeros.add(3.0), zeros.add(3.0))
+            : Normal.of(zeros.add(0.1), Tensor.scalar(0.7)));
       }
     };
     ElboEstimate est = new TraceElbo().estimate(scanned, guide, xs, RngKey.of(seed + 1000));
