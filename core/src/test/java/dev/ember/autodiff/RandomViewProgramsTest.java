@@ -250,8 +250,10 @@ class RandomViewProgramsTest {
       case "diagEmbed" -> a.diagEmbed();
       case "tril" -> a.tril(g[0]);
       case "sumTo" -> a.sumTo(Shape.of(Arrays.copyOfRange(a.shape().toArray(), 1, a.rank())));
-      case "mulSumTo" -> a.mulSumTo(b, Shape.of(Arrays.copyOfRange(
-          Shape.broadcast(a.shape(), b.shape(), "test").toArray(), 1, Math.max(a.rank(), b.rank()))));
+      case "mulSumTo" -> {
+        int[] product = Shape.broadcast(a.shape(), b.shape(), "test").toArray();
+        yield a.mulSumTo(b, Shape.of(Arrays.copyOfRange(product, 1, product.length)));
+      }
       case "pow" -> a.tanh().exp().pow(b);
       case "logGamma" -> a.tanh().exp().add(0.5).logGamma();
       case "digamma" -> a.tanh().exp().add(0.5).digamma();
