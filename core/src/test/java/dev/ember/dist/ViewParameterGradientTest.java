@@ -74,17 +74,7 @@ class ViewParameterGradientTest {
     ValueAndGrad copies = Autodiff.valueAndGrad(
         q -> logDensity(f, q, value, real, positive, true), at);
     String what = where + " (views " + real + ", " + positive + ")";
-    double scale = Math.max(1.0, Math.abs(copies.value().item()));
-    assertEquals(copies.value().item(), views.value().item(), 1e-12 * scale, what);
-    for (String name : at.keySet()) {
-      double[] want = copies.grad().get(name).toArray();
-      double[] got = views.grad().get(name).toArray();
-      for (int i = 0; i < want.length; i++) {
-        // sums of at most 72 terms in another order: 1e-13 relative, with room for cancellation
-        assertEquals(want[i], got[i], 1e-11 * Math.max(1.0, Math.abs(want[i])),
-            what + ": d/d" + name + "[" + i + "]");
-      }
-    }
+    assertSame(copies, views, what);
     GradCheck.Report r = GradCheck.check(viaViews, at);
     assertTrue(r.passed(), what + ": " + r);
   }
@@ -116,16 +106,7 @@ class ViewParameterGradientTest {
         ValueAndGrad views = Autodiff.valueAndGrad(viaViews, at);
         ValueAndGrad copies = Autodiff.valueAndGrad(
             q -> draws(f, q, real, positive, true, seed), at);
-        assertEquals(copies.value().item(), views.value().item(),
-            1e-12 * Math.max(1.0, Math.abs(copies.value().item())), what);
-        for (String name : at.keySet()) {
-          double[] want = copies.grad().get(name).toArray();
-          double[] got = views.grad().get(name).toArray();
-          for (int i = 0; i < want.length; i++) {
-            assertEquals(want[i], got[i], 1e-11 * Math.max(1.0, Math.abs(want[i])),
-                what + ": d/d" + name + "[" + i + "]");
-          }
-        }
+        assertSame(copies, views, what);
         if (!IMPLICIT.contains(f.name())) {
           GradCheck.Report r = GradCheck.check(viaViews, at);
           assertTrue(r.passed(), what + ": " + r);
@@ -148,13 +129,7 @@ class ViewParameterGradientTest {
   /** A weighted sum of two draws per batch element, with the key {@code seed}. */
   private static Tensor draws(Family f, Map<String, Tensor> q, int real, int positive,
       boolean copy, long seed) {
-    Tensor a = view(q.get("a"), real, false);
-    Tensor s = view(q.get("u").transpose(), positive, true).exp();
-    if (copy) {
-      a = a.copy();
-      s = s.copy();
-    }
-    Distribution d = f.build().apply(a, s);
+    Distribution d = distribution(f, q, real, positive, copy);
     if (!d.hasRsample()) {
       return Tensor.scalar(0.0);
     }
@@ -166,14 +141,37 @@ class ViewParameterGradientTest {
     return x.mul(Tensor.of(w, x.shape())).sum();
   }
 
+  /**
+   * The value and gradients with views equal those with copies up to the order of sums: of at
+   * most 72 terms here, so about 1e-13 relative; 1e-12 and 1e-11 leave room for cancellation.
+   */
+  private static void assertSame(ValueAndGrad copies, ValueAndGrad views, String what) {
+    double scale = Math.max(1.0, Math.abs(copies.value().item()));
+    assertEquals(copies.value().item(), views.value().item(), 1e-12 * scale, what);
+    for (String name : copies.grad().keySet()) {
+      double[] want = copies.grad().get(name).toArray();
+      double[] got = views.grad().get(name).toArray();
+      for (int i = 0; i < want.length; i++) {
+        assertEquals(want[i], got[i], 1e-11 * Math.max(1.0, Math.abs(want[i])),
+            what + ": d/d" + name + "[" + i + "]");
+      }
+    }
+  }
+
   private static final int VIEWS = 6;
 
-  /**
-   * The summed log-density at {@code value} [3, 4, 6] with parameters from views {@code real}
-   * of A [4, 6] and {@code positive} of exp(U) [6, 4] (each broadcasting against [3, 4, 6]),
-   * or, with {@code copy}, the same values copied out of the views.
-   */
+  /** The summed log-density at {@code value} [3, 4, 6] ({@link #distribution}). */
   private static Tensor logDensity(Family f, Map<String, Tensor> q, Tensor value, int real,
+      int positive, boolean copy) {
+    return distribution(f, q, real, positive, copy).logProb(value).sum();
+  }
+
+  /**
+   * Family {@code f} with parameters from view {@code real} of A [4, 6] and view {@code positive}
+   * of exp(U) [6, 4] (each broadcasting against [3, 4, 6]), or, with {@code copy}, the same
+   * values copied out of the views.
+   */
+  private static Distribution distribution(Family f, Map<String, Tensor> q, int real,
       int positive, boolean copy) {
     Tensor a = view(q.get("a"), real, false);
     Tensor s = view(q.get("u").transpose(), positive, true).exp();
@@ -181,7 +179,7 @@ class ViewParameterGradientTest {
       a = a.copy();
       s = s.copy();
     }
-    return f.build().apply(a, s).logProb(value).sum();
+    return f.build().apply(a, s);
   }
 
   /** View {@code k} of a [4, 6] tensor (a transposed one when {@code transposed}). */
