@@ -79,26 +79,40 @@ public record SequenceBatch(long[] ids, Tensor values, Tensor observed, int[] le
       lengths[i] = rows[i].length;
       t = Math.max(t, lengths[i]);
     }
-    double[] v = new double[t * b]; // [T, B]
+    double[] v = timeMajor(rows, t); // [T, B]
     double[] m = new double[t * b];
-    // by blocks of series, each step's row of the block written in one piece: writing one
-    // series at a time would step through [T, B] by B doubles, and at a power of two such as
-    // 512 every write would land in the same few cache sets
-    for (int i0 = 0; i0 < b; i0 += TRANSPOSE_BLOCK) {
-      int i1 = Math.min(b, i0 + TRANSPOSE_BLOCK);
-      for (int s = 0; s < t; s++) {
-        int row = s * b;
-        for (int i = i0; i < i1; i++) {
-          if (s < lengths[i]) {
-            v[row + i] = rows[i][s];
-            m[row + i] = 1.0;
-          }
-        }
+    for (int s = 0; s < t; s++) {
+      for (int i = 0; i < b; i++) {
+        m[s * b + i] = s < lengths[i] ? 1.0 : 0.0;
       }
     }
     Tensor observed = Tensor.of(m, Shape.of(t, b)).gt(0.5);
     return new SequenceBatch(ids.clone(), Tensor.of(v, Shape.of(t, b)), observed, lengths,
         covariates, totalSeries);
+  }
+
+  /**
+   * Rows of at most {@code t} values each laid out time-major, {@code [t, rows.length]}, zero
+   * past a row's end: element {@code [s, i]} is {@code rows[i][s]}. The rows are copied by blocks
+   * of {@value #TRANSPOSE_BLOCK}, each step's part of a block written in one piece: one row at a
+   * time would step through the result by {@code rows.length} doubles, and at a power of two such
+   * as 512 every write would land in the same few cache sets.
+   */
+  public static double[] timeMajor(double[][] rows, int t) {
+    int b = rows.length;
+    double[] out = new double[t * b];
+    for (int i0 = 0; i0 < b; i0 += TRANSPOSE_BLOCK) {
+      int i1 = Math.min(b, i0 + TRANSPOSE_BLOCK);
+      for (int s = 0; s < t; s++) {
+        int row = s * b;
+        for (int i = i0; i < i1; i++) {
+          if (s < rows[i].length) {
+            out[row + i] = rows[i][s];
+          }
+        }
+      }
+    }
+    return out;
   }
 
   /** B, the number of sequences. */

@@ -162,11 +162,7 @@ public final class FusedDensities {
    */
   public static Tensor normalSumAtDraw(Tensor noise, Tensor scale) {
     Shape s = noise.shape;
-    if (scale.size() != 1 && !scale.shape.equals(s)) {
-      throw new IllegalArgumentException(
-          "normal log-density at a draw: the scale has shape " + scale.shape
-              + " but the noise has shape " + s + "; it must be one value or the same shape");
-    }
+    requireOneOrShapeOf(scale, "scale", s);
     int n = s.numel();
     double sumSquares = dot(noise, noise);
     double sumLogScale = scale.size() == 1 ? n * Math.log(scale.item()) : sumOfLogs(scale);
@@ -206,6 +202,15 @@ public final class FusedDensities {
     }, scale, noise);
   }
 
+  /** Refuses a density-at-a-draw operand that is neither one value nor of the noise's shape. */
+  private static void requireOneOrShapeOf(Tensor t, String what, Shape noise) {
+    if (t.size() != 1 && !t.shape.equals(noise)) {
+      throw new IllegalArgumentException("normal log-density at a draw: the " + what
+          + " has shape " + t.shape + " but the noise has shape " + noise
+          + "; it must be one value or the same shape");
+    }
+  }
+
   /** The gradient of {@code -noise^2 / 2} summed, {@code -g noise}, to input 1 if it is wanted. */
   private static void noiseGradient(Tensor noise, Tensor g, Gradients grads) {
     if (grads.wants(1)) {
@@ -234,11 +239,7 @@ public final class FusedDensities {
    */
   public static Tensor normalSumAtDrawOfLogScale(Tensor noise, Tensor logScale) {
     Shape s = noise.shape;
-    if (logScale.size() != 1 && !logScale.shape.equals(s)) {
-      throw new IllegalArgumentException(
-          "normal log-density at a draw: the log-scale has shape " + logScale.shape
-              + " but the noise has shape " + s + "; it must be one value or the same shape");
-    }
+    requireOneOrShapeOf(logScale, "log-scale", s);
     int n = s.numel();
     double sumLogScale = logScale.size() == 1 ? n * logScale.item()
         : sum(logScale.flat(), logScale.flatOffset(), n);

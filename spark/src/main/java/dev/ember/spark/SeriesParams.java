@@ -2,6 +2,7 @@
 // Copyright 2026 The Ember Authors
 package dev.ember.spark;
 
+import dev.ember.data.SequenceBatch;
 import dev.ember.dist.constraints.Constraint;
 import dev.ember.infer.SviState;
 import dev.ember.tensor.Shape;
@@ -203,22 +204,15 @@ public final class SeriesParams implements Serializable {
     int b = slices.size();
     int outer = l.outer();
     int inner = l.inner();
+    if (inner == 1) { // the series axis last, as in [T, B]: the slices laid out time-major
+      return Tensor.of(SequenceBatch.timeMajor(slices.toArray(new double[0][]), outer),
+          l.batchShape(b));
+    }
     double[] out = new double[outer * b * inner]; // [outer, B, inner]
-    if (inner == 1) { // the series axis last, as in [T, B]: by blocks of series (see TRANSPOSE)
-      for (int i0 = 0; i0 < b; i0 += TRANSPOSE) {
-        int i1 = Math.min(b, i0 + TRANSPOSE);
-        for (int o = 0; o < outer; o++) {
-          for (int i = i0; i < i1; i++) {
-            out[o * b + i] = slices.get(i)[o];
-          }
-        }
-      }
-    } else {
-      for (int i = 0; i < b; i++) {
-        double[] s = slices.get(i);
-        for (int o = 0; o < outer; o++) {
-          System.arraycopy(s, o * inner, out, (o * b + i) * inner, inner);
-        }
+    for (int i = 0; i < b; i++) {
+      double[] s = slices.get(i);
+      for (int o = 0; o < outer; o++) {
+        System.arraycopy(s, o * inner, out, (o * b + i) * inner, inner);
       }
     }
     return Tensor.of(out, l.batchShape(b));

@@ -98,18 +98,11 @@ public final class ShardEngine implements Serializable {
     for (Map.Entry<String, CovariateKind> e : covariates.entrySet()) {
       String name = e.getKey();
       if (e.getValue() == CovariateKind.PER_STEP) {
-        double[] d = new double[t * b]; // [T, B], by blocks of 8 series as SequenceBatch.of
-        for (int i0 = 0; i0 < b; i0 += 8) {
-          for (int s = 0; s < t; s++) {
-            for (int i = i0; i < Math.min(b, i0 + 8); i++) {
-              double[] c = sorted.get(i).covariates().get(name);
-              if (s < c.length) {
-                d[s * b + i] = c[s];
-              }
-            }
-          }
+        double[][] c = new double[b][];
+        for (int i = 0; i < b; i++) {
+          c[i] = sorted.get(i).covariates().get(name);
         }
-        cov.put(name, Tensor.of(d, t, b));
+        cov.put(name, Tensor.of(SequenceBatch.timeMajor(c, t), t, b)); // [T, B]
       } else {
         int k = sorted.get(0).covariates().get(name).length;
         double[] d = new double[b * k]; // [B, K]
