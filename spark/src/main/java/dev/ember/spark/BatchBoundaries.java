@@ -109,6 +109,9 @@ final class BatchBoundaries implements Serializable {
   /** The part of {@code [lo, hi]} in {@code parts} parts ({@link #part}) that holds {@code hash}. */
   static int partOf(long lo, long hi, int parts, long hash) {
     long width = Long.divideUnsigned(hi - lo, parts) + 1;
+    if (width != 0 && (width & (width - 1)) == 0) { // a power of two (all hashes in 2^k parts)
+      return (int) ((hash - lo) >>> Long.numberOfTrailingZeros(width));
+    }
     return (int) Long.divideUnsigned(hash - lo, width);
   }
 

@@ -3,9 +3,12 @@
 package dev.ember.spark;
 
 import java.io.Serializable;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 
 /**
  * What identifies a dataset, independent of its order and partitioning: the number of series and
@@ -56,14 +59,101 @@ public record DataFingerprint(long series, long lane0, long lane1) implements Se
   }
 
   /**
+   * The fingerprint of a partition's rows: the same as {@link #add}ing each of them, read in place.
+   * Four consecutive rows of one length have their values chained together, eight independent
+   * chains that the processor overlaps (one row's two chains leave it waiting on each
+   * multiplication).
+   */
+  static DataFingerprint of(PartitionRows rows) {
+    int n = rows.size();
+    double[] v = rows.storedValues();
+    List<String> names = rows.covariateNames();
+    // by name, as add orders a row's covariates
+    int[] byName = IntStream.range(0, names.size()).boxed()
+        .sorted(Comparator.comparing(names::get)).mapToInt(Integer::intValue).toArray();
+    long lane0 = 0;
+    long lane1 = 0;
+    long[] h = new long[8]; // rows i .. i + 3: {lane 0, lane 1} each
+    for (int i = 0; i < n; ) {
+      int len = rows.length(i);
+      int group = i + 4 <= n && rows.length(i + 1) == len && rows.length(i + 2) == len
+          && rows.length(i + 3) == len ? 4 : 1;
+      if (group == 4) {
+        chainFour(rows, i, len, v, h);
+      } else {
+        long[] one = {mix(KEY0 ^ rows.id(i)), mix(KEY1 ^ rows.id(i))};
+        chainBoth(one, v, rows.valuesStart(i), len);
+        h[0] = one[0];
+        h[1] = one[1];
+      }
+      for (int r = 0; r < group; r++) {
+        long[] one = {h[2 * r], h[2 * r + 1]};
+        for (int c : byName) {
+          one[0] = mix(one[0] ^ names.get(c).hashCode());
+          one[1] = mix(one[1] ^ names.get(c).hashCode());
+          double[] cov = rows.covariate(c, i + r);
+          chainBoth(one, cov, 0, cov.length);
+        }
+        lane0 += one[0];
+        lane1 += one[1];
+      }
+      i += group;
+    }
+    return new DataFingerprint(n, lane0, lane1);
+  }
+
+  /** Both lanes of rows {@code i .. i + 3}, each of {@code len} values, into {@code h}. */
+  private static void chainFour(PartitionRows rows, int i, int len, double[] v, long[] h) {
+    long a0 = mix(mix(KEY0 ^ rows.id(i)) ^ len);
+    long a1 = mix(mix(KEY1 ^ rows.id(i)) ^ len);
+    long b0 = mix(mix(KEY0 ^ rows.id(i + 1)) ^ len);
+    long b1 = mix(mix(KEY1 ^ rows.id(i + 1)) ^ len);
+    long c0 = mix(mix(KEY0 ^ rows.id(i + 2)) ^ len);
+    long c1 = mix(mix(KEY1 ^ rows.id(i + 2)) ^ len);
+    long d0 = mix(mix(KEY0 ^ rows.id(i + 3)) ^ len);
+    long d1 = mix(mix(KEY1 ^ rows.id(i + 3)) ^ len);
+    int sa = rows.valuesStart(i);
+    int sb = rows.valuesStart(i + 1);
+    int sc = rows.valuesStart(i + 2);
+    int sd = rows.valuesStart(i + 3);
+    for (int k = 0; k < len; k++) {
+      long xa = Double.doubleToLongBits(v[sa + k]);
+      long xb = Double.doubleToLongBits(v[sb + k]);
+      long xc = Double.doubleToLongBits(v[sc + k]);
+      long xd = Double.doubleToLongBits(v[sd + k]);
+      a0 = mix(a0 ^ xa);
+      a1 = mix(a1 ^ xa);
+      b0 = mix(b0 ^ xb);
+      b1 = mix(b1 ^ xb);
+      c0 = mix(c0 ^ xc);
+      c1 = mix(c1 ^ xc);
+      d0 = mix(d0 ^ xd);
+      d1 = mix(d1 ^ xd);
+    }
+    h[0] = a0;
+    h[1] = a1;
+    h[2] = b0;
+    h[3] = b1;
+    h[4] = c0;
+    h[5] = c1;
+    h[6] = d0;
+    h[7] = d1;
+  }
+
+  /**
    * {@link #chain} of both lanes at once: the same values as two calls, in about the time of one
    * (the two chains of multiplications are independent, so the processor overlaps them).
    */
   private static void chainBoth(long[] h, double[] values) {
-    long h0 = mix(h[0] ^ values.length);
-    long h1 = mix(h[1] ^ values.length);
-    for (double v : values) {
-      long bits = Double.doubleToLongBits(v);
+    chainBoth(h, values, 0, values.length);
+  }
+
+  /** {@link #chainBoth} of {@code values[from .. from + len)}. */
+  private static void chainBoth(long[] h, double[] values, int from, int len) {
+    long h0 = mix(h[0] ^ len);
+    long h1 = mix(h[1] ^ len);
+    for (int k = from; k < from + len; k++) {
+      long bits = Double.doubleToLongBits(values[k]);
       h0 = mix(h0 ^ bits);
       h1 = mix(h1 ^ bits);
     }

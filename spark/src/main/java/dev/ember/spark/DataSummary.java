@@ -5,6 +5,7 @@ package dev.ember.spark;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -58,6 +59,46 @@ final class DataSummary implements Serializable {
         seriesLengths.put(name, new long[] {k, row.id()});
       } else if (seen[0] != k && lengthConflict == null) {
         lengthConflict = conflict(name, row.id(), k, seen);
+      }
+    }
+    return this;
+  }
+
+  /**
+   * Adds a partition's valid rows, whose per-series covariates are {@code perSeries}: what {@link
+   * #add}ing each row gives, but the values' statistics are those of all the rows' values at once
+   * (the same mean and spread up to rounding), and the rows are read in place.
+   */
+  DataSummary addAll(PartitionRows rows, List<String> perSeries) {
+    int n = rows.size();
+    if (n == 0) {
+      return this;
+    }
+    valid += n;
+    for (int i = 0; i < n; i++) {
+      longest = Math.max(longest, rows.length(i));
+    }
+    // rows are sorted by id: the first two are the smallest
+    smallestIds = smallest(smallestIds, n == 1 ? new long[] {rows.id(0)}
+        : new long[] {rows.id(0), rows.id(1)});
+    fingerprint = fingerprint.merge(DataFingerprint.of(rows));
+    double[] v = rows.storedValues();
+    values = values.merge(ValueStats.of(v, rows.valuesStart(0), rows.valuesStart(n - 1)
+        + rows.length(n - 1)));
+    List<String> names = rows.covariateNames();
+    for (String name : perSeries) {
+      int c = names.indexOf(name);
+      for (int i = 0; i < n; i++) {
+        int k = rows.covariateLength(c, i);
+        long[] seen = seriesLengths.get(name);
+        if (seen == null) {
+          seriesLengths.put(name, new long[] {k, rows.id(i)});
+        } else if (seen[0] != k) {
+          if (lengthConflict == null) {
+            lengthConflict = conflict(name, rows.id(i), k, seen);
+          }
+          break;
+        }
       }
     }
     return this;

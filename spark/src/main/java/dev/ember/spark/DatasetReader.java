@@ -144,11 +144,15 @@ final class DatasetReader implements Serializable {
     return "row id " + id + ": column '";
   }
 
-  /** An {@code array<double>}'s values, a null element read as NaN (which {@link #check} names). */
+  /**
+   * An {@code array<double>}'s values, a null element read as NaN (which {@link #check} names).
+   * Spark reads a null element as 0 (an unsafe array zeroes its slot, a generic one unboxes null
+   * to 0), so only the zeros are asked whether they are null.
+   */
   private static double[] doubles(ArrayData a) {
     double[] out = a.toDoubleArray();
     for (int i = 0; i < out.length; i++) {
-      if (a.isNullAt(i)) {
+      if (out[i] == 0.0 && a.isNullAt(i)) {
         out[i] = Double.NaN;
       }
     }

@@ -56,6 +56,41 @@ final class PartitionRows implements Serializable {
     return offsets[i + 1] - offsets[i];
   }
 
+  /** The ids, ascending (a copy). */
+  long[] ids() {
+    return ids.clone();
+  }
+
+  /**
+   * All rows' values end to end, row i's at {@link #valuesStart}{@code (i)} for {@link
+   * #length}{@code (i)}: the stored array itself, for the set-up pass's summaries to read in place
+   * (never to write).
+   */
+  double[] storedValues() {
+    return values;
+  }
+
+  /** Where row {@code i}'s values begin in {@link #storedValues}. */
+  int valuesStart(int i) {
+    return offsets[i];
+  }
+
+  /** The covariates' names, in the order the rows hold them. */
+  List<String> covariateNames() {
+    return List.of(covariateNames);
+  }
+
+  /** Row {@code i}'s values of covariate {@code c} (a copy). */
+  double[] covariate(int c, int i) {
+    return Arrays.copyOfRange(covariateValues[c], covariateOffsets[c][i],
+        covariateOffsets[c][i + 1]);
+  }
+
+  /** The length of row {@code i}'s values of covariate {@code c}. */
+  int covariateLength(int c, int i) {
+    return covariateOffsets[c][i + 1] - covariateOffsets[c][i];
+  }
+
   /** The position of {@code id}, or a negative number if this partition does not hold it. */
   int position(long id) {
     return Arrays.binarySearch(ids, id);
@@ -65,8 +100,7 @@ final class PartitionRows implements Serializable {
   SequenceRow row(int i) {
     Map<String, double[]> cov = covariateNames.length == 0 ? Map.of() : new LinkedHashMap<>();
     for (int c = 0; c < covariateNames.length; c++) {
-      cov.put(covariateNames[c], Arrays.copyOfRange(covariateValues[c], covariateOffsets[c][i],
-          covariateOffsets[c][i + 1]));
+      cov.put(covariateNames[c], covariate(c, i));
     }
     return new SequenceRow(ids[i], Arrays.copyOfRange(values, offsets[i], offsets[i + 1]), cov);
   }

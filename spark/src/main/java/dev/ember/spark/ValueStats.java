@@ -45,19 +45,24 @@ public record ValueStats(long count, double mean, double m2) implements Serializ
    * deviations (two passes over them), merged in by {@link #merge}.
    */
   public ValueStats add(double[] values) {
-    if (values.length == 0) {
-      return this;
+    return merge(of(values, 0, values.length));
+  }
+
+  /** The statistics of {@code values[from .. to)}: their mean, then their squared deviations. */
+  static ValueStats of(double[] values, int from, int to) {
+    if (to <= from) {
+      return empty();
     }
     double sum = 0;
-    for (double v : values) {
-      sum += v;
+    for (int i = from; i < to; i++) {
+      sum += values[i];
     }
-    double mu = sum / values.length;
+    double mu = sum / (to - from);
     double s = 0;
-    for (double v : values) {
-      s += (v - mu) * (v - mu);
+    for (int i = from; i < to; i++) {
+      s += (values[i] - mu) * (values[i] - mu);
     }
-    return merge(new ValueStats(values.length, mu, s));
+    return new ValueStats(to - from, mu, s);
   }
 
   /** The statistics of the values of this and {@code other} together (Chan et al.). */

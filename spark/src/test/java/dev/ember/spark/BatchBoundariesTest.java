@@ -195,6 +195,33 @@ class BatchBoundariesTest {
     }
   }
 
+  /**
+   * The part that holds a hash is the part whose bounds hold it, at both ends of every part, for
+   * widths that are powers of two (all hashes in 2, 16 or 65 536 parts; 2^40 hashes in 16) and
+   * widths that are not.
+   */
+  @Test
+  void aHashIsInThePartWhoseBoundsHoldIt() {
+    long[][] ranges = {{Long.MIN_VALUE, Long.MAX_VALUE}, {-5, 5}, {0, (1L << 40) - 1},
+        {0, 1L << 40}, {Long.MAX_VALUE - 3, Long.MAX_VALUE}};
+    java.util.Random random = new java.util.Random(5);
+    for (long[] r : ranges) {
+      for (int parts : new int[] {2, 3, 16, 65536}) {
+        for (int k = 0; k < parts; k += 1 + random.nextInt(1 + parts / 64)) {
+          long[] p = BatchBoundaries.part(r[0], r[1], parts, k);
+          if (p == null) {
+            break;
+          }
+          long inside = p[0] + (long) (random.nextDouble() * (double) (p[1] - p[0]));
+          for (long h : new long[] {p[0], p[1], inside}) {
+            assertEquals(k, BatchBoundaries.partOf(r[0], r[1], parts, h),
+                "hash " + h + " of " + Arrays.toString(r) + " in " + parts + " parts");
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void countsThatDoNotAddUpAreNamed() {
     BatchBoundaries.Counts broken = new BatchBoundaries.Counts() {

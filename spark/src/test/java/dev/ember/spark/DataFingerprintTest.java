@@ -96,4 +96,39 @@ class DataFingerprintTest {
     assertEquals(DataFingerprint.rowHash(plain, 0x243F6A8885A308D3L),
         DataFingerprint.empty().add(plain).lane0());
   }
+
+  /**
+   * A partition's fingerprint read in place, four rows of one length at a time, is the rows'
+   * fingerprint added one by one: for runs of equal lengths broken at every place, with and without
+   * covariates (given out of name order).
+   */
+  @Test
+  void aPartitionsRowsReadInPlaceGiveTheRowsFingerprint() {
+    java.util.Random random = new java.util.Random(3);
+    for (boolean covariates : new boolean[] {false, true}) {
+      for (int n = 0; n <= 13; n++) {
+        List<SequenceRow> rows = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          // lengths in short runs: groups of four form, break and restart
+          double[] v = new double[1 + (i / 3) % 2 + (i == 7 ? 2 : 0)];
+          for (int k = 0; k < v.length; k++) {
+            v[k] = random.nextGaussian();
+          }
+          Map<String, double[]> cov = new java.util.LinkedHashMap<>();
+          if (covariates) {
+            cov.put("z", new double[] {i, -i});
+            cov.put("a", new double[] {random.nextGaussian()});
+          }
+          rows.add(new SequenceRow(i * 11L - 40, v, cov));
+        }
+        PartitionRows.Builder b = new PartitionRows.Builder(covariates ? List.of("z", "a")
+            : List.of());
+        List<SequenceRow> shuffled = new ArrayList<>(rows);
+        Collections.shuffle(shuffled, random);
+        shuffled.forEach(b::add);
+        assertEquals(of(rows), DataFingerprint.of(b.build()), n + " rows, covariates "
+            + covariates);
+      }
+    }
+  }
 }

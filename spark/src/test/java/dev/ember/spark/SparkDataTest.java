@@ -4,6 +4,7 @@ package dev.ember.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -128,6 +129,75 @@ class SparkDataTest {
         skipped.unpersist();
       }
     }
+  }
+
+  /**
+   * Data partitioned by id range (no id in two partitions: the pass alone finds the duplicates,
+   * with no shuffle) give the same errors and the same rows kept as any partitioning; a
+   * duplicated id at the edge of two ranges (the same id ending one partition and beginning the
+   * next) makes the ranges overlap and is found across them.
+   */
+  @Test
+  void duplicatedIdsInPartitionsOfDisjointRangesAreFoundByThePass() {
+    List<Row> data = new ArrayList<>(SparkTestModels.rows(12, 4));
+    data.add(RowFactory.create(1007L, List.of(9.0)));
+    data.add(RowFactory.create(1007L, List.of(8.0, 7.0)));
+    data.add(RowFactory.create(1071L, List.of(1.0)));
+    data.add(RowFactory.create(1071L, List.of(2.0)));
+    for (int p : new int[] {1, 3}) {
+      Dataset<Row> ranged = spark.createDataFrame(data, SparkTestModels.SCHEMA)
+          .repartitionByRange(p, org.apache.spark.sql.functions.col("id"));
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> prepare(ranged, false));
+      assertTrue(e.getMessage().contains("row id 1007") && e.getMessage().contains("3 times"),
+          e.getMessage());
+      DataPreparation.Prepared skipped = prepare(ranged, true);
+      try {
+        assertEquals(5, skipped.skipped());
+        assertEquals(11, skipped.summary().valid());
+      } finally {
+        skipped.unpersist();
+      }
+    }
+    // ids 1 .. 4 in one partition and 4 .. 7 in the other: 4 is in both
+    List<Row> edge = new ArrayList<>();
+    for (long id : new long[] {1, 2, 3, 4, 4, 5, 6, 7}) {
+      edge.add(RowFactory.create(id, new double[] {1.0 * id}));
+    }
+    Dataset<Row> split = spark.createDataFrame(jsc.parallelize(edge, 2), SparkTestModels.SCHEMA);
+    assertEquals(2, split.javaRDD().getNumPartitions());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> prepare(split, false));
+    assertTrue(e.getMessage().contains("row id 4") && e.getMessage().contains("2 times"),
+        e.getMessage());
+  }
+
+  /** Partitions' id ranges are disjoint when each ends below the next one's start, in any order. */
+  @Test
+  void idRangesAreDisjointWhenNoneOverlapsAnother() {
+    DataSummary one = DataSummary.empty();
+    one.invalid("none valid");
+    DataSummary some = SparkDataTest.summaryOf(2);
+    assertTrue(DataPreparation.disjoint(List.of(block(0, some, 10, 20), block(1, some, 0, 9),
+        block(2, some, 21, 21))));
+    assertFalse(DataPreparation.disjoint(List.of(block(0, some, 10, 20), block(1, some, 20, 30))));
+    assertFalse(DataPreparation.disjoint(List.of(block(0, some, 0, 100), block(1, some, 40, 50))));
+    // a partition with no valid rows has no range
+    assertTrue(DataPreparation.disjoint(List.of(block(0, some, 0, 10), block(1, one,
+        Long.MAX_VALUE, Long.MIN_VALUE), block(2, some, 11, 12))));
+  }
+
+  private static DataPreparation.Block block(int p, DataSummary s, long min, long max) {
+    return new DataPreparation.Block(p, null, s, min, max, DuplicateIds.none());
+  }
+
+  /** A summary of {@code n} valid rows. */
+  static DataSummary summaryOf(int n) {
+    DataSummary s = DataSummary.empty();
+    for (int i = 0; i < n; i++) {
+      s.add(new SequenceRow(i, new double[] {1.0}, Map.of()), List.of());
+    }
+    return s;
   }
 
   static long[] ids(PartitionRows pr) {
