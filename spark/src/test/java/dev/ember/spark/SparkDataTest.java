@@ -172,6 +172,35 @@ class SparkDataTest {
         e.getMessage());
   }
 
+  /**
+   * A null element of the values is named with its step, whether the array is read in Spark's
+   * unsafe form (a cached or shuffled dataset) or not; zeros are values like any other.
+   */
+  @Test
+  void aNullValueIsNamedWithItsStepAndZerosAreKept() {
+    List<Row> data = new ArrayList<>(SparkTestModels.rows(6, 3));
+    data.add(RowFactory.create(7L, Arrays.asList(0.0, 0.0, -0.0)));
+    data.add(RowFactory.create(8L, Arrays.asList(0.0, null, 1.5)));
+    for (Dataset<Row> df : List.of(spark.createDataFrame(data, SparkTestModels.SCHEMA),
+        SparkTestModels.dataset(spark, data, 2).cache())) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> prepare(df, false));
+      assertTrue(e.getMessage().contains("row id 8") && e.getMessage().contains("null or NaN")
+          && e.getMessage().contains("step 1"), e.getMessage());
+      DataPreparation.Prepared kept = prepare(df, true);
+      try {
+        assertEquals(1, kept.skipped());
+        assertEquals(7, kept.summary().valid());
+        SequenceRow zeros = kept.rows().collect().stream().filter(pr -> pr.position(7L) >= 0)
+            .map(pr -> pr.row(pr.position(7L))).findFirst().orElseThrow();
+        assertArrayEquals(new double[] {0.0, 0.0, -0.0}, zeros.values(), 0.0);
+      } finally {
+        kept.unpersist();
+        df.unpersist();
+      }
+    }
+  }
+
   /** Partitions' id ranges are disjoint when each ends below the next one's start, in any order. */
   @Test
   void idRangesAreDisjointWhenNoneOverlapsAnother() {
