@@ -5,6 +5,7 @@ package dev.ember.spark;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -236,26 +237,50 @@ final class PartitionRows implements Serializable {
   }
 
   /**
-   * Doubles appended in chunks of {@value #CHUNK}, copied once into an array of the exact size:
-   * growing one array by doubling would allocate about twice the data in ever larger arrays, each
-   * above the collector's size for ordinary objects (G1's humongous objects), which trigger
-   * collections while a partition is read.
+   * Doubles appended in chunks, copied once into an array of the exact size. The chunks grow from
+   * {@value #FIRST_CHUNK} doubles by doubling up to {@value #LARGEST_CHUNK} (8 MB), so a small
+   * partition allocates little, and the chunks that hold most of a large one are above the
+   * collector's size for ordinary objects (G1's humongous objects, at most half a region of up to
+   * 16 MB): they are placed where they stay, never copied by a young collection while the
+   * partition is still being read. (Chunks of a fixed 256 KB were each copied by every young
+   * collection until the partition was done: pauses of 100 to 250 ms while a partition of a
+   * million rows was read.)
    */
   static final class DoubleChunks {
-    static final int CHUNK = 1 << 15;
+    static final int FIRST_CHUNK = 1 << 15;
+    static final int LARGEST_CHUNK = 1 << 20;
 
+    private final int first;
+    private final int largest;
     private final List<double[]> chunks = new ArrayList<>();
+    private final List<Integer> starts = new ArrayList<>(); // where each chunk begins
     private int size;
+
+    DoubleChunks() {
+      this(FIRST_CHUNK, LARGEST_CHUNK);
+    }
+
+    /** Chunks of {@code first} doubles, doubling up to {@code largest}. */
+    DoubleChunks(int first, int largest) {
+      this.first = first;
+      this.largest = largest;
+    }
 
     void append(double[] v) {
       int done = 0;
       while (done < v.length) {
-        int at = size % CHUNK;
-        if (at == 0) {
-          chunks.add(new double[CHUNK]);
+        int last = chunks.size() - 1;
+        int at = last < 0 ? 0 : size - starts.get(last);
+        if (last < 0 || at == chunks.get(last).length) {
+          int next = last < 0 ? first : Math.min(largest, 2 * chunks.get(last).length);
+          chunks.add(new double[next]);
+          starts.add(size);
+          last++;
+          at = 0;
         }
-        int len = Math.min(v.length - done, CHUNK - at);
-        System.arraycopy(v, done, chunks.get(chunks.size() - 1), at, len);
+        double[] chunk = chunks.get(last);
+        int len = Math.min(v.length - done, chunk.length - at);
+        System.arraycopy(v, done, chunk, at, len);
         done += len;
         size += len;
       }
@@ -267,19 +292,23 @@ final class PartitionRows implements Serializable {
 
     /** Copies {@code len} doubles from position {@code from} into {@code dst} at {@code at}. */
     void copyTo(int from, double[] dst, int at, int len) {
+      int c = Collections.binarySearch(starts, from);
+      c = c >= 0 ? c : -c - 2; // the chunk that holds from
       int done = 0;
       while (done < len) {
-        int c = (from + done) / CHUNK;
-        int o = (from + done) % CHUNK;
-        int piece = Math.min(len - done, CHUNK - o);
+        int o = from + done - starts.get(c);
+        int piece = Math.min(len - done, chunks.get(c).length - o);
         System.arraycopy(chunks.get(c), o, dst, at + done, piece);
         done += piece;
+        c++;
       }
     }
 
     double[] toArray() {
       double[] out = new double[size];
-      copyTo(0, out, 0, size);
+      if (size > 0) {
+        copyTo(0, out, 0, size);
+      }
       return out;
     }
   }

@@ -62,11 +62,47 @@ class PartitionRowsTest {
     }
   }
 
+  /**
+   * Chunks that grow from 4 to 16 doubles hold what was appended, in arrays of every length
+   * (empty, within a chunk, across several), and give back any range of it.
+   */
+  @Test
+  void growingChunksGiveBackEveryRange() {
+    java.util.Random random = new java.util.Random(8);
+    PartitionRows.DoubleChunks chunks = new PartitionRows.DoubleChunks(4, 16);
+    double[] all = new double[0];
+    for (int a = 0; a < 40; a++) {
+      double[] v = new double[random.nextInt(a % 7 == 0 ? 40 : 6)];
+      for (int k = 0; k < v.length; k++) {
+        v[k] = random.nextGaussian();
+      }
+      chunks.append(v);
+      double[] grown = java.util.Arrays.copyOf(all, all.length + v.length);
+      System.arraycopy(v, 0, grown, all.length, v.length);
+      all = grown;
+      assertEquals(all.length, chunks.size());
+      assertArrayEquals(all, chunks.toArray(), 0.0);
+    }
+    for (int from = 0; from <= all.length; from += 3) {
+      for (int len = 0; from + len <= all.length; len += 1 + len / 2) {
+        double[] got = new double[len + 2];
+        chunks.copyTo(from, got, 1, len);
+        assertArrayEquals(java.util.Arrays.copyOfRange(all, from, from + len),
+            java.util.Arrays.copyOfRange(got, 1, len + 1), 0.0, from + " + " + len);
+        assertEquals(0.0, got[0]);
+        assertEquals(0.0, got[len + 1]);
+      }
+    }
+  }
+
   @Test
   void rowsStraddlingChunksComeBackWhole() {
-    // rows of 1000 values: every chunk boundary falls inside a row
+    // rows of 1000 values: chunk boundaries fall inside rows, past the chunks' growth (the first
+    // chunks of 2^15 .. 2^19 doubles hold 31 * 2^15) into the second chunk of the largest size
+    int past = 31 * PartitionRows.DoubleChunks.FIRST_CHUNK
+        + 3 * PartitionRows.DoubleChunks.LARGEST_CHUNK / 2;
     List<SequenceRow> rows = new ArrayList<>();
-    for (int i = 0; i < 3 * PartitionRows.DoubleChunks.CHUNK / 1000; i++) {
+    for (int i = 0; i < past / 1000 + 1; i++) {
       double[] v = new double[1000];
       for (int s = 0; s < v.length; s++) {
         v[s] = i * 1000.0 + s;
