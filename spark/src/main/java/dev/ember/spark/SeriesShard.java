@@ -49,8 +49,12 @@ import java.util.Map;
 final class SeriesShard implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** Rows initialised per call, bounding the memory of the initialisation. */
-  private static final int INIT_CHUNK = 256;
+  /**
+   * Values (rows times steps) initialised per call of the guide: a [T, rows] tensor of 1 MB, which
+   * bounds the initialisation's memory whatever the sequences' length, in few calls (each call has
+   * a fixed cost of about a millisecond: a million series in chunks of 256 rows cost seconds).
+   */
+  static final int INIT_VALUES = 1 << 17;
 
   private final long epoch; // whose minibatches group the states; -1: one group, by position
   private final int width; // W: doubles per series over all per-series params
@@ -152,8 +156,13 @@ final class SeriesShard implements Serializable {
     int k = SeriesUpdate.slotCount(engine.svi().optimizer(), local);
     int n = rows.size();
     double[] v = new double[n * w];
-    for (int from = 0; from < n; from += INIT_CHUNK) {
-      int to = Math.min(n, from + INIT_CHUNK);
+    int steps = local.steps();
+    for (int i = 0; i < n; i++) {
+      steps = Math.max(steps, rows.length(i));
+    }
+    int chunkRows = Math.max(1, INIT_VALUES / Math.max(1, steps));
+    for (int from = 0; from < n; from += chunkRows) {
+      int to = Math.min(n, from + chunkRows);
       List<SequenceRow> chunk = new ArrayList<>(to - from);
       for (int i = from; i < to; i++) {
         chunk.add(rows.row(i));
