@@ -88,22 +88,17 @@ final class DataPreparation {
    * What the pass sends the driver: every partition's {@link Block#summaryOnly} and the keys of
    * epoch 0 counted over all of them (null when not asked; a task's zero has none).
    */
-  record Summaries(List<Block> blocks, long[] epochZeroCounts) implements Serializable {
+  record Summaries(List<Block> blocks, PartCounts epochZeroCounts) implements Serializable {
     static Summaries empty() {
       return new Summaries(new ArrayList<>(), null);
     }
 
-    /** This and {@code other} together (into this one). */
+    /** This and {@code other} together (into this one's list). */
     Summaries merge(Summaries other) {
       blocks.addAll(other.blocks);
-      long[] counts = epochZeroCounts;
-      if (counts == null) {
-        counts = other.epochZeroCounts;
-      } else if (other.epochZeroCounts != null) {
-        for (int k = 0; k < counts.length; k++) {
-          counts[k] += other.epochZeroCounts[k];
-        }
-      }
+      PartCounts counts = epochZeroCounts == null ? other.epochZeroCounts
+          : other.epochZeroCounts == null ? epochZeroCounts
+          : epochZeroCounts.merge(other.epochZeroCounts);
       return new Summaries(blocks, counts);
     }
   }
@@ -118,13 +113,13 @@ final class DataPreparation {
    */
   record KeyCounts(long seed, int parts) implements Serializable {
     /** The keys of epoch 0 of {@code rows}, counted. */
-    long[] count(PartitionRows rows) {
-      long[] out = new long[parts];
-      for (int i = 0; i < rows.size(); i++) {
-        out[BatchBoundaries.partOf(Long.MIN_VALUE, Long.MAX_VALUE, parts,
-            EpochKeys.hash(seed, 0, rows.id(i)))]++;
+    PartCounts count(PartitionRows rows) {
+      int[] part = new int[rows.size()];
+      for (int i = 0; i < part.length; i++) {
+        part[i] = BatchBoundaries.partOf(Long.MIN_VALUE, Long.MAX_VALUE, parts,
+            EpochKeys.hash(seed, 0, rows.id(i)));
       }
-      return out;
+      return PartCounts.of(parts, part);
     }
   }
 
@@ -186,7 +181,7 @@ final class DataPreparation {
             r.persisted(), null);
       } else {
         prepared = new Prepared(blocks.map(Block::rows), summary, summary.invalid(), blocks,
-            found.epochZeroCounts());
+            found.epochZeroCounts() == null ? null : found.epochZeroCounts().counts());
       }
       try {
         if (prepared.summary().lengthConflict() != null) {
