@@ -114,15 +114,15 @@ public final class SparkScaleBenchmark {
           System.out.printf(Locale.ROOT, "%s guide, round %d: floor: an empty job with a"
               + " treeAggregate of 16 doubles: %.2f ms (median of %d); single JVM (1 thread): step"
               + " on B = %d %.2f ms, loss and gradient of B / %d = %d rows %.2f ms (the same batch"
-              + " every call), a task's computation on them %.2f ms (a new batch every call;"
-              + " %.2f ms at one call every %d ms)%n",
+              + " every call), a task's computation on them %.2f ms (%.2f ms on a CPU; a new batch"
+              + " every call; %.2f ms at one call every %d ms)%n",
               guides[g], r + 1, floorMs(jsc, partitions), FLOOR_JOBS, B, single[0], partitions,
-              B / partitions, single[1], single[2], single[3], PACE_MS);
+              B / partitions, single[1], single[2], single[4], single[3], PACE_MS);
           double first = Double.NaN;
           double last = Double.NaN;
           for (long n : sizes) {
             double step = fitOnce(spark, jsc, starts, guide, guides[g], n, t, steps, partitions,
-                cacheInput, single[2], single[3]);
+                cacheInput, single);
             first = Double.isNaN(first) ? step : first;
             last = step;
           }
@@ -142,7 +142,7 @@ public final class SparkScaleBenchmark {
   /** One fit at N series: prints its line and returns its median step in ms. */
   static double fitOnce(SparkSession spark, JavaSparkContext jsc, StepStarts starts,
       Model<SequenceBatch> guide, String guideName, long n, int t, int steps, int partitions,
-      boolean cacheInput, double singleRowsMs, double pacedRowsMs) {
+      boolean cacheInput, double[] single) {
     Dataset<Row> df = generate(spark, n, t, partitions);
     double countMs = Double.NaN;
     if (cacheInput) {
@@ -169,16 +169,18 @@ public final class SparkScaleBenchmark {
     // the median step's compute, over the timed steps (the mean, over all steps, also counts
     // the warm-up and the steps that regroup per-series state or cut its lineage)
     double computePerTask = tm.medianComputeMs(WARMUP) / partitions;
+    double cpuPerTask = tm.medianComputeCpuMs(WARMUP) / partitions;
     double meanComputePerTask = tm.compute() / d / partitions;
     System.out.printf(Locale.ROOT, "%s N=%d: step %.2f ms (median of %d; p10 %.2f, p90 %.2f;"
             + " from job start to job start %.0f ms);"
             + " executor compute per task %.2f ms (median; %.2fx single JVM, %.2fx paced; mean"
-            + " %.2f); mean select %.3f, broadcast %.3f, job %.2f, driver %.3f; set-up %.2f s;"
+            + " %.2f), on a CPU %.2f ms (%.2fx the single JVM's CPU time); mean select %.3f,"
+            + " broadcast %.3f, job %.2f, driver %.3f; set-up %.2f s;"
             + " count() of the cached input %.1f ms%n",
         guideName, n, median, timed.length, quantile(timed, 0.1), quantile(timed, 0.9),
         median(Arrays.copyOfRange(between, Math.min(WARMUP, between.length), between.length)),
-        computePerTask, computePerTask / singleRowsMs, computePerTask / pacedRowsMs,
-        meanComputePerTask, tm.select() / d, tm.broadcast() / d, tm.job() / d, tm.driver() / d,
+        computePerTask, computePerTask / single[2], computePerTask / single[3],
+        meanComputePerTask, cpuPerTask, cpuPerTask / single[4], tm.select() / d, tm.broadcast() / d, tm.job() / d, tm.driver() / d,
         setup, countMs);
     System.out.println("    " + starts.taskBreakdown() + "; " + r.setupTimings().summary());
     df.unpersist(true);
@@ -226,8 +228,9 @@ public final class SparkScaleBenchmark {
   }
 
   /**
-   * The single-JVM baselines, median ms: an {@link SviFit} step on B series, and the loss and
-   * gradient of B / partitions series (what one task computes).
+   * The single-JVM baselines, median ms: an {@link SviFit} step on B series, the loss and
+   * gradient of B / partitions series, what one task computes on them (in a loop, then paced),
+   * and that computation's CPU time in the loop.
    */
   static double[] singleJvm(Model<SequenceBatch> guide, int t, int partitions) {
     Svi<SequenceBatch> svi = Svi.of(Ar1SparkModels.MODEL, guide, Adam.of(0.01),
@@ -260,9 +263,14 @@ public final class SparkScaleBenchmark {
       rows.add(new SequenceRow(part.ids()[i], v, java.util.Map.of()));
     }
     double[] engineMs = new double[SINGLE_WARMUP + SINGLE_TIMED];
+    double[] engineCpuMs = new double[engineMs.length];
+    java.lang.management.ThreadMXBean threads =
+        java.lang.management.ManagementFactory.getThreadMXBean();
     for (int i = 0; i < engineMs.length; i++) {
       long t0 = System.nanoTime();
+      long c0 = threads.getCurrentThreadCpuTime();
       engine.compute(0, rows, state, RngKey.of(i), 1_000_000, B, 0);
+      engineCpuMs[i] = (threads.getCurrentThreadCpuTime() - c0) / 1e6;
       engineMs[i] = (System.nanoTime() - t0) / 1e6;
     }
     // the same, one call every PACE_MS, as a task computes once per step: between calls the
@@ -282,7 +290,8 @@ public final class SparkScaleBenchmark {
     return new double[] {median(Arrays.copyOfRange(stepMs, SINGLE_WARMUP, stepMs.length)),
         median(Arrays.copyOfRange(partMs, SINGLE_WARMUP, partMs.length)),
         median(Arrays.copyOfRange(engineMs, SINGLE_WARMUP, engineMs.length)),
-        median(pacedMs)};
+        median(pacedMs), median(Arrays.copyOfRange(engineCpuMs, SINGLE_WARMUP,
+            engineCpuMs.length))};
   }
 
   /** The first {@code b} generated series as one batch. */
@@ -351,6 +360,8 @@ public final class SparkScaleBenchmark {
     private long tasks;
     private long deserialize;
     private long run;
+    private long runCpuNanos;
+    private long gc;
     private long resultSerialize;
     private long other;
 
@@ -375,17 +386,23 @@ public final class SparkScaleBenchmark {
       tasks++;
       deserialize += m.executorDeserializeTime();
       run += m.executorRunTime();
+      runCpuNanos += m.executorCpuTime();
+      gc += m.jvmGCTime();
       resultSerialize += m.resultSerializationTime();
       other += total - m.executorDeserializeTime() - m.executorRunTime()
           - m.resultSerializationTime();
     }
 
-    /** The step tasks' mean times in ms: deserializing, running, serializing the result, rest. */
+    /**
+     * The step tasks' mean times in ms: deserializing, running (and of that, on a CPU and in
+     * garbage collection: a run far longer than its CPU time waited for a core), serializing the
+     * result, rest.
+     */
     synchronized String taskBreakdown() {
       double n = Math.max(1, tasks);
-      return String.format(Locale.ROOT, "per step task (ms): deserialize %.2f, run %.2f, result"
-          + " %.2f, rest of launch to finish %.2f", deserialize / n, run / n, resultSerialize / n,
-          other / n);
+      return String.format(Locale.ROOT, "per step task (ms): deserialize %.2f, run %.2f (on a CPU"
+          + " %.2f, in GC %.2f), result %.2f, rest of launch to finish %.2f", deserialize / n,
+          run / n, runCpuNanos / 1e6 / n, gc / n, resultSerialize / n, other / n);
     }
 
     /** The first step's start (ms since the epoch). */
@@ -403,6 +420,8 @@ public final class SparkScaleBenchmark {
       tasks = 0;
       deserialize = 0;
       run = 0;
+      runCpuNanos = 0;
+      gc = 0;
       resultSerialize = 0;
       other = 0;
     }

@@ -19,7 +19,8 @@ import scala.runtime.AbstractFunction2;
  * {@link ShardEngine} on them, and the parts are merged in partition order ({@link PartsJob}).
  *
  * <pre>{@code
- * ShardResult r = GlobalStep.run(rows, index.window(e), contextBc, shipped, depth, computeNs);
+ * ShardResult r = GlobalStep.run(rows, index.window(e), contextBc, shipped, depth, computeNs,
+ *     computeCpuNs);
  * }</pre>
  */
 final class GlobalStep {
@@ -28,9 +29,10 @@ final class GlobalStep {
   /** The step's parts over {@code rows}, the minibatch read from {@code window}. */
   static ShardResult run(JavaRDD<PartitionRows> rows, MinibatchIndex.Window window,
       Broadcast<FitContext> context, StepInputShipping.Shipped input, int depth,
-      LongAccumulator compute) {
+      LongAccumulator compute, LongAccumulator computeCpu) {
     return PartsJob.run(rows.rdd().zipPartitions(window.keys().rdd(), false,
-        new Task(new StepTaskInputs(window.bounds(), window.first(), context, input, compute)),
+        new Task(new StepTaskInputs(window.bounds(), window.first(), context, input, compute,
+            computeCpu)),
         PartsJob.tag(EpochKeys.class), PartsJob.PART), depth);
   }
 
@@ -50,6 +52,7 @@ final class GlobalStep {
     public scala.collection.Iterator<ShardResult.Part> apply(
         scala.collection.Iterator<PartitionRows> r, scala.collection.Iterator<EpochKeys> k) {
       long start = System.nanoTime();
+      long cpuStart = StepTaskInputs.cpuNow();
       PartitionRows pr = r.next();
       StepInput in = inputs.step();
       EpochKeys keys = inputs.keysOf(k);
@@ -60,7 +63,7 @@ final class GlobalStep {
       Arrays.sort(at);
       List<SequenceRow> mine = pr.rows(at, 0, at.length);
       Iterator<ShardResult.Part> out = part(mine, inputs.context().value(), in);
-      inputs.compute().add(System.nanoTime() - start);
+      inputs.addCompute(start, cpuStart);
       return scala.jdk.javaapi.CollectionConverters.asScala(out);
     }
   }

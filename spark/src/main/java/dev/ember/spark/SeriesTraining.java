@@ -39,7 +39,8 @@ import scala.runtime.AbstractFunction3;
  *
  * <pre>{@code
  * SeriesTraining series = SeriesTraining.start(spark, dir, index, contextBc, root);
- * ShardResult r = series.step(input, window, depth, computeNs, false); // takes over input
+ * // takes over input
+ * ShardResult r = series.step(input, window, depth, computeNs, computeCpuNs, false);
  * SeriesStateFiles.Summary s = series.checkpoint(folder); // then the checkpoint's header,
  * series.committed();                        // which commits it
  * JavaRDD<Row> perSeries = series.finish();
@@ -118,11 +119,11 @@ final class SeriesTraining {
    * released when the lineage no longer needs it.
    */
   ShardResult step(StepInputShipping.Shipped input, MinibatchIndex.Window window, int depth,
-      LongAccumulator compute, boolean checkpointFollows) {
+      LongAccumulator compute, LongAccumulator computeCpu, boolean checkpointFollows) {
     live.add(input);
     JavaRDD<SeriesShard> next = JavaRDD.fromRDD(shards.rdd().zipPartitions(index.rows().rdd(),
         window.keys().rdd(), false, new StepTask(new StepTaskInputs(window.bounds(),
-            window.first(), context, input, compute)), PartsJob.tag(PartitionRows.class), PartsJob.tag(EpochKeys.class),
+            window.first(), context, input, compute, computeCpu)), PartsJob.tag(PartitionRows.class), PartsJob.tag(EpochKeys.class),
         PartsJob.tag(SeriesShard.class)), PartsJob.tag(SeriesShard.class))
         .persist(StorageLevel.MEMORY_AND_DISK());
     boolean due = ++sinceCut >= LINEAGE_STEPS && !checkpointFollows;
@@ -174,9 +175,10 @@ final class SeriesTraining {
     public scala.collection.Iterator<SeriesShard> apply(scala.collection.Iterator<SeriesShard> s,
         scala.collection.Iterator<PartitionRows> r, scala.collection.Iterator<EpochKeys> k) {
       long start = System.nanoTime();
+      long cpuStart = StepTaskInputs.cpuNow();
       SeriesShard out = s.next().step(TaskContext.getPartitionId(), r.next(), inputs.keysOf(k),
           inputs.bounds(), inputs.context().value(), inputs.step());
-      inputs.compute().add(System.nanoTime() - start);
+      inputs.addCompute(start, cpuStart);
       return scala.jdk.javaapi.CollectionConverters.asScala(List.of(out).iterator());
     }
   }

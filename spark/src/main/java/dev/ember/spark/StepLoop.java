@@ -161,6 +161,7 @@ final class StepLoop {
       int depth = s.aggregationDepth() > 0 ? s.aggregationDepth() : (partitions > 64 ? 2 : 1);
       int gradSize = ShardEngine.flatten(state.optimizer().params(), state).length;
       LongAccumulator compute = jsc.sc().longAccumulator("ember executor compute ns");
+      LongAccumulator computeCpu = jsc.sc().longAccumulator("ember executor compute cpu ns");
       String previous = jsc.getLocalProperty("spark.job.description");
       boolean finished = false;
       try {
@@ -177,15 +178,18 @@ final class StepLoop {
           StepInputShipping.Shipped shipped = StepInputShipping.inlineWhenSmall(jsc, in);
           long t2 = System.nanoTime();
           long computeBefore = compute.value();
+          long computeCpuBefore = computeCpu.value();
           jsc.setJobDescription("ember step " + (step + 1) + "/" + steps);
           boolean checkpointDue = store != null
               && ((step + 1) % s.checkpointInterval() == 0 || step + 1 == steps);
           ShardResult result;
           if (series != null) {
-            result = series.step(shipped, window, depth, compute, checkpointDue); // keeps shipped
+            // keeps shipped
+            result = series.step(shipped, window, depth, compute, computeCpu, checkpointDue);
           } else {
             try {
-              result = GlobalStep.run(index.rows(), window, ctx, shipped, depth, compute);
+              result = GlobalStep.run(index.rows(), window, ctx, shipped, depth, compute,
+                  computeCpu);
             } finally {
               shipped.release();
             }
@@ -201,8 +205,8 @@ final class StepLoop {
           if (checkpointDue) {
             checkpoint(state, local, losses);
           }
-          timings.add(t1 - t0, t2 - t1, t3 - t2, compute.value() - computeBefore, t4 - t3,
-              System.nanoTime() - t4);
+          timings.add(t1 - t0, t2 - t1, t3 - t2, compute.value() - computeBefore,
+              computeCpu.value() - computeCpuBefore, t4 - t3, System.nanoTime() - t4);
           if ((step + 1) % 100 == 0 || step + 1 == steps) {
             LOG.info("ember step {}/{}: loss {}", step + 1, steps, loss);
           }

@@ -241,6 +241,15 @@ class SparkSviTest {
       assertArrayEquals(straight.params().get(k).toArray(), resumed.params().get(k).toArray(), 0.0);
     }
     assertEquals(5, resumed.timings().steps(), "steps run after the resume");
+    // each task's CPU interval lies inside its wall interval: its two tasks ran on a CPU for at
+    // most their wall time (10 microseconds' slack a task: two clocks, each read through the
+    // kernel under a hypervisor), and for some of it
+    StepTimings t = straight.timings();
+    for (int i = 0; i < t.steps(); i++) {
+      assertTrue(t.computeCpuNanos()[i] > 0 && t.computeCpuNanos()[i]
+          <= t.computeNanos()[i] + 2 * 10_000, "step " + i + ": CPU " + t.computeCpuNanos()[i]
+          + " ns of " + t.computeNanos()[i]);
+    }
   }
 
   @Test
