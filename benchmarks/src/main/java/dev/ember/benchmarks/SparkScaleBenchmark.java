@@ -37,15 +37,17 @@ import org.apache.spark.sql.types.StructType;
  * 65 536 and 1 048 576 AR(1) series of T = 20 steps (generated on the executors), B = 1 024, on
  * {@code local[2]}, with the amortized guide and then the per-series guide, it prints per N the
  * median step over the timed steps after a warm-up (after an untimed fit that compiles the code),
- * the median executor compute per task over those steps, the mean breakdown per step ({@link
- * StepTimings}: select, broadcast, job, driver) and the seconds from {@code fit} to the first
- * step. The sweep runs in rounds
- * (default 3), each measuring the floor and every N once, so that a change of the machine's load
- * falls on all of them alike; the ratio of the largest N's step to the smallest N's is the median
+ * the median executor compute per task over those steps (wall time, and the CPU time of the
+ * task's thread: a task that waits for a core runs longer than it computes), the mean breakdown
+ * per step ({@link StepTimings}: select, broadcast, job, driver) and the seconds from {@code fit}
+ * to the first step. The sweep runs in rounds (default 3), each measuring the floor and every N
+ * once, so that a change of the machine's load falls on all of them alike; the ratio of the largest N's step to the smallest N's is the median
  * of the rounds' ratios. The baselines, measured in the same run: the single-JVM step ({@link
  * SviFit}) on B series; the single-JVM loss and gradient of the rows one task holds (B / P),
  * called in a loop and called once every 10 ms as a task is (a call that follows an idle core
- * costs more than one in a loop: the task's figure is given against both); an empty Spark job
+ * costs more than one in a loop: the task's figure is given against both), and called once in
+ * each task of plain Spark jobs that carry the rows and state in their closure (what one call
+ * costs where Spark runs it, none of Ember's step machinery around it); an empty Spark job
  * with a {@code treeAggregate} of 16 doubles (Spark's floor per step); and a plain {@code
  * count()} of the cached input. The last line is {@code scale ratio: X}, the amortized
  * guide's step at the largest N over its step at the smallest.
@@ -110,14 +112,16 @@ public final class SparkScaleBenchmark {
         for (int r = 0; r < rounds; r++) {
           // the floor and every size once per round, so that a change of the machine's load
           // during the run falls on all of them alike
-          double[] single = singleJvm(guide, t, partitions);
+          double[] single = singleJvm(jsc, guide, t, partitions);
           System.out.printf(Locale.ROOT, "%s guide, round %d: floor: an empty job with a"
               + " treeAggregate of 16 doubles: %.2f ms (median of %d); single JVM (1 thread): step"
               + " on B = %d %.2f ms, loss and gradient of B / %d = %d rows %.2f ms (the same batch"
               + " every call), a task's computation on them %.2f ms (%.2f ms on a CPU; a new batch"
-              + " every call; %.2f ms at one call every %d ms)%n",
+              + " every call; %.2f ms at one call every %d ms; %.2f ms, %.2f on a CPU, called once"
+              + " in each task of a plain Spark job)%n",
               guides[g], r + 1, floorMs(jsc, partitions), FLOOR_JOBS, B, single[0], partitions,
-              B / partitions, single[1], single[2], single[4], single[3], PACE_MS);
+              B / partitions, single[1], single[2], single[4], single[3], PACE_MS, single[5],
+              single[6]);
           double first = Double.NaN;
           double last = Double.NaN;
           for (long n : sizes) {
@@ -174,13 +178,14 @@ public final class SparkScaleBenchmark {
     System.out.printf(Locale.ROOT, "%s N=%d: step %.2f ms (median of %d; p10 %.2f, p90 %.2f;"
             + " from job start to job start %.0f ms);"
             + " executor compute per task %.2f ms (median; %.2fx single JVM, %.2fx paced; mean"
-            + " %.2f), on a CPU %.2f ms (%.2fx the single JVM's CPU time); mean select %.3f,"
+            + " %.2f), on a CPU %.2f ms (%.2fx the single JVM's CPU time, %.2fx a plain task's);"
+            + " mean select %.3f,"
             + " broadcast %.3f, job %.2f, driver %.3f; set-up %.2f s;"
             + " count() of the cached input %.1f ms%n",
         guideName, n, median, timed.length, quantile(timed, 0.1), quantile(timed, 0.9),
         median(Arrays.copyOfRange(between, Math.min(WARMUP, between.length), between.length)),
         computePerTask, computePerTask / single[2], computePerTask / single[3],
-        meanComputePerTask, cpuPerTask, cpuPerTask / single[4], tm.select() / d, tm.broadcast() / d, tm.job() / d, tm.driver() / d,
+        meanComputePerTask, cpuPerTask, cpuPerTask / single[4], cpuPerTask / single[6], tm.select() / d, tm.broadcast() / d, tm.job() / d, tm.driver() / d,
         setup, countMs);
     System.out.println("    " + starts.taskBreakdown() + "; " + r.setupTimings().summary());
     df.unpersist(true);
@@ -230,9 +235,11 @@ public final class SparkScaleBenchmark {
   /**
    * The single-JVM baselines, median ms: an {@link SviFit} step on B series, the loss and
    * gradient of B / partitions series, what one task computes on them (in a loop, then paced),
-   * and that computation's CPU time in the loop.
+   * that computation's CPU time in the loop, and its wall and CPU time called once in each task
+   * of plain Spark jobs ({@link #plainTaskCalls}).
    */
-  static double[] singleJvm(Model<SequenceBatch> guide, int t, int partitions) {
+  static double[] singleJvm(JavaSparkContext jsc, Model<SequenceBatch> guide, int t,
+      int partitions) {
     Svi<SequenceBatch> svi = Svi.of(Ar1SparkModels.MODEL, guide, Adam.of(0.01),
         new RowKeyedTraceElbo(1, "series")).progress(false);
     SequenceBatch all = batch(B, t);
@@ -287,11 +294,45 @@ public final class SparkScaleBenchmark {
       engine.compute(0, rows, state, RngKey.of(i), 1_000_000, B, 0);
       pacedMs[i] = (System.nanoTime() - t0) / 1e6;
     }
+    double[] inTasks = plainTaskCalls(jsc, engine, rows, state, partitions);
     return new double[] {median(Arrays.copyOfRange(stepMs, SINGLE_WARMUP, stepMs.length)),
         median(Arrays.copyOfRange(partMs, SINGLE_WARMUP, partMs.length)),
         median(Arrays.copyOfRange(engineMs, SINGLE_WARMUP, engineMs.length)),
         median(pacedMs), median(Arrays.copyOfRange(engineCpuMs, SINGLE_WARMUP,
-            engineCpuMs.length))};
+            engineCpuMs.length)), inTasks[0], inTasks[1]};
+  }
+
+  /**
+   * The same computation on the same rows called once in each task of plain Spark jobs (rows,
+   * state and engine in the job's closure; one job after another, as steps are), none of Ember's
+   * step machinery around it: the median over the tasks of {wall, CPU} ms per call. It is what a
+   * single call costs where Spark runs it, on an executor's core between Spark's own work.
+   */
+  static double[] plainTaskCalls(JavaSparkContext jsc, ShardEngine engine, List<SequenceRow> rows,
+      SviState state, int partitions) {
+    List<Integer> parts = new ArrayList<>();
+    for (int i = 0; i < partitions; i++) {
+      parts.add(i);
+    }
+    JavaRDD<Integer> rdd = jsc.parallelize(parts, partitions);
+    List<double[]> calls = new ArrayList<>();
+    for (int j = 0; j < WARMUP + PACED_CALLS; j++) {
+      int job = j;
+      List<double[]> got = rdd.map(p -> {
+        java.lang.management.ThreadMXBean threads =
+            java.lang.management.ManagementFactory.getThreadMXBean();
+        long t0 = System.nanoTime();
+        long c0 = threads.getCurrentThreadCpuTime();
+        engine.compute(p, rows, state, RngKey.of(job), 1_000_000, B, 0);
+        double cpu = (threads.getCurrentThreadCpuTime() - c0) / 1e6;
+        return new double[] {(System.nanoTime() - t0) / 1e6, cpu};
+      }).collect();
+      if (j >= WARMUP) {
+        calls.addAll(got);
+      }
+    }
+    return new double[] {median(calls.stream().mapToDouble(c -> c[0]).toArray()),
+        median(calls.stream().mapToDouble(c -> c[1]).toArray())};
   }
 
   /** The first {@code b} generated series as one batch. */
