@@ -104,13 +104,29 @@ class SparkDataTest {
     }
   }
 
-  @Test
-  void duplicatedIdsAreFoundInAnyPartitionsAndNamedOrSkipped() {
+  /** 12 rows, then ids 1007 (one of the 12) twice more and 1071 twice. */
+  static List<Row> withDuplicates() {
     List<Row> data = new ArrayList<>(SparkTestModels.rows(12, 4));
     data.add(RowFactory.create(1007L, List.of(9.0)));
     data.add(RowFactory.create(1007L, List.of(8.0, 7.0)));
     data.add(RowFactory.create(1071L, List.of(1.0)));
     data.add(RowFactory.create(1071L, List.of(2.0)));
+    return data;
+  }
+
+  /** The five rows of ids 1007 and 1071 left out, the other 11 kept. */
+  static void assertDuplicatesLeftOut(DataPreparation.Prepared skipped) {
+    assertEquals(5, skipped.skipped());
+    assertEquals(11, skipped.summary().valid());
+    long[] kept = skipped.rows().collect().stream()
+        .flatMapToLong(pr -> Arrays.stream(pr.ids())).sorted().toArray();
+    assertEquals(11, kept.length);
+    assertTrue(Arrays.stream(kept).noneMatch(id -> id == 1007 || id == 1071));
+  }
+
+  @Test
+  void duplicatedIdsAreFoundInAnyPartitionsAndNamedOrSkipped() {
+    List<Row> data = withDuplicates();
     for (int p : new int[] {1, 2, 5}) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> prepare(SparkTestModels.dataset(spark, data, p), false));
@@ -119,12 +135,7 @@ class SparkDataTest {
       DataPreparation.Prepared skipped = prepare(SparkTestModels.dataset(spark, data, p), true);
       try {
         // every row of 1007 (three) and of 1071 (two) left out, the other 11 kept
-        assertEquals(5, skipped.skipped());
-        assertEquals(11, skipped.summary().valid());
-        long[] kept = skipped.rows().collect().stream()
-            .flatMapToLong(pr -> Arrays.stream(ids(pr))).sorted().toArray();
-        assertEquals(11, kept.length);
-        assertTrue(Arrays.stream(kept).noneMatch(id -> id == 1007 || id == 1071));
+        assertDuplicatesLeftOut(skipped);
       } finally {
         skipped.unpersist();
       }
@@ -139,11 +150,7 @@ class SparkDataTest {
    */
   @Test
   void duplicatedIdsInPartitionsOfDisjointRangesAreFoundByThePass() {
-    List<Row> data = new ArrayList<>(SparkTestModels.rows(12, 4));
-    data.add(RowFactory.create(1007L, List.of(9.0)));
-    data.add(RowFactory.create(1007L, List.of(8.0, 7.0)));
-    data.add(RowFactory.create(1071L, List.of(1.0)));
-    data.add(RowFactory.create(1071L, List.of(2.0)));
+    List<Row> data = withDuplicates();
     for (int p : new int[] {1, 3}) {
       Dataset<Row> ranged = spark.createDataFrame(data, SparkTestModels.SCHEMA)
           .repartitionByRange(p, org.apache.spark.sql.functions.col("id"));
@@ -153,8 +160,7 @@ class SparkDataTest {
           e.getMessage());
       DataPreparation.Prepared skipped = prepare(ranged, true);
       try {
-        assertEquals(5, skipped.skipped());
-        assertEquals(11, skipped.summary().valid());
+        assertDuplicatesLeftOut(skipped);
       } finally {
         skipped.unpersist();
       }
@@ -227,14 +233,6 @@ class SparkDataTest {
       s.add(new SequenceRow(i, new double[] {1.0}, Map.of()), List.of());
     }
     return s;
-  }
-
-  static long[] ids(PartitionRows pr) {
-    long[] out = new long[pr.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = pr.id(i);
-    }
-    return out;
   }
 
   /**
