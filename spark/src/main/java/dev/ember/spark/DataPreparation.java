@@ -11,6 +11,7 @@ import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
 
@@ -133,11 +134,15 @@ final class DataPreparation {
       KeyCounts keys) {
     List<String> covariates = reader.covariateNames();
     List<String> perSeries = perSeries(reader);
-    JavaRDD<Block> blocks = reader.parse(data).mapPartitionsWithIndex((idx, it) -> {
+    JavaRDD<Block> blocks = reader.internalRows(data).mapPartitionsWithIndex((idx, it) -> {
       PartitionRows.Builder b = new PartitionRows.Builder(covariates);
       DataSummary s = DataSummary.empty();
       while (it.hasNext()) {
-        DatasetReader.Parsed p = it.next();
+        InternalRow r = it.next();
+        if (reader.addValid(r, b)) {
+          continue;
+        }
+        DatasetReader.Parsed p = reader.parse(r);
         if (p.problem() != null) {
           s.invalid(p.problem());
         } else {

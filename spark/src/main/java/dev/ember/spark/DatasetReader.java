@@ -13,6 +13,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
@@ -99,12 +100,43 @@ final class DatasetReader implements Serializable {
 
   /** Every row of {@code data} parsed, lazily (a job parses them where they are). */
   JavaRDD<Parsed> parse(Dataset<Row> data) {
+    return internalRows(data).map(this::parse);
+  }
+
+  /** Every row of {@code data} in Spark's internal form: id, values, then the covariates. */
+  JavaRDD<InternalRow> internalRows(Dataset<Row> data) {
     List<Column> cols = new ArrayList<>();
     cols.add(data.col(columns.id));
     cols.add(data.col(columns.values));
     covariateNames.forEach(n -> cols.add(data.col(n)));
     Dataset<Row> selected = data.select(cols.toArray(new Column[0]));
-    return selected.queryExecution().toRdd().toJavaRDD().map(this::parse);
+    return selected.queryExecution().toRdd().toJavaRDD();
+  }
+
+  /**
+   * Adds row {@code r} (in Spark's internal form) to {@code rows} straight from Spark's unsafe
+   * arrays, when it is valid and its arrays are in that form (a cached or shuffled dataset's
+   * are): each array copied in one piece into the rows' storage and checked there, with no array
+   * of the row's own ({@link PartitionRows.Builder#addUnsafe}). Returns false, adding nothing,
+   * otherwise: {@link #parse(InternalRow)} then reads the row (a vector covariate, an array of
+   * another form) or names its problem.
+   */
+  boolean addValid(InternalRow r, PartitionRows.Builder rows) {
+    if (r.isNullAt(0) || r.isNullAt(1) || !(r.getArray(1) instanceof UnsafeArrayData v)
+        || v.numElements() == 0) {
+      return false;
+    }
+    UnsafeArrayData[] cov = new UnsafeArrayData[covariateNames.size()];
+    for (int i = 0; i < cov.length; i++) {
+      if (r.isNullAt(2 + i) || !(covariateTypes[i] instanceof ArrayType)
+          || !(r.getArray(2 + i) instanceof UnsafeArrayData c) || c.numElements() == 0
+          || (columns.covariates.get(covariateNames.get(i)) == ShardEngine.CovariateKind.PER_STEP
+              && c.numElements() != v.numElements())) {
+        return false;
+      }
+      cov[i] = c;
+    }
+    return rows.addUnsafe(intId ? r.getInt(0) : r.getLong(0), v, cov);
   }
 
   /** One row in Spark's internal form: id, values, then the covariates. */

@@ -9,6 +9,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.unsafe.Platform;
 
 /**
  * The valid rows of one partition, sorted by id and stored column-wise in a few flat arrays (ids,
@@ -147,13 +149,7 @@ final class PartitionRows implements Serializable {
 
     /** Adds a row. */
     Builder add(SequenceRow row) {
-      if (n == ids.length) {
-        ids = Arrays.copyOf(ids, 2 * n);
-        lengths = Arrays.copyOf(lengths, 2 * n);
-        for (int c = 0; c < covariateNames.length; c++) {
-          covariateLengths[c] = Arrays.copyOf(covariateLengths[c], 2 * n);
-        }
-      }
+      grow();
       ids[n] = row.id();
       lengths[n] = row.values().length;
       values.append(row.values());
@@ -164,6 +160,46 @@ final class PartitionRows implements Serializable {
       }
       n++;
       return this;
+    }
+
+    /**
+     * Adds a row whose values and covariates (in this builder's order) are Spark unsafe arrays,
+     * each copied in one piece into the chunks and checked there: no array of the row's own is
+     * made. Adds nothing and returns false when an element is null or not finite (the caller then
+     * reads the row another way, which names the problem).
+     */
+    boolean addUnsafe(long id, UnsafeArrayData rowValues, UnsafeArrayData[] covariates) {
+      int valuesAt = values.size();
+      boolean ok = values.appendChecked(rowValues);
+      int c = 0;
+      for (; ok && c < covariateNames.length; c++) {
+        ok = covariateValues[c].appendChecked(covariates[c]); // if not, it appended nothing
+      }
+      if (!ok) {
+        values.truncate(valuesAt);
+        for (int d = 0; d < c - 1; d++) { // the covariates appended before the one that failed
+          covariateValues[d].truncate(covariateValues[d].size() - covariates[d].numElements());
+        }
+        return false;
+      }
+      grow();
+      ids[n] = id;
+      lengths[n] = rowValues.numElements();
+      for (int d = 0; d < covariateNames.length; d++) {
+        covariateLengths[d][n] = covariates[d].numElements();
+      }
+      n++;
+      return true;
+    }
+
+    private void grow() {
+      if (n == ids.length) {
+        ids = Arrays.copyOf(ids, 2 * n);
+        lengths = Arrays.copyOf(lengths, 2 * n);
+        for (int c = 0; c < covariateNames.length; c++) {
+          covariateLengths[c] = Arrays.copyOf(covariateLengths[c], 2 * n);
+        }
+      }
     }
 
     /** The rows added so far. */
@@ -284,6 +320,50 @@ final class PartitionRows implements Serializable {
         done += len;
         size += len;
       }
+    }
+
+    /**
+     * Appends an unsafe array's doubles in one copy per chunk they fall in, then checks them; if
+     * one is null (which Spark reads as 0) or not finite, appends nothing and returns false.
+     */
+    boolean appendChecked(UnsafeArrayData a) {
+      int len = a.numElements();
+      long from = a.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(len);
+      int start = size;
+      int done = 0;
+      while (done < len) {
+        int last = chunks.size() - 1;
+        int at = last < 0 ? 0 : size - starts.get(last);
+        if (last < 0 || at == chunks.get(last).length) {
+          chunks.add(new double[last < 0 ? first : Math.min(largest, 2 * chunks.get(last).length)]);
+          starts.add(size);
+          last++;
+          at = 0;
+        }
+        double[] chunk = chunks.get(last);
+        int piece = Math.min(len - done, chunk.length - at);
+        Platform.copyMemory(a.getBaseObject(), from + 8L * done, chunk,
+            Platform.DOUBLE_ARRAY_OFFSET + 8L * at, 8L * piece);
+        for (int k = 0; k < piece; k++) {
+          double v = chunk[at + k];
+          if (!Double.isFinite(v) || (v == 0.0 && a.isNullAt(done + k))) {
+            truncate(start);
+            return false;
+          }
+        }
+        done += piece;
+        size += piece;
+      }
+      return true;
+    }
+
+    /** Forgets everything from position {@code to} on (the chunks that begin there or later). */
+    void truncate(int to) {
+      while (!starts.isEmpty() && starts.get(starts.size() - 1) >= to) {
+        chunks.remove(chunks.size() - 1);
+        starts.remove(starts.size() - 1);
+      }
+      size = to;
     }
 
     int size() {

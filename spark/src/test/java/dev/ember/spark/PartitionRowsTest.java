@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.junit.jupiter.api.Test;
 
 /** Rows stored flat come back as they went in, sorted by id, whatever order they were added in. */
@@ -118,6 +119,55 @@ class PartitionRowsTest {
       assertArrayEquals(want.values(), pr.row(i).values(), 0.0);
       assertArrayEquals(want.values(), inOrder.row(i).values(), 0.0);
       assertArrayEquals(want.values(), inOrder.row(i).covariates().get("x"), 0.0);
+    }
+  }
+
+  /**
+   * Rows added straight from Spark's unsafe arrays are the rows added as {@link SequenceRow}s,
+   * across the chunks' boundaries and growth; a row with a value or a covariate that is not finite
+   * (at its start, in its middle, at its end, in a later chunk than its start) adds nothing, and
+   * the rows after it are stored where they belong.
+   */
+  @Test
+  void rowsFromUnsafeArraysAreTheRowsAndBadOnesAddNothing() {
+    int past = 31 * PartitionRows.DoubleChunks.FIRST_CHUNK + PartitionRows.DoubleChunks.LARGEST_CHUNK;
+    PartitionRows.Builder direct = new PartitionRows.Builder(List.of("x", "w"));
+    List<SequenceRow> kept = new ArrayList<>();
+    java.util.Random random = new java.util.Random(2);
+    int rejected = 0;
+    for (int i = 0; i < past / 700 + 2; i++) {
+      double[] v = new double[700];
+      for (int s = 0; s < v.length; s++) {
+        v[s] = random.nextGaussian();
+      }
+      double[] x = v.clone();
+      double[] w = {i, -0.0};
+      boolean bad = i % 11 == 4 || i % 13 == 6;
+      if (i % 11 == 4) {
+        v[new int[] {0, 350, 699}[i % 3]] = i % 2 == 0 ? Double.NaN : Double.NEGATIVE_INFINITY;
+      } else if (i % 13 == 6) {
+        x[(i * 7) % 700] = Double.POSITIVE_INFINITY;
+      }
+      boolean added = direct.addUnsafe(1000L - i, UnsafeArrayData.fromPrimitiveArray(v),
+          new UnsafeArrayData[] {UnsafeArrayData.fromPrimitiveArray(x),
+              UnsafeArrayData.fromPrimitiveArray(w)});
+      assertEquals(!bad, added, "row " + i);
+      if (bad) {
+        rejected++;
+      } else {
+        kept.add(new SequenceRow(1000L - i, v, Map.of("x", x, "w", w)));
+      }
+    }
+    assertTrue(rejected > 10);
+    assertEquals(kept.size(), direct.size());
+    PartitionRows got = direct.build();
+    PartitionRows want = build(kept);
+    assertEquals(want.size(), got.size());
+    for (int i = 0; i < want.size(); i++) {
+      assertEquals(want.id(i), got.id(i));
+      assertArrayEquals(want.row(i).values(), got.row(i).values(), 0.0);
+      assertArrayEquals(want.covariate(0, i), got.covariate(0, i), 0.0);
+      assertArrayEquals(want.covariate(1, i), got.covariate(1, i), 0.0);
     }
   }
 }
