@@ -60,9 +60,9 @@ public record DataFingerprint(long series, long lane0, long lane1) implements Se
 
   /**
    * The fingerprint of a partition's rows: the same as {@link #add}ing each of them, read in place.
-   * Four consecutive rows of one length have their values chained together, eight independent
+   * Two consecutive rows of one length have their values chained together, four independent
    * chains that the processor overlaps (one row's two chains leave it waiting on each
-   * multiplication).
+   * multiplication; four rows' eight chains measured slower, more values than registers).
    */
   static DataFingerprint of(PartitionRows rows) {
     int n = rows.size();
@@ -73,20 +73,23 @@ public record DataFingerprint(long series, long lane0, long lane1) implements Se
         .sorted(Comparator.comparing(names::get)).mapToInt(Integer::intValue).toArray();
     long lane0 = 0;
     long lane1 = 0;
-    long[] h = new long[8]; // rows i .. i + 3: {lane 0, lane 1} each
+    long[] h = new long[4]; // rows i and i + 1: {lane 0, lane 1} each
     for (int i = 0; i < n; ) {
       int len = rows.length(i);
-      int group = i + 4 <= n && rows.length(i + 1) == len && rows.length(i + 2) == len
-          && rows.length(i + 3) == len ? 4 : 1;
-      if (group == 4) {
-        chainFour(rows, i, len, v, h);
+      int group = i + 2 <= n && rows.length(i + 1) == len ? 2 : 1;
+      if (group == 2) {
+        chainTwo(rows, i, len, v, h);
       } else {
         long[] one = {mix(KEY0 ^ rows.id(i)), mix(KEY1 ^ rows.id(i))};
         chainBoth(one, v, rows.valuesStart(i), len);
         h[0] = one[0];
         h[1] = one[1];
       }
-      for (int r = 0; r < group; r++) {
+      for (int r = 0; r < group && byName.length == 0; r++) {
+        lane0 += h[2 * r];
+        lane1 += h[2 * r + 1];
+      }
+      for (int r = 0; r < group && byName.length > 0; r++) {
         long[] one = {h[2 * r], h[2 * r + 1]};
         for (int c : byName) {
           one[0] = mix(one[0] ^ names.get(c).hashCode());
@@ -102,42 +105,26 @@ public record DataFingerprint(long series, long lane0, long lane1) implements Se
     return new DataFingerprint(n, lane0, lane1);
   }
 
-  /** Both lanes of rows {@code i .. i + 3}, each of {@code len} values, into {@code h}. */
-  private static void chainFour(PartitionRows rows, int i, int len, double[] v, long[] h) {
+  /** Both lanes of rows {@code i} and {@code i + 1}, each of {@code len} values, into {@code h}. */
+  private static void chainTwo(PartitionRows rows, int i, int len, double[] v, long[] h) {
     long a0 = mix(mix(KEY0 ^ rows.id(i)) ^ len);
     long a1 = mix(mix(KEY1 ^ rows.id(i)) ^ len);
     long b0 = mix(mix(KEY0 ^ rows.id(i + 1)) ^ len);
     long b1 = mix(mix(KEY1 ^ rows.id(i + 1)) ^ len);
-    long c0 = mix(mix(KEY0 ^ rows.id(i + 2)) ^ len);
-    long c1 = mix(mix(KEY1 ^ rows.id(i + 2)) ^ len);
-    long d0 = mix(mix(KEY0 ^ rows.id(i + 3)) ^ len);
-    long d1 = mix(mix(KEY1 ^ rows.id(i + 3)) ^ len);
     int sa = rows.valuesStart(i);
     int sb = rows.valuesStart(i + 1);
-    int sc = rows.valuesStart(i + 2);
-    int sd = rows.valuesStart(i + 3);
     for (int k = 0; k < len; k++) {
       long xa = Double.doubleToLongBits(v[sa + k]);
       long xb = Double.doubleToLongBits(v[sb + k]);
-      long xc = Double.doubleToLongBits(v[sc + k]);
-      long xd = Double.doubleToLongBits(v[sd + k]);
       a0 = mix(a0 ^ xa);
       a1 = mix(a1 ^ xa);
       b0 = mix(b0 ^ xb);
       b1 = mix(b1 ^ xb);
-      c0 = mix(c0 ^ xc);
-      c1 = mix(c1 ^ xc);
-      d0 = mix(d0 ^ xd);
-      d1 = mix(d1 ^ xd);
     }
     h[0] = a0;
     h[1] = a1;
     h[2] = b0;
     h[3] = b1;
-    h[4] = c0;
-    h[5] = c1;
-    h[6] = d0;
-    h[7] = d1;
   }
 
   /**

@@ -52,6 +52,29 @@ class ValueStatsTest {
     }
   }
 
+  /** A range of an array, at any offset and of any length mod 4, has its values' statistics. */
+  @Test
+  void aRangeOfAnArrayHasItsValuesStatistics() {
+    double[] all = new double[40];
+    for (int i = 0; i < all.length; i++) {
+      all[i] = 1e5 + Math.sin(i) * (i % 7);
+    }
+    for (int from = 0; from < 5; from++) {
+      for (int to = from + 1; to <= all.length; to += 3) {
+        double[] part = Arrays.copyOfRange(all, from, to);
+        double[] want = twoPass(new double[][] {part}, 0.0);
+        ValueStats got = ValueStats.of(all, from, to);
+        assertEquals(to - from, got.count());
+        assertEquals(want[1], got.mean(), 1e-12 * Math.abs(want[1]));
+        if (to - from > 1) {
+          // the squares' sum of values near 1e5: digits lost to the mean's rounding
+          assertEquals(want[2], got.sd(), 1e-9 * Math.max(1.0, want[2]), from + ".." + to);
+        }
+      }
+    }
+    assertEquals(0, ValueStats.of(all, 3, 3).count());
+  }
+
   @Test
   void dataFarFromTheUnitScaleAreWarnedAboutByMeanAndSd() {
     ValueStats unit = ValueStats.empty();
