@@ -164,14 +164,14 @@ final class DataPreparation {
       for (Block b : parts) {
         summary.merge(b.summary());
       }
-      DuplicateIds dups = disjoint(parts) ? parts.stream().map(Block::duplicates)
-          .reduce(DuplicateIds.none(), DuplicateIds::merge) : acrossPartitions(blocks);
       String idColumn = reader.columns().id;
       if (summary.invalid() > 0 && !skipInvalid) {
         throw new IllegalArgumentException(summary.firstProblem()
             + (summary.invalid() > 1 ? " (and " + (summary.invalid() - 1) + " more invalid rows)"
                 : "") + "; fix the data or set skipInvalidRows(true) to leave such rows out");
       }
+      DuplicateIds dups = disjoint(parts) ? parts.stream().map(Block::duplicates)
+          .reduce(DuplicateIds.none(), DuplicateIds::merge) : acrossPartitions(blocks);
       if (dups.ids() > 0 && !skipInvalid) {
         throw new IllegalArgumentException("row id " + dups.firstId() + ": column '" + idColumn
             + "' holds this id " + dups.firstCount() + " times; ids must be unique (or set "

@@ -70,7 +70,7 @@ class PartitionRowsTest {
   @Test
   void growingChunksGiveBackEveryRange() {
     java.util.Random random = new java.util.Random(8);
-    PartitionRows.DoubleChunks chunks = new PartitionRows.DoubleChunks(4, 16);
+    DoubleChunks chunks = new DoubleChunks(4, 16);
     double[] all = new double[0];
     for (int a = 0; a < 40; a++) {
       double[] v = new double[random.nextInt(a % 7 == 0 ? 40 : 6)];
@@ -100,8 +100,8 @@ class PartitionRowsTest {
   void rowsStraddlingChunksComeBackWhole() {
     // rows of 1000 values: chunk boundaries fall inside rows, past the chunks' growth (the first
     // chunks of 2^15 .. 2^19 doubles hold 31 * 2^15) into the second chunk of the largest size
-    int past = 31 * PartitionRows.DoubleChunks.FIRST_CHUNK
-        + 3 * PartitionRows.DoubleChunks.LARGEST_CHUNK / 2;
+    int past = 31 * DoubleChunks.FIRST_CHUNK
+        + 3 * DoubleChunks.LARGEST_CHUNK / 2;
     List<SequenceRow> rows = new ArrayList<>();
     for (int i = 0; i < past / 1000 + 1; i++) {
       double[] v = new double[1000];
@@ -130,7 +130,7 @@ class PartitionRowsTest {
    */
   @Test
   void rowsFromUnsafeArraysAreTheRowsAndBadOnesAddNothing() {
-    int past = 31 * PartitionRows.DoubleChunks.FIRST_CHUNK + PartitionRows.DoubleChunks.LARGEST_CHUNK;
+    int past = 31 * DoubleChunks.FIRST_CHUNK + DoubleChunks.LARGEST_CHUNK;
     PartitionRows.Builder direct = new PartitionRows.Builder(List.of("x", "w"));
     List<SequenceRow> kept = new ArrayList<>();
     java.util.Random random = new java.util.Random(2);
