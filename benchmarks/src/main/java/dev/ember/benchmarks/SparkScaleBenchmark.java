@@ -158,6 +158,7 @@ public final class SparkScaleBenchmark {
     }
     SparkSvi svi = SparkSvi.builder(Ar1SparkModels.MODEL, guide).optimizer(Adam.of(0.01))
         .batchSize(B).seed(1).progress(false).build();
+    double gaugeBefore = gaugeCpuMs();
     starts.reset();
     long f0 = System.currentTimeMillis();
     SparkSviModel r = svi.fit(df, WARMUP + steps);
@@ -188,6 +189,8 @@ public final class SparkScaleBenchmark {
         meanComputePerTask, cpuPerTask, cpuPerTask / single[4], cpuPerTask / single[6], tm.select() / d, tm.broadcast() / d, tm.job() / d, tm.driver() / d,
         setup, countMs);
     System.out.println("    " + starts.taskBreakdown() + "; " + r.setupTimings().summary());
+    System.out.printf(Locale.ROOT, "    gauge (a fixed loop of arithmetic, CPU time): %.2f ms"
+        + " before the fit, %.2f ms after%n", gaugeBefore, gaugeCpuMs());
     df.unpersist(true);
     return median;
   }
@@ -201,6 +204,28 @@ public final class SparkScaleBenchmark {
     SparkSvi.builder(Ar1SparkModels.MODEL, guide).optimizer(Adam.of(0.01)).batchSize(B).seed(2)
         .progress(false).build().fit(df, WARMUP_STEPS);
     df.unpersist(true);
+  }
+
+  /**
+   * The CPU time of a fixed loop of arithmetic on registers (no memory, no allocation), the
+   * median of five: on a machine whose cores are shared with others it grows when the host gives
+   * this one less of a core than its CPU time counts, which slows every task alike.
+   */
+  static double gaugeCpuMs() {
+    java.lang.management.ThreadMXBean threads =
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    double[] ms = new double[5];
+    long sink = 0;
+    for (int r = 0; r < ms.length; r++) {
+      long c0 = threads.getCurrentThreadCpuTime();
+      long z = r;
+      for (int i = 0; i < 2_000_000; i++) {
+        z = mix(z + i);
+      }
+      sink += z;
+      ms[r] = (threads.getCurrentThreadCpuTime() - c0) / 1e6;
+    }
+    return sink == 42 ? -1 : median(ms); // sink keeps the loop
   }
 
   /** N AR(1) series of T steps, generated on the executors from each id. */
