@@ -49,7 +49,8 @@ import org.apache.spark.sql.types.StructType;
  * each task of plain Spark jobs that carry the rows and state in their closure (what one call
  * costs where Spark runs it, none of Ember's step machinery around it); an empty Spark job
  * with a {@code treeAggregate} of 16 doubles (Spark's floor per step); and a plain {@code
- * count()} of the cached input. The last line is {@code scale ratio: X}, the amortized
+ * count()} of the cached input. Around each fit it times a fixed loop of arithmetic (a gauge of
+ * the machine's speed at that moment). The last line is {@code scale ratio: X}, the amortized
  * guide's step at the largest N over its step at the smallest.
  *
  * <pre>{@code
