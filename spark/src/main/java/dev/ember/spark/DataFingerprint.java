@@ -62,11 +62,12 @@ public record DataFingerprint(long series, long lane0, long lane1) implements Se
    * The fingerprint of a partition's rows: the same as {@link #add}ing each of them, read in place.
    * Two consecutive rows of one length have their values chained together, four independent
    * chains that the processor overlaps (one row's two chains leave it waiting on each
-   * multiplication; four rows' eight chains measured slower, more values than registers).
+   * multiplication; four rows' eight chains measured slower, more values than registers); a row
+   * that straddles two of the storage's chunks is copied out first.
    */
   static DataFingerprint of(PartitionRows rows) {
     int n = rows.size();
-    double[] v = rows.storedValues();
+    DoubleChunks v = rows.storedValues();
     List<String> names = rows.covariateNames();
     // by name, as add orders a row's covariates
     int[] byName = IntStream.range(0, names.size()).boxed()
@@ -76,12 +77,19 @@ public record DataFingerprint(long series, long lane0, long lane1) implements Se
     long[] h = new long[4]; // rows i and i + 1: {lane 0, lane 1} each
     for (int i = 0; i < n; ) {
       int len = rows.length(i);
-      int group = i + 2 <= n && rows.length(i + 1) == len ? 2 : 1;
+      int ca = inOneChunk(v, rows.valuesStart(i), len);
+      int cb = i + 1 < n && rows.length(i + 1) == len ? inOneChunk(v, rows.valuesStart(i + 1), len)
+          : -1;
+      int group = ca >= 0 && cb >= 0 ? 2 : 1;
       if (group == 2) {
-        chainTwo(rows, i, len, v, h);
+        chainTwo(rows, i, len, v.chunk(ca), rows.valuesStart(i) - v.chunkStart(ca),
+            v.chunk(cb), rows.valuesStart(i + 1) - v.chunkStart(cb), h);
       } else {
+        // a row that does not pair, or that straddles two chunks: its values copied out
         long[] one = {mix(KEY0 ^ rows.id(i)), mix(KEY1 ^ rows.id(i))};
-        chainBoth(one, v, rows.valuesStart(i), len);
+        double[] values = new double[len];
+        v.copyTo(rows.valuesStart(i), values, 0, len);
+        chainBoth(one, values, 0, len);
         h[0] = one[0];
         h[1] = one[1];
       }
@@ -105,17 +113,25 @@ public record DataFingerprint(long series, long lane0, long lane1) implements Se
     return new DataFingerprint(n, lane0, lane1);
   }
 
-  /** Both lanes of rows {@code i} and {@code i + 1}, each of {@code len} values, into {@code h}. */
-  private static void chainTwo(PartitionRows rows, int i, int len, double[] v, long[] h) {
+  /** The chunk that holds all of positions {@code [from, from + len)}, or -1 if two do. */
+  private static int inOneChunk(DoubleChunks v, int from, int len) {
+    int c = v.chunkOf(from);
+    return from + len <= v.chunkStart(c) + v.chunk(c).length ? c : -1;
+  }
+
+  /**
+   * Both lanes of rows {@code i} and {@code i + 1}, each of {@code len} values (at {@code sa} in
+   * {@code a} and {@code sb} in {@code b}), into {@code h}.
+   */
+  private static void chainTwo(PartitionRows rows, int i, int len, double[] a, int sa,
+      double[] b, int sb, long[] h) {
     long a0 = mix(mix(KEY0 ^ rows.id(i)) ^ len);
     long a1 = mix(mix(KEY1 ^ rows.id(i)) ^ len);
     long b0 = mix(mix(KEY0 ^ rows.id(i + 1)) ^ len);
     long b1 = mix(mix(KEY1 ^ rows.id(i + 1)) ^ len);
-    int sa = rows.valuesStart(i);
-    int sb = rows.valuesStart(i + 1);
     for (int k = 0; k < len; k++) {
-      long xa = Double.doubleToLongBits(v[sa + k]);
-      long xb = Double.doubleToLongBits(v[sb + k]);
+      long xa = Double.doubleToLongBits(a[sa + k]);
+      long xb = Double.doubleToLongBits(b[sb + k]);
       a0 = mix(a0 ^ xa);
       a1 = mix(a1 ^ xa);
       b0 = mix(b0 ^ xb);

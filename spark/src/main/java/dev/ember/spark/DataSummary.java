@@ -66,8 +66,8 @@ final class DataSummary implements Serializable {
 
   /**
    * Adds a partition's valid rows, whose per-series covariates are {@code perSeries}: what {@link
-   * #add}ing each row gives, but the values' statistics are those of all the rows' values at once
-   * (the same mean and spread up to rounding), and the rows are read in place.
+   * #add}ing each row gives, but the values' statistics are those of all the rows' values a chunk
+   * at a time (the same mean and spread up to rounding), and the rows are read in place.
    */
   DataSummary addAll(PartitionRows rows, List<String> perSeries) {
     int n = rows.size();
@@ -82,9 +82,10 @@ final class DataSummary implements Serializable {
     smallestIds = smallest(smallestIds, n == 1 ? new long[] {rows.id(0)}
         : new long[] {rows.id(0), rows.id(1)});
     fingerprint = fingerprint.merge(DataFingerprint.of(rows));
-    double[] v = rows.storedValues();
-    values = values.merge(ValueStats.of(v, rows.valuesStart(0), rows.valuesStart(n - 1)
-        + rows.length(n - 1)));
+    DoubleChunks v = rows.storedValues(); // all the rows' values, chunk by chunk
+    for (int c = 0; c < v.chunkCount(); c++) {
+      values = values.merge(ValueStats.of(v.chunk(c), 0, v.chunkUsed(c)));
+    }
     List<String> names = rows.covariateNames();
     for (String name : perSeries) {
       int c = names.indexOf(name);

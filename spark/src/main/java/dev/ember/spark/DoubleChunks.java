@@ -2,14 +2,16 @@
 // Copyright 2026 The Ember Authors
 package dev.ember.spark;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.List;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.unsafe.Platform;
 
 /**
- * Doubles appended in chunks, copied once into an array of the exact size. The chunks grow from
+ * Doubles appended in chunks, which then hold them for good (a partition's rows are read from
+ * them; no copy into one array of the exact size, which would double the memory a partition
+ * needs while it is built). The chunks grow from
  * {@value #FIRST_CHUNK} doubles by doubling up to {@value #LARGEST_CHUNK} (8 MB), so a small
  * partition allocates little, and the chunks that hold most of a large one are above the
  * collector's size for ordinary objects (G1's humongous objects, at most half a region of up to
@@ -23,16 +25,19 @@ import org.apache.spark.unsafe.Platform;
  * c.append(new double[] {1.5, 2.5});
  * c.appendChecked(UnsafeArrayData.fromPrimitiveArray(new double[] {3.0}));  // true
  * c.toArray();   // [1.5, 2.5, 3.0]
+ * c.chunk(c.chunkOf(2))[2 - c.chunkStart(c.chunkOf(2))];   // 3.0, in place
  * }</pre>
  */
-final class DoubleChunks {
+final class DoubleChunks implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   static final int FIRST_CHUNK = 1 << 15;
   static final int LARGEST_CHUNK = 1 << 20;
 
   private final int first;
   private final int largest;
-  private final List<double[]> chunks = new ArrayList<>();
-  private final List<Integer> starts = new ArrayList<>(); // where each chunk begins
+  private final ArrayList<double[]> chunks = new ArrayList<>();
+  private final ArrayList<Integer> starts = new ArrayList<>(); // where each chunk begins
   private int size;
 
   DoubleChunks() {
@@ -113,10 +118,35 @@ final class DoubleChunks {
     return size;
   }
 
+  /** The number of chunks. */
+  int chunkCount() {
+    return chunks.size();
+  }
+
+  /** Chunk {@code c} itself (read, never written, by those who hold these chunks). */
+  double[] chunk(int c) {
+    return chunks.get(c);
+  }
+
+  /** The position of chunk {@code c}'s first double. */
+  int chunkStart(int c) {
+    return starts.get(c);
+  }
+
+  /** How many of chunk {@code c}'s doubles are in use (all but the last chunk's tail). */
+  int chunkUsed(int c) {
+    return Math.min(chunks.get(c).length, size - starts.get(c));
+  }
+
+  /** The chunk that holds position {@code pos}. */
+  int chunkOf(int pos) {
+    int c = Collections.binarySearch(starts, pos);
+    return c >= 0 ? c : -c - 2;
+  }
+
   /** Copies {@code len} doubles from position {@code from} into {@code dst} at {@code at}. */
   void copyTo(int from, double[] dst, int at, int len) {
-    int c = Collections.binarySearch(starts, from);
-    c = c >= 0 ? c : -c - 2; // the chunk that holds from
+    int c = chunkOf(from);
     int done = 0;
     while (done < len) {
       int o = from + done - starts.get(c);

@@ -26,13 +26,13 @@ final class PartitionRows implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final long[] ids; // sorted ascending
-  private final int[] offsets; // [n + 1] into values
-  private final double[] values;
+  private final int[] offsets; // [n + 1]: row i's values are at positions offsets[i] ..
+  private final DoubleChunks values;
   private final String[] covariateNames;
   private final int[][] covariateOffsets; // [covariate][n + 1]
   private final double[][] covariateValues; // [covariate][...]
 
-  private PartitionRows(long[] ids, int[] offsets, double[] values, String[] covariateNames,
+  private PartitionRows(long[] ids, int[] offsets, DoubleChunks values, String[] covariateNames,
       int[][] covariateOffsets, double[][] covariateValues) {
     this.ids = ids;
     this.offsets = offsets;
@@ -63,15 +63,15 @@ final class PartitionRows implements Serializable {
   }
 
   /**
-   * All rows' values end to end, row i's at {@link #valuesStart}{@code (i)} for {@link
-   * #length}{@code (i)}: the stored array itself, for the set-up pass's summaries to read in place
-   * (never to write).
+   * All rows' values end to end, row i's at positions {@link #valuesStart}{@code (i)} on for
+   * {@link #length}{@code (i)}: the stored chunks themselves, for the set-up pass's summaries to
+   * read in place (never to write).
    */
-  double[] storedValues() {
+  DoubleChunks storedValues() {
     return values;
   }
 
-  /** Where row {@code i}'s values begin in {@link #storedValues}. */
+  /** The position of row {@code i}'s first value in {@link #storedValues}. */
   int valuesStart(int i) {
     return offsets[i];
   }
@@ -103,7 +103,9 @@ final class PartitionRows implements Serializable {
     for (int c = 0; c < covariateNames.length; c++) {
       cov.put(covariateNames[c], covariate(c, i));
     }
-    return new SequenceRow(ids[i], Arrays.copyOfRange(values, offsets[i], offsets[i + 1]), cov);
+    double[] v = new double[length(i)];
+    values.copyTo(offsets[i], v, 0, v.length);
+    return new SequenceRow(ids[i], v, cov);
   }
 
   /** The rows at {@code positions[from .. to)}, in that order. */
@@ -133,6 +135,7 @@ final class PartitionRows implements Serializable {
     private final int[][] covariateLengths;
     private final DoubleChunks[] covariateValues;
     private int n;
+    private boolean built; // the rows took over the chunks of values
 
     /** A builder for rows with covariates {@code covariateNames}. */
     Builder(List<String> covariateNames) {
@@ -147,6 +150,7 @@ final class PartitionRows implements Serializable {
 
     /** Adds a row. */
     Builder add(SequenceRow row) {
+      open();
       grow();
       ids[n] = row.id();
       lengths[n] = row.values().length;
@@ -167,6 +171,7 @@ final class PartitionRows implements Serializable {
      * reads the row another way, which names the problem).
      */
     boolean addUnsafe(long id, UnsafeArrayData rowValues, UnsafeArrayData[] covariates) {
+      open();
       int valuesAt = values.size();
       boolean ok = values.appendChecked(rowValues);
       int c = 0;
@@ -188,6 +193,13 @@ final class PartitionRows implements Serializable {
       }
       n++;
       return true;
+    }
+
+    private void open() {
+      if (built) {
+        throw new IllegalStateException("PartitionRows.Builder: the rows were built; a builder "
+            + "builds once");
+      }
     }
 
     private void grow() {
@@ -223,8 +235,13 @@ final class PartitionRows implements Serializable {
       return out;
     }
 
-    /** The rows sorted by id (equal ids kept, in the order added). */
+    /**
+     * The rows sorted by id (equal ids kept, in the order added). Once: the rows take over the
+     * chunks their values were appended to.
+     */
     PartitionRows build() {
+      open();
+      built = true;
       if (ascending()) { // rows often arrive in id order: no reordering then
         int[][] covOffsets = new int[covariateNames.length][];
         double[][] covValues = new double[covariateNames.length][];
@@ -232,7 +249,7 @@ final class PartitionRows implements Serializable {
           covOffsets[j] = offsetsOf(covariateLengths[j]);
           covValues[j] = covariateValues[j].toArray();
         }
-        return new PartitionRows(Arrays.copyOf(ids, n), offsetsOf(lengths), values.toArray(),
+        return new PartitionRows(Arrays.copyOf(ids, n), offsetsOf(lengths), values,
             covariateNames.clone(), covOffsets, covValues);
       }
       int[] order = RadixOrder.byKey(ids, n);
@@ -242,11 +259,13 @@ final class PartitionRows implements Serializable {
       }
       long[] sortedIds = new long[n];
       int[] offsets = new int[n + 1];
-      double[] sortedValues = new double[values.size()];
+      DoubleChunks sortedValues = new DoubleChunks();
       for (int k = 0; k < n; k++) {
         int i = order[k];
         sortedIds[k] = ids[i];
-        values.copyTo(start[i], sortedValues, offsets[k], lengths[i]);
+        double[] row = new double[lengths[i]];
+        values.copyTo(start[i], row, 0, row.length);
+        sortedValues.append(row);
         offsets[k + 1] = offsets[k] + lengths[i];
       }
       int c = covariateNames.length;

@@ -4,6 +4,7 @@ package dev.ember.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -129,6 +130,41 @@ class DataFingerprintTest {
         assertEquals(of(rows), DataFingerprint.of(b.build()), n + " rows, covariates "
             + covariates);
       }
+    }
+  }
+
+  /**
+   * Rows that straddle the storage's chunks (rows of 900 to 1 100 values past the first chunks'
+   * boundaries, in id order and not) give the rows' fingerprint too, and the summary of the
+   * partition has the statistics of all their values.
+   */
+  @Test
+  void rowsAcrossTheStoragesChunksGiveTheRowsFingerprint() {
+    java.util.Random random = new java.util.Random(6);
+    List<SequenceRow> rows = new ArrayList<>();
+    ValueStats want = ValueStats.empty();
+    for (int i = 0; i < 4 * DoubleChunks.FIRST_CHUNK / 1000; i++) {
+      double[] v = new double[900 + (i % 3 == 0 ? 0 : 200 * (i % 2))];
+      for (int k = 0; k < v.length; k++) {
+        v[k] = random.nextGaussian();
+      }
+      rows.add(new SequenceRow(3L * i, v, Map.of()));
+      want = want.add(v);
+    }
+    for (boolean shuffled : new boolean[] {false, true}) {
+      List<SequenceRow> added = new ArrayList<>(rows);
+      if (shuffled) {
+        Collections.shuffle(added, random);
+      }
+      PartitionRows.Builder b = new PartitionRows.Builder(List.of());
+      added.forEach(b::add);
+      PartitionRows built = b.build();
+      assertTrue(built.storedValues().chunkCount() > 2, "the rows fill several chunks");
+      assertEquals(of(rows), DataFingerprint.of(built), "shuffled " + shuffled);
+      DataSummary summary = DataSummary.empty().addAll(built, List.of());
+      assertEquals(want.count(), summary.values().count());
+      assertEquals(want.mean(), summary.values().mean(), 1e-12);
+      assertEquals(want.sd(), summary.values().sd(), 1e-12);
     }
   }
 }
