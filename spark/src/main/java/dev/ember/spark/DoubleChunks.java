@@ -11,8 +11,8 @@ import org.apache.spark.unsafe.Platform;
 /**
  * Doubles appended in chunks, which then hold them for good (a partition's rows are read from
  * them; no copy into one array of the exact size, which would double the memory a partition
- * needs while it is built). The chunks grow from
- * {@value #FIRST_CHUNK} doubles by doubling up to {@value #LARGEST_CHUNK} (8 MB), so a small
+ * needs while it is built). The chunks grow from {@value #FIRST_CHUNK} doubles by doubling up to
+ * {@value #LARGEST_CHUNK} (8 MB), so a small
  * partition allocates little, and the chunks that hold most of a large one are above the
  * collector's size for ordinary objects (G1's humongous objects, at most half a region of up to
  * 16 MB): they are placed where they stay, never copied by a young collection while the

@@ -11,9 +11,10 @@ import java.util.Map;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 
 /**
- * The valid rows of one partition, sorted by id and stored column-wise in a few flat arrays (ids,
- * values, covariates), so that a cached partition of a million series is a handful of objects
- * rather than millions: a step builds {@link SequenceRow}s for its minibatch's rows only.
+ * The valid rows of one partition, sorted by id and stored column-wise in a few arrays (ids, the
+ * values in the {@link DoubleChunks} they were appended to, covariates), so that a cached
+ * partition of a million series is a handful of objects rather than millions: a step builds
+ * {@link SequenceRow}s for its minibatch's rows only.
  *
  * <pre>{@code
  * PartitionRows.Builder b = new PartitionRows.Builder(List.of());
