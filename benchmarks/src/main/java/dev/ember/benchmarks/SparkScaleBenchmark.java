@@ -41,8 +41,8 @@ import org.apache.spark.sql.types.StructType;
  * task's thread: a task that waits for a core runs longer than it computes), the mean breakdown
  * per step ({@link StepTimings}: select, broadcast, job, driver) and the seconds from {@code fit}
  * to the first step. The sweep runs in rounds (default 3), each measuring the floor and every N
- * once, so that a change of the machine's load falls on all of them alike; the ratio of the largest N's step to the smallest N's is the median
- * of the rounds' ratios. The baselines, measured in the same run: the single-JVM step ({@link
+ * once, so that a change of the machine's load falls on all of them alike; the ratio of the
+ * largest N's step to the smallest N's is the median of the rounds' ratios. The baselines, measured in the same run: the single-JVM step ({@link
  * SviFit}) on B series; the single-JVM loss and gradient of the rows one task holds (B / P),
  * called in a loop and called once every 10 ms as a task is (a call that follows an idle core
  * costs more than one in a loop: the task's figure is given against both), and called once in
@@ -187,7 +187,8 @@ public final class SparkScaleBenchmark {
         guideName, n, median, timed.length, quantile(timed, 0.1), quantile(timed, 0.9),
         median(Arrays.copyOfRange(between, Math.min(WARMUP, between.length), between.length)),
         computePerTask, computePerTask / single[2], computePerTask / single[3],
-        meanComputePerTask, cpuPerTask, cpuPerTask / single[4], cpuPerTask / single[6], tm.select() / d, tm.broadcast() / d, tm.job() / d, tm.driver() / d,
+        meanComputePerTask, cpuPerTask, cpuPerTask / single[4], cpuPerTask / single[6],
+        tm.select() / d, tm.broadcast() / d, tm.job() / d, tm.driver() / d,
         setup, countMs);
     System.out.println("    " + starts.taskBreakdown() + "; " + r.setupTimings().summary());
     System.out.printf(Locale.ROOT, "    gauge (a fixed loop of arithmetic, CPU time): %.2f ms"
@@ -209,8 +210,8 @@ public final class SparkScaleBenchmark {
 
   /**
    * The CPU time of a fixed loop of arithmetic on registers (no memory, no allocation), the
-   * median of five: on a machine whose cores are shared with others it grows when the host gives
-   * this one less of a core than its CPU time counts, which slows every task alike.
+   * median of five: on a machine whose cores are shared with others, it grows when the host gives
+   * this one less of a core than its CPU time counts, which would slow every task alike.
    */
   static double gaugeCpuMs() {
     java.lang.management.ThreadMXBean threads =
