@@ -42,8 +42,9 @@ import org.apache.spark.sql.types.StructType;
  * per step ({@link StepTimings}: select, broadcast, job, driver) and the seconds from {@code fit}
  * to the first step. The sweep runs in rounds (default 3), each measuring the floor and every N
  * once, so that a change of the machine's load falls on all of them alike; the ratio of the
- * largest N's step to the smallest N's is the median of the rounds' ratios. The baselines, measured in the same run: the single-JVM step ({@link
- * SviFit}) on B series; the single-JVM loss and gradient of the rows one task holds (B / P),
+ * largest N's step to the smallest N's is the median of the rounds' ratios. The baselines,
+ * measured in the same run: the single-JVM step ({@link SviFit}) on B series; the single-JVM loss
+ * and gradient of the rows one task holds (B / P),
  * called in a loop and called once every 10 ms as a task is (a call that follows an idle core
  * costs more than one in a loop: the task's figure is given against both), and called once in
  * each task of plain Spark jobs that carry the rows and state in their closure (what one call
