@@ -44,13 +44,12 @@ import org.apache.spark.sql.types.StructType;
  * once, so that a change of the machine's load falls on all of them alike; the ratio of the
  * largest N's step to the smallest N's is the median of the rounds' ratios. The baselines,
  * measured in the same run: the single-JVM step ({@link SviFit}) on B series; the single-JVM loss
- * and gradient of the rows one task holds (B / P),
- * called in a loop and called once every 10 ms as a task is (a call that follows an idle core
- * costs more than one in a loop: the task's figure is given against both), and called once in
- * each task of plain Spark jobs that carry the rows and state in their closure (what one call
- * costs where Spark runs it, none of Ember's step machinery around it); an empty Spark job
- * with a {@code treeAggregate} of 16 doubles (Spark's floor per step); and a plain {@code
- * count()} of the cached input. Around each fit it times a fixed loop of arithmetic (a gauge of
+ * and gradient of the rows one task holds (B / P), called in a loop and called once every 10 ms
+ * as a task is (a call that follows an idle core costs more than one in a loop: the task's figure
+ * is given against both), and called once in each task of plain Spark jobs that carry the rows
+ * and state in their closure (what one call costs where Spark runs it, none of Ember's step
+ * machinery around it); an empty Spark job with a {@code treeAggregate} of 16 doubles (Spark's
+ * floor per step); and a plain {@code count()} of the cached input. Around each fit it times a fixed loop of arithmetic (a gauge of
  * the machine's speed at that moment). The last line is {@code scale ratio: X}, the amortized
  * guide's step at the largest N over its step at the smallest.
  *
