@@ -118,6 +118,17 @@ final class DoubleChunks implements Serializable {
     return size;
   }
 
+  /**
+   * Shrinks the last chunk to the doubles it holds (a copy of at most {@value #LARGEST_CHUNK}), so
+   * that what is kept holds no unused tail: call when nothing more is appended.
+   */
+  void trim() {
+    int last = chunks.size() - 1;
+    if (last >= 0 && chunkUsed(last) < chunks.get(last).length) {
+      chunks.set(last, java.util.Arrays.copyOf(chunks.get(last), chunkUsed(last)));
+    }
+  }
+
   /** The number of chunks. */
   int chunkCount() {
     return chunks.size();

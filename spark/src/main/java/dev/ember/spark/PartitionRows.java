@@ -250,6 +250,7 @@ final class PartitionRows implements Serializable {
           covOffsets[j] = offsetsOf(covariateLengths[j]);
           covValues[j] = covariateValues[j].toArray();
         }
+        values.trim();
         return new PartitionRows(Arrays.copyOf(ids, n), offsetsOf(lengths), values,
             covariateNames.clone(), covOffsets, covValues);
       }
@@ -285,6 +286,7 @@ final class PartitionRows implements Serializable {
           covOffsets[j][k + 1] = covOffsets[j][k] + len;
         }
       }
+      sortedValues.trim();
       return new PartitionRows(sortedIds, offsets, sortedValues, covariateNames.clone(),
           covOffsets, covValues);
     }

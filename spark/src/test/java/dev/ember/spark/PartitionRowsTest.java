@@ -162,6 +162,11 @@ class PartitionRowsTest {
     assertEquals(kept.size(), direct.size());
     PartitionRows got = direct.build();
     PartitionRows want = build(kept);
+    // the rows keep every chunk whole but the last, trimmed to what it holds
+    DoubleChunks stored = got.storedValues();
+    int last = stored.chunkCount() - 1;
+    assertEquals(stored.chunkUsed(last), stored.chunk(last).length);
+    assertEquals(stored.size(), stored.chunkStart(last) + stored.chunk(last).length);
     assertEquals(want.size(), got.size());
     for (int i = 0; i < want.size(); i++) {
       assertEquals(want.id(i), got.id(i));
