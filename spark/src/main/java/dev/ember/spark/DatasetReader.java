@@ -33,7 +33,8 @@ import org.apache.spark.sql.types.UserDefinedType;
  *
  * <pre>{@code
  * DatasetReader reader = DatasetReader.of(df.schema(), new DatasetReader.Columns());
- * JavaRDD<DatasetReader.Parsed> parsed = reader.parse(df);   // lazily, where the data are
+ * JavaRDD<InternalRow> rows = reader.internalRows(df);   // lazily, where the data are
+ * rows.map(reader::parse);                               // each row, or what is wrong with it
  * }</pre>
  */
 final class DatasetReader implements Serializable {
@@ -96,11 +97,6 @@ final class DatasetReader implements Serializable {
   /** The columns read. */
   Columns columns() {
     return columns;
-  }
-
-  /** Every row of {@code data} parsed, lazily (a job parses them where they are). */
-  JavaRDD<Parsed> parse(Dataset<Row> data) {
-    return internalRows(data).map(this::parse);
   }
 
   /** Every row of {@code data} in Spark's internal form: id, values, then the covariates. */

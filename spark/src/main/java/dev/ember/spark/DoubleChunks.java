@@ -50,23 +50,33 @@ final class DoubleChunks implements Serializable {
     this.largest = largest;
   }
 
+  /** Appends {@code v}'s doubles. */
   void append(double[] v) {
-    int done = 0;
-    while (done < v.length) {
-      int last = chunks.size() - 1;
-      int at = last < 0 ? 0 : size - starts.get(last);
-      if (last < 0 || at == chunks.get(last).length) {
-        int next = last < 0 ? first : Math.min(largest, 2 * chunks.get(last).length);
-        chunks.add(new double[next]);
-        starts.add(size);
-        last++;
-        at = 0;
+    for (int done = 0; done < v.length; ) {
+      double[] chunk = lastWithRoom();
+      int at = size - starts.get(starts.size() - 1);
+      int piece = Math.min(v.length - done, chunk.length - at);
+      System.arraycopy(v, done, chunk, at, piece);
+      done += piece;
+      size += piece;
+    }
+  }
+
+  /** Appends {@code src}'s doubles at positions {@code from .. from + len}, chunk to chunk. */
+  void append(DoubleChunks src, int from, int len) {
+    int c = src.chunkOf(from);
+    for (int done = 0; done < len; ) {
+      double[] chunk = lastWithRoom();
+      int at = size - starts.get(starts.size() - 1);
+      int o = from + done - src.chunkStart(c);
+      if (o == src.chunk(c).length) { // src's next chunk
+        c++;
+        o = 0;
       }
-      double[] chunk = chunks.get(last);
-      int len = Math.min(v.length - done, chunk.length - at);
-      System.arraycopy(v, done, chunk, at, len);
-      done += len;
-      size += len;
+      int piece = Math.min(len - done, Math.min(chunk.length - at, src.chunk(c).length - o));
+      System.arraycopy(src.chunk(c), o, chunk, at, piece);
+      done += piece;
+      size += piece;
     }
   }
 
@@ -78,17 +88,9 @@ final class DoubleChunks implements Serializable {
     int len = a.numElements();
     long from = a.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(len);
     int start = size;
-    int done = 0;
-    while (done < len) {
-      int last = chunks.size() - 1;
-      int at = last < 0 ? 0 : size - starts.get(last);
-      if (last < 0 || at == chunks.get(last).length) {
-        chunks.add(new double[last < 0 ? first : Math.min(largest, 2 * chunks.get(last).length)]);
-        starts.add(size);
-        last++;
-        at = 0;
-      }
-      double[] chunk = chunks.get(last);
+    for (int done = 0; done < len; ) {
+      double[] chunk = lastWithRoom();
+      int at = size - starts.get(starts.size() - 1);
       int piece = Math.min(len - done, chunk.length - at);
       Platform.copyMemory(a.getBaseObject(), from + 8L * done, chunk,
           Platform.DOUBLE_ARRAY_OFFSET + 8L * at, 8L * piece);
@@ -103,6 +105,16 @@ final class DoubleChunks implements Serializable {
       size += piece;
     }
     return true;
+  }
+
+  /** The chunk the next double goes to: the last one, or a new one when it is full or absent. */
+  private double[] lastWithRoom() {
+    int last = chunks.size() - 1;
+    if (last < 0 || size - starts.get(last) == chunks.get(last).length) {
+      chunks.add(new double[last < 0 ? first : Math.min(largest, 2 * chunks.get(last).length)]);
+      starts.add(size);
+    }
+    return chunks.get(chunks.size() - 1);
   }
 
   /** Forgets everything from position {@code to} on (the chunks that begin there or later). */

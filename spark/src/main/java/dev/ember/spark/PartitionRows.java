@@ -265,9 +265,7 @@ final class PartitionRows implements Serializable {
       for (int k = 0; k < n; k++) {
         int i = order[k];
         sortedIds[k] = ids[i];
-        double[] row = new double[lengths[i]];
-        values.copyTo(start[i], row, 0, row.length);
-        sortedValues.append(row);
+        sortedValues.append(values, start[i], lengths[i]);
         offsets[k + 1] = offsets[k] + lengths[i];
       }
       int c = covariateNames.length;

@@ -92,6 +92,14 @@ class PartitionRowsTest {
             java.util.Arrays.copyOfRange(got, 1, len + 1), 0.0, from + " + " + len);
         assertEquals(0.0, got[0]);
         assertEquals(0.0, got[len + 1]);
+        // the same range appended to chunks of other sizes, chunk to chunk
+        DoubleChunks other = new DoubleChunks(3, 8);
+        other.append(new double[] {-1.0});
+        other.append(chunks, from, len);
+        double[] want = new double[len + 1];
+        want[0] = -1.0;
+        System.arraycopy(all, from, want, 1, len);
+        assertArrayEquals(want, other.toArray(), 0.0, "appended " + from + " + " + len);
       }
     }
   }
