@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.util.TaskFailureListener;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,6 +34,11 @@ import org.junit.jupiter.api.Timeout;
  * fails inside handlers in one task attempt must leave nothing for the retried attempt or for the
  * later tasks that run on the same thread. Local mode with two threads and two attempts per task
  * ({@code local[2,2]}); the first attempt of partition 0 fails inside its model with a plate open.
+ *
+ * <p>Which pooled thread runs a later task is Spark's choice (an idle thread is taken last in,
+ * first out, so the failed thread may sit idle for the rest of the job). What runs on the failed
+ * thread after the failure is made certain by a task failure listener: Spark calls it on the
+ * task's own thread once the model's exception has left the task, and it runs the model there.
  */
 @Timeout(120)
 class TaskThreadHandlerStackTest {
@@ -41,6 +47,9 @@ class TaskThreadHandlerStackTest {
 
   /** The threads on which a first attempt failed (local mode: the executors are this JVM). */
   static final Set<String> FAILED_ON = ConcurrentHashMap.newKeySet();
+
+  /** What the failure listener saw on the failed thread: stack empty, then a draw of row 0. */
+  static final List<String> AFTER_FAILURE = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void start() {
@@ -80,6 +89,12 @@ class TaskThreadHandlerStackTest {
       boolean fail = tc.partitionId() == 0 && tc.attemptNumber() == 0;
       if (fail) {
         FAILED_ON.add(thread);
+        tc.addTaskFailureListener((TaskFailureListener) (ctx, error) -> {
+          String on = Long.toString(Thread.currentThread().getId());
+          boolean empty = dev.ember.handlers.HandlerStack.isEmpty();
+          double[] v = draw(0, false); // a later model run on the thread of the failed attempt
+          AFTER_FAILURE.add(on + "," + empty + "," + v.length + "," + v[0]);
+        });
       }
       List<String> out = new ArrayList<>();
       while (it.hasNext()) {
@@ -94,17 +109,21 @@ class TaskThreadHandlerStackTest {
     Map<Long, String> byId = rows.stream()
         .collect(Collectors.toMap(r -> Long.parseLong(r.split(",")[0]), r -> r));
     assertEquals(48, byId.size());
-    int onTheFailedThread = 0;
     for (long id = 0; id < 48; id++) {
       String[] r = byId.get(id).split(",");
       double want = draw(id, false)[0]; // on the test's own thread, whose stack is clean
       assertEquals("1", r[1], "row " + id + " has a scalar draw, not one per stale plate entry: "
           + byId.get(id));
       assertEquals(want, Double.parseDouble(r[2]), 0.0, "row " + id + ": " + byId.get(id));
-      onTheFailedThread += FAILED_ON.contains(r[3]) ? 1 : 0;
     }
-    assertTrue(onTheFailedThread > 0, "no later task ran on the thread of the failed attempt, "
-        + "so the test showed nothing: " + rows);
+    assertEquals(1, AFTER_FAILURE.size(), "the failure listener ran once: " + AFTER_FAILURE);
+    String[] after = AFTER_FAILURE.get(0).split(",");
+    assertTrue(FAILED_ON.contains(after[0]), "the listener ran on the failed attempt's thread "
+        + FAILED_ON + ": " + AFTER_FAILURE);
+    assertEquals("true", after[1], "the failed attempt left handlers open on its thread");
+    assertEquals("1", after[2], "a later run on the failed thread saw a stale plate");
+    assertEquals(draw(0, false)[0], Double.parseDouble(after[3]), 0.0,
+        "a later run on the failed thread drew another value: " + AFTER_FAILURE);
     assertTrue(dev.ember.handlers.HandlerStack.isEmpty());
   }
 }
