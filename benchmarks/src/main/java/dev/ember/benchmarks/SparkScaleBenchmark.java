@@ -49,8 +49,12 @@ import org.apache.spark.sql.types.StructType;
  * is given against both), and called once in each task of plain Spark jobs that carry the rows
  * and state in their closure (what one call costs where Spark runs it, none of Ember's step
  * machinery around it); an empty Spark job with a {@code treeAggregate} of 16 doubles (Spark's
- * floor per step); and a plain {@code count()} of the cached input. Around each fit it times a fixed loop of arithmetic (a gauge of
- * the machine's speed at that moment). The last line is {@code scale ratio: X}, the amortized
+ * floor per step); and a plain {@code count()} of the cached input. Around each fit it times a
+ * fixed loop of arithmetic (a gauge of the machine's speed at that moment). Between caching the
+ * input and timing its {@code count()} and the fit, a full collection moves the cache that the
+ * benchmark just built to the old generation ({@link #settleHeap}): otherwise the young
+ * collections that copy it, hundreds of megabytes at a million series, fall on whichever of the
+ * two timings runs into them, and the fit's set-up pass, which allocates, always does. The last line is {@code scale ratio: X}, the amortized
  * guide's step at the largest N over its step at the smallest.
  *
  * <pre>{@code
@@ -144,6 +148,20 @@ public final class SparkScaleBenchmark {
     }
   }
 
+  /**
+   * A full collection, then a short wait for its concurrent work: what the benchmark itself left
+   * on the heap (the input's cache it just built, the previous fit's data) is collected or moved
+   * to where it stays before the next timing, which would otherwise pay for copying it.
+   */
+  static void settleHeap() {
+    System.gc();
+    try {
+      Thread.sleep(200);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** One fit at N series: prints its line and returns its median step in ms. */
   static double fitOnce(SparkSession spark, JavaSparkContext jsc, StepStarts starts,
       Model<SequenceBatch> guide, String guideName, long n, int t, int steps, int partitions,
@@ -153,6 +171,7 @@ public final class SparkScaleBenchmark {
     if (cacheInput) {
       df = df.cache();
       df.count();
+      settleHeap();
       long c0 = System.nanoTime();
       df.count();
       countMs = (System.nanoTime() - c0) / 1e6;

@@ -66,6 +66,12 @@ final class BatchBoundaries implements Serializable {
     return batch == 0 ? 0 : keys.lowerBound(hashes[batch - 1], ids[batch - 1]);
   }
 
+  /** Whether the key {@code (hash, id)} comes before the end of minibatch {@code batch}. */
+  boolean beforeEndOf(int batch, long hash, long id) {
+    return batch >= hashes.length || hash < hashes[batch]
+        || (hash == hashes[batch] && id < ids[batch]);
+  }
+
   /** Where minibatch {@code batch}'s rows end among {@code keys}. */
   int end(EpochKeys keys, int batch) {
     return batch < hashes.length ? keys.lowerBound(hashes[batch], ids[batch]) : keys.size();
@@ -85,6 +91,16 @@ final class BatchBoundaries implements Serializable {
      * range a, as {a, hash, id} triples, in any order.
      */
     List<long[]> keysIn(long[] epochs, long[] lo, long[] hi);
+
+    /**
+     * {@link #keysIn}, told also where the first minibatch of the range {@code 0}'s epoch lies:
+     * its B keys all have a hash of at most {@code firstHi}, and {@code upTo} keys of that epoch
+     * do (B and a few more). Whatever needs that minibatch's rows may gather them in the same
+     * job; by default nothing does.
+     */
+    default List<long[]> keysIn(long[] epochs, long[] lo, long[] hi, long firstHi, long upTo) {
+      return keysIn(epochs, lo, hi);
+    }
   }
 
   /**
@@ -239,7 +255,8 @@ final class BatchBoundaries implements Serializable {
       for (int a = 0; a < first.length; a++) {
         byRange.add(new ArrayList<>());
       }
-      for (long[] k : counts.keysIn(r[0], r[1], r[2])) {
+      // target 0, rank B of the first epoch, is in range 0: the first minibatch lies below its end
+      for (long[] k : counts.keysIn(r[0], r[1], r[2], hi[0], below[0] + inRange[0])) {
         byRange.get((int) k[0]).add(new long[] {k[1], k[2]});
       }
       for (int a = 0; a < first.length; a++) {

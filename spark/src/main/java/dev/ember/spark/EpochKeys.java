@@ -85,6 +85,11 @@ final class EpochKeys implements Serializable {
     return hashes.length;
   }
 
+  /** The hash of the key at index {@code k} (in key order). */
+  long hash(int k) {
+    return hashes[k];
+  }
+
   /** The rows' positions in their {@link PartitionRows}, in key order (read only). */
   int[] positions() {
     return positions;

@@ -13,12 +13,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where a fit starts: the params initialised on the first step's minibatch (fetched to the driver:
- * B rows), the guide's per-series params found ({@link SeriesParams#detect}), and, if the
+ * Where a fit starts: the params initialised on the first step's minibatch (B rows, fetched to the
+ * driver by the minibatch index), the guide's per-series params found ({@link SeriesParams#detect}), and, if the
  * checkpoint folder holds a checkpoint of this run, the state it resumes from.
  *
  * <pre>{@code
- * FitStart start = FitStart.of(settings, index, summary, store, run);
+ * FitStart start = FitStart.of(settings, index.fetch(0, summary.smallestIds()), summary, store,
+ *     run);
  * start.state();       // the driver's state: global params and their moments
  * start.local();       // the per-series params, if any
  * }</pre>
@@ -30,7 +31,8 @@ import java.util.Map;
  */
 record FitStart(SviState state, SeriesParams local, List<Double> losses, Checkpoint resumed) {
   /**
-   * The start of a fit with {@code settings} on the data of {@code index} and {@code summary}:
+   * The start of a fit with {@code settings} on the data of {@code summary}, whose first
+   * minibatch and rows of its two smallest ids are {@code fetched} ({@link MinibatchIndex#fetch}):
    * resumed from {@code store}'s newest whole checkpoint of the run {@code run} if it has one
    * ({@link CheckpointStore#resume}: another run's checkpoint is refused, naming each
    * difference), else initialised.
@@ -38,13 +40,12 @@ record FitStart(SviState state, SeriesParams local, List<Double> losses, Checkpo
    * @param store the fit's checkpoint folder, or null without checkpoints
    * @param run what defines the fit
    */
-  static FitStart of(FitSettings settings, MinibatchIndex index, DataSummary summary,
+  static FitStart of(FitSettings settings, List<List<SequenceRow>> fetched, DataSummary summary,
       CheckpointStore store, RunDefinition run) {
     long n = summary.valid();
     Svi<SequenceBatch> svi = settings.svi();
     ShardEngine engine = settings.engine();
     RngKey root = RngKey.of(settings.seed());
-    List<List<SequenceRow>> fetched = index.fetch(0, summary.smallestIds());
     List<SequenceRow> first = fetched.get(0);
     SviState full = svi.init(root, engine.batch(first, n));
     SeriesParams local = detect(svi, engine, first, fetched.get(1), n, root, full,

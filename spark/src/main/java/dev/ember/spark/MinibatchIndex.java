@@ -40,6 +40,7 @@ final class MinibatchIndex implements AutoCloseable {
   /** A window covers at least this many steps. */
   static final int WINDOW_STEPS = 64;
 
+
   private final JavaSparkContext jsc;
   private final JavaRDD<PartitionRows> rows;
   private final long n;
@@ -133,6 +134,14 @@ final class MinibatchIndex implements AutoCloseable {
     if (current != null && current.holds(e)) {
       return current;
     }
+    return build(e, null);
+  }
+
+  /**
+   * Builds the window that holds epoch {@code e}; if {@code ride} is given, the search's final
+   * gather also brings the rows that {@code ride} asks for, when they are few ({@link FirstRows}).
+   */
+  private Window build(long e, FirstRows ride) {
     int epochs = (WINDOW_STEPS + perEpoch() - 1) / perEpoch();
     long first = e / epochs * epochs;
     JavaRDD<EpochKeys> keys = keysOf(rows, first, epochs);
@@ -140,7 +149,8 @@ final class MinibatchIndex implements AutoCloseable {
     for (int i = 0; i < epochs; i++) {
       numbers[i] = first + i;
     }
-    BatchBoundaries.Counts counts = new Counts(keys);
+    BatchBoundaries.Counts counts = new Counts(keys, rows,
+        ride != null && ride.epoch == first ? ride : null);
     if (epochZeroCounts != null && first == 0 && epochs == 1) {
       counts = new Precounted(counts, epochZeroCounts);
     }
@@ -198,11 +208,22 @@ final class MinibatchIndex implements AutoCloseable {
   }
 
   /**
-   * The rows of step {@code step}'s minibatch and those of {@code ids}, fetched to the driver by
-   * one job (B rows and a few more: what a fit is initialised on).
+   * The rows of step {@code step}'s minibatch and those of {@code ids}, fetched to the driver (B
+   * rows and a few more: what a fit is initialised on). When the step is the first of a window
+   * not built yet (a fit's step 0), they come with the job that finishes the window's boundaries
+   * if the hash range that must then be read whole holds at most 2B rows (it holds B and the few
+   * keys the search had not yet told apart; the rows past the boundary are dropped on the
+   * driver); else, and for any other step, one job of their own fetches them.
    */
   List<List<SequenceRow>> fetch(long step, long... ids) {
     long epoch = epochOf(step);
+    if (batchOf(step) == 0 && (current == null || !current.holds(epoch))) {
+      FirstRows ride = new FirstRows(epoch, b, ids.clone());
+      Window built = build(epoch, ride);
+      if (ride.gathered != null) {
+        return ride.select(Window.boundsOf(built.bounds(), built.first(), epoch));
+      }
+    }
     Window w = window(epoch);
     Broadcast<BatchBoundaries[]> bounds = w.bounds();
     long first = w.first();
@@ -265,14 +286,26 @@ final class MinibatchIndex implements AutoCloseable {
     public List<long[]> keysIn(long[] epochs, long[] lo, long[] hi) {
       return jobs.keysIn(epochs, lo, hi);
     }
+
+    @Override
+    public List<long[]> keysIn(long[] epochs, long[] lo, long[] hi, long firstHi, long upTo) {
+      return jobs.keysIn(epochs, lo, hi, firstHi, upTo);
+    }
   }
 
-  /** The boundary search's questions, answered by jobs over the partitions' keys. */
+  /**
+   * The boundary search's questions, answered by jobs over the partitions' keys; the last one
+   * also brings the rows {@code ride} asks for, if any and if few.
+   */
   private static final class Counts implements BatchBoundaries.Counts {
     private final JavaRDD<EpochKeys> keys;
+    private final JavaRDD<PartitionRows> rows;
+    private final FirstRows ride;
 
-    Counts(JavaRDD<EpochKeys> keys) {
+    Counts(JavaRDD<EpochKeys> keys, JavaRDD<PartitionRows> rows, FirstRows ride) {
       this.keys = keys;
+      this.rows = rows;
+      this.ride = ride;
     }
 
     @Override
@@ -297,6 +330,97 @@ final class MinibatchIndex implements AutoCloseable {
     public List<long[]> keysIn(long[] epochs, long[] lo, long[] hi) {
       return keys.glom().flatMap(k -> BatchBoundaries.keysIn(k, epochs, lo, hi).iterator())
           .collect();
+    }
+
+    @Override
+    public List<long[]> keysIn(long[] epochs, long[] lo, long[] hi, long firstHi, long upTo) {
+      if (ride == null || upTo > 2L * ride.batchSize) {
+        return keysIn(epochs, lo, hi);
+      }
+      long epoch = ride.epoch;
+      long[] wanted = ride.ids;
+      List<FirstRows.Part> parts = rows.zipPartitions(keys,
+          (Iterator<PartitionRows> r, Iterator<EpochKeys> k) -> {
+            PartitionRows pr = r.next();
+            List<EpochKeys> all = new ArrayList<>();
+            k.forEachRemaining(all::add);
+            return List.of(FirstRows.Part.of(pr, all, epoch, firstHi, wanted,
+                BatchBoundaries.keysIn(all, epochs, lo, hi))).iterator();
+          }).collect();
+      ride.gathered = parts;
+      List<long[]> out = new ArrayList<>();
+      parts.forEach(p -> out.addAll(p.keys()));
+      return out;
+    }
+  }
+
+  /**
+   * A request for the rows of the first minibatch of {@code epoch} and of {@code ids}, to be
+   * gathered with the boundary search's last job ({@link Counts#keysIn(long[], long[], long[],
+   * long, long)}); {@link #gathered} stays null if the search did not (too many keys to read in
+   * the hash range of the first minibatch, or no search: one minibatch of all N rows).
+   */
+  private static final class FirstRows {
+    final long epoch;
+    final int batchSize;
+    final long[] ids;
+    List<Part> gathered;
+
+    FirstRows(long epoch, int batchSize, long[] ids) {
+      this.epoch = epoch;
+      this.batchSize = batchSize;
+      this.ids = ids;
+    }
+
+    /**
+     * One partition's part of the last job: its keys the search asked for, its rows of the
+     * epoch whose hash is at most the first minibatch's bound (in key order, with their keys),
+     * and its rows of the ids asked for.
+     */
+    record Part(List<long[]> keys, List<SequenceRow> candidates, long[] hashes,
+        List<SequenceRow> extra) implements java.io.Serializable {
+      static Part of(PartitionRows pr, List<EpochKeys> all, long epoch, long firstHi,
+          long[] wanted, List<long[]> keys) {
+        EpochKeys ek = BatchBoundaries.of(all, epoch);
+        int end = ek.endOf(firstHi);
+        long[] hashes = new long[end];
+        for (int i = 0; i < end; i++) {
+          hashes[i] = ek.hash(i);
+        }
+        List<SequenceRow> extra = new ArrayList<>();
+        for (long id : wanted) {
+          int at = pr.position(id);
+          if (at >= 0) {
+            extra.add(pr.row(at));
+          }
+        }
+        return new Part(keys, pr.rows(ek.positions(), 0, end), hashes, extra);
+      }
+    }
+
+    /**
+     * The rows of minibatch 0 among the gathered ones, those whose key comes before its end in
+     * {@code bounds}, in partition order and each partition's in key order (as a fetch job
+     * returns them), and the rows of the ids.
+     */
+    List<List<SequenceRow>> select(BatchBoundaries bounds) {
+      List<SequenceRow> inBatch = new ArrayList<>();
+      List<SequenceRow> extra = new ArrayList<>();
+      for (Part p : gathered) {
+        for (int i = 0; i < p.candidates().size(); i++) {
+          SequenceRow row = p.candidates().get(i);
+          if (bounds.beforeEndOf(0, p.hashes()[i], row.id())) {
+            inBatch.add(row);
+          }
+        }
+        extra.addAll(p.extra());
+      }
+      if (inBatch.size() != batchSize) {
+        throw new IllegalStateException("minibatches: the first minibatch of epoch " + epoch
+            + " has " + inBatch.size() + " rows, not " + batchSize + "; did the data change "
+            + "during the fit?");
+      }
+      return List.of(inBatch, extra);
     }
   }
 }

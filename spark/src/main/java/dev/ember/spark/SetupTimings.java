@@ -7,9 +7,10 @@ import java.util.Locale;
 
 /**
  * Where the time before a fit's first step went (nanoseconds): the set-up pass over the data
- * ({@link DataPreparation}), the first window of the minibatch index ({@link MinibatchIndex}:
- * sorting the keys, searching the boundaries), fetching the first minibatch and initialising the
- * params on it ({@link FitStart}), and, with per-series params, regrouping the rows by id and
+ * ({@link DataPreparation}), the first window of the minibatch index with the rows of its first
+ * minibatch ({@link MinibatchIndex}: sorting the keys, searching the boundaries, fetching the
+ * rows, in the same job when they are few), initialising the params on them or resuming them
+ * ({@link FitStart}), and, with per-series params, regrouping the rows by id and
  * initialising (or reading back) every series' state where its row is.
  *
  * <pre>{@code
@@ -18,8 +19,8 @@ import java.util.Locale;
  * }</pre>
  *
  * @param pass the set-up pass
- * @param index the first window of the minibatch index
- * @param start fetching the first minibatch, initialising or resuming the params
+ * @param index the first window of the minibatch index and the rows of its first minibatch
+ * @param start initialising or resuming the params
  * @param series per-series params: the rows regrouped by id, every series' state made (0
  *     without)
  */
@@ -37,8 +38,8 @@ public record SetupTimings(long pass, long index, long start, long series) imple
 
   /** The parts in milliseconds, one line. */
   public String summary() {
-    return String.format(Locale.ROOT, "set-up (ms): %.1f = pass %.1f, minibatch index %.1f,"
-        + " first minibatch and init %.1f, per-series state %.1f", total() / 1e6, pass / 1e6,
+    return String.format(Locale.ROOT, "set-up (ms): %.1f = pass %.1f, minibatch index and first"
+        + " minibatch %.1f, init %.1f, per-series state %.1f", total() / 1e6, pass / 1e6,
         index / 1e6, start / 1e6, series / 1e6);
   }
 }

@@ -81,10 +81,10 @@ final class StepLoop {
       long t1 = System.nanoTime();
       index = new MinibatchIndex(jsc, prepared.rows(), n, batch, s.seed(),
           prepared.epochZeroCounts());
-      index.window(0);
+      List<List<SequenceRow>> firstRows = index.fetch(0, summary.smallestIds());
       long t2 = System.nanoTime();
       RunDefinition run = s.runDefinition(summary.fingerprint(), batch, steps);
-      FitStart start = FitStart.of(s, index, summary, store, run);
+      FitStart start = FitStart.of(s, firstRows, summary, store, run);
       ctxBc = jsc.broadcast(new FitContext(s.engine(), start.state().constraints(), start.local(),
           n, batch));
       long t3 = System.nanoTime();

@@ -299,4 +299,80 @@ class SparkDataTest {
       prepared.unpersist();
     }
   }
+
+  /** Counts the jobs started under a description, as Spark's listener bus reports them. */
+  static final class DescribedJobs extends org.apache.spark.scheduler.SparkListener {
+    private final String description;
+    final java.util.concurrent.atomic.AtomicInteger started =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    DescribedJobs(String description) {
+      this.description = description;
+    }
+
+    @Override
+    public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart e) {
+      if (description.equals(e.properties().getProperty("spark.job.description"))) {
+        started.incrementAndGet();
+      }
+    }
+  }
+
+  /** The jobs under {@code description} that {@code run} starts. */
+  static int jobsDescribed(String description, Runnable run) throws Exception {
+    DescribedJobs jobs = new DescribedJobs(description);
+    spark.sparkContext().addSparkListener(jobs);
+    try {
+      run.run();
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      return jobs.started.get();
+    } finally {
+      spark.sparkContext().removeSparkListener(jobs);
+    }
+  }
+
+  /**
+   * A fit's first minibatch (step 0) comes with the job that ends the boundary search when the
+   * hash range it must read holds at most 2B keys (N = 2 000, B = 8: too many keys to gather at
+   * once, so the search counts them in the 65 536 parts the pass counted, a key or none per
+   * part), and by a job of its own when it holds more (N = 37, B = 5: a window of 10 epochs is
+   * searched by gathering all 37 keys at once). Both give the
+   * reference's minibatch, the same rows in the same order as the job of its own gives on the
+   * same index, and the rows of the ids asked for.
+   */
+  @Test
+  void theFirstMinibatchRidesOnTheSearchsLastJobWhenItsRangeIsSmall() throws Exception {
+    String fetchJob = "ember first minibatch";
+    for (int[] nb : new int[][] {{2000, 8}, {37, 5}}) {
+      int n = nb[0];
+      int b = nb[1];
+      List<Row> data = SparkTestModels.rows(n, 3);
+      long[] all = data.stream().mapToLong(r -> r.getLong(0)).toArray();
+      Minibatches reference = new Minibatches(all, b, 9);
+      Dataset<Row> df = SparkTestModels.dataset(spark, data, 3);
+      DataPreparation.Prepared prepared = DataPreparation.prepare(df,
+          DatasetReader.of(df.schema(), new DatasetReader.Columns()), false,
+          new DataPreparation.KeyCounts(9, BatchBoundaries.MAX_SPLIT));
+      try (MinibatchIndex index = new MinibatchIndex(jsc, prepared.rows(), n, b, 9,
+          prepared.epochZeroCounts())) {
+        List<List<List<SequenceRow>>> got = new ArrayList<>();
+        int jobs = jobsDescribed(fetchJob, () -> got.add(index.fetch(0, all[3], all[0])));
+        assertEquals(n == 2000 ? 0 : 1, jobs, "N " + n + ": first-minibatch jobs");
+        List<SequenceRow> batch = got.get(0).get(0);
+        assertArrayEquals(reference.batch(0), batch.stream().mapToLong(SequenceRow::id)
+            .sorted().toArray(), "N " + n);
+        assertEquals(List.of(all[0], all[3]), got.get(0).get(1).stream()
+            .map(SequenceRow::id).sorted().toList());
+        // the window is built now: the same step comes by a job of its own
+        List<List<SequenceRow>> again = index.fetch(0, all[3], all[0]);
+        assertEquals(again.get(0).stream().map(SequenceRow::id).toList(),
+            batch.stream().map(SequenceRow::id).toList(), "N " + n + ": same rows, same order");
+        for (int i = 0; i < batch.size(); i++) {
+          assertArrayEquals(again.get(0).get(i).values(), batch.get(i).values(), 0.0);
+        }
+      } finally {
+        prepared.unpersist();
+      }
+    }
+  }
 }
