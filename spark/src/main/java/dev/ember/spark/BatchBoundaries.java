@@ -5,7 +5,6 @@ package dev.ember.spark;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -88,9 +87,10 @@ final class BatchBoundaries implements Serializable {
 
     /**
      * The keys of epoch {@code epochs[a]} whose hash is in {@code [lo[a], hi[a]]}, for every
-     * range a, as {a, hash, id} triples, in any order.
+     * range a, as {a, hash, id} triples one after the other in one array ({@code 3k} longs for k
+     * keys; primitives, so that a partition's part serializes as one array), in any order.
      */
-    List<long[]> keysIn(long[] epochs, long[] lo, long[] hi);
+    long[] keysIn(long[] epochs, long[] lo, long[] hi);
 
     /**
      * {@link #keysIn}, told also where the first minibatch of the range {@code 0}'s epoch lies:
@@ -98,7 +98,7 @@ final class BatchBoundaries implements Serializable {
      * do (B and a few more). Whatever needs that minibatch's rows may gather them in the same
      * job; by default nothing does.
      */
-    default List<long[]> keysIn(long[] epochs, long[] lo, long[] hi, long firstHi, long upTo) {
+    default long[] keysIn(long[] epochs, long[] lo, long[] hi, long firstHi, long upTo) {
       return keysIn(epochs, lo, hi);
     }
   }
@@ -150,15 +150,36 @@ final class BatchBoundaries implements Serializable {
     return out;
   }
 
-  /** One partition's keys for {@link Counts#keysIn}. */
-  static List<long[]> keysIn(List<EpochKeys> keys, long[] epochs, long[] lo, long[] hi) {
-    List<long[]> out = new ArrayList<>();
+  /** One partition's keys for {@link Counts#keysIn}, as {a, hash, id} triples. */
+  static long[] keysIn(List<EpochKeys> keys, long[] epochs, long[] lo, long[] hi) {
+    int total = 0;
     for (int a = 0; a < lo.length; a++) {
-      List<long[]> found = new ArrayList<>();
-      of(keys, epochs[a]).keysIn(lo[a], hi[a], found);
-      for (long[] k : found) {
-        out.add(new long[] {a, k[0], k[1]});
+      total += of(keys, epochs[a]).count(lo[a], hi[a]);
+    }
+    long[] out = new long[3 * total];
+    int at = 0;
+    for (int a = 0; a < lo.length; a++) {
+      EpochKeys ek = of(keys, epochs[a]);
+      for (int k = ek.lowerBound(lo[a]), end = ek.endOf(hi[a]); k < end; k++) {
+        out[at++] = a;
+        out[at++] = ek.hash(k);
+        out[at++] = ek.id(k);
       }
+    }
+    return out;
+  }
+
+  /** The triples of {@code parts} ({@link Counts#keysIn}) in one array. */
+  static long[] concat(List<long[]> parts) {
+    int total = 0;
+    for (long[] p : parts) {
+      total += p.length;
+    }
+    long[] out = new long[total];
+    int at = 0;
+    for (long[] p : parts) {
+      System.arraycopy(p, 0, out, at, p.length);
+      at += p.length;
     }
     return out;
   }
@@ -251,25 +272,33 @@ final class BatchBoundaries implements Serializable {
     int[] first = ranges(epoch, lo, hi, inRange, 0, false);
     if (first.length > 0) {
       long[][] r = ranges(first, epoch, lo, hi);
-      List<List<long[]>> byRange = new ArrayList<>();
-      for (int a = 0; a < first.length; a++) {
-        byRange.add(new ArrayList<>());
-      }
       // target 0, rank B of the first epoch, is in range 0: the first minibatch lies below its end
-      for (long[] k : counts.keysIn(r[0], r[1], r[2], hi[0], below[0] + inRange[0])) {
-        byRange.get((int) k[0]).add(new long[] {k[1], k[2]});
+      long[] found = counts.keysIn(r[0], r[1], r[2], hi[0], below[0] + inRange[0]);
+      int[] from = new int[first.length + 1]; // range a's keys: [from[a], from[a + 1])
+      for (int k = 0; k < found.length; k += 3) {
+        from[(int) found[k] + 1]++;
       }
       for (int a = 0; a < first.length; a++) {
-        List<long[]> keys = byRange.get(a);
-        keys.sort(Comparator.<long[]>comparingLong(k -> k[0]).thenComparingLong(k -> k[1]));
+        from[a + 1] += from[a];
+      }
+      long[] keyHash = new long[from[first.length]];
+      long[] keyId = new long[keyHash.length];
+      int[] fill = Arrays.copyOf(from, first.length);
+      for (int k = 0; k < found.length; k += 3) {
+        int at = fill[(int) found[k]]++;
+        keyHash[at] = found[k + 1];
+        keyId[at] = found[k + 2];
+      }
+      for (int a = 0; a < first.length; a++) {
+        int[] order = byHashThenId(keyHash, keyId, from[a], from[a + 1]);
         for (int t = first[a]; t < targets && in(t, a, r, epoch, lo, hi); t++) {
           int at = (int) (rank[t] - below[t]);
-          if (at >= keys.size()) {
+          if (at >= order.length) {
             throw new IllegalStateException("minibatches: the partitions sent too few keys for "
                 + "rank " + rank[t] + " of " + n + "; did the data change during the fit?");
           }
-          hashes[t] = keys.get(at)[0];
-          ids[t] = keys.get(at)[1];
+          hashes[t] = keyHash[order[at]];
+          ids[t] = keyId[order[at]];
         }
       }
     }
@@ -277,6 +306,25 @@ final class BatchBoundaries implements Serializable {
     for (int e = 0; e < epochs.length; e++) {
       out[e] = new BatchBoundaries(n, b, Arrays.copyOfRange(hashes, e * perEpoch,
           (e + 1) * perEpoch), Arrays.copyOfRange(ids, e * perEpoch, (e + 1) * perEpoch));
+    }
+    return out;
+  }
+
+  /**
+   * The positions {@code from .. to - 1} of the keys {@code (hash[i], id[i])} in key order: by id,
+   * then stably by hash ({@link RadixOrder}), so equal hashes are in id order.
+   */
+  private static int[] byHashThenId(long[] hash, long[] id, int from, int to) {
+    int m = to - from;
+    int[] byId = RadixOrder.byKey(Arrays.copyOfRange(id, from, to), m);
+    long[] h = new long[m];
+    for (int i = 0; i < m; i++) {
+      h[i] = hash[from + byId[i]];
+    }
+    int[] byHash = RadixOrder.byKey(h, m);
+    int[] out = new int[m];
+    for (int i = 0; i < m; i++) {
+      out[i] = from + byId[byHash[i]];
     }
     return out;
   }

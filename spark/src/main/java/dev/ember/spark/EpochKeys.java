@@ -3,7 +3,6 @@
 package dev.ember.spark;
 
 import java.io.Serializable;
-import java.util.List;
 
 /**
  * One partition's rows in the order of an epoch: each row's key is {@code (hash(seed, epoch, id),
@@ -90,6 +89,11 @@ final class EpochKeys implements Serializable {
     return hashes[k];
   }
 
+  /** The id of the key at index {@code k} (in key order). */
+  long id(int k) {
+    return ids[k];
+  }
+
   /** The rows' positions in their {@link PartitionRows}, in key order (read only). */
   int[] positions() {
     return positions;
@@ -125,12 +129,6 @@ final class EpochKeys implements Serializable {
     return hash == Long.MAX_VALUE ? hashes.length : lowerBound(hash + 1);
   }
 
-  /** Adds the keys whose hash is in {@code [lo, hi]} to {@code out}, as {hash, id} pairs. */
-  void keysIn(long lo, long hi, List<long[]> out) {
-    for (int k = lowerBound(lo), end = endOf(hi); k < end; k++) {
-      out.add(new long[] {hashes[k], ids[k]});
-    }
-  }
 
   @Override
   public String toString() {

@@ -283,12 +283,12 @@ final class MinibatchIndex implements AutoCloseable {
     }
 
     @Override
-    public List<long[]> keysIn(long[] epochs, long[] lo, long[] hi) {
+    public long[] keysIn(long[] epochs, long[] lo, long[] hi) {
       return jobs.keysIn(epochs, lo, hi);
     }
 
     @Override
-    public List<long[]> keysIn(long[] epochs, long[] lo, long[] hi, long firstHi, long upTo) {
+    public long[] keysIn(long[] epochs, long[] lo, long[] hi, long firstHi, long upTo) {
       return jobs.keysIn(epochs, lo, hi, firstHi, upTo);
     }
   }
@@ -327,13 +327,13 @@ final class MinibatchIndex implements AutoCloseable {
     }
 
     @Override
-    public List<long[]> keysIn(long[] epochs, long[] lo, long[] hi) {
-      return keys.glom().flatMap(k -> BatchBoundaries.keysIn(k, epochs, lo, hi).iterator())
-          .collect();
+    public long[] keysIn(long[] epochs, long[] lo, long[] hi) {
+      return BatchBoundaries.concat(keys.glom().map(k -> BatchBoundaries.keysIn(k, epochs, lo,
+          hi)).collect());
     }
 
     @Override
-    public List<long[]> keysIn(long[] epochs, long[] lo, long[] hi, long firstHi, long upTo) {
+    public long[] keysIn(long[] epochs, long[] lo, long[] hi, long firstHi, long upTo) {
       if (ride == null || upTo > 2L * ride.batchSize) {
         return keysIn(epochs, lo, hi);
       }
@@ -348,9 +348,7 @@ final class MinibatchIndex implements AutoCloseable {
                 BatchBoundaries.keysIn(all, epochs, lo, hi))).iterator();
           }).collect();
       ride.gathered = parts;
-      List<long[]> out = new ArrayList<>();
-      parts.forEach(p -> out.addAll(p.keys()));
-      return out;
+      return BatchBoundaries.concat(parts.stream().map(FirstRows.Part::keys).toList());
     }
   }
 
@@ -377,10 +375,10 @@ final class MinibatchIndex implements AutoCloseable {
      * epoch whose hash is at most the first minibatch's bound (in key order, with their keys),
      * and its rows of the ids asked for.
      */
-    record Part(List<long[]> keys, List<SequenceRow> candidates, long[] hashes,
+    record Part(long[] keys, List<SequenceRow> candidates, long[] hashes,
         List<SequenceRow> extra) implements java.io.Serializable {
       static Part of(PartitionRows pr, List<EpochKeys> all, long epoch, long firstHi,
-          long[] wanted, List<long[]> keys) {
+          long[] wanted, long[] keys) {
         EpochKeys ek = BatchBoundaries.of(all, epoch);
         int end = ek.endOf(firstHi);
         long[] hashes = new long[end];

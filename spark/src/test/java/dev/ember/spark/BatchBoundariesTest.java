@@ -38,12 +38,12 @@ class BatchBoundariesTest {
     }
 
     @Override
-    public List<long[]> keysIn(long[] epochs, long[] lo, long[] hi) {
+    public long[] keysIn(long[] epochs, long[] lo, long[] hi) {
       List<long[]> out = new ArrayList<>();
       for (List<EpochKeys> p : keys) {
-        out.addAll(BatchBoundaries.keysIn(p, epochs, lo, hi));
+        out.add(BatchBoundaries.keysIn(p, epochs, lo, hi));
       }
-      return out;
+      return BatchBoundaries.concat(out);
     }
   }
 
@@ -93,11 +93,9 @@ class BatchBoundariesTest {
   /** A partition's ids in position order (its keys of any epoch know them). */
   private static long[] idsOf(List<EpochKeys> p) {
     EpochKeys k = p.get(0);
-    List<long[]> all = new ArrayList<>();
-    k.keysIn(Long.MIN_VALUE, Long.MAX_VALUE, all);
     long[] ids = new long[k.size()];
     for (int i = 0; i < k.size(); i++) {
-      ids[k.positions()[i]] = all.get(i)[1];
+      ids[k.positions()[i]] = k.id(i);
     }
     return ids;
   }
@@ -231,8 +229,8 @@ class BatchBoundariesTest {
       }
 
       @Override
-      public List<long[]> keysIn(long[] epochs, long[] lo, long[] hi) {
-        return List.of();
+      public long[] keysIn(long[] epochs, long[] lo, long[] hi) {
+        return new long[0];
       }
     };
     IllegalStateException e = assertThrows(IllegalStateException.class,
