@@ -54,13 +54,16 @@ import org.apache.spark.sql.types.StructType;
  * input and timing its {@code count()} and the fit, a full collection moves the cache that the
  * benchmark just built to the old generation ({@link #settleHeap}): otherwise the young
  * collections that copy it, hundreds of megabytes at a million series, fall on whichever of the
- * two timings runs into them, and the fit's set-up pass, which allocates, always does. The last line is {@code scale ratio: X}, the amortized
+ * two timings runs into them, and the fit's set-up pass, which allocates, always does. The heap
+ * is fixed ({@code -Xms} = {@code -Xmx}, as for any JVM benchmark): a heap that a full collection
+ * shrinks must grow again while the next fit allocates its cached rows, and G1 then starts a
+ * concurrent cycle at nearly every large array the set-up allocates. The last line is {@code scale ratio: X}, the amortized
  * guide's step at the largest N over its step at the smallest.
  *
  * <pre>{@code
  * mvn -B -q -Pbenchmarks -pl benchmarks -am -DskipTests package dependency:build-classpath \
  *   -Dmdep.outputFile=/tmp/cp.txt && \
- * java -Xmx6g --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED \
+ * java -Xms6g -Xmx6g --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED \
  *   --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
  *   --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED \
  *   -cp benchmarks/target/classes:$(cat /tmp/cp.txt) dev.ember.benchmarks.SparkScaleBenchmark \
