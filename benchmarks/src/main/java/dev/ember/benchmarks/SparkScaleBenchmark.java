@@ -50,15 +50,18 @@ import org.apache.spark.sql.types.StructType;
  * and state in their closure (what one call costs where Spark runs it, none of Ember's step
  * machinery around it); an empty Spark job with a {@code treeAggregate} of 16 doubles (Spark's
  * floor per step); and a plain {@code count()} of the cached input. Around each fit it times a
- * fixed loop of arithmetic (a gauge of the machine's speed at that moment). Between caching the
- * input and timing its {@code count()} and the fit, a full collection moves the cache that the
- * benchmark just built to the old generation ({@link #settleHeap}): otherwise the young
- * collections that copy it, hundreds of megabytes at a million series, fall on whichever of the
- * two timings runs into them, and the fit's set-up pass, which allocates, always does. The heap
- * is fixed ({@code -Xms} = {@code -Xmx}, as for any JVM benchmark): a heap that a full collection
- * shrinks must grow again while the next fit allocates its cached rows, and G1 then starts a
- * concurrent cycle at nearly every large array the set-up allocates. The last line is {@code scale ratio: X}, the amortized
- * guide's step at the largest N over its step at the smallest.
+ * fixed loop of arithmetic (a gauge of the machine's speed at that moment), and it counts the
+ * JVM's minor page faults in the set-up and per timed step ({@link #minorFaults}: on a machine
+ * that hands idle memory back to its host, touching it again is what makes a round slow).
+ * Between caching the input and timing its {@code count()} and the fit, a full collection moves
+ * the cache that the benchmark just built to the old generation ({@link #settleHeap}): otherwise
+ * the young collections that copy it, hundreds of megabytes at a million series, fall on
+ * whichever of the two timings runs into them, and the fit's set-up pass, which allocates, always
+ * does. The heap is fixed ({@code -Xms} = {@code -Xmx}, as for any JVM benchmark): a heap that a
+ * full collection shrinks must grow again while the next fit allocates its cached rows, and G1
+ * then starts a concurrent cycle at nearly every large array the set-up allocates. The last line
+ * is {@code scale ratio: X}, the amortized guide's step at the largest N over its step at the
+ * smallest.
  *
  * <pre>{@code
  * mvn -B -q -Pbenchmarks -pl benchmarks -am -DskipTests package dependency:build-classpath \
@@ -183,8 +186,10 @@ public final class SparkScaleBenchmark {
         .batchSize(B).seed(1).progress(false).build();
     double gaugeBefore = gaugeCpuMs();
     starts.reset();
+    long faults0 = minorFaults();
     long f0 = System.currentTimeMillis();
     SparkSviModel r = svi.fit(df, WARMUP + steps);
+    long faultsEnd = minorFaults();
     double[] between = starts.durationsMs(WARMUP + steps);
     double setup = (starts.first() - f0) / 1e3;
     StepTimings tm = r.timings();
@@ -214,7 +219,9 @@ public final class SparkScaleBenchmark {
         setup, countMs);
     System.out.println("    " + starts.taskBreakdown() + "; " + r.setupTimings().summary());
     System.out.printf(Locale.ROOT, "    gauge (a fixed loop of arithmetic, CPU time): %.2f ms"
-        + " before the fit, %.2f ms after%n", gaugeBefore, gaugeCpuMs());
+        + " before the fit, %.2f ms after; minor page faults of the JVM: %d in the set-up, %.0f"
+        + " per timed step%n", gaugeBefore, gaugeCpuMs(), starts.faultsAtStart(0) - faults0,
+        (faultsEnd - starts.faultsAtStart(WARMUP)) / (double) steps);
     df.unpersist(true);
     return median;
   }
@@ -235,6 +242,24 @@ public final class SparkScaleBenchmark {
    * median of five: on a machine whose cores are shared with others, it grows when the host gives
    * this one less of a core than its CPU time counts, which would slow every task alike.
    */
+  /**
+   * The minor page faults of this JVM so far ({@code /proc/self/stat}), -1 where there is none.
+   * A page that the kernel handed back to the host (a VM's memory reclaim) faults again when it
+   * is next touched: on the 2-core machine each such fault costs about 14 microseconds, and a
+   * step or set-up that faults thousands of pages is slower for it, not for its own work.
+   */
+  static long minorFaults() {
+    try {
+      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+      // the fields after the command name (which may hold spaces) in parentheses; minflt is
+      // the tenth field of the line, the eighth after the name
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(f[7]);
+    } catch (java.io.IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
   static double gaugeCpuMs() {
     java.lang.management.ThreadMXBean threads =
         java.lang.management.ManagementFactory.getThreadMXBean();
@@ -446,6 +471,7 @@ public final class SparkScaleBenchmark {
    */
   static final class StepStarts extends SparkListener {
     private final List<Long> starts = new ArrayList<>();
+    private final List<Long> faults = new ArrayList<>(); // minorFaults() as each step started
     private final java.util.Set<Integer> stepStages = new java.util.HashSet<>();
     private long tasks;
     private long deserialize;
@@ -461,6 +487,7 @@ public final class SparkScaleBenchmark {
           : start.properties().getProperty("spark.job.description");
       if (d != null && d.startsWith("ember step")) {
         starts.add(start.time());
+        faults.add(minorFaults());
         scala.jdk.javaapi.CollectionConverters.asJava(start.stageIds())
             .forEach(id -> stepStages.add((Integer) id));
       }
@@ -504,8 +531,14 @@ public final class SparkScaleBenchmark {
       return starts.size();
     }
 
+    /** {@link #minorFaults} as step {@code i} started (read as the listener bus reported it). */
+    synchronized long faultsAtStart(int i) {
+      return faults.get(i);
+    }
+
     synchronized void reset() {
       starts.clear();
+      faults.clear();
       stepStages.clear();
       tasks = 0;
       deserialize = 0;
