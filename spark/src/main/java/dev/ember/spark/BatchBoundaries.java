@@ -169,20 +169,6 @@ final class BatchBoundaries implements Serializable {
     return out;
   }
 
-  /** The triples of {@code parts} ({@link Counts#keysIn}) in one array. */
-  static long[] concat(List<long[]> parts) {
-    int total = 0;
-    for (long[] p : parts) {
-      total += p.length;
-    }
-    long[] out = new long[total];
-    int at = 0;
-    for (long[] p : parts) {
-      System.arraycopy(p, 0, out, at, p.length);
-      at += p.length;
-    }
-    return out;
-  }
 
   /** The keys of {@code epoch} among a partition's. */
   static EpochKeys of(List<EpochKeys> keys, long epoch) {

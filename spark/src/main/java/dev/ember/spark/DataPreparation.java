@@ -249,18 +249,8 @@ final class DataPreparation {
       return out.iterator();
     }).partitionBy(new HashPartitioner(reducers)).mapPartitions(it -> {
       List<long[]> arrays = new ArrayList<>();
-      int total = 0;
-      while (it.hasNext()) {
-        long[] a = it.next()._2();
-        arrays.add(a);
-        total += a.length;
-      }
-      long[] ids = new long[total];
-      int at = 0;
-      for (long[] a : arrays) {
-        System.arraycopy(a, 0, ids, at, a.length);
-        at += a.length;
-      }
+      it.forEachRemaining(t -> arrays.add(t._2()));
+      long[] ids = LongArrays.concat(arrays);
       Arrays.sort(ids); // a few ascending runs: the sort merges them
       return List.of(DuplicateIds.inSorted(ids, ids.length)).iterator();
     }).reduce(DuplicateIds::merge);

@@ -328,7 +328,7 @@ final class MinibatchIndex implements AutoCloseable {
 
     @Override
     public long[] keysIn(long[] epochs, long[] lo, long[] hi) {
-      return BatchBoundaries.concat(keys.glom().map(k -> BatchBoundaries.keysIn(k, epochs, lo,
+      return LongArrays.concat(keys.glom().map(k -> BatchBoundaries.keysIn(k, epochs, lo,
           hi)).collect());
     }
 
@@ -348,7 +348,7 @@ final class MinibatchIndex implements AutoCloseable {
                 BatchBoundaries.keysIn(all, epochs, lo, hi))).iterator();
           }).collect();
       ride.gathered = parts;
-      return BatchBoundaries.concat(parts.stream().map(FirstRows.Part::keys).toList());
+      return LongArrays.concat(parts.stream().map(FirstRows.Part::keys).toList());
     }
   }
 

@@ -43,7 +43,7 @@ class BatchBoundariesTest {
       for (List<EpochKeys> p : keys) {
         out.add(BatchBoundaries.keysIn(p, epochs, lo, hi));
       }
-      return BatchBoundaries.concat(out);
+      return LongArrays.concat(out);
     }
   }
 
