@@ -169,7 +169,6 @@ final class BatchBoundaries implements Serializable {
     return out;
   }
 
-
   /** The keys of {@code epoch} among a partition's. */
   static EpochKeys of(List<EpochKeys> keys, long epoch) {
     for (EpochKeys k : keys) {

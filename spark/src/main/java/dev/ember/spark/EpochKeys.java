@@ -129,7 +129,6 @@ final class EpochKeys implements Serializable {
     return hash == Long.MAX_VALUE ? hashes.length : lowerBound(hash + 1);
   }
 
-
   @Override
   public String toString() {
     return "EpochKeys(epoch " + epoch + ", " + hashes.length + " rows)";

@@ -40,7 +40,6 @@ final class MinibatchIndex implements AutoCloseable {
   /** A window covers at least this many steps. */
   static final int WINDOW_STEPS = 64;
 
-
   private final JavaSparkContext jsc;
   private final JavaRDD<PartitionRows> rows;
   private final long n;
