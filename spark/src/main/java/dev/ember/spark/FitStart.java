@@ -14,8 +14,9 @@ import java.util.Map;
 
 /**
  * Where a fit starts: the params initialised on the first step's minibatch (B rows, fetched to the
- * driver by the minibatch index), the guide's per-series params found ({@link SeriesParams#detect}), and, if the
- * checkpoint folder holds a checkpoint of this run, the state it resumes from.
+ * driver by the minibatch index), the guide's per-series params found ({@link
+ * SeriesParams#detect}), and, if the checkpoint folder holds a checkpoint of this run, the state
+ * it resumes from.
  *
  * <pre>{@code
  * FitStart start = FitStart.of(settings, index.fetch(0, summary.smallestIds()), summary, store,
