@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.spark.HashPartitioner;
+import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -55,9 +56,12 @@ final class DataPreparation {
    * @param skipped the rows left out (invalid, or of a duplicated id)
    * @param persisted the cached RDD that holds them
    * @param epochZeroCounts the rows' keys of epoch 0 counted as {@link KeyCounts} asked, or null
+   * @param byId the partition of {@code rows} that holds each id, when a function of the id
+   *     gives it (disjoint id ranges: {@link IdRangePartitioner}; rows regrouped by id: {@link
+   *     #seriesPartition}), or null when the ids' partitions overlap
    */
   record Prepared(JavaRDD<PartitionRows> rows, DataSummary summary, long skipped,
-      JavaRDD<?> persisted, long[] epochZeroCounts) {
+      JavaRDD<?> persisted, long[] epochZeroCounts, Partitioner byId) {
     /** Drops the cached rows. */
     void unpersist() {
       persisted.unpersist(false);
@@ -170,7 +174,8 @@ final class DataPreparation {
             + (summary.invalid() > 1 ? " (and " + (summary.invalid() - 1) + " more invalid rows)"
                 : "") + "; fix the data or set skipInvalidRows(true) to leave such rows out");
       }
-      DuplicateIds dups = disjoint(parts) ? parts.stream().map(Block::duplicates)
+      boolean disjoint = disjoint(parts);
+      DuplicateIds dups = disjoint ? parts.stream().map(Block::duplicates)
           .reduce(DuplicateIds.none(), DuplicateIds::merge) : acrossPartitions(blocks);
       if (dups.ids() > 0 && !skipInvalid) {
         throw new IllegalArgumentException("row id " + dups.firstId() + ": column '" + idColumn
@@ -183,10 +188,11 @@ final class DataPreparation {
             perSeries);
         // the counts were of every row read; rows of duplicated ids are gone
         prepared = new Prepared(r.rows(), r.summary(), summary.invalid() + r.dropped(),
-            r.persisted(), null);
+            r.persisted(), null, new HashPartitioner(blocks.getNumPartitions()));
       } else {
         prepared = new Prepared(blocks.map(Block::rows), summary, summary.invalid(), blocks,
-            found.epochZeroCounts() == null ? null : found.epochZeroCounts().counts());
+            found.epochZeroCounts() == null ? null : found.epochZeroCounts().counts(),
+            disjoint && summary.valid() > 0 ? ranges(parts, blocks.getNumPartitions()) : null);
       }
       try {
         if (prepared.summary().lengthConflict() != null) {
@@ -220,6 +226,18 @@ final class DataPreparation {
       }
     }
     return true;
+  }
+
+  /**
+   * The partitioner that routes an id to the partition whose range holds it, for partitions
+   * whose id ranges are disjoint ({@link #disjoint}) and of which at least one holds rows.
+   */
+  static IdRangePartitioner ranges(List<Block> parts, int partitions) {
+    List<Block> held = new ArrayList<>(parts.stream().filter(b -> b.summary().valid() > 0)
+        .toList());
+    held.sort(Comparator.comparingLong(Block::minId));
+    return new IdRangePartitioner(partitions, held.stream().mapToLong(Block::minId).toArray(),
+        held.stream().mapToInt(Block::partition).toArray());
   }
 
   /** The per-series covariates a reader reads. */
@@ -282,7 +300,9 @@ final class DataPreparation {
   /**
    * {@code rows} regrouped into {@code partitions} partitions by {@link #seriesPartition} (a
    * shuffle), each sorted by id, and (if {@code dropDuplicated}) without any row of an id that
-   * occurs more than once: per-series state can then be routed to its row by the same function.
+   * occurs more than once: per-series state can then be routed to its row by the same function
+   * (needed only when the partitions' id ranges overlap: else {@link IdRangePartitioner} routes
+   * it where the rows are).
    */
   static Regrouped byId(JavaRDD<PartitionRows> rows, int partitions, boolean dropDuplicated,
       List<String> covariates, List<String> perSeries) {

@@ -15,7 +15,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.HashPartitioner;
+import org.apache.spark.Partitioner;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -38,7 +38,7 @@ import scala.runtime.AbstractFunction3;
  * collected or broadcast.
  *
  * <pre>{@code
- * SeriesTraining series = SeriesTraining.start(spark, dir, index, contextBc, root);
+ * SeriesTraining series = SeriesTraining.start(spark, dir, index, byId, contextBc, root);
  * // takes over input
  * ShardResult r = series.step(input, window, depth, computeNs, computeCpuNs, false);
  * SeriesStateFiles.Summary s = series.checkpoint(folder); // then the checkpoint's header,
@@ -68,7 +68,8 @@ final class SeriesTraining {
   private final JavaSparkContext jsc;
   private final String checkpointDir; // null without checkpoints
   private final Configuration conf;
-  private final MinibatchIndex index; // over rows regrouped by id (DataPreparation#byId)
+  private final MinibatchIndex index; // over rows that byId routes each id to
+  private final Partitioner byId; // the partition of index.rows() that holds an id
   private final Broadcast<FitContext> context;
   private final SeriesParams local;
   private final List<StepInputShipping.Shipped> live = new ArrayList<>();
@@ -76,8 +77,9 @@ final class SeriesTraining {
   private int sinceCut;
 
   private SeriesTraining(SparkSession spark, String checkpointDir, MinibatchIndex index,
-      Broadcast<FitContext> context, JavaRDD<SeriesShard> shards) {
+      Partitioner byId, Broadcast<FitContext> context, JavaRDD<SeriesShard> shards) {
     this.spark = spark;
+    this.byId = byId;
     this.jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     this.checkpointDir = checkpointDir;
     this.conf = jsc.hadoopConfiguration();
@@ -96,21 +98,21 @@ final class SeriesTraining {
 
   /**
    * Per-series params at their initial values, on the executors holding the rows of {@code
-   * index} (regrouped by id); checkpoints (and lineage snapshots) go to {@code checkpointDir}
-   * (null: none).
+   * index}, whose partition of each id {@code byId} gives (a checkpoint's state is routed to its
+   * row by it); checkpoints (and lineage snapshots) go to {@code checkpointDir} (null: none).
    */
   static SeriesTraining start(SparkSession spark, String checkpointDir, MinibatchIndex index,
-      Broadcast<FitContext> context, RngKey root) {
+      Partitioner byId, Broadcast<FitContext> context, RngKey root) {
     JavaRDD<SeriesShard> shards = index.rows().map(pr -> SeriesShard.init(pr,
         context.value().engine(), context.value().local(), root, context.value().totalSeries()));
-    return new SeriesTraining(spark, checkpointDir, index, context, shards);
+    return new SeriesTraining(spark, checkpointDir, index, byId, context, shards);
   }
 
   /** Per-series params as the per-series folder {@code seriesFolder} of a checkpoint holds them. */
   static SeriesTraining resume(SparkSession spark, String checkpointDir, String seriesFolder,
-      MinibatchIndex index, Broadcast<FitContext> context) {
-    return new SeriesTraining(spark, checkpointDir, index, context, read(spark, index.rows(),
-        context.value().local(), slots(context.value()), seriesFolder));
+      MinibatchIndex index, Partitioner byId, Broadcast<FitContext> context) {
+    return new SeriesTraining(spark, checkpointDir, index, byId, context, read(spark,
+        index.rows(), byId, context.value().local(), slots(context.value()), seriesFolder));
   }
 
   /**
@@ -228,7 +230,8 @@ final class SeriesTraining {
    * every series' state read.
    */
   private SeriesStateFiles.Summary rebuildFrom(String path) {
-    JavaRDD<SeriesShard> rebuilt = read(spark, index.rows(), local, slots(context.value()), path)
+    JavaRDD<SeriesShard> rebuilt = read(spark, index.rows(), byId, local, slots(context.value()),
+        path)
         .persist(StorageLevel.MEMORY_AND_DISK());
     SeriesParams l = local;
     // reads them now, while the old shards are still there
@@ -315,16 +318,15 @@ final class SeriesTraining {
 
   /**
    * The rows with their states read from the per-series folder {@code seriesDir} ({@link
-   * SeriesStateFiles}), as shards: the states are routed to their rows' partitions by the function
-   * that regrouped the rows ({@link DataPreparation#seriesPartition}). The closures hold no
+   * SeriesStateFiles}), as shards: the states are routed to their rows' partitions by {@code
+   * byId}, the function that gives each id's partition of {@code rows}. The closures hold no
    * broadcast, so this lineage outlives the fit's broadcasts.
    */
   private static JavaRDD<SeriesShard> read(SparkSession spark, JavaRDD<PartitionRows> rows,
-      SeriesParams local, int slots, String seriesDir) {
-    int partitions = rows.getNumPartitions();
+      Partitioner byId, SeriesParams local, int slots, String seriesDir) {
     JavaRDD<SeriesShard.RowState> states = SeriesStateFiles.read(spark, seriesDir)
         .mapToPair(s -> new Tuple2<>(s.id(), s))
-        .partitionBy(new HashPartitioner(partitions))
+        .partitionBy(byId)
         .values();
     return rows.zipPartitions(states, (Iterator<PartitionRows> r,
         Iterator<SeriesShard.RowState> it) -> {

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -92,14 +94,20 @@ final class StepLoop {
       if (!start.local().isEmpty()) {
         LOG.info("ember: per-series params {} are kept with the data, on the executors",
             start.local().names());
-        byId = JobDescription.described(jsc, "ember series by id", () -> DataPreparation.byId(
-            prepared.rows(), prepared.rows().getNumPartitions(), false, reader.covariateNames(),
-            List.of()));
-        index = index.over(byId.rows());
+        // state follows its row by a function of the id: the partitions' own id ranges when
+        // they are disjoint, else a hash of the id after the rows are regrouped by it
+        Partitioner route = prepared.byId();
+        if (route == null) {
+          int partitions = prepared.rows().getNumPartitions();
+          byId = JobDescription.described(jsc, "ember series by id", () -> DataPreparation.byId(
+              prepared.rows(), partitions, false, reader.covariateNames(), List.of()));
+          index = index.over(byId.rows());
+          route = new HashPartitioner(partitions);
+        }
         series = start.resumed() != null
             ? SeriesTraining.resume(data.sparkSession(), s.checkpointDir(),
-                store.seriesFolder(start.state().step()), index, ctxBc)
-            : SeriesTraining.start(data.sparkSession(), s.checkpointDir(), index, ctxBc,
+                store.seriesFolder(start.state().step()), index, route, ctxBc)
+            : SeriesTraining.start(data.sparkSession(), s.checkpointDir(), index, route, ctxBc,
                 RngKey.of(s.seed()));
       }
       SetupTimings setup = new SetupTimings(t1 - t0, t2 - t1, t3 - t2, System.nanoTime() - t3);

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.TaskContext;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -431,6 +432,58 @@ class SparkSeriesParamsTest {
             .fit(SparkTestModels.dataset(spark, ROWS, 2), 12));
     assertTrue(e.getMessage().contains("[z_loc, z_scale]") && e.getMessage().contains("[]"),
         e.getMessage());
+  }
+
+  /**
+   * Data whose partitions hold disjoint id ranges (range-partitioned by id) keep their
+   * partitioning: the per-series state is routed to its row by the ranges, with no job that
+   * regroups the rows by id. The fit equals one on the same rows spread round-robin (regrouped by
+   * a hash of the id) to 1e-10 relative (the same sums in another order), and a fit resumed from
+   * its checkpoint of step 6 (that of step 12 removed), its state read back from files and routed
+   * by the ranges, equals the uninterrupted one bit for bit.
+   */
+  @Test
+  void dataPartitionedByIdRangeKeepTheirPartitioning(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Dataset<Row> byRange = spark.createDataFrame(ROWS, SparkTestModels.SCHEMA)
+        .repartitionByRange(3, org.apache.spark.sql.functions.col("id"));
+    SparkDataTest.DescribedJobs regroups = new SparkDataTest.DescribedJobs("ember series by id");
+    spark.sparkContext().addSparkListener(regroups);
+    SparkSviModel ranged;
+    SparkSviModel roundRobin;
+    try {
+      ranged = builder(SERIES_GUIDE, Adam.of(0.05), B).build().fit(byRange, 12);
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      assertEquals(0, regroups.started.get(), "jobs that regroup the rows by id");
+      roundRobin = builder(SERIES_GUIDE, Adam.of(0.05), B).build()
+          .fit(SparkTestModels.dataset(spark, ROWS, 3), 12);
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      assertEquals(1, regroups.started.get(), "jobs that regroup the rows by id");
+    } finally {
+      spark.sparkContext().removeSparkListener(regroups);
+    }
+    assertClose(roundRobin.losses(), ranged.losses(), "losses");
+    Map<Long, Map<String, double[]>> a = perSeries(roundRobin);
+    Map<Long, Map<String, double[]>> b = perSeries(ranged);
+    assertEquals(a.keySet(), b.keySet());
+    for (long id : a.keySet()) {
+      for (String name : List.of("z_loc", "z_scale")) {
+        assertClose(a.get(id).get(name), b.get(id).get(name), name + " of " + id);
+      }
+    }
+    String ck = dir.resolve("ck").toString();
+    builder(SERIES_GUIDE, Adam.of(0.05), B).checkpoint(ck, 6).build().fit(byRange, 12);
+    CheckpointFiles.deleteRecursively(dir.resolve("ck").resolve("step-000000000012"));
+    SparkSviModel resumed = builder(SERIES_GUIDE, Adam.of(0.05), B).checkpoint(ck, 6)
+        .console(CheckpointFiles.quiet()).build().fit(byRange, 12);
+    assertEquals(6, resumed.timings().steps(), "steps run after the resume");
+    assertArrayEquals(ranged.losses(), resumed.losses(), 0.0);
+    Map<Long, Map<String, double[]>> c = perSeries(resumed);
+    for (long id : b.keySet()) {
+      for (String name : List.of("z_loc", "z_scale")) {
+        assertArrayEquals(b.get(id).get(name), c.get(id).get(name), 0.0, name + " of " + id);
+      }
+    }
   }
 
   // ------------------------------------------------------------ evaluation and prediction
