@@ -159,14 +159,17 @@ for nb in "${notebooks[@]}"; do
       ok=1
       break
     fi
-    # Seen often on a loaded machine (every first start of a fresh CI run here): the kernel's
-    # JVM up, its sockets bound (the shell socket last), and no request ever answered. It
-    # answers within seconds when it starts well, so a start that is not answered in 20 s is
-    # tried again, four times at most (every retry seen so far answered); any other failure is
-    # final.
-    grep -q "Kernel didn't respond" "$run_log" || break
+    # Two failures of the kernel's start, before any cell runs, are tried again, four times at
+    # most; any other failure is final. Seen often on a loaded machine (every first start of a
+    # fresh CI run here): the kernel's JVM up, its sockets bound (the shell socket last), and no
+    # request ever answered; it answers within seconds when it starts well, so a start that is
+    # not answered in 20 s is tried again. Seen less often: a request reaching the kernel's
+    # shell socket before its handlers are set, which kills the kernel (a NullPointerException
+    # in its thread Shell-0, "Kernel died before replying to kernel_info").
+    grep -q -e "Kernel didn't respond" -e "Kernel died before replying to kernel_info" \
+      "$run_log" || break
     if ((attempt < 5)); then
-      log "$(basename "$nb"): the kernel did not answer at start; starting it again"
+      log "$(basename "$nb"): the kernel did not start; starting it again"
     fi
   done
   if ((ok)); then
