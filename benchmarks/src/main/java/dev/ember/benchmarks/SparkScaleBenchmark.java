@@ -219,9 +219,11 @@ public final class SparkScaleBenchmark {
         setup, countMs);
     System.out.println("    " + starts.taskBreakdown() + "; " + r.setupTimings().summary());
     System.out.printf(Locale.ROOT, "    gauge (a fixed loop of arithmetic, CPU time): %.2f ms"
-        + " before the fit, %.2f ms after; minor page faults of the JVM: %d in the set-up, %.0f"
-        + " per timed step%n", gaugeBefore, gaugeCpuMs(), starts.faultsAtStart(0) - faults0,
-        (faultsEnd - starts.faultsAtStart(WARMUP)) / (double) steps);
+        + " before the fit, %.2f ms after; %s%n", gaugeBefore, gaugeCpuMs(), faults0 < 0
+            ? "no page fault counts on this system" : String.format(Locale.ROOT, "minor page"
+                + " faults of the JVM: %d in the set-up, %.0f per timed step",
+                starts.faultsAtStart(0) - faults0,
+                (faultsEnd - starts.faultsAtStart(WARMUP)) / (double) steps));
     df.unpersist(true);
     return median;
   }
@@ -238,14 +240,9 @@ public final class SparkScaleBenchmark {
   }
 
   /**
-   * The CPU time of a fixed loop of arithmetic on registers (no memory, no allocation), the
-   * median of five: on a machine whose cores are shared with others, it grows when the host gives
-   * this one less of a core than its CPU time counts, which would slow every task alike.
-   */
-  /**
    * The minor page faults of this JVM so far ({@code /proc/self/stat}), -1 where there is none.
    * A page that the kernel handed back to the host (a VM's memory reclaim) faults again when it
-   * is next touched: on the 2-core machine each such fault costs about 14 microseconds, and a
+   * is next touched: on the 2-core machine each such fault costs about 10-20 microseconds, and a
    * step or set-up that faults thousands of pages is slower for it, not for its own work.
    */
   static long minorFaults() {
@@ -260,6 +257,11 @@ public final class SparkScaleBenchmark {
     }
   }
 
+  /**
+   * The CPU time of a fixed loop of arithmetic on registers (no memory, no allocation), the
+   * median of five: on a machine whose cores are shared with others, it grows when the host gives
+   * this one less of a core than its CPU time counts, which would slow every task alike.
+   */
   static double gaugeCpuMs() {
     java.lang.management.ThreadMXBean threads =
         java.lang.management.ManagementFactory.getThreadMXBean();
