@@ -154,13 +154,13 @@ for nb in "${notebooks[@]}"; do
   t0=$(date +%s)
   log "executing $(basename "$nb")"
   ok=0
-  for attempt in 1 2 3 4 5; do
+  for attempt in 1 2 3 4 5 6 7 8; do
     if execute "$nb"; then
       ok=1
       break
     fi
-    # Two failures of the kernel's start, before any cell runs, are tried again, four times at
-    # most; any other failure is final. Seen often on a loaded machine (every first start of a
+    # Two failures of the kernel's start, before any cell runs, are tried again, seven times at
+    # most (three starts in a row have failed on a loaded machine); any other failure is final. Seen often on a loaded machine (every first start of a
     # fresh CI run here): the kernel's JVM up, its sockets bound (the shell socket last), and no
     # request ever answered; it answers within seconds when it starts well, so a start that is
     # not answered in 20 s is tried again. Seen less often: a request reaching the kernel's
@@ -168,7 +168,7 @@ for nb in "${notebooks[@]}"; do
     # in its thread Shell-0, "Kernel died before replying to kernel_info").
     grep -q -e "Kernel didn't respond" -e "Kernel died before replying to kernel_info" \
       "$run_log" || break
-    if ((attempt < 5)); then
+    if ((attempt < 8)); then
       log "$(basename "$nb"): the kernel did not start; starting it again"
     fi
   done
