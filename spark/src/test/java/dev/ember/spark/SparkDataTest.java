@@ -336,9 +336,9 @@ class SparkDataTest {
    * hash range it must read holds at most 2B keys (N = 2 000, B = 8: too many keys to gather at
    * once, so the search counts them in the 65 536 parts the pass counted, a key or none per
    * part), and by a job of its own when it holds more (N = 37, B = 5: a window of 10 epochs is
-   * searched by gathering all 37 keys at once). Both give the
-   * reference's minibatch, the same rows in the same order as the job of its own gives on the
-   * same index, and the rows of the ids asked for.
+   * searched by gathering all 37 keys at once). Both give the reference's minibatch, the same
+   * rows in the same order as the job of its own gives on the same index, and the rows of the ids
+   * asked for.
    */
   @Test
   void theFirstMinibatchRidesOnTheSearchsLastJobWhenItsRangeIsSmall() throws Exception {
