@@ -217,9 +217,7 @@ final class DataPreparation {
 
   /** Whether no two of these partitions' id ranges overlap (empty partitions have none). */
   static boolean disjoint(List<Block> parts) {
-    List<Block> held = new ArrayList<>(parts.stream().filter(b -> b.summary().valid() > 0)
-        .toList());
-    held.sort(Comparator.comparingLong(Block::minId));
+    List<Block> held = heldByMinId(parts);
     for (int i = 1; i < held.size(); i++) {
       if (held.get(i).minId() <= held.get(i - 1).maxId()) {
         return false;
@@ -233,11 +231,17 @@ final class DataPreparation {
    * whose id ranges are disjoint ({@link #disjoint}) and of which at least one holds rows.
    */
   static IdRangePartitioner ranges(List<Block> parts, int partitions) {
+    List<Block> held = heldByMinId(parts);
+    return new IdRangePartitioner(partitions, held.stream().mapToLong(Block::minId).toArray(),
+        held.stream().mapToInt(Block::partition).toArray());
+  }
+
+  /** The partitions that hold valid rows, by their smallest id. */
+  private static List<Block> heldByMinId(List<Block> parts) {
     List<Block> held = new ArrayList<>(parts.stream().filter(b -> b.summary().valid() > 0)
         .toList());
     held.sort(Comparator.comparingLong(Block::minId));
-    return new IdRangePartitioner(partitions, held.stream().mapToLong(Block::minId).toArray(),
-        held.stream().mapToInt(Block::partition).toArray());
+    return held;
   }
 
   /** The per-series covariates a reader reads. */
