@@ -58,7 +58,7 @@ final class DataPreparation {
    * @param epochZeroCounts the rows' keys of epoch 0 counted as {@link KeyCounts} asked, or null
    * @param byId the partition of {@code rows} that holds each id, when a function of the id
    *     gives it (disjoint id ranges: {@link IdRangePartitioner}; rows regrouped by id: {@link
-   *     #seriesPartition}), or null when the ids' partitions overlap
+   *     #seriesPartitioner}), or null when the ids' partitions overlap
    */
   record Prepared(JavaRDD<PartitionRows> rows, DataSummary summary, long skipped,
       JavaRDD<?> persisted, long[] epochZeroCounts, Partitioner byId) {
@@ -188,7 +188,7 @@ final class DataPreparation {
             perSeries);
         // the counts were of every row read; rows of duplicated ids are gone
         prepared = new Prepared(r.rows(), r.summary(), summary.invalid() + r.dropped(),
-            r.persisted(), null, new HashPartitioner(blocks.getNumPartitions()));
+            r.persisted(), null, seriesPartitioner(blocks.getNumPartitions()));
       } else {
         prepared = new Prepared(blocks.map(Block::rows), summary, summary.invalid(), blocks,
             found.epochZeroCounts() == null ? null : found.epochZeroCounts().counts(),
@@ -302,7 +302,7 @@ final class DataPreparation {
       JavaRDD<?> persisted) {}
 
   /**
-   * {@code rows} regrouped into {@code partitions} partitions by {@link #seriesPartition} (a
+   * {@code rows} regrouped into {@code partitions} partitions by {@link #seriesPartitioner} (a
    * shuffle), each sorted by id, and (if {@code dropDuplicated}) without any row of an id that
    * occurs more than once: per-series state can then be routed to its row by the same function
    * (needed only when the partitions' id ranges overlap: else {@link IdRangePartitioner} routes
@@ -310,7 +310,7 @@ final class DataPreparation {
    */
   static Regrouped byId(JavaRDD<PartitionRows> rows, int partitions, boolean dropDuplicated,
       List<String> covariates, List<String> perSeries) {
-    HashPartitioner partitioner = new HashPartitioner(partitions);
+    Partitioner partitioner = seriesPartitioner(partitions);
     JavaRDD<Block> regrouped = rows.flatMapToPair(pr -> {
       PartitionRows.Builder[] parts = new PartitionRows.Builder[partitions];
       for (int i = 0; i < pr.size(); i++) {
@@ -362,8 +362,11 @@ final class DataPreparation {
     return new Regrouped(regrouped.map(Block::rows), summary.withoutInvalid(), dropped, regrouped);
   }
 
-  /** The partition that holds series {@code id} after {@link #byId} into {@code partitions}. */
-  static int seriesPartition(long id, int partitions) {
-    return new HashPartitioner(partitions).getPartition(id);
+  /**
+   * The function that places a series' row among {@code partitions} partitions in {@link #byId}
+   * (a hash of the id): per-series state routed by it lands where the row is.
+   */
+  static Partitioner seriesPartitioner(int partitions) {
+    return new HashPartitioner(partitions);
   }
 }

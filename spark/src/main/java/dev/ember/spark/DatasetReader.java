@@ -51,6 +51,9 @@ final class DatasetReader implements Serializable {
   /** A row, or what is wrong with it. */
   record Parsed(SequenceRow row, String problem) implements Serializable {}
 
+  /** The covariates of a row when there are none (never written: it has no element). */
+  private static final UnsafeArrayData[] NO_COVARIATES = new UnsafeArrayData[0];
+
   /** Spark ML's vector types, recognised by their class names (no compile dependency). */
   private static final List<String> VECTOR_CLASSES =
       List.of("org.apache.spark.ml.linalg.Vector", "org.apache.spark.mllib.linalg.Vector");
@@ -122,7 +125,8 @@ final class DatasetReader implements Serializable {
         || v.numElements() == 0) {
       return false;
     }
-    UnsafeArrayData[] cov = new UnsafeArrayData[covariateNames.size()];
+    UnsafeArrayData[] cov = covariateNames.isEmpty() ? NO_COVARIATES
+        : new UnsafeArrayData[covariateNames.size()];
     for (int i = 0; i < cov.length; i++) {
       if (r.isNullAt(2 + i) || !(covariateTypes[i] instanceof ArrayType)
           || !(r.getArray(2 + i) instanceof UnsafeArrayData c) || c.numElements() == 0

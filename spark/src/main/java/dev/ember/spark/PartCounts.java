@@ -26,7 +26,12 @@ record PartCounts(int parts, long[] dense, int[] sparse) implements Serializable
 
   /** The counts of keys in the parts {@code partOfEachKey}. */
   static PartCounts of(int parts, int[] partOfEachKey) {
-    return partOfEachKey.length <= parts / 2 ? new PartCounts(parts, null, partOfEachKey.clone())
+    return ofOwned(parts, partOfEachKey.clone());
+  }
+
+  /** {@link #of}, keeping {@code partOfEachKey} itself (no one else holds it). */
+  private static PartCounts ofOwned(int parts, int[] partOfEachKey) {
+    return partOfEachKey.length <= parts / 2 ? new PartCounts(parts, null, partOfEachKey)
         : new PartCounts(parts, counted(parts, partOfEachKey), null);
   }
 
@@ -39,7 +44,7 @@ record PartCounts(int parts, long[] dense, int[] sparse) implements Serializable
     if (dense == null && other.dense == null) {
       int[] both = Arrays.copyOf(sparse, sparse.length + other.sparse.length);
       System.arraycopy(other.sparse, 0, both, sparse.length, other.sparse.length);
-      return of(parts, both);
+      return ofOwned(parts, both);
     }
     long[] sum = dense != null ? dense.clone() : counted(parts, sparse);
     if (other.dense != null) {

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.spark.HashPartitioner;
 import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -102,7 +101,7 @@ final class StepLoop {
           byId = JobDescription.described(jsc, "ember series by id", () -> DataPreparation.byId(
               prepared.rows(), partitions, false, reader.covariateNames(), List.of()));
           index = index.over(byId.rows());
-          route = new HashPartitioner(partitions);
+          route = DataPreparation.seriesPartitioner(partitions);
         }
         series = start.resumed() != null
             ? SeriesTraining.resume(data.sparkSession(), s.checkpointDir(),
