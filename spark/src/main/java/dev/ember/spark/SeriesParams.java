@@ -276,6 +276,12 @@ public final class SeriesParams implements Serializable {
     }
   }
 
+  /** The doubles of one series' slices of every param. */
+  int width() {
+    int[] off = offsets();
+    return off[off.length - 1];
+  }
+
   /** Where each param's slice begins in a series' slices laid end to end; the last is the width. */
   int[] offsets() {
     int[] out = new int[locals.size() + 1];

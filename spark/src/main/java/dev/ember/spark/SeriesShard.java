@@ -23,9 +23,10 @@ import java.util.Map;
  * making the next from the previous.
  *
  * <pre>{@code
- * SeriesShard s0 = SeriesShard.init(rows, engine, local, rootKey, totalSeries);
+ * SeriesShard s0 = SeriesShard.unset(rows, width, slotCount, rootKey); // nothing computed yet
  * SeriesShard s1 = s0.step(partition, rows, keys, bounds, context, input);
  * s1.part();          // the step's loss term and gradient, for the driver
+ * s1.initialised(rows, context).rowStates(local); // every series' state, for a checkpoint
  * }</pre>
  *
  * <p>The series' states are grouped by the minibatch they belong to in the epoch of the shard's
@@ -35,6 +36,16 @@ import java.util.Map;
  * (Spark estimates the size of each step's cached shard by walking its objects). The first step of
  * an epoch regroups them (O(N / P), once per epoch). Nothing is changed in place, so a retried or
  * speculative task reads the same shard.
+ *
+ * <p>A series' state is made when its minibatch first comes: a fit starts from a shard whose
+ * groups are unset ({@link #unset}: the guide's initial values, zero moments, none of it computed),
+ * and a step whose group is unset first runs the guide's initialisation on that group's rows (B /
+ * P of them). So the set-up costs nothing per series, and the first epoch makes the state as it
+ * visits it. This gives the values an eager start would, since a series' initial slice depends
+ * only on its own row and the fit's key ({@link SeriesParams} checks that on two rows). What must
+ * see every series (a checkpoint, the fit's result) first makes the unset groups' state ({@link
+ * #initialised}), and so does the regrouping at the next epoch's start, for the rows no step of
+ * the epoch held.
  *
  * <p>A step runs the shard's rows of the minibatch exactly as the engine does for global params
  * ({@link ShardEngine#compute}), with their per-series params gathered into the guide's batch
@@ -49,27 +60,23 @@ import java.util.Map;
 final class SeriesShard implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /**
-   * Values (rows times steps) initialised per call of the guide: a [T, rows] tensor of 1 MB, which
-   * bounds the initialisation's memory whatever the sequences' length, in few calls (each call has
-   * a fixed cost of about a millisecond: a million series in chunks of 256 rows cost seconds).
-   */
-  static final int INIT_VALUES = 1 << 17;
-
   private final long epoch; // whose minibatches group the states; -1: one group, by position
   private final int width; // W: doubles per series over all per-series params
   private final int slotCount; // S: the optimizer's moments per param
+  private final RngKey root; // the guide's initialisation key; null only if no group is unset
   private final long[][] ids; // [group][k]
   private final int[][] positions; // [group][k] row positions, ascending (so in id order)
+  // a group's values and slots are both null while it is unset (initial values, zero moments)
   private final double[][] values; // [group][k * W + offset(p) + e], unconstrained
   private final double[][] slots; // [group][(k * S + s) * W + offset(p) + e]
   private final ShardResult.Part part; // of the step that made this shard, or null
 
-  private SeriesShard(long epoch, int width, int slotCount, long[][] ids, int[][] positions,
-      double[][] values, double[][] slots, ShardResult.Part part) {
+  private SeriesShard(long epoch, int width, int slotCount, RngKey root, long[][] ids,
+      int[][] positions, double[][] values, double[][] slots, ShardResult.Part part) {
     this.epoch = epoch;
     this.width = width;
     this.slotCount = slotCount;
+    this.root = root;
     this.ids = ids;
     this.positions = positions;
     this.values = values;
@@ -78,7 +85,8 @@ final class SeriesShard implements Serializable {
   }
 
   private SeriesShard with(double[][] nextValues, double[][] nextSlots, ShardResult.Part p) {
-    return new SeriesShard(epoch, width, slotCount, ids, positions, nextValues, nextSlots, p);
+    return new SeriesShard(epoch, width, slotCount, root, ids, positions, nextValues, nextSlots,
+        p);
   }
 
   /**
@@ -95,8 +103,9 @@ final class SeriesShard implements Serializable {
     return part;
   }
 
-  /** The rows' states, for a checkpoint. */
+  /** The rows' states, for a checkpoint; every group must be set ({@link #initialised}). */
   List<RowState> rowStates(SeriesParams local) {
+    requireSet("its rows' states");
     int[] off = local.offsets();
     int n = local.locals().size();
     List<RowState> out = new ArrayList<>();
@@ -125,6 +134,7 @@ final class SeriesShard implements Serializable {
    */
   List<Map.Entry<Long, Map<String, double[]>>> constrainedValues(SeriesParams local,
       PartitionRows rows) {
+    requireSet("its rows' values");
     int[] off = local.offsets();
     List<Map.Entry<Long, Map<String, double[]>>> out = new ArrayList<>();
     for (int g = 0; g < ids.length; g++) {
@@ -146,34 +156,44 @@ final class SeriesShard implements Serializable {
   }
 
   /**
-   * A shard of {@code rows} with the guide's initial per-series values (from the guide run on the
-   * rows, a chunk at a time) and zero moments.
+   * A shard of {@code rows} with every series unset: the guide's initial values (from its
+   * initialisation with {@code root}) and zero moments, computed when a step or {@link
+   * #initialised} first needs them; {@code width} doubles of params per series, {@code slotCount}
+   * moments per param.
    */
-  static SeriesShard init(PartitionRows rows, ShardEngine engine, SeriesParams local,
-      RngKey root, long totalSeries) {
-    int[] off = local.offsets();
-    int w = off[off.length - 1];
-    int k = SeriesUpdate.slotCount(engine.svi().optimizer(), local);
-    int n = rows.size();
-    double[] v = new double[n * w];
-    int steps = local.steps();
-    for (int i = 0; i < n; i++) {
-      steps = Math.max(steps, rows.length(i));
-    }
-    int chunkRows = Math.max(1, INIT_VALUES / Math.max(1, steps));
-    for (int from = 0; from < n; from += chunkRows) {
-      int to = Math.min(n, from + chunkRows);
-      List<SequenceRow> chunk = new ArrayList<>(to - from);
-      for (int i = from; i < to; i++) {
-        chunk.add(rows.row(i));
-      }
-      SviState s = engine.svi().init(root, engine.batch(chunk, totalSeries, local.steps()));
-      for (int p = 0; p < local.locals().size(); p++) {
-        local.scatter(p, s.optimizer().params().get(local.locals().get(p).name()), v, w,
-            from * w + off[p]);
+  static SeriesShard unset(PartitionRows rows, int width, int slotCount, RngKey root) {
+    return byPosition(rows, width, slotCount, root, null, null);
+  }
+
+  /** This shard with every unset group's state made: the guide's initial values, zero moments. */
+  SeriesShard initialised(PartitionRows rows, FitContext ctx) {
+    double[][] v = values.clone();
+    double[][] m = slots.clone();
+    for (int g = 0; g < v.length; g++) {
+      if (v[g] == null) {
+        v[g] = SeriesInitialValues.of(rows, positions[g], root, ctx);
+        m[g] = new double[positions[g].length * slotCount * width];
       }
     }
-    return byPosition(rows, w, k, v, new double[n * k * w]);
+    return new SeriesShard(epoch, width, slotCount, null, ids, positions, v, m, part);
+  }
+
+  private void requireSet(String what) {
+    for (double[] v : values) {
+      if (v == null) {
+        throw new IllegalStateException("a shard with unset series has no values yet; make "
+            + "them (initialised) before reading " + what);
+      }
+    }
+  }
+
+  /** The series whose state has been made (the others are at their initial values). */
+  int setSeries() {
+    int n = 0;
+    for (int g = 0; g < ids.length; g++) {
+      n += values[g] == null ? 0 : ids[g].length;
+    }
+    return n;
   }
 
   /** A shard of {@code rows} with the states {@code states} (by id) read from a checkpoint. */
@@ -203,10 +223,10 @@ final class SeriesShard implements Serializable {
         }
       }
     }
-    return byPosition(rows, w, k, v, m);
+    return byPosition(rows, w, k, null, v, m);
   }
 
-  private static SeriesShard byPosition(PartitionRows rows, int w, int k, double[] v,
+  private static SeriesShard byPosition(PartitionRows rows, int w, int k, RngKey root, double[] v,
       double[] m) {
     long[] id = new long[rows.size()];
     int[] at = new int[rows.size()];
@@ -214,15 +234,22 @@ final class SeriesShard implements Serializable {
       id[i] = rows.id(i);
       at[i] = i;
     }
-    return new SeriesShard(-1, w, k, new long[][] {id}, new int[][] {at}, new double[][] {v},
-        new double[][] {m}, null);
+    return new SeriesShard(-1, w, k, root, new long[][] {id}, new int[][] {at},
+        new double[][] {v}, new double[][] {m}, null);
   }
 
   /**
    * This shard's states grouped by the minibatches of {@code keys}' epoch: group j holds the rows
-   * of minibatch j, in id order; group K those that sit the epoch out.
+   * of minibatch j, in id order; group K those that sit the epoch out. If every group is unset, so
+   * are the new ones; else the unset groups' state is made first.
    */
-  SeriesShard regroup(EpochKeys keys, BatchBoundaries bounds) {
+  SeriesShard regroup(EpochKeys keys, BatchBoundaries bounds, PartitionRows rows,
+      FitContext ctx) {
+    long unsetGroups = Arrays.stream(values).filter(v -> v == null).count();
+    if (unsetGroups > 0 && unsetGroups < values.length) {
+      return initialised(rows, ctx).regroup(keys, bounds, rows, ctx);
+    }
+    boolean unset = unsetGroups > 0;
     int n = keys.size();
     int[] groupOf = new int[n];
     int[] indexOf = new int[n];
@@ -247,18 +274,20 @@ final class SeriesShard implements Serializable {
       Arrays.sort(at);
       nextPositions[j] = at;
       nextIds[j] = new long[at.length];
-      nextValues[j] = new double[at.length * width];
-      nextSlots[j] = new double[at.length * sw];
+      nextValues[j] = unset ? null : new double[at.length * width];
+      nextSlots[j] = unset ? null : new double[at.length * sw];
       for (int i = 0; i < at.length; i++) {
         int g = groupOf[at[i]];
         int x = indexOf[at[i]];
         nextIds[j][i] = ids[g][x];
-        System.arraycopy(values[g], x * width, nextValues[j], i * width, width);
-        System.arraycopy(slots[g], x * sw, nextSlots[j], i * sw, sw);
+        if (!unset) {
+          System.arraycopy(values[g], x * width, nextValues[j], i * width, width);
+          System.arraycopy(slots[g], x * sw, nextSlots[j], i * sw, sw);
+        }
       }
     }
-    return new SeriesShard(keys.epoch(), width, slotCount, nextIds, nextPositions, nextValues,
-        nextSlots, null);
+    return new SeriesShard(keys.epoch(), width, slotCount, unset ? root : null, nextIds,
+        nextPositions, nextValues, nextSlots, null);
   }
 
   /** The next shard after step {@code in.step()}, holding that step's part. */
@@ -269,7 +298,7 @@ final class SeriesShard implements Serializable {
       throw new IllegalStateException("step " + in.step() + " of epoch " + in.epoch()
           + " met the keys of epoch " + keys.epoch());
     }
-    SeriesShard shard = epoch == in.epoch() ? this : regroup(keys, bounds);
+    SeriesShard shard = epoch == in.epoch() ? this : regroup(keys, bounds, rows, ctx);
     int j = in.batch();
     int b = shard.ids[j].length;
     if (b == 0) {
@@ -279,6 +308,10 @@ final class SeriesShard implements Serializable {
     ShardEngine engine = ctx.engine();
     int[] off = local.offsets();
     int sw = slotCount * width;
+    // the group's state, made now if this is its first step
+    double[] groupValues = shard.values[j] != null ? shard.values[j]
+        : SeriesInitialValues.of(rows, shard.positions[j], shard.root, ctx);
+    double[] groupSlots = shard.slots[j] != null ? shard.slots[j] : new double[b * sw];
     List<SequenceRow> batchRows = new ArrayList<>(b);
     for (int r : shard.positions[j]) {
       batchRows.add(rows.row(r));
@@ -290,7 +323,7 @@ final class SeriesShard implements Serializable {
     Map<String, Constraint> constraints = new LinkedHashMap<>(global.constraints());
     for (int p = 0; p < local.locals().size(); p++) {
       SeriesParams.Local l = local.locals().get(p);
-      params.put(l.name(), local.gather(p, shard.values[j], width, off[p], b));
+      params.put(l.name(), local.gather(p, groupValues, width, off[p], b));
       constraints.put(l.name(), l.constraint());
     }
     params.keySet().forEach(name -> noSlots.put(name, List.of()));
@@ -316,7 +349,7 @@ final class SeriesShard implements Serializable {
       current.put(l.name(), params.get(l.name()));
       List<Tensor> m = new ArrayList<>();
       for (int k = 0; k < slotCount; k++) {
-        m.add(local.gather(p, shard.slots[j], sw, k * width + off[p], b));
+        m.add(local.gather(p, groupSlots, sw, k * width + off[p], b));
       }
       moments.put(l.name(), m);
     }
@@ -376,7 +409,7 @@ final class SeriesShard implements Serializable {
     for (long[] g : ids) {
       n += g.length;
     }
-    return "SeriesShard(epoch " + epoch + ", " + n + " series" + (part == null ? "" : ", part")
-        + ")";
+    return "SeriesShard(epoch " + epoch + ", " + n + " series, " + setSeries() + " set"
+        + (part == null ? "" : ", part") + ")";
   }
 }

@@ -87,8 +87,6 @@ final class SeriesTraining {
     this.context = context;
     this.local = context.value().local();
     this.shards = shards.persist(StorageLevel.MEMORY_AND_DISK());
-    // every series' state made now, before the first step, which then costs what later ones do
-    JobDescription.described(jsc, "ember per-series state", this.shards::count);
     if (checkpointDir == null && !jsc.getCheckpointDir().isPresent()) {
       LOG.info("ember: per-series params {} are cut from their lineage by local checkpoints between "
           + "checkpoints; set a checkpoint directory (SparkSvi.Builder#checkpoint or "
@@ -97,22 +95,32 @@ final class SeriesTraining {
   }
 
   /**
-   * Per-series params at their initial values, on the executors holding the rows of {@code
-   * index}, whose partition of each id {@code byId} gives (a checkpoint's state is routed to its
-   * row by it); checkpoints (and lineage snapshots) go to {@code checkpointDir} (null: none).
+   * Per-series params at their initial values (the guide's initialisation with {@code root}), on
+   * the executors holding the rows of {@code index}, whose partition of each id {@code byId} gives
+   * (a checkpoint's state is routed to its row by it); checkpoints (and lineage snapshots) go to
+   * {@code checkpointDir} (null: none). Nothing is computed yet: a series' state is made by the
+   * first step whose minibatch holds it ({@link SeriesShard#unset}), so the set-up costs nothing
+   * per series.
    */
   static SeriesTraining start(SparkSession spark, String checkpointDir, MinibatchIndex index,
       Partitioner byId, Broadcast<FitContext> context, RngKey root) {
-    JavaRDD<SeriesShard> shards = index.rows().map(pr -> SeriesShard.init(pr,
-        context.value().engine(), context.value().local(), root, context.value().totalSeries()));
+    int width = context.value().local().width();
+    int slots = slots(context.value());
+    JavaRDD<SeriesShard> shards = index.rows().map(pr -> SeriesShard.unset(pr, width, slots,
+        root));
     return new SeriesTraining(spark, checkpointDir, index, byId, context, shards);
   }
 
-  /** Per-series params as the per-series folder {@code seriesFolder} of a checkpoint holds them. */
+  /**
+   * Per-series params as the per-series folder {@code seriesFolder} of a checkpoint holds them,
+   * read now, before the first step.
+   */
   static SeriesTraining resume(SparkSession spark, String checkpointDir, String seriesFolder,
       MinibatchIndex index, Partitioner byId, Broadcast<FitContext> context) {
-    return new SeriesTraining(spark, checkpointDir, index, byId, context, read(spark,
+    SeriesTraining t = new SeriesTraining(spark, checkpointDir, index, byId, context, read(spark,
         index.rows(), byId, context.value().local(), slots(context.value()), seriesFolder));
+    JobDescription.described(t.jsc, "ember per-series state", t.shards::count);
+    return t;
   }
 
   /**
@@ -219,10 +227,16 @@ final class SeriesTraining {
     deleteLineageSnapshots("");
   }
 
-  /** Writes every series' state as Parquet into {@code path} ({@link SeriesStateFiles}). */
+  /**
+   * Writes every series' state as Parquet into {@code path} ({@link SeriesStateFiles}), making
+   * the state of the series no step has held yet.
+   */
   private void write(String path) {
     SeriesParams l = local;
-    SeriesStateFiles.write(spark, shards.flatMap(sh -> sh.rowStates(l).iterator()), path);
+    Broadcast<FitContext> ctx = context;
+    SeriesStateFiles.write(spark, shards.zipPartitions(index.rows(),
+        (Iterator<SeriesShard> it, Iterator<PartitionRows> r) ->
+            it.next().initialised(r.next(), ctx.value()).rowStates(l).iterator()), path);
   }
 
   /**
@@ -268,17 +282,20 @@ final class SeriesTraining {
 
   /**
    * Ends the fit: one row per series (its id and, per param, its constrained slice, cut to the
-   * series' length along a time axis), computed from the shards and cached, cut from every RDD
+   * series' length along a time axis; a series no step held at its initial value), computed from
+   * the shards and cached, cut from every RDD
    * that holds a broadcast (an RDD whose closure holds a destroyed broadcast can no longer be
    * shipped to a task); then the broadcasts are destroyed and the shards dropped.
    */
   JavaRDD<Row> finish() {
     SeriesParams l = local;
+    Broadcast<FitContext> ctx = context;
     JavaRDD<Row> out = shards.zipPartitions(index.rows(), (Iterator<SeriesShard> it,
         Iterator<PartitionRows> r) -> {
-      SeriesShard s = it.next();
+      PartitionRows pr = r.next();
+      SeriesShard s = it.next().initialised(pr, ctx.value());
       List<Row> rows = new ArrayList<>();
-      for (Map.Entry<Long, Map<String, double[]>> e : s.constrainedValues(l, r.next())) {
+      for (Map.Entry<Long, Map<String, double[]>> e : s.constrainedValues(l, pr)) {
         List<Object> fields = new ArrayList<>();
         fields.add(e.getKey());
         fields.addAll(e.getValue().values());

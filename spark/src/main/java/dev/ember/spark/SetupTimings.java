@@ -10,8 +10,9 @@ import java.util.Locale;
  * ({@link DataPreparation}), the first window of the minibatch index with the rows of its first
  * minibatch ({@link MinibatchIndex}: sorting the keys, searching the boundaries, fetching the
  * rows, in the same job when they are few), initialising the params on them or resuming them
- * ({@link FitStart}), and, with per-series params, regrouping the rows by id and
- * initialising (or reading back) every series' state where its row is.
+ * ({@link FitStart}), and, with per-series params, regrouping the rows by id (when the
+ * partitions' id ranges overlap) and, when resuming, reading every series' state back where its
+ * row is (a fresh fit makes a series' state at the first step that holds it).
  *
  * <pre>{@code
  * SparkSviModel fit = sparkSvi.fit(data, 100);
@@ -21,7 +22,7 @@ import java.util.Locale;
  * @param pass the set-up pass
  * @param index the first window of the minibatch index and the rows of its first minibatch
  * @param start initialising or resuming the params
- * @param series per-series params: the rows regrouped by id, every series' state made (0
+ * @param series per-series params: the rows regrouped by id, every series' state read back (0
  *     without)
  */
 public record SetupTimings(long pass, long index, long start, long series) implements Serializable {

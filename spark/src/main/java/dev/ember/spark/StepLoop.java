@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  *   <li>the set-up pass ({@link DataPreparation}: one job validates, caches and summarizes the
  *       rows; nothing of size N reaches the driver), then the first minibatch's rows fetched and
  *       the params initialised on them or resumed from a checkpoint ({@link FitStart});
- *   <li>with per-series params, the rows regrouped by id and each series' state initialised where
- *       its row is ({@link SeriesTraining});
+ *   <li>with per-series params, the rows regrouped by id if their partitions' id ranges overlap,
+ *       each series' state to be made where its row is by the first step that holds it, or read
+ *       back from the checkpoint when resuming ({@link SeriesTraining});
  *   <li>each step: the epoch's index ({@link MinibatchIndex}, built for a window of epochs),
  *       the step's input (global params, key, step: {@link StepInput}) shipped, one job whose tasks
  *       compute their rows' weighted terms in one backward pass, the parts summed in partition

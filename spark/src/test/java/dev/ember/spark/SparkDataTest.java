@@ -318,16 +318,17 @@ class SparkDataTest {
     }
   }
 
-  /** The jobs under {@code description} that {@code run} starts. */
-  static int jobsDescribed(String description, Runnable run) throws Exception {
+  /** The jobs under {@code description} that {@code run} starts on {@code session}. */
+  static int jobsDescribed(SparkSession session, String description, Runnable run)
+      throws Exception {
     DescribedJobs jobs = new DescribedJobs(description);
-    spark.sparkContext().addSparkListener(jobs);
+    session.sparkContext().addSparkListener(jobs);
     try {
       run.run();
-      spark.sparkContext().listenerBus().waitUntilEmpty();
+      session.sparkContext().listenerBus().waitUntilEmpty();
       return jobs.started.get();
     } finally {
-      spark.sparkContext().removeSparkListener(jobs);
+      session.sparkContext().removeSparkListener(jobs);
     }
   }
 
@@ -356,7 +357,7 @@ class SparkDataTest {
       try (MinibatchIndex index = new MinibatchIndex(jsc, prepared.rows(), n, b, 9,
           prepared.epochZeroCounts())) {
         List<List<List<SequenceRow>>> got = new ArrayList<>();
-        int jobs = jobsDescribed(fetchJob, () -> got.add(index.fetch(0, all[3], all[0])));
+        int jobs = jobsDescribed(spark, fetchJob, () -> got.add(index.fetch(0, all[3], all[0])));
         assertEquals(n == 2000 ? 0 : 1, jobs, "N " + n + ": first-minibatch jobs");
         List<SequenceRow> batch = got.get(0).get(0);
         assertArrayEquals(reference.batch(0), batch.stream().mapToLong(SequenceRow::id)

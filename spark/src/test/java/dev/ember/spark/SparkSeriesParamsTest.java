@@ -435,6 +435,53 @@ class SparkSeriesParamsTest {
   }
 
   /**
+   * A series' state is made by the first step whose minibatch holds it, not before the fit's
+   * first step: a fresh fit runs no job that makes every series' state (a resumed one runs one,
+   * which reads the checkpoint's). A fit of 2 steps, of 3 per epoch, equals the reference, in which
+   * the 8 series of the third minibatch are still at the guide's initial values (they come out of
+   * the fit's result made then). A fit resumed from its checkpoint of step 2, written while the
+   * series of the third minibatch were still unset, runs steps 2 and 3 (the second epoch's first)
+   * and equals 4 steps straight, bit for bit.
+   */
+  @Test
+  void eachSeriesStateIsMadeWhenItsMinibatchFirstComes(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Reference ref = reference(Adam.of(0.05), 2);
+    long untouched = ref.series().values().stream()
+        .filter(m -> Arrays.stream(m.get("z_loc")).allMatch(v -> v == 0.0)).count();
+    assertEquals(B, untouched, "series of the reference never in a minibatch");
+    SparkSviModel[] fits = new SparkSviModel[3];
+    assertEquals(0, SparkDataTest.jobsDescribed(spark, "ember per-series state", () -> fits[0] =
+        builder(SERIES_GUIDE, Adam.of(0.05), B).build()
+            .fit(SparkTestModels.dataset(spark, ROWS, 3), 2)), "jobs of a fresh fit");
+    assertEqualsReference(ref, fits[0], "2 steps");
+
+    String ck = dir.resolve("ck").toString();
+    builder(SERIES_GUIDE, Adam.of(0.05), B).checkpoint(ck, 2).build()
+        .fit(SparkTestModels.dataset(spark, ROWS, 3), 4);
+    CheckpointFiles.deleteRecursively(dir.resolve("ck").resolve("step-000000000004"));
+    assertEquals(1, SparkDataTest.jobsDescribed(spark, "ember per-series state", () -> fits[1] =
+        builder(SERIES_GUIDE, Adam.of(0.05), B).checkpoint(ck, 2)
+            .console(CheckpointFiles.quiet()).build()
+            .fit(SparkTestModels.dataset(spark, ROWS, 3), 4)), "jobs of a resumed fit");
+    assertEquals(2, fits[1].timings().steps(), "steps run after the resume");
+    fits[2] = builder(SERIES_GUIDE, Adam.of(0.05), B).build()
+        .fit(SparkTestModels.dataset(spark, ROWS, 3), 4);
+    assertArrayEquals(fits[2].losses(), fits[1].losses(), 0.0);
+    for (String k : fits[2].params().keySet()) {
+      assertArrayEquals(fits[2].params().get(k).toArray(), fits[1].params().get(k).toArray(), 0.0);
+    }
+    Map<Long, Map<String, double[]>> a = perSeries(fits[2]);
+    Map<Long, Map<String, double[]>> b = perSeries(fits[1]);
+    assertEquals(a.keySet(), b.keySet());
+    for (long id : a.keySet()) {
+      for (String name : List.of("z_loc", "z_scale")) {
+        assertArrayEquals(a.get(id).get(name), b.get(id).get(name), 0.0, name + " of " + id);
+      }
+    }
+  }
+
+  /**
    * Data whose partitions hold disjoint id ranges (range-partitioned by id) keep their
    * partitioning: the per-series state is routed to its row by the ranges, with no job that
    * regroups the rows by id. The fit equals one on the same rows spread round-robin (regrouped by

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The Ember Authors
+package dev.ember.spark;
+
+import dev.ember.infer.SviState;
+import dev.ember.random.RngKey;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The guide's initial per-series values of some of a partition's rows: the guide initialised on
+ * them with the fit's key, the per-series params' slices laid out series-major, as a {@link
+ * SeriesShard} group keeps them. A series' initial slice depends only on its own row and the key
+ * ({@link SeriesParams} checks that on two rows), so it is the same whichever rows share its call,
+ * and whenever it is made.
+ *
+ * <pre>{@code
+ * double[] v = SeriesInitialValues.of(rows, new int[] {0, 3, 4}, root, context);
+ * // v[k * local.width() + local.offsets()[p] + e]: element e of param p of row k's series
+ * }</pre>
+ */
+final class SeriesInitialValues {
+  /**
+   * Values (rows times steps) initialised per call of the guide: a [T, rows] tensor of 1 MB, which
+   * bounds the initialisation's memory whatever the sequences' length, in few calls (each call has
+   * a fixed cost of about a millisecond: a million series in chunks of 256 rows cost seconds).
+   */
+  static final int INIT_VALUES = 1 << 17;
+
+  private SeriesInitialValues() {}
+
+  /**
+   * The initial per-series values of the rows at positions {@code at} of {@code rows}, in that
+   * order: the guide initialised with {@code root}, {@link #INIT_VALUES} values per call, each
+   * batch padded as the fit's are.
+   */
+  static double[] of(PartitionRows rows, int[] at, RngKey root, FitContext ctx) {
+    SeriesParams local = ctx.local();
+    int[] off = local.offsets();
+    int w = local.width();
+    double[] v = new double[at.length * w];
+    int steps = local.steps();
+    for (int r : at) {
+      steps = Math.max(steps, rows.length(r));
+    }
+    int chunkRows = Math.max(1, INIT_VALUES / Math.max(1, steps));
+    for (int from = 0; from < at.length; from += chunkRows) {
+      int to = Math.min(at.length, from + chunkRows);
+      List<SequenceRow> chunk = new ArrayList<>(to - from);
+      for (int i = from; i < to; i++) {
+        chunk.add(rows.row(at[i]));
+      }
+      SviState s = ctx.engine().svi().init(root,
+          ctx.engine().batch(chunk, ctx.totalSeries(), local.steps()));
+      for (int p = 0; p < local.locals().size(); p++) {
+        local.scatter(p, s.optimizer().params().get(local.locals().get(p).name()), v, w,
+            from * w + off[p]);
+      }
+    }
+    return v;
+  }
+}
