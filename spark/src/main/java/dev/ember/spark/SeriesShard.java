@@ -187,8 +187,8 @@ final class SeriesShard implements Serializable {
     }
   }
 
-  /** The series whose state has been made (the others are at their initial values). */
-  int setSeries() {
+  /** How many series have their state made (the others are at their initial values). */
+  int seriesWithState() {
     int n = 0;
     for (int g = 0; g < ids.length; g++) {
       n += values[g] == null ? 0 : ids[g].length;
@@ -409,7 +409,7 @@ final class SeriesShard implements Serializable {
     for (long[] g : ids) {
       n += g.length;
     }
-    return "SeriesShard(epoch " + epoch + ", " + n + " series, " + setSeries() + " set"
-        + (part == null ? "" : ", part") + ")";
+    return "SeriesShard(epoch " + epoch + ", " + n + " series, " + seriesWithState()
+        + " with state" + (part == null ? "" : ", part") + ")";
   }
 }
