@@ -2,6 +2,7 @@
 // Copyright 2026 The Ember Authors
 package dev.ember.spark;
 
+import dev.ember.data.SequenceBatch;
 import dev.ember.infer.SviState;
 import dev.ember.random.RngKey;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.List;
  * <pre>{@code
  * double[] v = SeriesInitialValues.of(rows, new int[] {0, 3, 4}, root, context);
  * // v[k * local.width() + local.offsets()[p] + e]: element e of param p of row k's series
+ * double[] same = SeriesInitialValues.of(batchOfThoseRows, root, context);
  * }</pre>
  */
 final class SeriesInitialValues {
@@ -33,10 +35,19 @@ final class SeriesInitialValues {
    * The initial per-series values of the rows at positions {@code at} of {@code rows}, in that
    * order: the guide initialised with {@code root}, {@link #INIT_VALUES} values per call, each
    * batch padded as the fit's are.
+   *
+   * @param at ascending positions (so in id order, the order a batch puts its rows in)
+   * @throws IllegalArgumentException if {@code at} does not ascend
    */
   static double[] of(PartitionRows rows, int[] at, RngKey root, FitContext ctx) {
+    for (int i = 1; i < at.length; i++) {
+      if (at[i] <= at[i - 1]) {
+        throw new IllegalArgumentException("initial per-series values: row position " + at[i]
+            + " after " + at[i - 1] + "; positions must ascend (a batch puts its rows in id "
+            + "order)");
+      }
+    }
     SeriesParams local = ctx.local();
-    int[] off = local.offsets();
     int w = local.width();
     double[] v = new double[at.length * w];
     int steps = local.steps();
@@ -50,13 +61,31 @@ final class SeriesInitialValues {
       for (int i = from; i < to; i++) {
         chunk.add(rows.row(at[i]));
       }
-      SviState s = ctx.engine().svi().init(root,
-          ctx.engine().batch(chunk, ctx.totalSeries(), local.steps()));
-      for (int p = 0; p < local.locals().size(); p++) {
-        local.scatter(p, s.optimizer().params().get(local.locals().get(p).name()), v, w,
-            from * w + off[p]);
-      }
+      into(ctx.engine().batch(chunk, ctx.totalSeries(), local.steps()), root, ctx, v, from * w);
     }
     return v;
+  }
+
+  /**
+   * The initial per-series values of the rows of {@code batch} (built as the fit builds its
+   * batches), in batch order: what a step whose rows have no state yet starts from, on the batch
+   * it computes anyway.
+   */
+  static double[] of(SequenceBatch batch, RngKey root, FitContext ctx) {
+    double[] v = new double[batch.size() * ctx.local().width()];
+    into(batch, root, ctx, v, 0);
+    return v;
+  }
+
+  /** Writes the initial values of {@code batch}'s rows into {@code v} from {@code at} on. */
+  private static void into(SequenceBatch batch, RngKey root, FitContext ctx, double[] v, int at) {
+    SeriesParams local = ctx.local();
+    int[] off = local.offsets();
+    int w = local.width();
+    SviState s = ctx.engine().svi().init(root, batch);
+    for (int p = 0; p < local.locals().size(); p++) {
+      local.scatter(p, s.optimizer().params().get(local.locals().get(p).name()), v, w,
+          at + off[p]);
+    }
   }
 }

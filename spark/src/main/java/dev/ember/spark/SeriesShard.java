@@ -308,15 +308,15 @@ final class SeriesShard implements Serializable {
     ShardEngine engine = ctx.engine();
     int[] off = local.offsets();
     int sw = slotCount * width;
-    // the group's state, made now if this is its first step
-    double[] groupValues = shard.values[j] != null ? shard.values[j]
-        : SeriesInitialValues.of(rows, shard.positions[j], shard.root, ctx);
-    double[] groupSlots = shard.slots[j] != null ? shard.slots[j] : new double[b * sw];
     List<SequenceRow> batchRows = new ArrayList<>(b);
     for (int r : shard.positions[j]) {
       batchRows.add(rows.row(r));
     }
     SequenceBatch batch = engine.batch(batchRows, ctx.totalSeries(), local.steps());
+    // the group's state, made now from this batch if this is its first step
+    double[] groupValues = shard.values[j] != null ? shard.values[j]
+        : SeriesInitialValues.of(batch, shard.root, ctx);
+    double[] groupSlots = shard.slots[j] != null ? shard.slots[j] : new double[b * sw];
     SviState global = in.state(ctx.constraints());
     Map<String, Tensor> params = new LinkedHashMap<>(global.optimizer().params());
     Map<String, List<Tensor>> noSlots = new LinkedHashMap<>();
