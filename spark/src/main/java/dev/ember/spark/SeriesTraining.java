@@ -283,9 +283,9 @@ final class SeriesTraining {
   /**
    * Ends the fit: one row per series (its id and, per param, its constrained slice, cut to the
    * series' length along a time axis; a series no step held at its initial value), computed from
-   * the shards and cached, cut from every RDD
-   * that holds a broadcast (an RDD whose closure holds a destroyed broadcast can no longer be
-   * shipped to a task); then the broadcasts are destroyed and the shards dropped.
+   * the shards and cached, cut from every RDD that holds a broadcast (an RDD whose closure holds a
+   * destroyed broadcast can no longer be shipped to a task); then the broadcasts are destroyed and
+   * the shards dropped.
    */
   JavaRDD<Row> finish() {
     SeriesParams l = local;
