@@ -161,11 +161,9 @@ public final class Svi<D> implements Serializable {
    * that name, this throws naming it.
    */
   public SviState init(RngKey key, D data) {
-    RngKey[] k = key.split();
-    RngKey[] traceKeys = k[0].split();
-    Model<D> g = checkingParams(anneal(guide, 0, "guide"));
+    RngKey[] keys = initKeys(key);
     Model<D> m = checkingParams(anneal(model, 0, "model"));
-    Trace guideTrace = Handlers.trace(Handlers.seed(g, traceKeys[0])).getTrace(data);
+    Trace guideTrace = initialGuideTrace(keys[0], data);
     Map<String, Tensor> guideParams = new LinkedHashMap<>();
     guideTrace.sites().values().stream().filter(s -> s.type() == SiteType.PARAM)
         .forEach(s -> guideParams.put(s.name(), s.value()));
@@ -174,25 +172,64 @@ public final class Svi<D> implements Serializable {
           m.run(d);
           return null;
         });
-    Trace modelTrace = Handlers.trace(Handlers.replay(Handlers.seed(sharing, traceKeys[1]),
+    Trace modelTrace = Handlers.trace(Handlers.replay(Handlers.seed(sharing, keys[1]),
         guideTrace)).getTrace(data);
     Map<String, Tensor> unconstrained = new LinkedHashMap<>();
     Map<String, Constraint> constraints = new LinkedHashMap<>();
     for (Trace tr : List.of(guideTrace, modelTrace)) {
-      for (Site s : tr.sites().values()) {
-        if (s.type() != SiteType.PARAM || constraints.containsKey(s.name())) {
-          continue;
-        }
-        Tensor value = s.value().detach();
-        constraints.put(s.name(), s.constraint());
-        unconstrained.put(s.name(), Transforms.bijectTo(s.constraint()).inverse(value).detach());
-      }
+      addParams(tr, unconstrained, constraints);
     }
     if (constraints.isEmpty()) {
       throw new IllegalArgumentException(
           "SVI: neither the guide nor the model has a param site; nothing to fit");
     }
-    return new SviState(optimizer.init(unconstrained), k[1], 0, 0, constraints);
+    return new SviState(optimizer.init(unconstrained), keys[2], 0, 0, constraints);
+  }
+
+  /**
+   * The guide's params at the initial values that {@link #init} gives them from the same key and
+   * data, unconstrained, bit for bit, without running the model: for a caller that needs only
+   * those (the per-series params of series met for the first time, say). A param that only the
+   * model declares is not in the map.
+   *
+   * <pre>{@code
+   * Map<String, Tensor> p = svi.initialGuideParams(key, batch);
+   * p.get("z_loc");   // equals svi.init(key, batch).optimizer().params().get("z_loc")
+   * }</pre>
+   */
+  public Map<String, Tensor> initialGuideParams(RngKey key, D data) {
+    Map<String, Tensor> unconstrained = new LinkedHashMap<>();
+    addParams(initialGuideTrace(initKeys(key)[0], data), unconstrained, new LinkedHashMap<>());
+    return unconstrained;
+  }
+
+  /** The keys {@link #init} derives from its key: the guide's trace, the model's, the state's. */
+  private static RngKey[] initKeys(RngKey key) {
+    RngKey[] k = key.split();
+    RngKey[] traceKeys = k[0].split();
+    return new RngKey[] {traceKeys[0], traceKeys[1], k[1]};
+  }
+
+  /** The guide's trace that {@link #init} finds its params in, seeded with {@code guideKey}. */
+  private Trace initialGuideTrace(RngKey guideKey, D data) {
+    Model<D> g = checkingParams(anneal(guide, 0, "guide"));
+    return Handlers.trace(Handlers.seed(g, guideKey)).getTrace(data);
+  }
+
+  /**
+   * Adds the param sites of {@code tr} that {@code constraints} does not have yet: their
+   * unconstrained initial values and constraints.
+   */
+  private static void addParams(Trace tr, Map<String, Tensor> unconstrained,
+      Map<String, Constraint> constraints) {
+    for (Site s : tr.sites().values()) {
+      if (s.type() != SiteType.PARAM || constraints.containsKey(s.name())) {
+        continue;
+      }
+      Tensor value = s.value().detach();
+      constraints.put(s.name(), s.constraint());
+      unconstrained.put(s.name(), Transforms.bijectTo(s.constraint()).inverse(value).detach());
+    }
   }
 
   /** {@code m} with each param's initial value checked against its constraint where it is made. */

@@ -255,6 +255,51 @@ class SviTest {
         e.getMessage());
   }
 
+  /**
+   * The guide's initial params without the model: bit for bit those {@code init} gives from the
+   * same key and data, for a param whose initial value is a draw of the guide's (so a key derived
+   * otherwise than {@code init}'s gives another value) and a constrained one; a param only the
+   * model declares is left out, and the model is not run.
+   */
+  @Test
+  void initialGuideParamsAreThoseOfInitWithoutRunningTheModel() {
+    java.util.concurrent.atomic.AtomicInteger modelRuns =
+        new java.util.concurrent.atomic.AtomicInteger();
+    Model<Tensor> model = y -> {
+      modelRuns.incrementAndGet();
+      Tensor w = param("w", Tensor.scalar(0.5), Constraints.positive());
+      Tensor mu = sample("mu", Normal.of(0.0, 1.0));
+      try (Plate p = plate("data", y.dim(0))) {
+        sample("y", Normal.of(mu, w), y);
+      }
+    };
+    Model<Tensor> guide = y -> {
+      Tensor draw = sample("start", Normal.of(0.0, 1.0)); // from the guide's key
+      Tensor loc = param("loc", draw.detach());
+      param("g", Tensor.of(0.25, 4.0), Constraints.positive());
+      sample("mu", Normal.of(loc, Tensor.scalar(1.0)));
+    };
+    Svi<Tensor> svi = Svi.of(model, guide, Adam.of(0.01), new TraceElbo()).progress(false);
+    Tensor y = Tensor.of(0.3, -1.2, 0.8);
+    List<Double> locs = new ArrayList<>();
+    for (long seed : new long[] {0, 1, 7}) {
+      Map<String, Tensor> all = svi.init(RngKey.of(seed), y).optimizer().params();
+      int before = modelRuns.get();
+      Map<String, Tensor> guideOnly = svi.initialGuideParams(RngKey.of(seed), y);
+      assertEquals(before, modelRuns.get(), "model runs");
+      assertEquals(List.of("loc", "g"), new ArrayList<>(guideOnly.keySet()));
+      assertTrue(all.containsKey("w"), all.keySet().toString());
+      for (Map.Entry<String, Tensor> e : guideOnly.entrySet()) {
+        assertArrayEquals(all.get(e.getKey()).toArray(), e.getValue().toArray(), 0.0,
+            e.getKey() + " at seed " + seed);
+      }
+      assertArrayEquals(new double[] {Math.log(0.25), Math.log(4.0)},
+          guideOnly.get("g").toArray(), 1e-15);
+      locs.add(guideOnly.get("loc").item());
+    }
+    assertEquals(3, locs.stream().distinct().count(), "initial locs drawn with three keys: " + locs);
+  }
+
   @Test
   void badSetupsAreClearErrors() {
     Model<Tensor> noParams = d -> sample("y", Normal.of(0, 1), d);

@@ -3,17 +3,19 @@
 package dev.ember.spark;
 
 import dev.ember.data.SequenceBatch;
-import dev.ember.infer.SviState;
 import dev.ember.random.RngKey;
+import dev.ember.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The guide's initial per-series values of some of a partition's rows: the guide initialised on
- * them with the fit's key, the per-series params' slices laid out series-major, as a {@link
- * SeriesShard} group keeps them. A series' initial slice depends only on its own row and the key
- * ({@link SeriesParams} checks that on two rows), so it is the same whichever rows share its call,
- * and whenever it is made.
+ * The initial per-series values of some of a partition's rows: SVI's initialisation on them with
+ * the fit's key ({@link dev.ember.infer.Svi#initialGuideParams}, the guide alone, when the guide
+ * declares every per-series param), the per-series params' slices laid out series-major, as a
+ * {@link SeriesShard} group keeps them. A series' initial slice depends only on its own row and
+ * the key ({@link SeriesParams} checks that on two rows), so it is the same whichever rows share
+ * its call, and whenever it is made.
  *
  * <pre>{@code
  * double[] v = SeriesInitialValues.of(rows, new int[] {0, 3, 4}, root, context);
@@ -77,15 +79,21 @@ final class SeriesInitialValues {
     return v;
   }
 
-  /** Writes the initial values of {@code batch}'s rows into {@code v} from {@code at} on. */
+  /**
+   * Writes the initial values of {@code batch}'s rows into {@code v} from {@code at} on: from the
+   * guide alone when it declares every per-series param (a fraction of a whole initialisation,
+   * which also runs the model), else from the whole one.
+   */
   private static void into(SequenceBatch batch, RngKey root, FitContext ctx, double[] v, int at) {
     SeriesParams local = ctx.local();
     int[] off = local.offsets();
     int w = local.width();
-    SviState s = ctx.engine().svi().init(root, batch);
+    Map<String, Tensor> params = ctx.engine().svi().initialGuideParams(root, batch);
+    if (!params.keySet().containsAll(local.names())) {
+      params = ctx.engine().svi().init(root, batch).optimizer().params();
+    }
     for (int p = 0; p < local.locals().size(); p++) {
-      local.scatter(p, s.optimizer().params().get(local.locals().get(p).name()), v, w,
-          at + off[p]);
+      local.scatter(p, params.get(local.locals().get(p).name()), v, w, at + off[p]);
     }
   }
 }

@@ -114,4 +114,29 @@ class SeriesInitialValuesTest {
         () -> SeriesInitialValues.of(rows, new int[] {4, 2}, root, ctx));
     assertTrue(e.getMessage().contains("row position 2 after 4"), e.getMessage());
   }
+
+  /**
+   * A per-series param that the model declares, not the guide, takes its initial value from the
+   * whole initialisation (guide and model), as the fit's own start does.
+   */
+  @Test
+  void aPerSeriesParamOfTheModelComesFromTheWholeInitialisation() {
+    Model<SequenceBatch> model = batch -> {
+      param("w", Tensor.full(2.0, batch.size())); // [B]
+      SparkTestModels.MODEL.run(batch);
+    };
+    PartitionRows.Builder builder = new PartitionRows.Builder(List.of());
+    for (long id = 0; id < 5; id++) {
+      builder.add(new SequenceRow(id, new double[] {value(id, 0), value(id, 1)}, Map.of()));
+    }
+    PartitionRows rows = builder.build();
+    Svi<SequenceBatch> svi = Svi.of(model, SparkTestModels.GUIDE, Adam.of(0.01),
+        new RowKeyedTraceElbo(1, "series"));
+    SeriesParams local = SeriesParams.of(List.of(
+        new SeriesParams.Local("w", 0, Shape.of(), -1, Constraints.real())), 2);
+    FitContext ctx = new FitContext(new ShardEngine(svi, "series", Map.of()), Map.of(), local, 5,
+        2);
+    assertArrayEquals(new double[] {2.0, 2.0, 2.0},
+        SeriesInitialValues.of(rows, new int[] {0, 2, 4}, RngKey.of(3), ctx), 0.0);
+  }
 }
