@@ -188,7 +188,7 @@ final class SeriesShard implements Serializable {
   }
 
   /** How many series have their state made (the others are at their initial values). */
-  int seriesWithState() {
+  private int seriesWithState() {
     int n = 0;
     for (int g = 0; g < ids.length; g++) {
       n += values[g] == null ? 0 : ids[g].length;
