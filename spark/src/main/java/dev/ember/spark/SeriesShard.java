@@ -6,7 +6,6 @@ import dev.ember.autodiff.ValueAndGrad;
 import dev.ember.data.SequenceBatch;
 import dev.ember.dist.constraints.Constraint;
 import dev.ember.infer.SviState;
-import dev.ember.infer.optim.Optimizer;
 import dev.ember.infer.optim.OptimizerState;
 import dev.ember.random.RngKey;
 import dev.ember.tensor.Tensor;
@@ -68,11 +67,11 @@ final class SeriesShard implements Serializable {
   private final int[][] positions; // [group][k] row positions, ascending (so in id order)
   // a group's values and slots are both null while it is unset (initial values, zero moments)
   private final double[][] values; // [group][k * W + offset(p) + e], unconstrained
-  private final double[][] slots; // [group][(k * S + s) * W + offset(p) + e]
+  private final double[][][] slots; // [group][s][k * W + offset(p) + e], as values
   private final ShardResult.Part part; // of the step that made this shard, or null
 
   private SeriesShard(long epoch, int width, int slotCount, RngKey root, long[][] ids,
-      int[][] positions, double[][] values, double[][] slots, ShardResult.Part part) {
+      int[][] positions, double[][] values, double[][][] slots, ShardResult.Part part) {
     this.epoch = epoch;
     this.width = width;
     this.slotCount = slotCount;
@@ -84,7 +83,7 @@ final class SeriesShard implements Serializable {
     this.part = part;
   }
 
-  private SeriesShard with(double[][] nextValues, double[][] nextSlots, ShardResult.Part p) {
+  private SeriesShard with(double[][] nextValues, double[][][] nextSlots, ShardResult.Part p) {
     return new SeriesShard(epoch, width, slotCount, root, ids, positions, nextValues, nextSlots,
         p);
   }
@@ -116,8 +115,7 @@ final class SeriesShard implements Serializable {
         for (int p = 0; p < n; p++) {
           v[p] = Arrays.copyOfRange(values[g], k * width + off[p], k * width + off[p + 1]);
           for (int j = 0; j < slotCount; j++) {
-            int at = (k * slotCount + j) * width;
-            m[p][j] = Arrays.copyOfRange(slots[g], at + off[p], at + off[p + 1]);
+            m[p][j] = Arrays.copyOfRange(slots[g][j], k * width + off[p], k * width + off[p + 1]);
           }
         }
         out.add(new RowState(ids[g][k], v, m));
@@ -168,11 +166,11 @@ final class SeriesShard implements Serializable {
   /** This shard with every unset group's state made: the guide's initial values, zero moments. */
   SeriesShard initialised(PartitionRows rows, FitContext ctx) {
     double[][] v = values.clone();
-    double[][] m = slots.clone();
+    double[][][] m = slots.clone();
     for (int g = 0; g < v.length; g++) {
       if (v[g] == null) {
         v[g] = SeriesInitialValues.of(rows, positions[g], root, ctx);
-        m[g] = new double[positions[g].length * slotCount * width];
+        m[g] = new double[slotCount][positions[g].length * width];
       }
     }
     return new SeriesShard(epoch, width, slotCount, null, ids, positions, v, m, part);
@@ -203,7 +201,7 @@ final class SeriesShard implements Serializable {
     int w = off[off.length - 1];
     int n = local.locals().size();
     double[] v = new double[rows.size() * w];
-    double[] m = new double[rows.size() * k * w];
+    double[][] m = new double[k][rows.size() * w];
     for (int r = 0; r < rows.size(); r++) {
       RowState st = states.get(rows.id(r));
       if (st == null) {
@@ -219,7 +217,7 @@ final class SeriesShard implements Serializable {
       for (int p = 0; p < n; p++) {
         System.arraycopy(st.values()[p], 0, v, r * w + off[p], off[p + 1] - off[p]);
         for (int j = 0; j < k; j++) {
-          System.arraycopy(st.slots()[p][j], 0, m, (r * k + j) * w + off[p], off[p + 1] - off[p]);
+          System.arraycopy(st.slots()[p][j], 0, m[j], r * w + off[p], off[p + 1] - off[p]);
         }
       }
     }
@@ -227,7 +225,7 @@ final class SeriesShard implements Serializable {
   }
 
   private static SeriesShard byPosition(PartitionRows rows, int w, int k, RngKey root, double[] v,
-      double[] m) {
+      double[][] m) {
     long[] id = new long[rows.size()];
     int[] at = new int[rows.size()];
     for (int i = 0; i < at.length; i++) {
@@ -235,7 +233,7 @@ final class SeriesShard implements Serializable {
       at[i] = i;
     }
     return new SeriesShard(-1, w, k, root, new long[][] {id}, new int[][] {at},
-        new double[][] {v}, new double[][] {m}, null);
+        new double[][] {v}, new double[][][] {m}, null);
   }
 
   /**
@@ -263,8 +261,7 @@ final class SeriesShard implements Serializable {
     long[][] nextIds = new long[k + 1][];
     int[][] nextPositions = new int[k + 1][];
     double[][] nextValues = new double[k + 1][];
-    double[][] nextSlots = new double[k + 1][];
-    int sw = slotCount * width;
+    double[][][] nextSlots = new double[k + 1][][];
     int end = 0;
     for (int j = 0; j <= k; j++) {
       int from = j < k ? bounds.start(keys, j) : end;
@@ -275,14 +272,16 @@ final class SeriesShard implements Serializable {
       nextPositions[j] = at;
       nextIds[j] = new long[at.length];
       nextValues[j] = unset ? null : new double[at.length * width];
-      nextSlots[j] = unset ? null : new double[at.length * sw];
+      nextSlots[j] = unset ? null : new double[slotCount][at.length * width];
       for (int i = 0; i < at.length; i++) {
         int g = groupOf[at[i]];
         int x = indexOf[at[i]];
         nextIds[j][i] = ids[g][x];
         if (!unset) {
           System.arraycopy(values[g], x * width, nextValues[j], i * width, width);
-          System.arraycopy(slots[g], x * sw, nextSlots[j], i * sw, sw);
+          for (int m = 0; m < slotCount; m++) {
+            System.arraycopy(slots[g][m], x * width, nextSlots[j][m], i * width, width);
+          }
         }
       }
     }
@@ -307,7 +306,6 @@ final class SeriesShard implements Serializable {
     SeriesParams local = ctx.local();
     ShardEngine engine = ctx.engine();
     int[] off = local.offsets();
-    int sw = slotCount * width;
     List<SequenceRow> batchRows = new ArrayList<>(b);
     for (int r : shard.positions[j]) {
       batchRows.add(rows.row(r));
@@ -316,7 +314,8 @@ final class SeriesShard implements Serializable {
     // the group's state, made now from this batch if this is its first step
     double[] groupValues = shard.values[j] != null ? shard.values[j]
         : SeriesInitialValues.of(batch, shard.root, ctx);
-    double[] groupSlots = shard.slots[j] != null ? shard.slots[j] : new double[b * sw];
+    double[][] groupSlots = shard.slots[j] != null ? shard.slots[j]
+        : new double[slotCount][b * width];
     SviState global = in.state(ctx.constraints());
     Map<String, Tensor> params = new LinkedHashMap<>(global.optimizer().params());
     Map<String, List<Tensor>> noSlots = new LinkedHashMap<>();
@@ -339,40 +338,15 @@ final class SeriesShard implements Serializable {
     }
     ShardResult.Part part = new ShardResult.Part(partition, b, vg.loss(), grad, List.of());
 
-    // the weighted term's gradient with respect to a local param is (N / B) times its local terms'
-    Map<String, Tensor> grads = new LinkedHashMap<>();
-    Map<String, Tensor> current = new LinkedHashMap<>();
-    Map<String, List<Tensor>> moments = new LinkedHashMap<>();
-    for (int p = 0; p < local.locals().size(); p++) {
-      SeriesParams.Local l = local.locals().get(p);
-      grads.put(l.name(), vg.grad().get(l.name()));
-      current.put(l.name(), params.get(l.name()));
-      List<Tensor> m = new ArrayList<>();
-      for (int k = 0; k < slotCount; k++) {
-        m.add(local.gather(p, groupSlots, sw, k * width + off[p], b));
-      }
-      moments.put(l.name(), m);
-    }
-    Optimizer optimizer = engine.svi().optimizer();
-    long optimizerStep = global.optimizer().step();
-    OptimizerState updated = SeriesUpdate.update(optimizer, local, optimizerStep, grads, current,
-        moments, b);
-
-    double[] nextValues = new double[b * width];
-    double[] nextSlots = new double[b * sw];
-    for (int p = 0; p < local.locals().size(); p++) {
-      String name = local.locals().get(p).name();
-      local.scatter(p, updated.params().get(name), nextValues, width, off[p]);
-      List<Tensor> ms = updated.slots().get(name);
-      for (int k = 0; k < ms.size(); k++) {
-        local.scatter(p, ms.get(k), nextSlots, sw, k * width + off[p]);
-      }
-    }
-    checkFinite(nextValues, shard.ids[j], width, local, off, in.step());
+    // the weighted term's gradient with respect to a local param is (N / B) times its local
+    // terms', and the optimizer steps at the global params' step count
+    SeriesUpdate.Next next = SeriesUpdate.update(engine.svi().optimizer(), local,
+        global.optimizer().step(), vg.grad(), groupValues, groupSlots, b);
+    checkFinite(next.values(), shard.ids[j], width, local, off, in.step());
     double[][] allValues = shard.values.clone(); // K + 1 references, not N / P
-    double[][] allSlots = shard.slots.clone();
-    allValues[j] = nextValues;
-    allSlots[j] = nextSlots;
+    double[][][] allSlots = shard.slots.clone();
+    allValues[j] = next.values();
+    allSlots[j] = next.slots();
     return shard.with(allValues, allSlots, part);
   }
 

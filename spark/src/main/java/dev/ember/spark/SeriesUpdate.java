@@ -6,93 +6,93 @@ import dev.ember.infer.optim.Optimizer;
 import dev.ember.infer.optim.OptimizerState;
 import dev.ember.tensor.Tensor;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The optimizer's update of a minibatch's per-series params ({@link SeriesParams}), whose batch
- * values hold one slice per series: an elementwise optimizer (Adam, SGD...) updates all the
- * slices at once, any other one series at a time, the batch axis cut out, so that a series'
- * update never depends on which series share its minibatch or its partition.
+ * The optimizer's update of a group of series' per-series params ({@link SeriesParams}), kept as
+ * a {@link SeriesShard} keeps them: series after series, each series' slices of every param end
+ * to end ({@code W} doubles), the values in one array and each moment in one more. An
+ * elementwise optimizer (Adam, SGD...) updates every element of the group in one call on those
+ * arrays ({@link Optimizer#updateElements}), with the gradient laid out the same way; any other
+ * one series at a time, as tensors of its slices' shapes, so that a series' update never depends
+ * on which series share its minibatch or its partition.
  *
  * <pre>{@code
- * OptimizerState next = SeriesUpdate.update(adam, local, step, grads, values, moments, b);
+ * SeriesUpdate.Next next = SeriesUpdate.update(adam, local, step, grads, values, moments, b);
+ * next.values();  // [k * W + offset(p) + e], as values
  * }</pre>
  */
 final class SeriesUpdate {
   private SeriesUpdate() {}
 
   /**
-   * The updated batch values and moments of the per-series params, at the optimizer's step
-   * {@code step}.
+   * A group's updated values and moments, laid out as the old ones.
+   *
+   * @param values {@code [k * W + offset(p) + e]}
+   * @param slots per moment, {@code [k * W + offset(p) + e]}
    */
-  static OptimizerState update(Optimizer optimizer, SeriesParams local, long step,
-      Map<String, Tensor> grads, Map<String, Tensor> current, Map<String, List<Tensor>> moments,
-      int b) {
-    return optimizer.isElementwise()
-        ? optimizer.update(grads, new OptimizerState(step, current, moments))
-        : seriesBySeries(optimizer, local, step, grads, current, moments, b);
+  record Next(double[] values, double[][] slots) {}
+
+  /**
+   * The group's values and moments after the optimizer's step {@code step} (its count of updates
+   * before this one) with the batch gradients {@code grads} of its {@code b} series, in the
+   * group's order; the old arrays are read, never written.
+   */
+  static Next update(Optimizer optimizer, SeriesParams local, long step,
+      Map<String, Tensor> grads, double[] values, double[][] slots, int b) {
+    int[] off = local.offsets();
+    int width = off[off.length - 1];
+    double[] g = new double[b * width]; // the gradients' slices, as the values'
+    for (int p = 0; p < local.locals().size(); p++) {
+      local.scatter(p, grads.get(local.locals().get(p).name()), g, width, off[p]);
+    }
+    Next next = new Next(new double[values.length], new double[slots.length][values.length]);
+    if (optimizer.isElementwise()) {
+      optimizer.updateElements(step, values, g, slots, next.values(), next.slots());
+    } else {
+      seriesBySeries(optimizer, local, step, g, values, slots, b, next);
+    }
+    return next;
   }
 
   /** A non-elementwise optimizer's update, one series at a time (the batch axis cut out). */
-  private static OptimizerState seriesBySeries(Optimizer optimizer, SeriesParams local, long step,
-      Map<String, Tensor> grads, Map<String, Tensor> current, Map<String, List<Tensor>> moments,
-      int b) {
-    int n = local.locals().size();
-    double[][][] newValues = new double[n][][];
-    double[][][][] newSlots = new double[n][][][];
-    double[][][] g = new double[n][][];
-    double[][][] x = new double[n][][];
-    double[][][][] m = new double[n][][][];
-    for (int p = 0; p < n; p++) {
-      String name = local.locals().get(p).name();
-      g[p] = local.scatter(p, grads.get(name));
-      x[p] = local.scatter(p, current.get(name));
-      List<Tensor> ms = moments.get(name);
-      m[p] = new double[ms.size()][][];
-      for (int k = 0; k < ms.size(); k++) {
-        m[p][k] = local.scatter(p, ms.get(k));
-      }
-      newValues[p] = new double[b][];
-      newSlots[p] = new double[ms.size()][b][];
-    }
+  private static void seriesBySeries(Optimizer optimizer, SeriesParams local, long step,
+      double[] g, double[] values, double[][] slots, int b, Next next) {
+    int[] off = local.offsets();
+    int width = off[off.length - 1];
     for (int i = 0; i < b; i++) {
       Map<String, Tensor> gi = new LinkedHashMap<>();
       Map<String, Tensor> xi = new LinkedHashMap<>();
       Map<String, List<Tensor>> mi = new LinkedHashMap<>();
-      for (int p = 0; p < n; p++) {
+      for (int p = 0; p < off.length - 1; p++) {
         SeriesParams.Local l = local.locals().get(p);
-        gi.put(l.name(), Tensor.of(g[p][i], l.slice()));
-        xi.put(l.name(), Tensor.of(x[p][i], l.slice()));
-        List<Tensor> ms = new ArrayList<>();
-        for (double[][] slot : m[p]) {
-          ms.add(Tensor.of(slot[i], l.slice()));
+        int from = i * width + off[p];
+        int len = off[p + 1] - off[p];
+        gi.put(l.name(), slice(g, from, len, l));
+        xi.put(l.name(), slice(values, from, len, l));
+        List<Tensor> ms = new ArrayList<>(slots.length);
+        for (double[] slot : slots) {
+          ms.add(slice(slot, from, len, l));
         }
         mi.put(l.name(), ms);
       }
       OptimizerState u = optimizer.update(gi, new OptimizerState(step, xi, mi));
-      for (int p = 0; p < n; p++) {
+      for (int p = 0; p < off.length - 1; p++) {
         String name = local.locals().get(p).name();
-        newValues[p][i] = u.params().get(name).toArray();
-        for (int k = 0; k < m[p].length; k++) {
-          newSlots[p][k][i] = u.slots().get(name).get(k).toArray();
+        int from = i * width + off[p];
+        int len = off[p + 1] - off[p];
+        System.arraycopy(u.params().get(name).toArray(), 0, next.values(), from, len);
+        for (int k = 0; k < slots.length; k++) {
+          System.arraycopy(u.slots().get(name).get(k).toArray(), 0, next.slots()[k], from, len);
         }
       }
     }
-    Map<String, Tensor> values = new LinkedHashMap<>();
-    Map<String, List<Tensor>> slots = new LinkedHashMap<>();
-    for (int p = 0; p < n; p++) {
-      String name = local.locals().get(p).name();
-      values.put(name, local.gather(p, Arrays.asList(newValues[p])));
-      List<Tensor> ms = new ArrayList<>();
-      for (double[][] s : newSlots[p]) {
-        ms.add(local.gather(p, Arrays.asList(s)));
-      }
-      slots.put(name, ms);
-    }
-    return new OptimizerState(step + 1, values, slots);
+  }
+
+  private static Tensor slice(double[] flat, int from, int len, SeriesParams.Local l) {
+    return Tensor.of(java.util.Arrays.copyOfRange(flat, from, from + len), l.slice());
   }
 
   static int slotCount(Optimizer optimizer, SeriesParams local) {

@@ -76,6 +76,17 @@ abstract class ElementwiseOptimizer implements Optimizer {
     return true;
   }
 
+  /**
+   * {@link #stepInto} on the caller's arrays, the kernel that {@link #update} runs per tensor
+   * (refused, as by default, where a subclass is not elementwise).
+   */
+  @Override
+  public final void updateElements(long step, double[] x, double[] g, double[][] slots,
+      double[] xOut, double[][] slotsOut) {
+    ElementArrays.check(this, name, x, g, slots, xOut, slotsOut, slotNames.length);
+    stepInto(checkedRate(step), step, x, g, slots, xOut, slotsOut);
+  }
+
   @Override
   public final OptimizerState init(Map<String, Tensor> params) {
     Objects.requireNonNull(params, name + ".init: params");

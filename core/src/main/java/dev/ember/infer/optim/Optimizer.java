@@ -4,6 +4,8 @@ package dev.ember.infer.optim;
 
 import dev.ember.tensor.Tensor;
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -99,6 +101,51 @@ public interface Optimizer extends Serializable {
    */
   default boolean isElementwise() {
     return false;
+  }
+
+  /**
+   * An elementwise optimizer's update ({@link #isElementwise}) of elements that the caller keeps
+   * in arrays of its own, in one order that all the arrays share: element {@code i}'s value
+   * {@code x[i]}, gradient {@code g[i]} and moments {@code slots[s][i]} are read and never
+   * written, and its new value and moments are written into {@code xOut[i]} and {@code
+   * slotsOut[s][i]}, bit for bit as {@link #update} at step {@code step} gives them for any
+   * tensor that holds these elements. A caller that keeps the elements of several parameters in
+   * one layout (the distributed engine's per-series parameters, series by series) updates them
+   * in one call, with no tensors. By default the elements go through {@link #update} as one
+   * tensor of shape {@code [n]}; the built-in optimizers run their kernel on the arrays.
+   *
+   * <pre>{@code
+   * Optimizer adam = Adam.of(0.01);
+   * double[] x = {0.5, -1.0};
+   * double[][] moments = {new double[2], new double[2]};      // Adam's m and v, from zero
+   * double[] xNext = new double[2];
+   * double[][] momentsNext = {new double[2], new double[2]};
+   * adam.updateElements(0, x, new double[] {0.3, -0.2}, moments, xNext, momentsNext);
+   * }</pre>
+   *
+   * @param step the number of updates applied before this one (the state's step)
+   * @throws UnsupportedOperationException if the optimizer is not elementwise
+   * @throws IllegalArgumentException if the arrays' lengths differ, or the number of moments is
+   *     not the optimizer's
+   * @throws IllegalStateException if the learning-rate schedule gives a negative or non-finite
+   *     value at {@code step}
+   */
+  default void updateElements(long step, double[] x, double[] g, double[][] slots, double[] xOut,
+      double[][] slotsOut) {
+    ElementArrays.check(this, getClass().getSimpleName(), x, g, slots, xOut, slotsOut,
+        slots == null ? 0 : slots.length);
+    String name = "elements";
+    List<Tensor> moments = new ArrayList<>(slots.length);
+    for (double[] m : slots) {
+      moments.add(Tensor.of(m, m.length));
+    }
+    OptimizerState next = update(Map.of(name, Tensor.of(g, g.length)),
+        new OptimizerState(step, Map.of(name, Tensor.of(x, x.length)), Map.of(name, moments)));
+    System.arraycopy(next.params().get(name).toArray(), 0, xOut, 0, x.length);
+    List<Tensor> nextMoments = next.slots().get(name); // as many as given: update checks it
+    for (int s = 0; s < slotsOut.length; s++) {
+      System.arraycopy(nextMoments.get(s).toArray(), 0, slotsOut[s], 0, x.length);
+    }
   }
 
   /**
