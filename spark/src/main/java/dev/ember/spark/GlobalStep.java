@@ -61,8 +61,12 @@ final class GlobalStep {
       int[] at = Arrays.copyOfRange(keys.positions(), bb.start(keys, in.batch()),
           bb.end(keys, in.batch()));
       Arrays.sort(at);
-      List<SequenceRow> mine = pr.rows(at, 0, at.length);
-      Iterator<ShardResult.Part> out = part(mine, inputs.context().value(), in);
+      FitContext ctx = inputs.context().value();
+      Iterator<ShardResult.Part> out = at.length == 0 ? Collections.emptyIterator()
+          : List.of(ctx.engine().compute(TaskContext.getPartitionId(),
+              ctx.engine().batch(pr, at, ctx.totalSeries(), ctx.local().steps()),
+              () -> pr.rows(at, 0, at.length), in.state(ctx.constraints()), in.key(),
+              ctx.totalSeries(), ctx.batchSize(), ctx.local().steps())).iterator();
       inputs.addCompute(start, cpuStart);
       return scala.jdk.javaapi.CollectionConverters.asScala(out);
     }

@@ -5,8 +5,7 @@ package dev.ember.spark;
 import dev.ember.data.SequenceBatch;
 import dev.ember.random.RngKey;
 import dev.ember.tensor.Tensor;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -59,11 +58,8 @@ final class SeriesInitialValues {
     int chunkRows = Math.max(1, INIT_VALUES / Math.max(1, steps));
     for (int from = 0; from < at.length; from += chunkRows) {
       int to = Math.min(at.length, from + chunkRows);
-      List<SequenceRow> chunk = new ArrayList<>(to - from);
-      for (int i = from; i < to; i++) {
-        chunk.add(rows.row(at[i]));
-      }
-      into(ctx.engine().batch(chunk, ctx.totalSeries(), local.steps()), root, ctx, v, from * w);
+      into(ctx.engine().batch(rows, Arrays.copyOfRange(at, from, to), ctx.totalSeries(),
+          local.steps()), root, ctx, v, from * w);
     }
     return v;
   }

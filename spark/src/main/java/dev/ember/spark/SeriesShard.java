@@ -306,11 +306,8 @@ final class SeriesShard implements Serializable {
     SeriesParams local = ctx.local();
     ShardEngine engine = ctx.engine();
     int[] off = local.offsets();
-    List<SequenceRow> batchRows = new ArrayList<>(b);
-    for (int r : shard.positions[j]) {
-      batchRows.add(rows.row(r));
-    }
-    SequenceBatch batch = engine.batch(batchRows, ctx.totalSeries(), local.steps());
+    SequenceBatch batch = engine.batch(rows, shard.positions[j], ctx.totalSeries(),
+        local.steps());
     // the group's state, made now from this batch if this is its first step
     double[] groupValues = shard.values[j] != null ? shard.values[j]
         : SeriesInitialValues.of(batch, shard.root, ctx);
@@ -332,8 +329,8 @@ final class SeriesShard implements Serializable {
     double[] grad = ShardEngine.flatten(vg.grad(), global);
     if (!ShardEngine.finite(vg.loss(), grad) || !finiteLocal(vg.grad(), local)) {
       ShardResult.Part bad = new ShardResult.Part(partition, b, vg.loss(), grad,
-          NonFiniteTerms.find(engine, joint, batchRows, in.key(), ctx.totalSeries(),
-              local.steps()));
+          NonFiniteTerms.find(engine, joint, rows.rows(shard.positions[j], 0, b), in.key(),
+              ctx.totalSeries(), local.steps()));
       return shard.with(shard.values, shard.slots, bad);
     }
     ShardResult.Part part = new ShardResult.Part(partition, b, vg.loss(), grad, List.of());

@@ -18,6 +18,7 @@ import java.io.Serializable;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * What one partition computes at one step, without Spark: the rows of the minibatch it holds,
@@ -81,44 +82,17 @@ public final class ShardEngine implements Serializable {
    * per-step covariates alike): per-series params keep one shape whatever rows a batch holds.
    */
   public SequenceBatch batch(List<SequenceRow> rows, long totalSeries, int minSteps) {
-    List<SequenceRow> sorted = rows.stream().sorted(Comparator.comparingLong(SequenceRow::id)).toList();
-    int b = sorted.size();
-    long[] ids = new long[b];
-    double[][] values = new double[b][];
-    for (int i = 0; i < b; i++) {
-      ids[i] = sorted.get(i).id();
-      values[i] = sorted.get(i).values();
-    }
-    int longest = 0;
-    for (double[] v : values) {
-      longest = Math.max(longest, v.length);
-    }
-    int t = Math.max(longest, minSteps);
-    Map<String, Tensor> cov = new java.util.LinkedHashMap<>();
-    for (Map.Entry<String, CovariateKind> e : covariates.entrySet()) {
-      String name = e.getKey();
-      if (e.getValue() == CovariateKind.PER_STEP) {
-        double[][] c = new double[b][];
-        for (int i = 0; i < b; i++) {
-          c[i] = sorted.get(i).covariates().get(name);
-        }
-        cov.put(name, Tensor.of(SequenceBatch.timeMajor(c, t), t, b)); // [T, B]
-      } else {
-        int k = sorted.get(0).covariates().get(name).length;
-        double[] d = new double[b * k]; // [B, K]
-        for (int i = 0; i < b; i++) {
-          System.arraycopy(sorted.get(i).covariates().get(name), 0, d, i * k, k);
-        }
-        cov.put(name, Tensor.of(d, b, k));
-      }
-    }
-    SequenceBatch batch = SequenceBatch.of(ids, values, cov, totalSeries);
-    if (t == longest) {
-      return batch;
-    }
-    return new SequenceBatch(ids, Tensor.concat(0, batch.values(), Tensor.zeros(t - longest, b)),
-        Tensor.concat(0, batch.observed(), Tensor.fullBoolean(false, t - longest, b)),
-        batch.lengths(), cov, totalSeries);
+    List<SequenceRow> sorted = rows.stream().sorted(Comparator.comparingLong(SequenceRow::id))
+        .toList();
+    return RowBatches.of(RowBatches.listed(sorted), covariates, totalSeries, minSteps);
+  }
+
+  /**
+   * As {@link #batch(List, long, int)}, of the rows of a partition's storage at {@code positions}
+   * (ascending, so in id order), read in place.
+   */
+  SequenceBatch batch(PartitionRows rows, int[] positions, long totalSeries, int minSteps) {
+    return RowBatches.of(RowBatches.stored(rows, positions), covariates, totalSeries, minSteps);
   }
 
   /**
@@ -143,14 +117,26 @@ public final class ShardEngine implements Serializable {
     if (rows.isEmpty()) {
       return null;
     }
-    SequenceBatch batch = batch(rows, totalSeries, minSteps);
+    return compute(partition, batch(rows, totalSeries, minSteps), () -> rows, state, stepKey,
+        totalSeries, batchSize, minSteps);
+  }
+
+  /**
+   * {@link #compute(int, List, SviState, RngKey, long, int, int)} of a batch built already
+   * ({@link #batch(PartitionRows, int[], long, int)}); its rows are asked for only to name those
+   * that made a term not finite.
+   */
+  ShardResult.Part compute(int partition, SequenceBatch batch,
+      Supplier<List<SequenceRow>> rows, SviState state, RngKey stepKey, long totalSeries,
+      int batchSize, int minSteps) {
+    checkNoHandlers();
     ValueAndGrad vg = weighted(state, batch, stepKey, totalSeries, batchSize);
     double[] grad = flatten(vg.grad(), state);
     List<String> problems = List.of();
     if (!finite(vg.loss(), grad)) {
-      problems = NonFiniteTerms.find(this, state, rows, stepKey, totalSeries, minSteps);
+      problems = NonFiniteTerms.find(this, state, rows.get(), stepKey, totalSeries, minSteps);
     }
-    return new ShardResult.Part(partition, rows.size(), vg.loss(), grad, problems);
+    return new ShardResult.Part(partition, batch.size(), vg.loss(), grad, problems);
   }
 
   /**
