@@ -6,6 +6,7 @@ import dev.ember.data.SequenceBatch;
 import dev.ember.random.RngKey;
 import dev.ember.tensor.Tensor;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -19,7 +20,8 @@ import java.util.Map;
  * <pre>{@code
  * double[] v = SeriesInitialValues.of(rows, new int[] {0, 3, 4}, root, context);
  * // v[k * local.width() + local.offsets()[p] + e]: element e of param p of row k's series
- * double[] same = SeriesInitialValues.of(batchOfThoseRows, root, context);
+ * Map<String, Tensor> z = SeriesInitialValues.batchValues(batchOfThoseRows, root, context);
+ * double[] same = SeriesInitialValues.seriesMajor(z, context.local(), 3);
  * }</pre>
  */
 final class SeriesInitialValues {
@@ -58,38 +60,47 @@ final class SeriesInitialValues {
     int chunkRows = Math.max(1, INIT_VALUES / Math.max(1, steps));
     for (int from = 0; from < at.length; from += chunkRows) {
       int to = Math.min(at.length, from + chunkRows);
-      into(ctx.engine().batch(rows, Arrays.copyOfRange(at, from, to), ctx.totalSeries(),
-          local.steps()), root, ctx, v, from * w);
+      SequenceBatch chunk = ctx.engine().batch(rows, Arrays.copyOfRange(at, from, to),
+          ctx.totalSeries(), local.steps());
+      into(batchValues(chunk, root, ctx), local, v, from * w);
     }
     return v;
   }
 
   /**
    * The initial per-series values of the rows of {@code batch} (built as the fit builds its
-   * batches), in batch order: what a step whose rows have no state yet starts from, on the batch
-   * it computes anyway.
+   * batches) as the per-series params' batch values, unconstrained, by name: what a step whose
+   * rows have no state yet starts from, made from the batch it computes anyway, which its guide
+   * reads as they are ({@link #seriesMajor} gives the group's state).
    */
-  static double[] of(SequenceBatch batch, RngKey root, FitContext ctx) {
-    double[] v = new double[batch.size() * ctx.local().width()];
-    into(batch, root, ctx, v, 0);
+  static Map<String, Tensor> batchValues(SequenceBatch batch, RngKey root, FitContext ctx) {
+    SeriesParams local = ctx.local();
+    Map<String, Tensor> params = ctx.engine().svi().initialGuideParams(root, batch);
+    if (!params.keySet().containsAll(local.names())) {
+      // a per-series param that only the model declares: the whole initialisation
+      params = ctx.engine().svi().init(root, batch).optimizer().params();
+    }
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    for (String name : local.names()) {
+      out.put(name, params.get(name));
+    }
+    return out;
+  }
+
+  /** Batch values of {@code b} series ({@link #batchValues}) laid out series-major. */
+  static double[] seriesMajor(Map<String, Tensor> batchValues, SeriesParams local, int b) {
+    double[] v = new double[b * local.width()];
+    into(batchValues, local, v, 0);
     return v;
   }
 
-  /**
-   * Writes the initial values of {@code batch}'s rows into {@code v} from {@code at} on: from the
-   * guide alone when it declares every per-series param (a fraction of a whole initialisation,
-   * which also runs the model), else from the whole one.
-   */
-  private static void into(SequenceBatch batch, RngKey root, FitContext ctx, double[] v, int at) {
-    SeriesParams local = ctx.local();
+  /** Writes the series' slices of {@code batchValues} into {@code v} from {@code at} on. */
+  private static void into(Map<String, Tensor> batchValues, SeriesParams local, double[] v,
+      int at) {
     int[] off = local.offsets();
     int w = local.width();
-    Map<String, Tensor> params = ctx.engine().svi().initialGuideParams(root, batch);
-    if (!params.keySet().containsAll(local.names())) {
-      params = ctx.engine().svi().init(root, batch).optimizer().params();
-    }
     for (int p = 0; p < local.locals().size(); p++) {
-      local.scatter(p, params.get(local.locals().get(p).name()), v, w, at + off[p]);
+      local.scatter(p, batchValues.get(local.locals().get(p).name()), v, w, at + off[p]);
     }
   }
 }

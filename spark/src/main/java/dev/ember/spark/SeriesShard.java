@@ -309,8 +309,10 @@ final class SeriesShard implements Serializable {
     SequenceBatch batch = engine.batch(rows, shard.positions[j], ctx.totalSeries(),
         local.steps());
     // the group's state, made now from this batch if this is its first step
-    double[] groupValues = shard.values[j] != null ? shard.values[j]
-        : SeriesInitialValues.of(batch, shard.root, ctx);
+    Map<String, Tensor> made = shard.values[j] != null ? null
+        : SeriesInitialValues.batchValues(batch, shard.root, ctx); // [T, b] by name
+    double[] groupValues = made == null ? shard.values[j]
+        : SeriesInitialValues.seriesMajor(made, local, b);
     double[][] groupSlots = shard.slots[j] != null ? shard.slots[j]
         : new double[slotCount][b * width];
     SviState global = in.state(ctx.constraints());
@@ -319,7 +321,8 @@ final class SeriesShard implements Serializable {
     Map<String, Constraint> constraints = new LinkedHashMap<>(global.constraints());
     for (int p = 0; p < local.locals().size(); p++) {
       SeriesParams.Local l = local.locals().get(p);
-      params.put(l.name(), local.gather(p, groupValues, width, off[p], b));
+      params.put(l.name(), made != null ? made.get(l.name())
+          : local.gather(p, groupValues, width, off[p], b));
       constraints.put(l.name(), l.constraint());
     }
     params.keySet().forEach(name -> noSlots.put(name, List.of()));

@@ -105,7 +105,8 @@ class SeriesInitialValuesTest {
     for (int r : someAt) {
       some.add(rows.row(r));
     }
-    double[] fromBatch = SeriesInitialValues.of(engine.batch(some, n, T), root, ctx);
+    double[] fromBatch = SeriesInitialValues.seriesMajor(
+        SeriesInitialValues.batchValues(engine.batch(some, n, T), root, ctx), local, some.size());
     assertArrayEquals(java.util.Arrays.copyOfRange(v, (chunk - 3) * 2 * T, (chunk + 4) * 2 * T),
         fromBatch, 0.0);
 
