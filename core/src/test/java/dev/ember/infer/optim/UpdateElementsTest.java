@@ -24,15 +24,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class UpdateElementsTest {
 
+  /** Every built-in elementwise optimizer, with schedules, and one of one's own. */
   static Stream<Optimizer> elementwise() {
-    return Stream.of(
-        Sgd.of(0.05),
-        Momentum.of(0.02, 0.9),
-        Momentum.of(LearningRate.exponentialDecay(0.02, 0.5, 3, true), 0.9, true),
-        Adam.of(LearningRate.warmup(2, LearningRate.cosineDecay(0.1, 20, 0.1))),
-        Adagrad.of(0.5),
-        RmsProp.of(LearningRate.piecewiseConstant(new long[] {2}, new double[] {0.05, 0.01})),
-        new KernelFree(Adam.of(0.1)));
+    return Stream.concat(OptimizerTest.all().filter(Optimizer::isElementwise),
+        Stream.of(new KernelFree(Adam.of(0.1))));
   }
 
   /** An elementwise optimizer of one's own: it gives update, not updateElements. */
