@@ -82,8 +82,6 @@ public final class SparkScaleBenchmark {
   static final int B = 1024;
   static final int WARMUP = 10;
   static final int WARMUP_STEPS = 100;
-  static final int MAX_WARMUPS = 8;
-  static final int JIT_SETTLED_PERCENT = 5;
   static final int SINGLE_WARMUP = 100;
   static final int SINGLE_TIMED = 200;
   static final int FLOOR_JOBS = 60;
@@ -231,32 +229,13 @@ public final class SparkScaleBenchmark {
   }
 
   /**
-   * Untimed fits of {@value #WARMUP_STEPS} steps on the smallest data set, so that the model's
-   * and Spark's code is compiled before the first timed fit: repeated (at most {@value
-   * #MAX_WARMUPS} times) until the JIT compiled for less than {@value #JIT_SETTLED_PERCENT}% of
-   * a fit's time. On two cores the compiler's threads take the cores that the timed work needs,
-   * and one fit leaves it compiling for tens of seconds more: the empty job took 50-70 ms instead
-   * of 8-10 in the rounds that ran meanwhile.
+   * An untimed fit of {@value #WARMUP_STEPS} steps on the smallest data set, so that the model's
+   * and Spark's code is compiled before the first timed fit.
    */
   static void warmUp(SparkSession spark, Model<SequenceBatch> guide, int t, int partitions) {
-    java.lang.management.CompilationMXBean jit =
-        java.lang.management.ManagementFactory.getCompilationMXBean();
     Dataset<Row> df = generate(spark, 2L * B, t, partitions).cache();
-    for (int i = 1; i <= MAX_WARMUPS; i++) {
-      long compiled = jit.isCompilationTimeMonitoringSupported()
-          ? jit.getTotalCompilationTime() : 0;
-      long t0 = System.nanoTime();
-      SparkSvi.builder(Ar1SparkModels.MODEL, guide).optimizer(Adam.of(0.01)).batchSize(B)
-          .seed(2).progress(false).build().fit(df, WARMUP_STEPS);
-      double ms = (System.nanoTime() - t0) / 1e6;
-      double jitMs = jit.isCompilationTimeMonitoringSupported()
-          ? jit.getTotalCompilationTime() - compiled : 0;
-      System.out.printf(Locale.ROOT, "warm-up fit %d: %.0f ms, of which the JIT compiled %.0f ms"
-          + "%n", i, ms, jitMs);
-      if (jitMs < ms * JIT_SETTLED_PERCENT / 100.0) {
-        break;
-      }
-    }
+    SparkSvi.builder(Ar1SparkModels.MODEL, guide).optimizer(Adam.of(0.01)).batchSize(B).seed(2)
+        .progress(false).build().fit(df, WARMUP_STEPS);
     df.unpersist(true);
   }
 
