@@ -59,14 +59,18 @@ import org.apache.spark.sql.types.StructType;
  * whichever of the two timings runs into them, and the fit's set-up pass, which allocates, always
  * does. The heap is fixed ({@code -Xms} = {@code -Xmx}, as for any JVM benchmark): a heap that a
  * full collection shrinks must grow again while the next fit allocates its cached rows, and G1
- * then starts a concurrent cycle at nearly every large array the set-up allocates. The last line
+ * then starts a concurrent cycle at nearly every large array the set-up allocates. The heap is
+ * also touched when the JVM starts ({@code -XX:+AlwaysPreTouch}, about 14 s for 6 GB on the
+ * 2-core machine): otherwise the first rounds fault in the young generation's pages as they
+ * first allocate there, and on that machine the empty job took 50-70 ms instead of 8-14 and a
+ * call of the task's computation 4.5-6.6 ms instead of 0.4-0.8 until they all had. The last line
  * is {@code scale ratio: X}, the amortized guide's step at the largest N over its step at the
  * smallest.
  *
  * <pre>{@code
  * mvn -B -q -Pbenchmarks -pl benchmarks -am -DskipTests package dependency:build-classpath \
  *   -Dmdep.outputFile=/tmp/cp.txt && \
- * java -Xms6g -Xmx6g --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED \
+ * java -Xms6g -Xmx6g -XX:+AlwaysPreTouch --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED \
  *   --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
  *   --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED \
  *   -cp benchmarks/target/classes:$(cat /tmp/cp.txt) dev.ember.benchmarks.SparkScaleBenchmark \
