@@ -135,8 +135,9 @@ final class RowBatches {
    * The batch of {@code rows} in a dataset of {@code totalSeries} series, padded to at least
    * {@code minSteps} steps, with the covariates laid out by {@code kinds}.
    *
-   * @throws IllegalArgumentException if a row has no values, or a per-step covariate has
-   *     another length than its row's values
+   * @throws IllegalArgumentException if a row has no values, a per-step covariate has another
+   *     length than its row's values, or a per-series covariate another length than the first
+   *     row's
    */
   static SequenceBatch of(Source rows, Map<String, CovariateKind> kinds, long totalSeries,
       int minSteps) {
@@ -178,6 +179,11 @@ final class RowBatches {
         int k = rows.covariateLength(name, 0);
         double[] d = new double[b * k]; // [B, K]
         for (int i = 0; i < b; i++) {
+          if (rows.covariateLength(name, i) != k) {
+            throw new IllegalArgumentException("series id " + ids[i] + ": per-series covariate '"
+                + name + "' has " + rows.covariateLength(name, i) + " values but series id "
+                + ids[0] + "'s has " + k + "; every series needs the same number");
+          }
           rows.copyCovariate(name, i, d, i * k);
         }
         cov.put(name, Tensor.of(d, b, k));

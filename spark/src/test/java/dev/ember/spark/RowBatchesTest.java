@@ -151,6 +151,12 @@ class RowBatchesTest {
         () -> RowBatches.of(RowBatches.listed(shortCovariate), KINDS, 10, 0));
     assertEquals("series id 13: per-step covariate 'x' has 2 values but the sequence has 3 "
         + "steps; a per-step covariate needs one value per step", mismatch.getMessage());
+    List<SequenceRow> longerVector = List.of(rows.get(0), new SequenceRow(13, new double[] {1},
+        Map.of("x", new double[] {1}, "w", new double[] {0, 0, 0, 0})));
+    IllegalArgumentException vector = assertThrows(IllegalArgumentException.class,
+        () -> RowBatches.of(RowBatches.listed(longerVector), KINDS, 10, 0));
+    assertEquals("series id 13: per-series covariate 'w' has 4 values but series id 3's has 3; "
+        + "every series needs the same number", vector.getMessage());
     List<SequenceRow> empty = List.of(new SequenceRow(4, new double[0], Map.of("x",
         new double[0], "w", new double[] {0, 0, 0})));
     IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
