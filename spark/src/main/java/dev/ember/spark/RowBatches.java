@@ -135,13 +135,16 @@ final class RowBatches {
    * The batch of {@code rows} in a dataset of {@code totalSeries} series, padded to at least
    * {@code minSteps} steps, with the covariates laid out by {@code kinds}.
    *
-   * @throws IllegalArgumentException if a row has no values, a per-step covariate has another
-   *     length than its row's values, or a per-series covariate another length than the first
-   *     row's
+   * @throws IllegalArgumentException if there are no rows, a row has no values, a per-step
+   *     covariate has another length than its row's values, or a per-series covariate another
+   *     length than the first row's
    */
   static SequenceBatch of(Source rows, Map<String, CovariateKind> kinds, long totalSeries,
       int minSteps) {
     int b = rows.size();
+    if (b == 0) {
+      throw new IllegalArgumentException("SequenceBatch: needs at least one sequence");
+    }
     long[] ids = new long[b];
     int[] lengths = new int[b];
     int t = Math.max(0, minSteps);

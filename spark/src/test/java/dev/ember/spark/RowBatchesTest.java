@@ -157,6 +157,9 @@ class RowBatchesTest {
         () -> RowBatches.of(RowBatches.listed(longerVector), KINDS, 10, 0));
     assertEquals("series id 13: per-series covariate 'w' has 4 values but series id 3's has 3; "
         + "every series needs the same number", vector.getMessage());
+    IllegalArgumentException noRows = assertThrows(IllegalArgumentException.class,
+        () -> RowBatches.of(RowBatches.listed(List.of()), KINDS, 10, 0));
+    assertEquals("SequenceBatch: needs at least one sequence", noRows.getMessage());
     List<SequenceRow> empty = List.of(new SequenceRow(4, new double[0], Map.of("x",
         new double[0], "w", new double[] {0, 0, 0})));
     IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
