@@ -160,12 +160,13 @@ for nb in "${notebooks[@]}"; do
       break
     fi
     # Two failures of the kernel's start, before any cell runs, are tried again, seven times at
-    # most (three starts in a row have failed on a loaded machine); any other failure is final. Seen often on a loaded machine (every first start of a
-    # fresh CI run here): the kernel's JVM up, its sockets bound (the shell socket last), and no
-    # request ever answered; it answers within seconds when it starts well, so a start that is
-    # not answered in 20 s is tried again. Seen less often: a request reaching the kernel's
-    # shell socket before its handlers are set, which kills the kernel (a NullPointerException
-    # in its thread Shell-0, "Kernel died before replying to kernel_info").
+    # most (three starts in a row have failed on a loaded machine); any other failure is final.
+    # Seen often on a loaded machine (every first start of a fresh CI run here): the kernel's
+    # JVM up, its sockets bound (the shell socket last), and no request ever answered; it
+    # answers within seconds when it starts well, so a start that is not answered in 20 s is
+    # tried again. Seen less often: a request reaching the kernel's shell socket before its
+    # handlers are set, which kills the kernel (a NullPointerException in its thread Shell-0,
+    # "Kernel died before replying to kernel_info").
     grep -q -e "Kernel didn't respond" -e "Kernel died before replying to kernel_info" \
       "$run_log" || break
     if ((attempt < 8)); then

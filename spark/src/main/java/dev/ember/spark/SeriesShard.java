@@ -198,7 +198,7 @@ final class SeriesShard implements Serializable {
   static SeriesShard restore(PartitionRows rows, Map<Long, RowState> states, SeriesParams local,
       int k) {
     int[] off = local.offsets();
-    int w = off[off.length - 1];
+    int w = local.width();
     int n = local.locals().size();
     double[] v = new double[rows.size() * w];
     double[][] m = new double[k][rows.size() * w];

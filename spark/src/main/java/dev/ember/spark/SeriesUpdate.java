@@ -43,7 +43,7 @@ final class SeriesUpdate {
   static Next update(Optimizer optimizer, SeriesParams local, long step,
       Map<String, Tensor> grads, double[] values, double[][] slots, int b) {
     int[] off = local.offsets();
-    int width = off[off.length - 1];
+    int width = local.width();
     double[] g = new double[b * width]; // the gradients' slices, as the values'
     for (int p = 0; p < local.locals().size(); p++) {
       local.scatter(p, grads.get(local.locals().get(p).name()), g, width, off[p]);
@@ -61,7 +61,7 @@ final class SeriesUpdate {
   private static void seriesBySeries(Optimizer optimizer, SeriesParams local, long step,
       double[] g, double[] values, double[][] slots, int b, Next next) {
     int[] off = local.offsets();
-    int width = off[off.length - 1];
+    int width = local.width();
     for (int i = 0; i < b; i++) {
       Map<String, Tensor> gi = new LinkedHashMap<>();
       Map<String, Tensor> xi = new LinkedHashMap<>();
