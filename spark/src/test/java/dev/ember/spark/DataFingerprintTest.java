@@ -167,4 +167,45 @@ class DataFingerprintTest {
       assertEquals(want.sd(), summary.values().sd(), 1e-12);
     }
   }
+
+  /**
+   * Rows that end exactly at a chunk's end, a pair of equal rows whose second begins the next
+   * chunk, and rows that straddle a boundary (the chunk that holds a row is found by moving on
+   * from the previous row's) give the rows' fingerprint: rows of 8 values after a first row of
+   * 24 fill the first chunk to its last value with an odd number of rows, so the pair that would
+   * hold its last row and the next chunk's first is not formed; rows of 5 values then cross the
+   * second chunk's end.
+   */
+  @Test
+  void rowsAtTheChunksEndsGiveTheRowsFingerprint() {
+    java.util.Random random = new java.util.Random(12);
+    List<SequenceRow> rows = new ArrayList<>();
+    int filled = 0;
+    for (int i = 0; filled < 3 * DoubleChunks.FIRST_CHUNK + 40; i++) {
+      int len = i == 0 ? 24 : filled < 2 * DoubleChunks.FIRST_CHUNK ? 8 : 5;
+      double[] v = new double[len];
+      for (int k = 0; k < len; k++) {
+        v[k] = random.nextGaussian();
+      }
+      rows.add(new SequenceRow(2L * i + 1, v, Map.of()));
+      filled += len;
+    }
+    PartitionRows.Builder b = new PartitionRows.Builder(List.of());
+    rows.forEach(b::add);
+    PartitionRows built = b.build();
+    DoubleChunks stored = built.storedValues();
+    assertEquals(DoubleChunks.FIRST_CHUNK, stored.chunkStart(1));
+    assertEquals(1, (stored.chunkStart(1) - 24) / 8 % 2, "the first chunk ends with an odd number"
+        + " of rows of 8");
+    int straddling = 0;
+    boolean beginsSecond = false;
+    for (int i = 0; i < built.size(); i++) {
+      int from = built.valuesStart(i);
+      straddling += stored.chunkOf(from) != stored.chunkOf(from + built.length(i) - 1) ? 1 : 0;
+      beginsSecond |= from == stored.chunkStart(1);
+    }
+    assertTrue(beginsSecond, "a row begins the second chunk");
+    assertEquals(1, straddling, "a row of 5 straddles the second chunk's end");
+    assertEquals(of(rows), DataFingerprint.of(built));
+  }
 }
