@@ -352,10 +352,8 @@ final class SeriesShard implements Serializable {
 
   private static boolean finiteLocal(Map<String, Tensor> grads, SeriesParams local) {
     for (SeriesParams.Local l : local.locals()) {
-      for (double v : grads.get(l.name()).toArray()) {
-        if (!Double.isFinite(v)) {
-          return false;
-        }
+      if (!grads.get(l.name()).allFinite()) {
+        return false;
       }
     }
     return true;
