@@ -109,8 +109,8 @@ public record DataFingerprint(long series, long lane0, long lane1) implements Se
         for (int k : byName) {
           one[0] = mix(one[0] ^ names.get(k).hashCode());
           one[1] = mix(one[1] ^ names.get(k).hashCode());
-          double[] cov = rows.covariate(k, i + r);
-          chainBoth(one, cov, 0, cov.length);
+          chainBoth(one, rows.storedCovariate(k), rows.covariateStart(k, i + r),
+              rows.covariateLength(k, i + r));
         }
         lane0 += one[0];
         lane1 += one[1];

@@ -88,6 +88,28 @@ final class PartitionRows implements Serializable {
         covariateOffsets[c][i + 1]);
   }
 
+  /**
+   * Copies row {@code i}'s values of covariate {@code c} into {@code dst} from {@code at} on, read
+   * in place (a step's batch, with no array per row).
+   */
+  void copyCovariate(int c, int i, double[] dst, int at) {
+    System.arraycopy(covariateValues[c], covariateOffsets[c][i], dst, at, covariateLength(c, i));
+  }
+
+  /**
+   * All rows' values of covariate {@code c} end to end, row i's at {@link #covariateStart}{@code
+   * (c, i)} on: the stored array itself, for the set-up pass's fingerprint to read in place (never
+   * to write).
+   */
+  double[] storedCovariate(int c) {
+    return covariateValues[c];
+  }
+
+  /** The position of row {@code i}'s first value of covariate {@code c} in its stored array. */
+  int covariateStart(int c, int i) {
+    return covariateOffsets[c][i];
+  }
+
   /** The length of row {@code i}'s values of covariate {@code c}. */
   int covariateLength(int c, int i) {
     return covariateOffsets[c][i + 1] - covariateOffsets[c][i];

@@ -7,6 +7,7 @@ import dev.ember.spark.ShardEngine.CovariateKind;
 import dev.ember.tensor.Shape;
 import dev.ember.tensor.Tensor;
 import dev.ember.tensor.TensorBuilder;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,7 +96,11 @@ final class RowBatches {
             + positions[i - 1] + "; positions must ascend (a batch puts its rows in id order)");
       }
     }
+    Map<String, Integer> index = new HashMap<>(); // a covariate's place among the stored ones
     List<String> names = rows.covariateNames();
+    for (int c = 0; c < names.size(); c++) {
+      index.put(names.get(c), c);
+    }
     return new Source() {
       @Override
       public int size() {
@@ -120,13 +125,12 @@ final class RowBatches {
 
       @Override
       public int covariateLength(String name, int i) {
-        return rows.covariateLength(names.indexOf(name), positions[i]);
+        return rows.covariateLength(index.get(name), positions[i]);
       }
 
       @Override
       public void copyCovariate(String name, int i, double[] dst, int at) {
-        double[] c = rows.covariate(names.indexOf(name), positions[i]);
-        System.arraycopy(c, 0, dst, at, c.length);
+        rows.copyCovariate(index.get(name), positions[i], dst, at);
       }
     };
   }
