@@ -36,9 +36,10 @@ import org.apache.spark.sql.types.StructType;
  * What a {@link SparkSvi} step costs as the dataset grows with the minibatch fixed: for N = 2 048,
  * 65 536 and 1 048 576 AR(1) series of T = 20 steps (generated on the executors), B = 1 024, on
  * {@code local[2]}, with the amortized guide and then the per-series guide, it prints per N the
- * median step over the timed steps after a warm-up (after an untimed fit that compiles the code),
- * the median executor compute per task over those steps (wall time, and the CPU time of the
- * task's thread: a task that waits for a core runs longer than it computes), the mean breakdown
+ * median step over the timed steps after a warm-up (after an untimed fit that compiles the step's
+ * code, and untimed one-step fits over 131 072 series that compile the set-up's), the median
+ * executor compute per task over those steps (wall time, and the CPU time of the task's thread:
+ * a task that waits for a core runs longer than it computes), the mean breakdown
  * per step ({@link StepTimings}: select, broadcast, job, driver) and the seconds from {@code fit}
  * to the first step. The sweep runs in rounds (default 3), each measuring the floor and every N
  * once, so that a change of the machine's load falls on all of them alike; the ratio of the
@@ -86,6 +87,9 @@ public final class SparkScaleBenchmark {
   static final int B = 1024;
   static final int WARMUP = 10;
   static final int WARMUP_STEPS = 100;
+  /** Series and fits of one step that warm up the set-up's code before the timed rounds. */
+  static final long SETUP_WARMUP_SERIES = 131_072;
+  static final int SETUP_WARMUPS = 4;
   static final int SINGLE_WARMUP = 100;
   static final int SINGLE_TIMED = 200;
   static final int FLOOR_JOBS = 60;
@@ -241,6 +245,17 @@ public final class SparkScaleBenchmark {
     SparkSvi.builder(Ar1SparkModels.MODEL, guide).optimizer(Adam.of(0.01)).batchSize(B).seed(2)
         .progress(false).build().fit(df, WARMUP_STEPS);
     df.unpersist(true);
+    // the set-up's per-row code (the pass, the index), run over enough rows that the JIT
+    // compiles it before the first timed set-up: a fit over 2 048 series does not, and the first
+    // round's set-up at a million series then ran while the JIT was still compiling it (its pass
+    // twice as long as in the later rounds)
+    Dataset<Row> wide = generate(spark, SETUP_WARMUP_SERIES, t, partitions).cache();
+    wide.count();
+    for (int i = 0; i < SETUP_WARMUPS; i++) {
+      SparkSvi.builder(Ar1SparkModels.MODEL, guide).optimizer(Adam.of(0.01)).batchSize(B)
+          .seed(3 + i).progress(false).build().fit(wide, 1);
+    }
+    wide.unpersist(true);
   }
 
   /**

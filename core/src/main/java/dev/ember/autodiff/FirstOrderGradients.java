@@ -189,16 +189,19 @@ final class FirstOrderGradients extends PassGradients {
     if (view != null && bypassable(in.node(), view)) {
       if (isBlock(view, shape)) {
         // a contiguous slice of the tensor it views: written into that tensor's buffer there
-        OwnedBuffer target = sum(view.input()).own();
+        Sum s = sum(view.input());
+        OwnedBuffer target = s.own();
+        boolean accumulate = s.mustAccumulate(view.base(), shape.numel());
         OwnedBuffer.write(new OwnedBuffer[] {target}, new Tensor[0],
-            (t, src) -> h.kernel.write(t[0], view.base(), true));
+            (t, src) -> h.kernel.write(t[0], view.base(), accumulate));
         return null;
       }
     } else {
       Sum own = sums.get(in.node());
       if (own != null && own.owned != null) {
+        boolean accumulate = own.mustAccumulate(0, shape.numel());
         OwnedBuffer.write(new OwnedBuffer[] {own.owned}, new Tensor[0],
-            (t, src) -> h.kernel.write(t[0], 0, true));
+            (t, src) -> h.kernel.write(t[0], 0, accumulate));
         return null;
       }
     }
@@ -210,7 +213,11 @@ final class FirstOrderGradients extends PassGradients {
 
   /** Whether a view of shape {@code shape} reads one contiguous run of what it views. */
   private static boolean isBlock(ViewOf view, Shape shape) {
-    int[] st = view.strides();
+    return isBlock(view.strides(), shape);
+  }
+
+  /** Whether positions read with {@code st} over {@code shape} are one contiguous run, in order. */
+  private static boolean isBlock(int[] st, Shape shape) {
     int expect = 1;
     for (int d = st.length - 1; d >= 0; d--) {
       if (shape.dim(d) != 1 && st[d] != expect) {
@@ -326,12 +333,22 @@ final class FirstOrderGradients extends PassGradients {
    * a buffer of the whole shape; when a whole contribution that this sum may own arrives later
    * (a product, a buffer handed on), the placements are added into that one in place, instead of
    * into zeros that the whole contribution is then added to.
+   *
+   * <p>While its buffer is new, the sum knows which blocks of it hold values ({@link #written}):
+   * a block placed or computed where nothing is yet is written, not added, since adding would
+   * read back zeros. So the gradient of a series sliced into blocks (a {@code [T, B]} param read
+   * as a first row and the rows after it) is its blocks copied into place, no zeroed pass first.
    */
   private static final class Sum {
     private final Shape shape;
     private Tensor given;
     private OwnedBuffer owned;
     private final List<Placed> placed = new ArrayList<>(2);
+    /**
+     * The blocks {@code [from, to)} of {@link #owned} written since it was made as zeros, in the
+     * order written; null when any position of it may hold a value.
+     */
+    private List<int[]> written;
 
     /** {@code g} (times {@code factor}, if not null) at a view's positions. */
     private record Placed(Tensor g, Tensor factor, int base, int[] strides) {}
@@ -343,6 +360,7 @@ final class FirstOrderGradients extends PassGradients {
     void add(Tensor g) {
       if (owned != null) {
         owned.add(g);
+        written = null;
       } else if (given == null) {
         given = g;
       } else {
@@ -356,6 +374,7 @@ final class FirstOrderGradients extends PassGradients {
     void takeOver(OwnedBuffer buffer) {
       if (owned != null) {
         owned.add(buffer.view());
+        written = null;
       } else {
         if (given != null) {
           buffer.add(given);
@@ -369,6 +388,7 @@ final class FirstOrderGradients extends PassGradients {
     void addProduct(Tensor g, Tensor factor) {
       if (owned != null) {
         owned.addProduct(g, factor);
+        written = null;
       } else {
         owned = given == null ? OwnedBuffer.productOf(g, factor)
             : OwnedBuffer.productPlus(g, factor, given);
@@ -378,41 +398,90 @@ final class FirstOrderGradients extends PassGradients {
     }
 
     void addAt(Tensor g, int base, int[] strides) {
-      if (owned != null) {
-        owned.scatterAdd(g, base, strides);
-      } else {
-        placed.add(new Placed(g, null, base, strides));
-      }
+      addAtProduct(g, null, base, strides);
     }
 
     void addAtProduct(Tensor g, Tensor factor, int base, int[] strides) {
       if (owned != null) {
-        owned.scatterAddProduct(g, factor, base, strides);
+        place(new Placed(g, factor, base, strides));
       } else {
         placed.add(new Placed(g, factor, base, strides));
       }
     }
 
-    /** The buffer, made from what was given so far (zeros if nothing) when there is none yet. */
+    /**
+     * The buffer, made from what was given so far (zeros if nothing, or the first block placed
+     * copied into zeros) when there is none yet.
+     */
     OwnedBuffer own() {
-      if (owned == null) {
-        owned = given == null ? OwnedBuffer.zeros(shape) : OwnedBuffer.copyOf(given);
+      if (owned == null && given != null) {
+        owned = OwnedBuffer.copyOf(given);
         given = null;
-        placeWaiting();
+      } else if (owned == null) {
+        Placed first = placed.isEmpty() ? null : placed.get(0);
+        if (first != null && first.factor == null && isBlock(first.strides, first.g.shape())) {
+          owned = OwnedBuffer.withBlock(shape, first.g, first.base);
+          written = new ArrayList<>(List.of(span(first)));
+          placed.remove(0);
+        } else {
+          owned = OwnedBuffer.zeros(shape);
+          written = new ArrayList<>(2);
+        }
       }
+      placeWaiting();
       return owned;
+    }
+
+    /**
+     * Whether a kernel that writes {@code size} values from {@code from} must add to what is
+     * there; records that it writes them.
+     */
+    boolean mustAccumulate(int from, int size) {
+      int[] block = {from, from + size};
+      boolean untouched = isUntouched(block);
+      if (written != null) {
+        written.add(block);
+      }
+      return !untouched;
     }
 
     /** Adds the waiting placements into {@link #owned}. */
     private void placeWaiting() {
       for (Placed p : placed) {
-        if (p.factor == null) {
-          owned.scatterAdd(p.g, p.base, p.strides);
-        } else {
-          owned.scatterAddProduct(p.g, p.factor, p.base, p.strides);
-        }
+        place(p);
       }
       placed.clear();
+    }
+
+    /** One placement into {@link #owned}: written where nothing is yet, else added. */
+    private void place(Placed p) {
+      if (isBlock(p.strides, p.g.shape()) && isUntouched(span(p))) {
+        owned.setBlock(p.g, p.factor, p.base);
+        written.add(span(p));
+      } else if (p.factor == null) {
+        owned.scatterAdd(p.g, p.base, p.strides);
+        written = null;
+      } else {
+        owned.scatterAddProduct(p.g, p.factor, p.base, p.strides);
+        written = null;
+      }
+    }
+
+    /** Whether no position of {@code block} has been written since the buffer was zeros. */
+    private boolean isUntouched(int[] block) {
+      if (written == null) {
+        return false;
+      }
+      for (int[] w : written) {
+        if (w[0] < block[1] && block[0] < w[1]) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private static int[] span(Placed p) {
+      return new int[] {p.base, p.base + p.g.size()};
     }
 
     /** The sum: every contribution so far, the waiting placements included. */

@@ -71,6 +71,32 @@ public final class OwnedBuffer {
     return new OwnedBuffer(r, s);
   }
 
+  /**
+   * A buffer of {@code shape} holding {@code g} at row-major positions {@code base} to {@code base
+   * + g.size() - 1}, in order, and zeros elsewhere: a gradient of which only the block that one
+   * view reads has a contribution yet. A block read from one run of an array is copied straight
+   * into the new array, so that only the rest of it is zeroed first.
+   *
+   * <pre>{@code
+   * OwnedBuffer.withBlock(Shape.of(3, 2), Tensor.of(5.0, 6.0), 2).view(); // [[0, 0], [5, 6], [0, 0]]
+   * }</pre>
+   *
+   * @throws IllegalArgumentException if the block does not lie inside the buffer
+   */
+  public static OwnedBuffer withBlock(Shape shape, Tensor g, int base) {
+    requireBlock("withBlock", shape, g.size(), base);
+    Elementwise.Run x = Elementwise.Run.of(g, g.shape);
+    if (x.step() == 1) {
+      // the copy follows the allocation directly: the JIT then zeroes only what it does not cover
+      double[] r = new double[shape.numel()];
+      System.arraycopy(x.a(), x.o(), r, base, g.size());
+      return new OwnedBuffer(r, shape);
+    }
+    double[] r = new double[shape.numel()];
+    Arrays.fill(r, base, base + g.size(), x.at(0));
+    return new OwnedBuffer(r, shape);
+  }
+
   /** The shape. */
   public Shape shape() {
     return shape;
@@ -142,6 +168,46 @@ public final class OwnedBuffer {
     }
     storage.version++;
     Strided.scatterAdd(gs, fs, base, gatherStrides, storage.values);
+  }
+
+  /**
+   * Overwrites row-major positions {@code base} to {@code base + g.size() - 1}, in order, with
+   * {@code g}, or with {@code g * f} when {@code f} is not null ({@code f} broadcast to {@code
+   * g}'s shape); the other positions keep their values. For a block that nothing has been added
+   * to yet, where adding would read back zeros.
+   *
+   * @throws IllegalArgumentException if the block does not lie inside the buffer, or {@code f}
+   *     does not broadcast to {@code g}'s shape
+   */
+  public void setBlock(Tensor g, Tensor f, int base) {
+    requireBlock("setBlock", shape, g.size(), base);
+    if (f != null && !f.shape.broadcastsTo(g.shape)) {
+      throw new IllegalArgumentException("OwnedBuffer.setBlock: a factor of shape " + f.shape
+          + " does not broadcast to " + g.shape);
+    }
+    Elementwise.Run x = Elementwise.Run.of(g.storage == storage ? g.copy() : g, g.shape);
+    Elementwise.Run y = f == null ? null
+        : Elementwise.Run.of(f.storage == storage ? f.copy() : f, g.shape);
+    storage.version++;
+    double[] r = storage.values;
+    int n = g.size();
+    double[] xa = x.a();
+    int xo = x.o();
+    if (y == null && x.step() == 1) {
+      System.arraycopy(xa, xo, r, base, n);
+    } else if (y == null) {
+      Arrays.fill(r, base, base + n, x.at(0));
+    } else if (x.step() == 1 && y.step() == 1) {
+      double[] ya = y.a();
+      int yo = y.o();
+      for (int i = 0; i < n; i++) {
+        r[base + i] = xa[xo + i] * ya[yo + i];
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        r[base + i] = x.at(i) * y.at(i);
+      }
+    }
   }
 
   /**
@@ -229,6 +295,15 @@ public final class OwnedBuffer {
       throw new IllegalArgumentException("OwnedBuffer." + op + ": values of shape " + placed
           + " at base " + base + " with strides " + Arrays.toString(strides)
           + " reach positions " + lo + " to " + hi + " of a buffer of " + shape.numel()
+          + " (shape " + shape + ")");
+    }
+  }
+
+  /** Refuses a block of {@code size} positions from {@code base} that is not inside {@code shape}. */
+  private static void requireBlock(String op, Shape shape, int size, int base) {
+    if (base < 0 || (long) base + size > shape.numel()) {
+      throw new IllegalArgumentException("OwnedBuffer." + op + ": a block of " + size
+          + " values at position " + base + " does not fit a buffer of " + shape.numel()
           + " (shape " + shape + ")");
     }
   }

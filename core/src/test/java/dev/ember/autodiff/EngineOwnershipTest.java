@@ -167,4 +167,73 @@ class EngineOwnershipTest {
     assertArrayEquals(new double[] {(2 + 4 * a * a) * Math.exp(a * a), 0, 0,
         (2 + 4 * b * b) * Math.exp(b * b)}, h.toArray(), 1e-14);
   }
+
+  @Test
+  void blocksOfANewGradientAreWrittenWhereNothingIsAndAddedWhereSomethingIs() {
+    // x [5, 4] is read by views that tile it (row 0, rows 1-4) through mulAdd, which hands its
+    // gradient on as it is (a block placed with no factor), and by views that overlap them: rows
+    // 2-3 through a product (placed with a factor), rows 3-4 and rows 0-1 as the locs of fused
+    // Normal densities (kernels that write into x's buffer). With
+    //   f = sum(w0 (2 n0 + x[0])) + sum(w (2 n + x[1:5])) + sum(v x[2:4])
+    //       + normalSum(o, x[3:5], 1) + normalSum(p, x[0:2], 1),
+    // df/dx[0] = w0 + p[0] - x[0], df/dx[1] = w[0] + p[1] - x[1], df/dx[2] = w[1] + v[0],
+    // df/dx[3] = w[2] + v[1] + o[0] - x[3], df/dx[4] = w[3] + o[1] - x[4].
+    // The terms in both orders: the tiling blocks reach x's sum first, then last.
+    Tensor xv = Tensor.arange(0, 20, 1).mul(0.1).sub(1.0).reshape(5, 4);
+    Tensor n0 = Tensor.arange(0, 4, 1).mul(0.3);
+    Tensor n = Tensor.arange(0, 16, 1).mul(-0.2).reshape(4, 4);
+    Tensor w0 = Tensor.of(1.5, -2.0, 0.25, 3.0);
+    Tensor w = Tensor.arange(0, 16, 1).mul(0.7).sub(4.0).reshape(4, 4);
+    Tensor v = Tensor.arange(0, 8, 1).mul(-1.1).add(2.0).reshape(2, 4);
+    Tensor o = Tensor.arange(0, 8, 1).mul(0.45).reshape(2, 4);
+    Tensor p = Tensor.arange(0, 8, 1).mul(-0.35).add(1.0).reshape(2, 4);
+    Tensor one = Tensor.scalar(1.0);
+    double[] x = xv.toArray();
+    double[] want = new double[20];
+    for (int j = 0; j < 4; j++) {
+      want[j] = w0.get(j) + p.toArray()[j] - x[j];
+      want[4 + j] = w.toArray()[j] + p.toArray()[4 + j] - x[4 + j];
+      want[8 + j] = w.toArray()[4 + j] + v.toArray()[j];
+      want[12 + j] = w.toArray()[8 + j] + v.toArray()[4 + j] + o.toArray()[j] - x[12 + j];
+      want[16 + j] = w.toArray()[12 + j] + o.toArray()[4 + j] - x[16 + j];
+    }
+    for (boolean tilingFirst : new boolean[] {true, false}) {
+      Tensor xt = Autodiff.track(xv, "x");
+      java.util.function.Supplier<Tensor> tiling = () -> n0.mulAdd(Tensor.scalar(2.0),
+          xt.select(0, 0)).mul(w0).sum().add(n.mulAdd(Tensor.scalar(2.0), xt.slice(0, 1, 5))
+          .mul(w).sum());
+      java.util.function.Supplier<Tensor> overlapping = () -> xt.slice(0, 2, 4).mul(v).sum()
+          .add(dev.ember.tensor.FusedDensities.normalSum(o, xt.slice(0, 3, 5), one))
+          .add(dev.ember.tensor.FusedDensities.normalSum(p, xt.slice(0, 0, 2), one));
+      // the backward pass visits the term recorded last first
+      Tensor f = tilingFirst ? overlapping.get().add(tiling.get())
+          : tiling.get().add(overlapping.get());
+      Tensor g = Autodiff.gradients(f, new Tensor[] {xt}, null, false)[0];
+      assertArrayEquals(want, g.toArray(), 1e-14, "tiling blocks first: " + tilingFirst);
+    }
+  }
+
+  @Test
+  void kernelsIntoDisjointBlocksOfANewGradientEachWriteTheirOwn() {
+    // x [6, 3]: fused Normal densities with their locs at rows 0-1, 4-5 and 2-3 write into x's
+    // new buffer one after another, then one at rows 1-2 overlaps two of them:
+    // df/dx[r] = sum over the densities that read row r of (obs - x[r]) (scale 1).
+    Tensor xv = Tensor.arange(0, 18, 1).mul(0.2).sub(1.5).reshape(6, 3);
+    Tensor xt = Autodiff.track(xv, "x");
+    Tensor one = Tensor.scalar(1.0);
+    int[][] rows = {{0, 2}, {4, 6}, {2, 4}, {1, 3}};
+    Tensor f = Tensor.scalar(0.0);
+    double[] want = new double[18];
+    for (int k = 0; k < rows.length; k++) {
+      Tensor obs = Tensor.arange(0, 6, 1).mul(0.3 * (k + 1)).reshape(2, 3);
+      f = f.add(dev.ember.tensor.FusedDensities.normalSum(obs, xt.slice(0, rows[k][0],
+          rows[k][1]), one));
+      for (int e = 0; e < 6; e++) {
+        int at = 3 * rows[k][0] + e;
+        want[at] += obs.toArray()[e] - xv.toArray()[at];
+      }
+    }
+    Tensor g = Autodiff.gradients(f, new Tensor[] {xt}, null, false)[0];
+    assertArrayEquals(want, g.toArray(), 1e-14);
+  }
 }

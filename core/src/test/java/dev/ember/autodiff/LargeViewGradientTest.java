@@ -142,4 +142,26 @@ class LargeViewGradientTest {
     check(x -> x.select(0, 4).exp().mul(c).sum()
         .add(x.slice(0, 10, 50).tanh().mul(v).sum()), point());
   }
+
+  @Test
+  void blocksOfANewGradientTiledAndOverlapped() {
+    // the sliced guide's layout: row 0 and rows 1-49 of x each drawn through mulAdd (blocks
+    // that tile x, copied into its new buffer), then views that overlap them: a fused density
+    // with its loc at rows 10-29 (a kernel into the buffer), a product at rows 5-14, and one
+    // element of every other column (a strided placement); once with the tiling blocks reaching
+    // x first, once last
+    Tensor n0 = weights(100);
+    Tensor n = weights(49, 100);
+    Tensor obs = weights(20, 100);
+    Tensor w = weights(10, 100);
+    Tensor c = weights(50);
+    Function<Tensor, Tensor> tiling = x -> n0.mulAdd(Tensor.scalar(0.3), x.select(0, 0)).square()
+        .mul(c.slice(0, 0, 1)).sum().add(n.mulAdd(Tensor.scalar(0.3), x.slice(0, 1, 50)).sin()
+        .sum());
+    Function<Tensor, Tensor> overlapping = x -> FusedDensities.normalSum(obs,
+        x.slice(0, 10, 30), Tensor.scalar(0.9)).add(x.slice(0, 5, 15).mul(w).sum())
+        .add(x.select(0, 7).slice(0, 0, 100, 2).mul(c).sum());
+    check(x -> overlapping.apply(x).add(tiling.apply(x)), point());
+    check(x -> tiling.apply(x).add(overlapping.apply(x)), point());
+  }
 }

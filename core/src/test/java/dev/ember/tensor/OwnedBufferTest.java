@@ -112,4 +112,46 @@ class OwnedBufferTest {
     assertThrows(IllegalStateException.class, builder::build);
     assertArrayEquals(new double[] {1, 2, 3, 0}, t.toArray(), 0.0);
   }
+
+  @Test
+  void blocksAreWrittenOverWhatIsThereAndTheRestIsKept() {
+    // a contiguous block, and a row of a transposed view (read through a gather), into zeros
+    OwnedBuffer b = OwnedBuffer.withBlock(Shape.of(3, 2), Tensor.of(5.0, 6.0), 2);
+    assertArrayEquals(new double[] {0, 0, 5, 6, 0, 0}, b.view().toArray(), 0.0);
+    Tensor m = Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3).transpose(); // [[1, 4], [2, 5], ..]
+    OwnedBuffer c = OwnedBuffer.withBlock(Shape.of(5), m.select(0, 1), 3);
+    assertArrayEquals(new double[] {0, 0, 0, 2, 5}, c.view().toArray(), 0.0);
+    OwnedBuffer u = OwnedBuffer.withBlock(Shape.of(4), Tensor.scalar(7.0).broadcastTo(2), 1);
+    assertArrayEquals(new double[] {0, 7, 7, 0}, u.view().toArray(), 0.0);
+    // setBlock replaces what is there, alone or times a factor (full, or one value broadcast)
+    Tensor before = b.view();
+    b.setBlock(Tensor.of(1.0, 2.0), null, 0);
+    assertThrows(StaleTensorException.class, before::toArray);
+    b.setBlock(Tensor.of(1.0, 2.0), Tensor.of(10.0, 100.0), 2);
+    b.setBlock(Tensor.of(3.0, 4.0), Tensor.scalar(-1.0), 4);
+    assertArrayEquals(new double[] {1, 2, 10, 200, -3, -4}, b.view().toArray(), 0.0);
+    b.setBlock(Tensor.scalar(9.0).broadcastTo(3), null, 1);
+    assertArrayEquals(new double[] {1, 9, 9, 9, -3, -4}, b.view().toArray(), 0.0);
+    // a block read from the buffer itself is read as it was
+    Tensor flat = b.view().reshape(6);
+    b.setBlock(flat.slice(0, 0, 3), flat.slice(0, 3, 6), 3);
+    assertArrayEquals(new double[] {1, 9, 9, 9, -27, -36}, b.view().toArray(), 0.0);
+  }
+
+  @Test
+  void aBlockThatDoesNotFitIsRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> OwnedBuffer.withBlock(Shape.of(2, 2), Tensor.of(1.0, 2.0, 3.0), 2));
+    assertEquals("OwnedBuffer.withBlock: a block of 3 values at position 2 does not fit a buffer"
+        + " of 4 (shape [2, 2])", e.getMessage());
+    OwnedBuffer b = OwnedBuffer.zeros(Shape.of(4));
+    e = assertThrows(IllegalArgumentException.class,
+        () -> b.setBlock(Tensor.of(1.0), null, -1));
+    assertTrue(e.getMessage().contains("a block of 1 values at position -1"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> b.setBlock(Tensor.of(1.0, 2.0), Tensor.of(1.0, 2.0, 3.0), 0));
+    assertEquals("OwnedBuffer.setBlock: a factor of shape [3] does not broadcast to [2]",
+        e.getMessage());
+    assertEquals(0, b.version());
+  }
 }
