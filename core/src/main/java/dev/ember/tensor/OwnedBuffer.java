@@ -85,6 +85,9 @@ public final class OwnedBuffer {
    */
   public static OwnedBuffer withBlock(Shape shape, Tensor g, int base) {
     requireBlock("withBlock", shape, g.size(), base);
+    if (g.size() == 0) {
+      return zeros(shape);
+    }
     Elementwise.Run x = Elementwise.Run.of(g, g.shape);
     if (x.step() == 1) {
       // the copy follows the allocation directly: the JIT then zeroes only what it does not cover
@@ -184,6 +187,9 @@ public final class OwnedBuffer {
     if (f != null && !f.shape.broadcastsTo(g.shape)) {
       throw new IllegalArgumentException("OwnedBuffer.setBlock: a factor of shape " + f.shape
           + " does not broadcast to " + g.shape);
+    }
+    if (g.size() == 0) {
+      return;
     }
     Elementwise.Run x = Elementwise.Run.of(g.storage == storage ? g.copy() : g, g.shape);
     Elementwise.Run y = f == null ? null

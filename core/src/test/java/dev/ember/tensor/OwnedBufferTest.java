@@ -136,6 +136,11 @@ class OwnedBufferTest {
     Tensor flat = b.view().reshape(6);
     b.setBlock(flat.slice(0, 0, 3), flat.slice(0, 3, 6), 3);
     assertArrayEquals(new double[] {1, 9, 9, 9, -27, -36}, b.view().toArray(), 0.0);
+    // an empty block, at either end
+    assertArrayEquals(new double[3], OwnedBuffer.withBlock(Shape.of(3), Tensor.zeros(0), 3)
+        .view().toArray(), 0.0);
+    b.setBlock(Tensor.zeros(0), Tensor.scalar(2.0), 0);
+    assertArrayEquals(new double[] {1, 9, 9, 9, -27, -36}, b.view().toArray(), 0.0);
   }
 
   @Test
