@@ -195,6 +195,7 @@ public final class SparkScaleBenchmark {
     double gaugeBefore = gaugeCpuMs();
     starts.reset();
     long faults0 = minorFaults();
+    long[] gc0 = gcTotals();
     long f0 = System.currentTimeMillis();
     SparkSviModel r = svi.fit(df, WARMUP + steps);
     long faultsEnd = minorFaults();
@@ -232,6 +233,9 @@ public final class SparkScaleBenchmark {
                 + " faults of the JVM: %d in the set-up, %.0f per timed step",
                 starts.faultsAtStart(0) - faults0,
                 (faultsEnd - starts.faultsAtStart(WARMUP)) / (double) steps));
+    long[] gcSetup = starts.collectionsAtStart(0);
+    System.out.printf(Locale.ROOT, "    garbage collections in the set-up: %d, %d ms%n",
+        gcSetup[0] - gc0[0], gcSetup[1] - gc0[1]);
     df.unpersist(true);
     return median;
   }
@@ -274,6 +278,22 @@ public final class SparkScaleBenchmark {
     } catch (java.io.IOException | RuntimeException e) {
       return -1;
     }
+  }
+
+  /**
+   * The JVM's garbage collections so far and the milliseconds they took, over all its collectors
+   * (on JDK 17's G1: the young and mixed pauses, and any full collection): a set-up that runs into
+   * more of them than another is slower for them, not for its own work.
+   */
+  static long[] gcTotals() {
+    long count = 0;
+    long ms = 0;
+    for (java.lang.management.GarbageCollectorMXBean b
+        : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+      count += Math.max(0, b.getCollectionCount());
+      ms += Math.max(0, b.getCollectionTime());
+    }
+    return new long[] {count, ms};
   }
 
   /**
@@ -493,6 +513,7 @@ public final class SparkScaleBenchmark {
   static final class StepStarts extends SparkListener {
     private final List<Long> starts = new ArrayList<>();
     private final List<Long> faults = new ArrayList<>(); // minorFaults() as each step started
+    private final List<long[]> collections = new ArrayList<>(); // gcTotals() as each started
     private final java.util.Set<Integer> stepStages = new java.util.HashSet<>();
     private long tasks;
     private long deserialize;
@@ -509,6 +530,7 @@ public final class SparkScaleBenchmark {
       if (d != null && d.startsWith("ember step")) {
         starts.add(start.time());
         faults.add(minorFaults());
+        collections.add(gcTotals());
         scala.jdk.javaapi.CollectionConverters.asJava(start.stageIds())
             .forEach(id -> stepStages.add((Integer) id));
       }
@@ -557,9 +579,15 @@ public final class SparkScaleBenchmark {
       return faults.get(i);
     }
 
+    /** {@link #gcTotals} as step {@code i} started (read as the listener bus reported it). */
+    synchronized long[] collectionsAtStart(int i) {
+      return collections.get(i);
+    }
+
     synchronized void reset() {
       starts.clear();
       faults.clear();
+      collections.clear();
       stepStages.clear();
       tasks = 0;
       deserialize = 0;
