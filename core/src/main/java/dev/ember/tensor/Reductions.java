@@ -93,15 +93,19 @@ final class Reductions {
   }
 
   /**
-   * {@code a.mul(b).sumTo(target)}; for a one-element target and operands of one shape that are
-   * not recorded, a dot product, without the product as a tensor (the gradient of a single-value
-   * factor of a larger product).
+   * {@code a.mul(b).sumTo(target)}; for a one-element target and operands of one shape, a dot
+   * product, without the product as a tensor (the gradient of a single-value factor of a larger
+   * product), recorded or not: the same sum in the same order either way, so that a value
+   * computed under {@code noGrad} is the recorded one exactly.
    */
   static Tensor mulSumTo(Tensor a, Tensor b, Shape target) {
-    boolean recorded = Autodiff.isRecording() && (a.node() != null || b.node() != null);
-    if (target.numel() == 1 && a.shape.equals(b.shape) && !recorded
-        && target.broadcastsTo(a.shape)) {
-      return new Tensor(new double[] {FusedDensities.dot(a, b)}, target);
+    if (target.numel() == 1 && a.shape.equals(b.shape) && target.broadcastsTo(a.shape)) {
+      Tensor out = new Tensor(new double[] {FusedDensities.dot(a, b)}, target);
+      // d/da = g b, d/db = g a, the one-value gradient read at every position
+      return Autodiff.op(out, "mulSumTo", (g, grads) -> {
+        grads.addProduct(0, g, b);
+        grads.addProduct(1, g, a);
+      }, a, b);
     }
     return a.mul(b).sumTo(target);
   }

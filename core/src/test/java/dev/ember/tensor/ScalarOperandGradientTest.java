@@ -52,4 +52,32 @@ class ScalarOperandGradientTest {
     assertEquals(1.5 * 1.5, fpp.item(), 1e-12);
     assertEquals(2 * 1.5 / (c * c * c), gpp.item(), 1e-12);
   }
+
+  @Test
+  void aDotProductToOneValueIsTheSameSumRecordedOrNot() {
+    // a.mulSumTo(b, [1, 1]) over 7 x 1 values whose sum depends on its order: recorded and under
+    // noGrad the same value to the last bit (recorded, it was once the products summed one by
+    // one, which here gives 1.757 where the dot product's four partial sums give 4), and its
+    // gradients d/da = g b, d/db = g a
+    double[] av = {1e16, 1.0, -1e16, 1.0, 3.0, 1e-3, -2.5};
+    double[] bv = {1.0, 1.0, 1.0, 1.0, 0.5, 7.0, 0.3};
+    Tensor a = Tensor.of(av, 7, 1);
+    Tensor b = Tensor.of(bv, 7, 1);
+    Shape one = Shape.of(1, 1);
+    double plain = Autodiff.noGrad(() -> a.mulSumTo(b, one)).item();
+    var both = Autodiff.valueAndGrad(q -> q.get("a").mulSumTo(q.get("b"), one).mul(2.0).sum(),
+        Map.of("a", a, "b", b));
+    assertEquals(2 * plain, both.value().item(), 0.0);
+    double[] twoB = new double[7];
+    double[] twoA = new double[7];
+    for (int i = 0; i < 7; i++) {
+      twoB[i] = 2 * bv[i];
+      twoA[i] = 2 * av[i];
+    }
+    assertArrayEquals(twoB, both.grad().get("a").toArray(), 0.0);
+    assertArrayEquals(twoA, both.grad().get("b").toArray(), 0.0);
+    Map<String, Tensor> small = Map.of("a", Tensor.of(new double[] {0.3, -1.2, 0.8}, 3, 1),
+        "b", Tensor.of(new double[] {1.1, 0.4, -0.6}, 3, 1));
+    GradCheck.assertGradients(q -> q.get("a").mulSumTo(q.get("b"), one).square().sum(), small);
+  }
 }
