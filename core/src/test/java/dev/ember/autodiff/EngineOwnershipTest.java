@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ember.tensor.FusedDensities;
 import dev.ember.tensor.Gathers;
 import dev.ember.tensor.Shape;
 import dev.ember.tensor.Tensor;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,7 +49,7 @@ class EngineOwnershipTest {
     Tensor x = Tensor.arange(0, 24, 1).mul(0.05).reshape(4, 3, 2);
     Tensor yv = Tensor.arange(0, 20, 1).mul(-0.1).reshape(10, 2);
     Tensor y = Autodiff.track(yv, "y");
-    Tensor f = dev.ember.tensor.FusedDensities.normalSum(x, y.slice(0, 2, 3, 1),
+    Tensor f = FusedDensities.normalSum(x, y.slice(0, 2, 3, 1),
         Tensor.scalar(1.0));
     double[] g = Autodiff.gradients(f, new Tensor[] {y}, null, false)[0].toArray();
     double[] want = new double[20];
@@ -199,12 +201,12 @@ class EngineOwnershipTest {
     }
     for (boolean tilingFirst : new boolean[] {true, false}) {
       Tensor xt = Autodiff.track(xv, "x");
-      java.util.function.Supplier<Tensor> tiling = () -> n0.mulAdd(Tensor.scalar(2.0),
+      Supplier<Tensor> tiling = () -> n0.mulAdd(Tensor.scalar(2.0),
           xt.select(0, 0)).mul(w0).sum().add(n.mulAdd(Tensor.scalar(2.0), xt.slice(0, 1, 5))
           .mul(w).sum());
-      java.util.function.Supplier<Tensor> overlapping = () -> xt.slice(0, 2, 4).mul(v).sum()
-          .add(dev.ember.tensor.FusedDensities.normalSum(o, xt.slice(0, 3, 5), one))
-          .add(dev.ember.tensor.FusedDensities.normalSum(p, xt.slice(0, 0, 2), one));
+      Supplier<Tensor> overlapping = () -> xt.slice(0, 2, 4).mul(v).sum()
+          .add(FusedDensities.normalSum(o, xt.slice(0, 3, 5), one))
+          .add(FusedDensities.normalSum(p, xt.slice(0, 0, 2), one));
       // the backward pass visits the term recorded last first
       Tensor f = tilingFirst ? overlapping.get().add(tiling.get())
           : tiling.get().add(overlapping.get());
@@ -226,7 +228,7 @@ class EngineOwnershipTest {
     double[] want = new double[18];
     for (int k = 0; k < rows.length; k++) {
       Tensor obs = Tensor.arange(0, 6, 1).mul(0.3 * (k + 1)).reshape(2, 3);
-      f = f.add(dev.ember.tensor.FusedDensities.normalSum(obs, xt.slice(0, rows[k][0],
+      f = f.add(FusedDensities.normalSum(obs, xt.slice(0, rows[k][0],
           rows[k][1]), one));
       for (int e = 0; e < 6; e++) {
         int at = 3 * rows[k][0] + e;
