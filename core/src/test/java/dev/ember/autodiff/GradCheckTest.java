@@ -70,6 +70,32 @@ class GradCheckTest {
     assertTrue(r.toString().contains("unresolved"), r.toString());
   }
 
+  /**
+   * A kink nearer to the point than the step: f(x) = 10 x + 0.1 max(x - k, 0) at x = 0.5, k = x
+   * + 0.3 h. Both central differences straddle it almost alike, so their Richardson comparison
+   * says little (0.1 * 0.3 / 4 = 0.0075, under 1e-3 of f' = 10), yet D(h) = 10 + 0.1 * 0.7 / 2 is
+   * off the derivative 10 by 0.035, past its tolerance. The second differences over h and 2h
+   * differ by 0.1 h (0.7 - 1.7 / 4), which no smooth function's do: the element is unresolved,
+   * not a wrong rule.
+   */
+  @Test
+  void aKinkNearerThanTheStepIsUnresolvedNotWrong() {
+    double x0 = 0.5;
+    double k = x0 + 0.3 * GradCheck.RELATIVE_STEP;
+    GradCheck.Report r = GradCheck.check(p -> p.get("x").mul(10.0)
+        .add(p.get("x").sub(k).maximum(Tensor.scalar(0.0)).mul(0.1)).sum(),
+        Map.of("x", Tensor.of(x0)));
+    assertFalse(r.passed(), r.toString());
+    assertEquals(10.0, r.worst().analytic(), 0.0);
+    assertEquals(10.035, r.worst().numeric(), 1e-6);
+    assertFalse(r.worst().resolved(), r.toString());
+    assertTrue(r.toString().contains("unresolved"), r.toString());
+    // the same rule one step further from the kink is resolved, and passes
+    assertTrue(GradCheck.check(p -> p.get("x").mul(10.0)
+        .add(p.get("x").sub(k).maximum(Tensor.scalar(0.0)).mul(0.1)).sum(),
+        Map.of("x", Tensor.of(x0 - 3 * GradCheck.RELATIVE_STEP))).passed());
+  }
+
   @Test
   void nonFiniteGradientsFail() {
     Map<String, Tensor> at = Map.of("x", Tensor.of(1.0));
