@@ -147,9 +147,9 @@ class LargeViewGradientTest {
   void blocksOfANewGradientTiledAndOverlapped() {
     // the sliced guide's layout: row 0 and rows 1-49 of x each drawn through mulAdd (blocks
     // that tile x, copied into its new buffer), then views that overlap them: a fused density
-    // with its loc at rows 10-29 (a kernel into the buffer), a product at rows 5-14, and one
-    // element of every other column (a strided placement); once with the tiling blocks reaching
-    // x first, once last
+    // with its loc at rows 10-29 (a kernel into the buffer), a product at rows 5-14, and every
+    // other element of row 7 (a strided placement); once with the tiling blocks reaching x
+    // first, once last
     Tensor n0 = weights(100);
     Tensor n = weights(49, 100);
     Tensor obs = weights(20, 100);
