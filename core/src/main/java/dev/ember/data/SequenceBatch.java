@@ -80,15 +80,28 @@ public record SequenceBatch(long[] ids, Tensor values, Tensor observed, int[] le
       t = Math.max(t, lengths[i]);
     }
     double[] v = timeMajor(rows, t); // [T, B]
+    return new SequenceBatch(ids.clone(), Tensor.of(v, Shape.of(t, b)),
+        observedMask(lengths, t), lengths, covariates, totalSeries);
+  }
+
+  /**
+   * The {@code observed} mask of sequences of {@code lengths} padded to {@code t} steps: {@code
+   * [t, lengths.length]}, true at step {@code s} of sequence {@code i} where {@code s <
+   * lengths[i]}.
+   *
+   * <pre>{@code
+   * SequenceBatch.observedMask(new int[] {2, 1}, 3); // [[T, T], [T, F], [F, F]] (T: true)
+   * }</pre>
+   */
+  public static Tensor observedMask(int[] lengths, int t) {
+    int b = lengths.length;
     double[] m = new double[t * b];
     for (int s = 0; s < t; s++) {
       for (int i = 0; i < b; i++) {
         m[s * b + i] = s < lengths[i] ? 1.0 : 0.0;
       }
     }
-    Tensor observed = Tensor.of(m, Shape.of(t, b)).gt(0.5);
-    return new SequenceBatch(ids.clone(), Tensor.of(v, Shape.of(t, b)), observed, lengths,
-        covariates, totalSeries);
+    return Tensor.of(m, Shape.of(t, b)).gt(0.5);
   }
 
   /**

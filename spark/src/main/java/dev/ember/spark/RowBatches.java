@@ -162,12 +162,6 @@ final class RowBatches {
       t = Math.max(t, lengths[i]);
     }
     Tensor values = timeMajor(b, t, lengths, rows::copyValues); // [T, B]
-    TensorBuilder seen = Tensor.builder(Shape.of(t, b));
-    for (int s = 0; s < t; s++) {
-      for (int i = 0; i < b; i++) {
-        seen.set(s * b + i, s < lengths[i] ? 1.0 : 0.0);
-      }
-    }
     Map<String, Tensor> cov = new LinkedHashMap<>();
     for (Map.Entry<String, CovariateKind> e : kinds.entrySet()) {
       String name = e.getKey();
@@ -196,7 +190,8 @@ final class RowBatches {
         cov.put(name, Tensor.of(d, b, k));
       }
     }
-    return new SequenceBatch(ids, values, seen.build().gt(0.5), lengths, cov, totalSeries);
+    return new SequenceBatch(ids, values, SequenceBatch.observedMask(lengths, t), lengths, cov,
+        totalSeries);
   }
 
   /** Copies row {@code i}'s values into {@code dst} from {@code at} on. */
