@@ -250,9 +250,9 @@ public final class SparkScaleBenchmark {
         .progress(false).build().fit(df, WARMUP_STEPS);
     df.unpersist(true);
     // the set-up's per-row code (the pass, the index), run over enough rows that the JIT
-    // compiles it before the first timed set-up: a fit over 2 048 series does not, and the first
-    // round's set-up at a million series then ran while the JIT was still compiling it (its pass
-    // twice as long as in the later rounds)
+    // compiles it before the first timed set-up: after a fit over 2 048 series alone, a
+    // compilation log showed the JIT still compiling it through the first set-ups at a million
+    // series
     Dataset<Row> wide = generate(spark, SETUP_WARMUP_SERIES, t, partitions).cache();
     wide.count();
     for (int i = 0; i < SETUP_WARMUPS; i++) {
