@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The Ember Authors
+package dev.ember.benchmarks;
+
+import dev.ember.data.Ar1Data;
+import dev.ember.infer.SviFit;
+import dev.ember.random.RngKey;
+import dev.ember.tensor.Tensor;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * What an SVI step of the reference AR(1) model ({@link Ar1Reference}, point variant, sliced
+ * guide) costs on a thread that has run nothing before, against the same step on one
+ * long-lived thread, with the step timed inside the thread: JMH's
+ * {@code Ar1SviBenchmark.stepOnNewThread} times a method, so its figure also holds starting the
+ * thread, the caller's wait in {@code join} and its wake-up, none of which is the step's. Less
+ * {@code newThread} (an empty thread started and joined) it still holds more than the step: a
+ * caller that waits the length of a step sleeps, and waking it takes longer than after an empty
+ * thread, which may end before the caller sleeps at all. This benchmark gives both figures.
+ *
+ * <p>Per size it runs rounds (default 5) of chunks (default 200); a chunk is five steps in a
+ * row on the benchmark's thread, of which the last four are timed (the first follows the other
+ * work, as a step on a new thread does), then three steps each on a thread started for it and
+ * timed from inside it, then one on a new thread that first runs an untimed step of a small fit
+ * (16 series of 5 steps: the same code on other data), then an empty thread started and joined.
+ * Alternating in chunks puts a change of the machine's load on all of them alike. It prints per
+ * round the median step on the one thread and on new threads (wall time and the thread's CPU
+ * time) and their ratio, the ratio after a small step, and the median wall time from
+ * {@code start} to the end of {@code join} for a thread that steps and for an empty one. The
+ * small step tells what a new thread lacks: the JVM's and Ember's state of a thread (its
+ * allocation buffer, its thread-locals) it creates, but not the caches of the core the thread
+ * runs on, which it fills with the step's code and only some of its data. The last line is
+ * {@code new thread over one thread: X at S, ...}, per size the median of the rounds' ratios.
+ *
+ * <pre>{@code
+ * mvn -B -q -Pbenchmarks -pl benchmarks -am -DskipTests package && \
+ * java -Xmx4g -cp benchmarks/target/ember-benchmarks.jar \
+ *   dev.ember.benchmarks.NewThreadStepBenchmark [BxT,BxT,...] [rounds] [chunks]
+ * }</pre>
+ */
+public final class NewThreadStepBenchmark {
+  private static final int WARMUP_STEPS = 4000;
+  private static final int WARMUP_THREADS = 500;
+  private static final int IN_A_ROW = 5;
+  private static final int ON_NEW_THREADS = 3;
+  private static final int SMALL_SERIES = 16;
+  private static final int SMALL_STEPS = 5;
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  private NewThreadStepBenchmark() {}
+
+  /** Arguments: sizes (default 512x20,512x100), rounds (default 5), chunks (default 200). */
+  public static void main(String[] args) throws InterruptedException {
+    String[] sizes = (args.length > 0 ? args[0] : "512x20,512x100").split(",");
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    int chunks = args.length > 2 ? Integer.parseInt(args[2]) : 200;
+    StringBuilder last = new StringBuilder("new thread over one thread:");
+    for (String size : sizes) {
+      String[] bt = size.split("x");
+      Tensor ys = timeMajor(Integer.parseInt(bt[0]), Integer.parseInt(bt[1])); // [T, B]
+      SviFit<Tensor> fit = fit(ys);
+      Step step = new Step(fit, ys);
+      Tensor smallYs = timeMajor(SMALL_SERIES, SMALL_STEPS);
+      SviFit<Tensor> smallFit = fit(smallYs);
+      Step small = new Step(smallFit, smallYs);
+      for (int i = 0; i < WARMUP_STEPS; i++) {
+        fit.step(ys);
+        smallFit.step(smallYs);
+      }
+      for (int i = 0; i < WARMUP_THREADS; i++) {
+        onNewThread(step, null);
+        onNewThread(step, small);
+        emptyThreadMicros();
+      }
+      double[] ratios = new double[rounds];
+      for (int r = 0; r < rounds; r++) {
+        ratios[r] = round(size, r, step, small, chunks);
+      }
+      last.append(String.format(Locale.ROOT, " %.2f at %s%s", median(ratios), size,
+          size.equals(sizes[sizes.length - 1]) ? "" : ","));
+    }
+    System.out.println(last);
+  }
+
+  /** A fit and its data. */
+  private record Step(SviFit<Tensor> fit, Tensor ys) {
+    void run() {
+      fit.step(ys);
+    }
+  }
+
+  /** Generated AR(1) series, laid out time-major in memory as the model reads them. */
+  private static Tensor timeMajor(int series, int steps) {
+    Tensor t = Ar1Data.generate(series, steps).y().transpose();
+    return Tensor.of(t.toArray(), t.shape()); // [T, B]
+  }
+
+  private static SviFit<Tensor> fit(Tensor ys) {
+    return Ar1Reference.svi(Ar1Reference.Variant.POINT, Ar1Reference.Layout.SLICED)
+        .progress(false).start(RngKey.of(0), ys);
+  }
+
+  /** One round; prints its figures and returns its ratio of medians. */
+  private static double round(String size, int r, Step step, Step small, int chunks)
+      throws InterruptedException {
+    int inRow = chunks * (IN_A_ROW - 1);
+    int onNew = chunks * ON_NEW_THREADS;
+    double[] oneWall = new double[inRow];
+    double[] oneCpu = new double[inRow];
+    double[] newWall = new double[onNew];
+    double[] newCpu = new double[onNew];
+    double[] startToJoin = new double[onNew];
+    double[] afterSmall = new double[chunks];
+    double[] empty = new double[chunks];
+    int a = 0;
+    int b = 0;
+    for (int c = 0; c < chunks; c++) {
+      step.run();
+      for (int i = 1; i < IN_A_ROW; i++, a++) {
+        long cpu0 = THREADS.getCurrentThreadCpuTime();
+        long t0 = System.nanoTime();
+        step.run();
+        oneWall[a] = (System.nanoTime() - t0) / 1e3;
+        oneCpu[a] = (THREADS.getCurrentThreadCpuTime() - cpu0) / 1e3;
+      }
+      for (int i = 0; i < ON_NEW_THREADS; i++, b++) {
+        double[] m = onNewThread(step, null);
+        newWall[b] = m[0];
+        newCpu[b] = m[1];
+        startToJoin[b] = m[2];
+      }
+      afterSmall[c] = onNewThread(step, small)[0];
+      empty[c] = emptyThreadMicros();
+    }
+    double ratio = median(newWall) / median(oneWall);
+    System.out.printf(Locale.ROOT, "%s round %d: step on one thread %.1f us (CPU %.1f), on a new"
+        + " thread %.1f us (CPU %.1f), ratio %.2f (%.2f after a small step on it); start to join:"
+        + " stepping %.1f us, empty %.1f us%n", size, r, median(oneWall), median(oneCpu),
+        median(newWall), median(newCpu), ratio, median(afterSmall) / median(oneWall),
+        median(startToJoin), median(empty));
+    return ratio;
+  }
+
+  /**
+   * A step on a thread started for it, after an untimed step of {@code first} on the same thread
+   * if that is not null: the step's wall and CPU time inside the thread, and start to join.
+   */
+  private static double[] onNewThread(Step step, Step first) throws InterruptedException {
+    double[] m = new double[3];
+    RuntimeException[] failure = new RuntimeException[1];
+    long s0 = System.nanoTime();
+    Thread t = new Thread(() -> {
+      try {
+        if (first != null) {
+          first.run();
+        }
+        long cpu0 = THREADS.getCurrentThreadCpuTime();
+        long t0 = System.nanoTime();
+        step.run();
+        m[0] = (System.nanoTime() - t0) / 1e3;
+        m[1] = (THREADS.getCurrentThreadCpuTime() - cpu0) / 1e3;
+      } catch (RuntimeException e) {
+        failure[0] = e;
+      }
+    });
+    t.start();
+    t.join();
+    m[2] = (System.nanoTime() - s0) / 1e3;
+    if (failure[0] != null) {
+      throw failure[0];
+    }
+    return m;
+  }
+
+  /** Microseconds to start and join a thread that does nothing. */
+  private static double emptyThreadMicros() throws InterruptedException {
+    long s0 = System.nanoTime();
+    Thread t = new Thread(() -> { });
+    t.start();
+    t.join();
+    return (System.nanoTime() - s0) / 1e3;
+  }
+
+  private static double median(double[] x) {
+    double[] sorted = x.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
+}
