@@ -87,7 +87,8 @@ public record SequenceBatch(long[] ids, Tensor values, Tensor observed, int[] le
   /**
    * The {@code observed} mask of sequences of {@code lengths} padded to {@code t} steps: {@code
    * [t, lengths.length]}, true at step {@code s} of sequence {@code i} where {@code s <
-   * lengths[i]}.
+   * lengths[i]}. When every sequence fills the {@code t} steps, the mask is a view of one true
+   * value ({@link Tensor#fullBoolean}), with no array of {@code t * B}.
    *
    * <pre>{@code
    * SequenceBatch.observedMask(new int[] {2, 1}, 3); // [[T, T], [T, F], [F, F]] (T: true)
@@ -95,13 +96,16 @@ public record SequenceBatch(long[] ids, Tensor values, Tensor observed, int[] le
    */
   public static Tensor observedMask(int[] lengths, int t) {
     int b = lengths.length;
-    double[] m = new double[t * b];
+    if (Arrays.stream(lengths).allMatch(len -> len >= t)) {
+      return Tensor.fullBoolean(true, t, b);
+    }
+    boolean[] m = new boolean[t * b];
     for (int s = 0; s < t; s++) {
       for (int i = 0; i < b; i++) {
-        m[s * b + i] = s < lengths[i] ? 1.0 : 0.0;
+        m[s * b + i] = s < lengths[i];
       }
     }
-    return Tensor.of(m, Shape.of(t, b)).gt(0.5);
+    return Tensor.ofBooleans(m).reshape(t, b);
   }
 
   /**

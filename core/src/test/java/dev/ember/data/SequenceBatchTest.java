@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ember.dist.Normal;
 import dev.ember.tensor.Shape;
+import dev.ember.tensor.Tensor;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** Padding, masks and errors of sequence batches. */
@@ -47,6 +50,46 @@ class SequenceBatchTest {
         assertEquals(in ? 1.0 : 0.0, batch.observed().get(s, i), 0.0);
       }
     }
+  }
+
+  @Test
+  void theMaskOfSequencesThatFillTheirStepsIsAllTrueAndMasksAsAnExplicitOne() {
+    // 80 series of 70 steps (5 600 elements): all fill the steps, then series 37 has 41
+    int t = 70;
+    int b = 80;
+    int[] full = new int[b];
+    Arrays.fill(full, t);
+    Tensor all = SequenceBatch.observedMask(full, t);
+    assertEquals(Shape.of(t, b), all.shape());
+    assertTrue(all.isBool());
+    double[] ones = new double[t * b];
+    Arrays.fill(ones, 1.0);
+    assertArrayEquals(ones, all.toArray(), 0.0);
+    int[] ragged = full.clone();
+    ragged[37] = 41;
+    Tensor some = SequenceBatch.observedMask(ragged, t);
+    assertTrue(some.isBool());
+    for (int s = 0; s < t; s++) {
+      for (int i = 0; i < b; i++) {
+        assertEquals(s < ragged[i] ? 1.0 : 0.0, some.get(s, i), 0.0);
+      }
+    }
+    // a standard Normal's log density at y = (k mod 7) / 2, summed where each mask is true:
+    // every element, then all but the 29 steps past series 37's end (k = s * b + i)
+    double[] y = new double[t * b];
+    double sumAll = 0;
+    double sumSome = 0;
+    for (int k = 0; k < y.length; k++) {
+      y[k] = (k % 7) / 2.0;
+      double lp = -0.5 * y[k] * y[k] - 0.5 * Math.log(2 * Math.PI);
+      sumAll += lp;
+      sumSome += k % b == 37 && k / b >= 41 ? 0.0 : lp;
+    }
+    Tensor values = Tensor.of(y, Shape.of(t, b));
+    assertEquals(sumAll, Normal.of(0.0, 1.0).mask(all).logProbSum(values).item(),
+        1e-12 * Math.abs(sumAll));
+    assertEquals(sumSome, Normal.of(0.0, 1.0).mask(some).logProbSum(values).item(),
+        1e-12 * Math.abs(sumSome));
   }
 
   @Test
