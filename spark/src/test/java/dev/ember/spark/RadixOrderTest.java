@@ -5,6 +5,7 @@ package dev.ember.spark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import dev.ember.random.RngKey;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -37,5 +38,40 @@ class RadixOrderTest {
     }
     long[] extremes = {Long.MAX_VALUE, 0, Long.MIN_VALUE, -1, 1, Long.MIN_VALUE};
     assertArrayEquals(reference(extremes), RadixOrder.byKey(extremes, extremes.length));
+  }
+
+  @Test
+  void ordersAHundredThousandKeysOfEveryShapeLikeAComparisonSort() {
+    // 100 000 keys: spread over all 64 bits; ids with gaps in a shuffled order; 65 536 values
+    // with about 1.5 keys each (ties); and all but two keys in 20 low bits, under an outlier at
+    // each end of the signed range
+    RngKey key = RngKey.of(12);
+    int n = 100_000;
+    long[] spread = new long[n];
+    long[] ids = new long[n];
+    long[] tiesInBuckets = new long[n];
+    long[] bunched = new long[n];
+    for (int i = 0; i < n; i++) {
+      spread[i] = key.bits(i);
+      ids[i] = 3L * i + 7;
+      tiesInBuckets[i] = (key.bits(n + i) & 0xFFFF) * 1_000_000L;
+      bunched[i] = key.bits(2L * n + i) & 0xFFFFF;
+    }
+    for (int i = n - 1; i > 0; i--) { // Fisher-Yates with the key's bits
+      int j = (int) Long.remainderUnsigned(key.bits(3L * n + i), i + 1);
+      long t = ids[i];
+      ids[i] = ids[j];
+      ids[j] = t;
+    }
+    bunched[17] = Long.MAX_VALUE;
+    bunched[n - 5] = Long.MIN_VALUE;
+    assertArrayEquals(reference(spread), RadixOrder.byKey(spread, n), "spread");
+    assertArrayEquals(reference(ids), RadixOrder.byKey(ids, n), "shuffled ids");
+    assertArrayEquals(reference(tiesInBuckets), RadixOrder.byKey(tiesInBuckets, n), "ties");
+    assertArrayEquals(reference(bunched), RadixOrder.byKey(bunched, n), "bunched");
+    // only the first n keys count
+    long[] longer = Arrays.copyOf(spread, n + 3);
+    longer[n] = Long.MIN_VALUE;
+    assertArrayEquals(reference(spread), RadixOrder.byKey(longer, n), "a prefix");
   }
 }
