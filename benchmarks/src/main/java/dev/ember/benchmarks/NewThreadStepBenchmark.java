@@ -10,6 +10,9 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * What an SVI step of the reference AR(1) model ({@link Ar1Reference}, point variant, sliced
@@ -25,12 +28,14 @@ import java.util.Locale;
  * row on the benchmark's thread, of which the last four are timed (the first follows the other
  * work, as a step on a new thread does), then three steps each on a thread started for it and
  * timed from inside it, then one on a new thread that first runs an untimed step of a small fit
- * (16 series of 5 steps: the same code on other data), then an empty thread started and joined.
- * Alternating in chunks puts a change of the machine's load on all of them alike. It prints per
- * round the median step on the one thread and on new threads (wall time and the thread's CPU
- * time) and their ratio, the ratio after a small step, and the median wall time from
- * {@code start} to the end of {@code join} for a thread that steps and for an empty one. The
- * small step tells what a new thread lacks: the JVM's and Ember's state of a thread (its
+ * (16 series of 5 steps: the same code on other data), then one step handed to each of two
+ * long-lived threads in turn and timed inside them (as a Spark executor's pooled task threads
+ * take a job's tasks: the thread changes at every step, but none is new), then an empty thread
+ * started and joined. Alternating in chunks puts a change of the machine's load on all of them
+ * alike. It prints per round the median step on the one thread and on new threads (wall time and
+ * the thread's CPU time) and their ratio, the ratio after a small step and on the pooled threads,
+ * and the median wall time from {@code start} to the end of {@code join} for a thread that steps
+ * and for an empty one. The small step tells what a new thread lacks: the JVM's and Ember's state of a thread (its
  * allocation buffer, its thread-locals) it creates, but not the caches of the core the thread
  * runs on, which it fills with the step's code and only some of its data. The last line is
  * {@code new thread over one thread: X at S, ...}, per size the median of the rounds' ratios.
@@ -49,6 +54,8 @@ public final class NewThreadStepBenchmark {
   private static final int SMALL_SERIES = 16;
   private static final int SMALL_STEPS = 5;
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  /** Two long-lived threads, daemons, that take steps in turn. */
+  private static final ExecutorService[] POOL = {daemonThread(), daemonThread()};
 
   private NewThreadStepBenchmark() {}
 
@@ -73,6 +80,7 @@ public final class NewThreadStepBenchmark {
       for (int i = 0; i < WARMUP_THREADS; i++) {
         onNewThread(step, null);
         onNewThread(step, small);
+        onPooledThread(i & 1, step);
         emptyThreadMicros();
       }
       double[] ratios = new double[rounds];
@@ -114,6 +122,7 @@ public final class NewThreadStepBenchmark {
     double[] newCpu = new double[onNew];
     double[] startToJoin = new double[onNew];
     double[] afterSmall = new double[chunks];
+    double[] pooled = new double[2 * chunks];
     double[] empty = new double[chunks];
     int a = 0;
     int b = 0;
@@ -133,13 +142,17 @@ public final class NewThreadStepBenchmark {
         startToJoin[b] = m[2];
       }
       afterSmall[c] = onNewThread(step, small)[0];
+      for (int i = 0; i < 2; i++) {
+        pooled[2 * c + i] = onPooledThread(i, step);
+      }
       empty[c] = emptyThreadMicros();
     }
     double ratio = median(newWall) / median(oneWall);
     System.out.printf(Locale.ROOT, "%s round %d: step on one thread %.1f us (CPU %.1f), on a new"
-        + " thread %.1f us (CPU %.1f), ratio %.2f (%.2f after a small step on it); start to join:"
-        + " stepping %.1f us, empty %.1f us%n", size, r, median(oneWall), median(oneCpu),
-        median(newWall), median(newCpu), ratio, median(afterSmall) / median(oneWall),
+        + " thread %.1f us (CPU %.1f), ratio %.2f (%.2f after a small step on it, %.2f on two"
+        + " pooled threads in turn); start to join: stepping %.1f us, empty %.1f us%n", size, r,
+        median(oneWall), median(oneCpu), median(newWall), median(newCpu), ratio,
+        median(afterSmall) / median(oneWall), median(pooled) / median(oneWall),
         median(startToJoin), median(empty));
     return ratio;
   }
@@ -175,6 +188,19 @@ public final class NewThreadStepBenchmark {
     return m;
   }
 
+  /** A step handed to long-lived thread {@code i} of {@link #POOL}: microseconds inside it. */
+  private static double onPooledThread(int i, Step step) throws InterruptedException {
+    try {
+      return POOL[i].submit(() -> {
+        long t0 = System.nanoTime();
+        step.run();
+        return (System.nanoTime() - t0) / 1e3;
+      }).get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("a step on a pooled thread failed", e.getCause());
+    }
+  }
+
   /** Microseconds to start and join a thread that does nothing. */
   private static double emptyThreadMicros() throws InterruptedException {
     long s0 = System.nanoTime();
@@ -182,6 +208,14 @@ public final class NewThreadStepBenchmark {
     t.start();
     t.join();
     return (System.nanoTime() - s0) / 1e3;
+  }
+
+  private static ExecutorService daemonThread() {
+    return Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "pooled");
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   private static double median(double[] x) {
