@@ -10,6 +10,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.StringJoiner;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,9 +36,10 @@ import java.util.concurrent.Executors;
  * alike. It prints per round the median step on the one thread and on new threads (wall time and
  * the thread's CPU time) and their ratio, the ratio after a small step and on the pooled threads,
  * and the median wall time from {@code start} to the end of {@code join} for a thread that steps
- * and for an empty one. The small step tells what a new thread lacks: the JVM's and Ember's state of a thread (its
- * allocation buffer, its thread-locals) it creates, but not the caches of the core the thread
- * runs on, which it fills with the step's code and only some of its data. The last line is
+ * and for an empty one. The small step tells what a new thread lacks: the JVM's and Ember's
+ * state of a thread (its allocation buffer, its thread-locals) it creates, but not the caches of
+ * the core the thread runs on, which it fills with the step's code and only some of its data.
+ * The last line is
  * {@code new thread over one thread: X at S, ...}, per size the median of the rounds' ratios.
  *
  * <pre>{@code
@@ -64,9 +66,14 @@ public final class NewThreadStepBenchmark {
     String[] sizes = (args.length > 0 ? args[0] : "512x20,512x100").split(",");
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     int chunks = args.length > 2 ? Integer.parseInt(args[2]) : 200;
-    StringBuilder last = new StringBuilder("new thread over one thread:");
+    StringJoiner last = new StringJoiner(", ", "new thread over one thread: ", "");
     for (String size : sizes) {
       String[] bt = size.split("x");
+      if (bt.length != 2 || !bt[0].matches("[1-9][0-9]*")
+          || !bt[1].matches("[2-9]|[1-9][0-9]+")) {
+        throw new IllegalArgumentException("size '" + size + "': expected series x steps, at "
+            + "least 2 steps, as in 512x20");
+      }
       Tensor ys = timeMajor(Integer.parseInt(bt[0]), Integer.parseInt(bt[1])); // [T, B]
       SviFit<Tensor> fit = fit(ys);
       Step step = new Step(fit, ys);
@@ -87,8 +94,7 @@ public final class NewThreadStepBenchmark {
       for (int r = 0; r < rounds; r++) {
         ratios[r] = round(size, r, step, small, chunks);
       }
-      last.append(String.format(Locale.ROOT, " %.2f at %s%s", median(ratios), size,
-          size.equals(sizes[sizes.length - 1]) ? "" : ","));
+      last.add(String.format(Locale.ROOT, "%.2f at %s", median(ratios), size));
     }
     System.out.println(last);
   }

@@ -49,12 +49,12 @@ class RadixOrderTest {
     int n = 100_000;
     long[] spread = new long[n];
     long[] ids = new long[n];
-    long[] tiesInBuckets = new long[n];
+    long[] ties = new long[n];
     long[] bunched = new long[n];
     for (int i = 0; i < n; i++) {
       spread[i] = key.bits(i);
       ids[i] = 3L * i + 7;
-      tiesInBuckets[i] = (key.bits(n + i) & 0xFFFF) * 1_000_000L;
+      ties[i] = (key.bits(n + i) & 0xFFFF) * 1_000_000L;
       bunched[i] = key.bits(2L * n + i) & 0xFFFFF;
     }
     for (int i = n - 1; i > 0; i--) { // Fisher-Yates with the key's bits
@@ -67,7 +67,7 @@ class RadixOrderTest {
     bunched[n - 5] = Long.MIN_VALUE;
     assertArrayEquals(reference(spread), RadixOrder.byKey(spread, n), "spread");
     assertArrayEquals(reference(ids), RadixOrder.byKey(ids, n), "shuffled ids");
-    assertArrayEquals(reference(tiesInBuckets), RadixOrder.byKey(tiesInBuckets, n), "ties");
+    assertArrayEquals(reference(ties), RadixOrder.byKey(ties, n), "ties");
     assertArrayEquals(reference(bunched), RadixOrder.byKey(bunched, n), "bunched");
     // only the first n keys count
     long[] longer = Arrays.copyOf(spread, n + 3);
