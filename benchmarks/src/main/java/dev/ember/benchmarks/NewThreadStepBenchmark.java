@@ -39,8 +39,8 @@ import java.util.concurrent.Executors;
  * and for an empty one. The small step tells what a new thread lacks: the JVM's and Ember's
  * state of a thread (its allocation buffer, its thread-locals) it creates, but not the caches of
  * the core the thread runs on, which it fills with the step's code and only some of its data.
- * The last line is
- * {@code new thread over one thread: X at S, ...}, per size the median of the rounds' ratios.
+ * The last line is {@code new thread over one thread: X at S, ...}, per size the median of the
+ * rounds' ratios.
  *
  * <pre>{@code
  * mvn -B -q -Pbenchmarks -pl benchmarks -am -DskipTests package && \
