@@ -136,6 +136,10 @@ public final class Masked extends Distribution {
   /** Validates only the values that are not masked out (padding may hold anything). */
   @Override
   public void validateSample(Tensor value) {
+    if (mask.all()) { // nothing masked out: every value is checked, with no selection first
+      base.validateSample(value);
+      return;
+    }
     Tensor m = mask;
     for (int i = 0; i < base.eventShape().rank(); i++) {
       m = m.unsqueeze(-1);

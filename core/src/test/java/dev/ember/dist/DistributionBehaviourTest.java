@@ -199,6 +199,27 @@ class DistributionBehaviourTest {
   }
 
   @Test
+  void aMaskedSampleIsValidatedWhereTheMaskKeepsIt() {
+    // Exponential(1) on [3]; -2 is outside its support: named where the mask keeps it (an
+    // all-true mask as booleans, as a view of one value, and over a [2, 3] batch), ignored where
+    // the mask drops it
+    Exponential d = Exponential.of(Tensor.ones(3));
+    Tensor bad = Tensor.of(1, -2, 3);
+    for (Tensor all : new Tensor[] {Tensor.ofBooleans(true, true, true),
+        Tensor.fullBoolean(true, 3), Tensor.fullBoolean(true, 2, 3)}) {
+      Tensor value = all.rank() == 2 ? Tensor.of(new double[] {1, 2, 3, 1, -2, 3}, Shape.of(2, 3))
+          : bad;
+      assertEquals("Exponential: value -2.0 at position " + (all.rank() == 2 ? 4 : 1)
+          + " of a value of shape " + value.shape() + " is outside the support nonnegative",
+          assertThrows(IllegalArgumentException.class,
+              () -> d.mask(all).validateSample(value)).getMessage());
+    }
+    d.mask(Tensor.ofBooleans(true, false, true)).validateSample(bad);
+    assertThrows(IllegalArgumentException.class,
+        () -> d.mask(Tensor.ofBooleans(false, true, true)).validateSample(bad));
+  }
+
+  @Test
   void maskedLogProbIsZeroWhereMaskedAndKeepsGradientsFinite() {
     Tensor value = Tensor.of(0.2, Double.NaN, -1.0); // the NaN is padding
     Tensor mask = Tensor.ofBooleans(true, false, true);
