@@ -8,6 +8,7 @@ import static dev.ember.primitives.Primitives.sample;
 import static dev.ember.primitives.Primitives.sampleOverTime;
 import static dev.ember.primitives.Scan.scan;
 
+import dev.ember.data.Ar1Data;
 import dev.ember.dist.HalfNormal;
 import dev.ember.dist.Normal;
 import dev.ember.dist.Uniform;
@@ -44,7 +45,7 @@ import java.util.Map;
  * {@code z_scale} of shape {@code [T, B]}.
  *
  * <pre>{@code
- * Tensor ys = Ar1Data.generate(1024, 100).y().transpose(); // [T, B]
+ * Tensor ys = Ar1Reference.observations(1024, 100); // [T, B]
  * Svi<Tensor> svi = Ar1Reference.svi(Ar1Reference.Variant.POINT).progress(false);
  * Svi.RunResult fit = svi.run(RngKey.of(0), 500, ys);
  * }</pre>
@@ -52,6 +53,16 @@ import java.util.Map;
 @SuppressWarnings("try") // plates are entered for their effect
 public final class Ar1Reference {
   private Ar1Reference() {}
+
+  /**
+   * Generated observations of {@code series} AR(1) series of {@code steps} steps ({@link
+   * Ar1Data}), {@code [T, B]} and laid out time-major in memory, as the model reads them: a
+   * transpose alone may be a view over series-major storage.
+   */
+  public static Tensor observations(int series, int steps) {
+    Tensor t = Ar1Data.generate(series, steps).y().transpose();
+    return Tensor.of(t.toArray(), t.shape()); // [T, B]
+  }
 
   /** Whether phi, sigma, tau are point params or latent sites with an AutoNormal guide. */
   public enum Variant { POINT, AUTO }

@@ -2,7 +2,6 @@
 // Copyright 2026 The Ember Authors
 package dev.ember.benchmarks;
 
-import dev.ember.data.Ar1Data;
 import dev.ember.dist.constraints.Constraints;
 import dev.ember.dist.transforms.Transforms;
 import dev.ember.infer.SviFit;
@@ -29,8 +28,7 @@ public final class Ar1ReferenceFit {
     int b = args.length > 0 ? Integer.parseInt(args[0]) : 1024;
     int t = args.length > 1 ? Integer.parseInt(args[1]) : 100;
     int steps = args.length > 2 ? Integer.parseInt(args[2]) : 500;
-    Tensor timeMajor = Ar1Data.generate(b, t).y().transpose(); // [T, B]
-    Tensor ys = Tensor.of(timeMajor.toArray(), timeMajor.shape()); // time-major in memory
+    Tensor ys = Ar1Reference.observations(b, t); // [T, B]
     for (Ar1Reference.Variant v : Ar1Reference.Variant.values()) {
       SviFit<Tensor> fit = Ar1Reference.svi(v).progress(false).start(RngKey.of(0), ys);
       long[] nanos = new long[steps];

@@ -2,7 +2,6 @@
 // Copyright 2026 The Ember Authors
 package dev.ember.benchmarks;
 
-import dev.ember.data.Ar1Data;
 import dev.ember.infer.Svi;
 import dev.ember.infer.SviFit;
 import dev.ember.infer.SviState;
@@ -73,10 +72,7 @@ public class Ar1SviBenchmark {
   @Setup
   public void setup() {
     String[] bt = size.split("x");
-    Tensor timeMajor = Ar1Data.generate(Integer.parseInt(bt[0]), Integer.parseInt(bt[1])).y()
-        .transpose();
-    // laid out time-major in memory, as the model reads it (a transpose may be a view)
-    ys = Tensor.of(timeMajor.toArray(), timeMajor.shape());
+    ys = Ar1Reference.observations(Integer.parseInt(bt[0]), Integer.parseInt(bt[1]));
     svi = Ar1Reference.svi(variant, layout).progress(false);
     fit = svi.start(RngKey.of(0), ys);
     state = svi.init(RngKey.of(0), ys);

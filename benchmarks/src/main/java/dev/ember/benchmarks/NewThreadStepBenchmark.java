@@ -2,13 +2,13 @@
 // Copyright 2026 The Ember Authors
 package dev.ember.benchmarks;
 
-import dev.ember.data.Ar1Data;
+import static dev.ember.benchmarks.SampleStats.median;
+
 import dev.ember.infer.SviFit;
 import dev.ember.random.RngKey;
 import dev.ember.tensor.Tensor;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.StringJoiner;
 import java.util.concurrent.ExecutionException;
@@ -74,10 +74,10 @@ public final class NewThreadStepBenchmark {
         throw new IllegalArgumentException("size '" + size + "': expected series x steps, at "
             + "least 2 steps, as in 512x20");
       }
-      Tensor ys = timeMajor(Integer.parseInt(bt[0]), Integer.parseInt(bt[1])); // [T, B]
+      Tensor ys = Ar1Reference.observations(Integer.parseInt(bt[0]), Integer.parseInt(bt[1])); // [T, B]
       SviFit<Tensor> fit = fit(ys);
       Step step = new Step(fit, ys);
-      Tensor smallYs = timeMajor(SMALL_SERIES, SMALL_STEPS);
+      Tensor smallYs = Ar1Reference.observations(SMALL_SERIES, SMALL_STEPS); // [T, B]
       SviFit<Tensor> smallFit = fit(smallYs);
       Step small = new Step(smallFit, smallYs);
       for (int i = 0; i < WARMUP_STEPS; i++) {
@@ -104,12 +104,6 @@ public final class NewThreadStepBenchmark {
     void run() {
       fit.step(ys);
     }
-  }
-
-  /** Generated AR(1) series, laid out time-major in memory as the model reads them. */
-  private static Tensor timeMajor(int series, int steps) {
-    Tensor t = Ar1Data.generate(series, steps).y().transpose();
-    return Tensor.of(t.toArray(), t.shape()); // [T, B]
   }
 
   private static SviFit<Tensor> fit(Tensor ys) {
@@ -222,11 +216,5 @@ public final class NewThreadStepBenchmark {
       t.setDaemon(true);
       return t;
     });
-  }
-
-  private static double median(double[] x) {
-    double[] sorted = x.clone();
-    Arrays.sort(sorted);
-    return sorted[sorted.length / 2];
   }
 }

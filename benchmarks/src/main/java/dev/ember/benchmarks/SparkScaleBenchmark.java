@@ -2,6 +2,9 @@
 // Copyright 2026 The Ember Authors
 package dev.ember.benchmarks;
 
+import static dev.ember.benchmarks.SampleStats.median;
+import static dev.ember.benchmarks.SampleStats.quantile;
+
 import dev.ember.data.SequenceBatch;
 import dev.ember.handlers.Model;
 import dev.ember.infer.Svi;
@@ -487,23 +490,6 @@ public final class SparkScaleBenchmark {
     }
     rdd.unpersist();
     return median(Arrays.copyOfRange(ms, WARMUP, ms.length));
-  }
-
-  static double median(double[] v) {
-    return quantile(v, 0.5);
-  }
-
-  /** The {@code q} quantile, linear between order statistics. */
-  static double quantile(double[] v, double q) {
-    if (v.length == 0) {
-      return Double.NaN;
-    }
-    double[] s = v.clone();
-    Arrays.sort(s);
-    double h = (s.length - 1) * q;
-    int lo = (int) Math.floor(h);
-    int hi = Math.min(lo + 1, s.length - 1);
-    return s[lo] + (h - lo) * (s[hi] - s[lo]);
   }
 
   /**
