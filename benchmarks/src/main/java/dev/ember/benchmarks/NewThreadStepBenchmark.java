@@ -32,15 +32,17 @@ import java.util.concurrent.Executors;
  * (16 series of 5 steps: the same code on other data), then one step handed to each of two
  * long-lived threads in turn and timed inside them (as a Spark executor's pooled task threads
  * take a job's tasks: the thread changes at every step, but none is new), then an empty thread
- * started and joined. Alternating in chunks puts a change of the machine's load on all of them
- * alike. It prints per round the median step on the one thread and on new threads (wall time and
- * the thread's CPU time) and their ratio, the ratio after a small step and on the pooled threads,
- * and the median wall time from {@code start} to the end of {@code join} for a thread that steps
- * and for an empty one. The small step tells what a new thread lacks: the JVM's and Ember's
+ * started and joined, then the same one thread against new threads for a control written without
+ * Ember ({@link PlainAr1Step}: the same model's gradient and Adam step by hand on plain arrays of
+ * the same size, a small amount of code). Alternating in chunks puts a change of the machine's
+ * load on all of them alike. It prints per round the median step on the one thread and on new
+ * threads (wall time and the thread's CPU time) and their ratio, the ratio after a small step and
+ * on the pooled threads, the median wall time from {@code start} to the end of {@code join} for a
+ * thread that steps and for an empty one, and the control's two medians and their ratio. The small step tells what a new thread lacks: the JVM's and Ember's
  * state of a thread (its allocation buffer, its thread-locals) it creates, but not the caches of
  * the core the thread runs on, which it fills with the step's code and only some of its data.
- * The last line is {@code new thread over one thread: X at S, ...}, per size the median of the
- * rounds' ratios.
+ * The last line is {@code new thread over one thread: X at S (control C), ...}, per size the
+ * median of the rounds' ratios, the step's and the control's.
  *
  * <pre>{@code
  * mvn -B -q -Pbenchmarks -pl benchmarks -am -DskipTests package && \
@@ -74,35 +76,45 @@ public final class NewThreadStepBenchmark {
         throw new IllegalArgumentException("size '" + size + "': expected series x steps, at "
             + "least 2 steps, as in 512x20");
       }
-      Tensor ys = Ar1Reference.observations(Integer.parseInt(bt[0]), Integer.parseInt(bt[1])); // [T, B]
+      int series = Integer.parseInt(bt[0]);
+      int steps = Integer.parseInt(bt[1]);
+      Tensor ys = Ar1Reference.observations(series, steps); // [T, B]
       SviFit<Tensor> fit = fit(ys);
-      Step step = new Step(fit, ys);
+      Step step = new Step(() -> fit.step(ys));
       Tensor smallYs = Ar1Reference.observations(SMALL_SERIES, SMALL_STEPS); // [T, B]
       SviFit<Tensor> smallFit = fit(smallYs);
-      Step small = new Step(smallFit, smallYs);
+      Step small = new Step(() -> smallFit.step(smallYs));
+      PlainAr1Step plain = new PlainAr1Step(ys.toArray(), series, steps);
+      Step control = new Step(plain::step);
       for (int i = 0; i < WARMUP_STEPS; i++) {
-        fit.step(ys);
-        smallFit.step(smallYs);
+        step.run();
+        small.run();
+        control.run();
       }
       for (int i = 0; i < WARMUP_THREADS; i++) {
         onNewThread(step, null);
         onNewThread(step, small);
         onPooledThread(i & 1, step);
         emptyThreadMicros();
+        onNewThread(control, null);
       }
       double[] ratios = new double[rounds];
+      double[] controlRatios = new double[rounds];
       for (int r = 0; r < rounds; r++) {
-        ratios[r] = round(size, r, step, small, chunks);
+        double[] both = round(size, r, step, small, control, chunks);
+        ratios[r] = both[0];
+        controlRatios[r] = both[1];
       }
-      last.add(String.format(Locale.ROOT, "%.2f at %s", median(ratios), size));
+      last.add(String.format(Locale.ROOT, "%.2f at %s (control %.2f)", median(ratios), size,
+          median(controlRatios)));
     }
     System.out.println(last);
   }
 
-  /** A fit and its data. */
-  private record Step(SviFit<Tensor> fit, Tensor ys) {
+  /** One step of a workload: of a fit on its data, or of the control. */
+  private record Step(Runnable body) {
     void run() {
-      fit.step(ys);
+      body.run();
     }
   }
 
@@ -111,9 +123,9 @@ public final class NewThreadStepBenchmark {
         .progress(false).start(RngKey.of(0), ys);
   }
 
-  /** One round; prints its figures and returns its ratio of medians. */
-  private static double round(String size, int r, Step step, Step small, int chunks)
-      throws InterruptedException {
+  /** One round; prints its figures and returns its ratio of medians and the control's. */
+  private static double[] round(String size, int r, Step step, Step small, Step control,
+      int chunks) throws InterruptedException {
     int inRow = chunks * (IN_A_ROW - 1);
     int onNew = chunks * ON_NEW_THREADS;
     double[] oneWall = new double[inRow];
@@ -124,6 +136,8 @@ public final class NewThreadStepBenchmark {
     double[] afterSmall = new double[chunks];
     double[] pooled = new double[2 * chunks];
     double[] empty = new double[chunks];
+    double[] controlOne = new double[inRow];
+    double[] controlNew = new double[onNew];
     int a = 0;
     int b = 0;
     for (int c = 0; c < chunks; c++) {
@@ -146,15 +160,26 @@ public final class NewThreadStepBenchmark {
         pooled[2 * c + i] = onPooledThread(i, step);
       }
       empty[c] = emptyThreadMicros();
+      control.run();
+      for (int i = 1; i < IN_A_ROW; i++) {
+        long t0 = System.nanoTime();
+        control.run();
+        controlOne[c * (IN_A_ROW - 1) + i - 1] = (System.nanoTime() - t0) / 1e3;
+      }
+      for (int i = 0; i < ON_NEW_THREADS; i++) {
+        controlNew[c * ON_NEW_THREADS + i] = onNewThread(control, null)[0];
+      }
     }
     double ratio = median(newWall) / median(oneWall);
     System.out.printf(Locale.ROOT, "%s round %d: step on one thread %.1f us (CPU %.1f), on a new"
         + " thread %.1f us (CPU %.1f), ratio %.2f (%.2f after a small step on it, %.2f on two"
-        + " pooled threads in turn); start to join: stepping %.1f us, empty %.1f us%n", size, r,
+        + " pooled threads in turn); start to join: stepping %.1f us, empty %.1f us; control on"
+        + " plain arrays: one thread %.1f us, a new thread %.1f us, ratio %.2f%n", size, r,
         median(oneWall), median(oneCpu), median(newWall), median(newCpu), ratio,
         median(afterSmall) / median(oneWall), median(pooled) / median(oneWall),
-        median(startToJoin), median(empty));
-    return ratio;
+        median(startToJoin), median(empty), median(controlOne), median(controlNew),
+        median(controlNew) / median(controlOne));
+    return new double[] {ratio, median(controlNew) / median(controlOne)};
   }
 
   /**
