@@ -8,6 +8,7 @@ import static dev.ember.benchmarks.SampleStats.quantile;
 import dev.ember.infer.SviFit;
 import dev.ember.random.RngKey;
 import dev.ember.tensor.Tensor;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -16,8 +17,8 @@ import java.util.Locale;
  * guide) against one param per site ({@link Ar1Reference.Layout#PER_SITE}), both fits in one JVM
  * with their steps alternated in chunks, so that a change of the machine's load falls on both
  * alike. JMH's {@code Ar1SviBenchmark.step} with {@code -p layout=SLICED,PER_SITE} runs the two
- * one after the other, minutes apart, and on a shared machine their ratio then moves with the
- * neighbours' load.
+ * one after the other in separate JVMs, and on a shared machine their ratio then moves with the
+ * neighbours' load and with the mode a JVM's steps settle in.
  *
  * <p>Per round (default 5) it runs chunks (default 200) of {@code 1 + timed} steps of each fit
  * (default 5 timed: the first step of a chunk follows the other fit's work and is not timed), the
@@ -42,8 +43,11 @@ public final class LayoutStepBenchmark {
    */
   public static void main(String[] args) {
     String size = args.length > 0 ? args[0] : "1024x100";
-    Ar1Reference.Variant variant =
-        Ar1Reference.Variant.valueOf(args.length > 1 ? args[1] : "POINT");
+    String variantName = args.length > 1 ? args[1] : "POINT";
+    if (!variantName.equals("POINT") && !variantName.equals("AUTO")) {
+      throw new IllegalArgumentException("variant '" + variantName + "': expected POINT or AUTO");
+    }
+    Ar1Reference.Variant variant = Ar1Reference.Variant.valueOf(variantName);
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
     int chunks = args.length > 3 ? Integer.parseInt(args[3]) : 200;
     int timed = args.length > 4 ? Integer.parseInt(args[4]) : 5;
@@ -78,7 +82,7 @@ public final class LayoutStepBenchmark {
           quantile(slicedUs, 0.1), median(perSiteUs), quantile(perSiteUs, 0.1), ratios[r]);
     }
     double[] sorted = ratios.clone();
-    java.util.Arrays.sort(sorted);
+    Arrays.sort(sorted);
     System.out.printf(Locale.ROOT, "sliced over per-site: %.3f (rounds %.3f-%.3f)%n",
         median(ratios), sorted[0], sorted[sorted.length - 1]);
   }
