@@ -60,7 +60,9 @@ public final class LayoutStepBenchmark {
       throw new IllegalArgumentException("rounds, chunks and timed steps must be at least 1, got "
           + rounds + ", " + chunks + ", " + timed);
     }
-    Tensor ys = Ar1Reference.observations(Integer.parseInt(bt[0]), Integer.parseInt(bt[1])); // [T, B]
+    int series = Integer.parseInt(bt[0]);
+    int steps = Integer.parseInt(bt[1]);
+    Tensor ys = Ar1Reference.observations(series, steps); // [T, B]
     SviFit<Tensor> sliced = fit(variant, Ar1Reference.Layout.SLICED, ys);
     SviFit<Tensor> perSite = fit(variant, Ar1Reference.Layout.PER_SITE, ys);
     for (int i = 0; i < WARMUP_STEPS; i++) {

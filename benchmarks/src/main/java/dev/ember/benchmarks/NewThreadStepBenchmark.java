@@ -38,9 +38,10 @@ import java.util.concurrent.Executors;
  * load on all of them alike. It prints per round the median step on the one thread and on new
  * threads (wall time and the thread's CPU time) and their ratio, the ratio after a small step and
  * on the pooled threads, the median wall time from {@code start} to the end of {@code join} for a
- * thread that steps and for an empty one, and the control's two medians and their ratio. The small step tells what a new thread lacks: the JVM's and Ember's
- * state of a thread (its allocation buffer, its thread-locals) it creates, but not the caches of
- * the core the thread runs on, which it fills with the step's code and only some of its data.
+ * thread that steps and for an empty one, and the control's two medians and their ratio. The
+ * small step tells what a new thread lacks: the JVM's and Ember's state of a thread (its
+ * allocation buffer, its thread-locals) it creates, but not the caches of the core the thread
+ * runs on, which it fills with the step's code and only some of its data.
  * The last line is {@code new thread over one thread: X at S (control C), ...}, per size the
  * median of the rounds' ratios, the step's and the control's.
  *
