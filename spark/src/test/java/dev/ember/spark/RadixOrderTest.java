@@ -22,7 +22,9 @@ class RadixOrderTest {
   @Test
   void ordersSignedKeysStablyLikeAComparisonSort() {
     RngKey key = RngKey.of(11);
-    for (int n : new int[] {0, 1, 2, 31, 1000, 5000}) {
+    // below INSERTION_BELOW keys are ordered by insertion, from it on by radix passes
+    int small = RadixOrder.INSERTION_BELOW;
+    for (int n : new int[] {0, 1, 2, 31, small - 1, small, small + 1, 1000, 5000}) {
       long[] wide = new long[n];
       long[] few = new long[n];
       long[] sameHighBits = new long[n];
@@ -38,6 +40,12 @@ class RadixOrderTest {
     }
     long[] extremes = {Long.MAX_VALUE, 0, Long.MIN_VALUE, -1, 1, Long.MIN_VALUE};
     assertArrayEquals(reference(extremes), RadixOrder.byKey(extremes, extremes.length));
+    long[] manyExtremes = new long[small + 10]; // the same values, repeated, by radix passes
+    for (int i = 0; i < manyExtremes.length; i++) {
+      manyExtremes[i] = extremes[(i * 5) % extremes.length];
+    }
+    assertArrayEquals(reference(manyExtremes),
+        RadixOrder.byKey(manyExtremes, manyExtremes.length));
   }
 
   @Test
