@@ -64,6 +64,22 @@ public final class Ar1Reference {
     return Tensor.of(t.toArray(), t.shape()); // [T, B]
   }
 
+  /**
+   * The {series, steps} of a size written {@code BxT} (as in {@code 1024x100}), as the
+   * benchmarks take it; at least one series and two steps (z_0 and one step of the scan).
+   *
+   * @throws IllegalArgumentException naming the size and the expected form otherwise
+   */
+  static int[] seriesAndSteps(String size) {
+    String[] bt = size.split("x");
+    if (bt.length != 2 || !bt[0].matches("[1-9][0-9]{0,8}")
+        || !bt[1].matches("[2-9]|[1-9][0-9]{1,8}")) {
+      throw new IllegalArgumentException("size '" + size + "': expected series x steps, at least"
+          + " 2 steps, as in 1024x100");
+    }
+    return new int[] {Integer.parseInt(bt[0]), Integer.parseInt(bt[1])};
+  }
+
   /** Whether phi, sigma, tau are point params or latent sites with an AutoNormal guide. */
   public enum Variant { POINT, AUTO }
 

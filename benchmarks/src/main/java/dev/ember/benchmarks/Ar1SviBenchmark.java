@@ -71,8 +71,8 @@ public class Ar1SviBenchmark {
   /** Data, SVI and its first state. */
   @Setup
   public void setup() {
-    String[] bt = size.split("x");
-    ys = Ar1Reference.observations(Integer.parseInt(bt[0]), Integer.parseInt(bt[1]));
+    int[] bt = Ar1Reference.seriesAndSteps(size);
+    ys = Ar1Reference.observations(bt[0], bt[1]);
     svi = Ar1Reference.svi(variant, layout).progress(false);
     fit = svi.start(RngKey.of(0), ys);
     state = svi.init(RngKey.of(0), ys);

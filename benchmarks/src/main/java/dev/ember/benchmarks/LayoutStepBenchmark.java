@@ -51,18 +51,12 @@ public final class LayoutStepBenchmark {
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
     int chunks = args.length > 3 ? Integer.parseInt(args[3]) : 200;
     int timed = args.length > 4 ? Integer.parseInt(args[4]) : 5;
-    String[] bt = size.split("x");
-    if (bt.length != 2 || !bt[0].matches("[1-9][0-9]*") || !bt[1].matches("[2-9]|[1-9][0-9]+")) {
-      throw new IllegalArgumentException("size '" + size + "': expected series x steps, at least"
-          + " 2 steps, as in 1024x100");
-    }
+    int[] bt = Ar1Reference.seriesAndSteps(size);
     if (rounds < 1 || chunks < 1 || timed < 1) {
       throw new IllegalArgumentException("rounds, chunks and timed steps must be at least 1, got "
           + rounds + ", " + chunks + ", " + timed);
     }
-    int series = Integer.parseInt(bt[0]);
-    int steps = Integer.parseInt(bt[1]);
-    Tensor ys = Ar1Reference.observations(series, steps); // [T, B]
+    Tensor ys = Ar1Reference.observations(bt[0], bt[1]); // [T, B]
     SviFit<Tensor> sliced = fit(variant, Ar1Reference.Layout.SLICED, ys);
     SviFit<Tensor> perSite = fit(variant, Ar1Reference.Layout.PER_SITE, ys);
     for (int i = 0; i < WARMUP_STEPS; i++) {

@@ -71,14 +71,9 @@ public final class NewThreadStepBenchmark {
     int chunks = args.length > 2 ? Integer.parseInt(args[2]) : 200;
     StringJoiner last = new StringJoiner(", ", "new thread over one thread: ", "");
     for (String size : sizes) {
-      String[] bt = size.split("x");
-      if (bt.length != 2 || !bt[0].matches("[1-9][0-9]*")
-          || !bt[1].matches("[2-9]|[1-9][0-9]+")) {
-        throw new IllegalArgumentException("size '" + size + "': expected series x steps, at "
-            + "least 2 steps, as in 512x20");
-      }
-      int series = Integer.parseInt(bt[0]);
-      int steps = Integer.parseInt(bt[1]);
+      int[] bt = Ar1Reference.seriesAndSteps(size);
+      int series = bt[0];
+      int steps = bt[1];
       Tensor ys = Ar1Reference.observations(series, steps); // [T, B]
       SviFit<Tensor> fit = fit(ys);
       Step step = new Step(() -> fit.step(ys));
