@@ -37,6 +37,55 @@ class AdamStepTest {
     }
   }
 
+  /**
+   * A parameter of 5 003 elements, stepped 300 times: long enough that the JIT compiles the
+   * kernels into their vector loops (and their scalar tails: 5 003 is odd), which must give, bit
+   * for bit, the rule written here one element at a time (with the same hoisted corrections).
+   */
+  @Test
+  void aLongParameterUpdatesBitForBitAsTheRuleOneElementAtATime() {
+    int n = 5003;
+    double lr = 0.01;
+    double b1 = 0.9;
+    double b2 = 0.999;
+    double eps = 1e-8;
+    Adam adam = Adam.of(lr, b1, b2, eps);
+    double[] x = new double[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = Math.sin(0.37 * i) * (1 + i % 7);
+    }
+    double[] m = new double[n];
+    double[] v = new double[n];
+    double[] xIn = x.clone();
+    double[] mIn = new double[n];
+    double[] vIn = new double[n];
+    double[] xNext = new double[n];
+    double[][] slotsNext = new double[2][n];
+    for (int t = 0; t < 300; t++) {
+      double[] g = new double[n];
+      for (int i = 0; i < n; i++) {
+        g[i] = Math.cos(0.11 * i + t) * (i % 3 == 0 ? 1e-4 : 2.0) + 0.01 * x[i];
+      }
+      double rate = lr / (1 - Math.pow(b1, t + 1.0));
+      double invSqrtC2 = 1 / Math.sqrt(1 - Math.pow(b2, t + 1.0));
+      double[] want = new double[n];
+      for (int i = 0; i < n; i++) {
+        m[i] = (1 - b1) * g[i] + b1 * m[i];
+        v[i] = (1 - b2) * (g[i] * g[i]) + b2 * v[i];
+        want[i] = x[i] - rate * m[i] / (Math.sqrt(v[i]) * invSqrtC2 + eps);
+      }
+      // into new arrays (the kernel of update and updateElements)
+      adam.updateElements(t, x, g, new double[][] {mIn, vIn}, xNext, slotsNext);
+      assertArrayEquals(want, xNext, 0.0, "values into new arrays, step " + t);
+      assertArrayEquals(m, slotsNext[0], 0.0, "m into new arrays, step " + t);
+      assertArrayEquals(v, slotsNext[1], 0.0, "v into new arrays, step " + t);
+      // in place (the kernel of updateInPlaceIfFinite)
+      Adam.update(lr, t, b1, b2, eps, xIn, g, mIn, vIn);
+      assertArrayEquals(want, xIn, 0.0, "values in place, step " + t);
+      x = want;
+    }
+  }
+
   @Test
   void updateIfFiniteIsTheUpdateOrNullForANonFiniteGradient() {
     Adam adam = Adam.of(0.05);
