@@ -258,18 +258,12 @@ final class SeriesShard implements Serializable {
       }
     }
     int k = bounds.perEpoch();
+    int[][] nextPositions = positionsByGroup(keys, bounds, k);
     long[][] nextIds = new long[k + 1][];
-    int[][] nextPositions = new int[k + 1][];
     double[][] nextValues = new double[k + 1][];
     double[][][] nextSlots = new double[k + 1][][];
-    int end = 0;
     for (int j = 0; j <= k; j++) {
-      int from = j < k ? bounds.start(keys, j) : end;
-      int to = j < k ? bounds.end(keys, j) : n;
-      end = to;
-      int[] at = Arrays.copyOfRange(keys.positions(), from, to);
-      Arrays.sort(at);
-      nextPositions[j] = at;
+      int[] at = nextPositions[j];
       nextIds[j] = new long[at.length];
       nextValues[j] = unset ? null : new double[at.length * width];
       nextSlots[j] = unset ? null : new double[slotCount][at.length * width];
@@ -287,6 +281,40 @@ final class SeriesShard implements Serializable {
     }
     return new SeriesShard(keys.epoch(), width, slotCount, unset ? root : null, nextIds,
         nextPositions, nextValues, nextSlots, null);
+  }
+
+  /**
+   * The row positions of each of the {@code k + 1} groups of {@code keys}' epoch, ascending: group
+   * j < k the rows of minibatch j ({@code keys.positions()} between its bounds, in hash order),
+   * group k the rest. Each row is marked with its group, then the rows are dealt out in position
+   * order: two passes over the partition's rows, where sorting each minibatch's positions took a
+   * twentieth of a per-series step's task at 32 768 rows a partition.
+   */
+  private static int[][] positionsByGroup(EpochKeys keys, BatchBoundaries bounds, int k) {
+    int n = keys.size();
+    int[] groupOfRow = new int[n];
+    int[] sizes = new int[k + 1];
+    int[] byKey = keys.positions();
+    int end = 0;
+    for (int j = 0; j <= k; j++) {
+      int from = j < k ? bounds.start(keys, j) : end;
+      int to = j < k ? bounds.end(keys, j) : n;
+      end = to;
+      for (int x = from; x < to; x++) {
+        groupOfRow[byKey[x]] = j;
+      }
+      sizes[j] = to - from;
+    }
+    int[][] out = new int[k + 1][];
+    for (int j = 0; j <= k; j++) {
+      out[j] = new int[sizes[j]];
+    }
+    int[] filled = new int[k + 1];
+    for (int r = 0; r < n; r++) {
+      int j = groupOfRow[r];
+      out[j][filled[j]++] = r;
+    }
+    return out;
   }
 
   /** The next shard after step {@code in.step()}, holding that step's part. */
