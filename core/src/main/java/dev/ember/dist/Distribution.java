@@ -149,6 +149,20 @@ public abstract class Distribution implements Serializable {
   }
 
   /**
+   * {@link #logProb} of a draw this distribution made, of shape {@code sampleShape + batchShape},
+   * given the intermediates that {@link #rsampleWithIntermediates} returned with it: the terms
+   * that {@link #logProbSum(Tensor, List)} sums, for a wrapper that weighs them before summing
+   * ({@link Masked}). The same function of the parameters, with the same caveat: the value gets
+   * no gradient of its own where a family computes the terms from the intermediates. By default,
+   * and with no intermediates, {@code logProb(value)}.
+   *
+   * @throws IllegalArgumentException if the intermediates do not fit the value
+   */
+  protected Tensor logProbAtDraw(Tensor value, List<Tensor> intermediates) {
+    return logProb(value);
+  }
+
+  /**
    * {@code log p(value)}, of shape {@code sampleShape + batchShape}; {@code -inf} outside the
    * support.
    *

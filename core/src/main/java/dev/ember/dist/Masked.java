@@ -7,6 +7,7 @@ import dev.ember.random.RngKey;
 import dev.ember.tensor.Shape;
 import dev.ember.tensor.Tensor;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -131,6 +132,35 @@ public final class Masked extends Distribution {
   @Override
   protected Tensor logDensity(Tensor value) {
     return logProb(value);
+  }
+
+  /** The base's draw and its intermediates: the mask does not change sampling. */
+  @Override
+  public Draw rsampleWithIntermediates(RngKey key, Shape sampleShape) {
+    return base.rsampleWithIntermediates(key, sampleShape);
+  }
+
+  /**
+   * The base's terms at its own draw ({@link Distribution#logProbAtDraw}) where the mask is true,
+   * summed: for a Normal, from its noise and the log of its scale, with no padded value read.
+   * With no intermediates, {@link #logProbSum(Tensor)}.
+   */
+  @Override
+  public Tensor logProbSum(Tensor value, List<Tensor> intermediates) {
+    if (intermediates.isEmpty()) {
+      return logProbSum(value);
+    }
+    return mask.all() ? base.logProbSum(value, intermediates)
+        : logProbAtDraw(value, intermediates).sum();
+  }
+
+  @Override
+  protected Tensor logProbAtDraw(Tensor value, List<Tensor> intermediates) {
+    if (intermediates.isEmpty()) {
+      return logProb(value);
+    }
+    Tensor terms = base.logProbAtDraw(value, intermediates);
+    return mask.all() ? terms : Tensor.where(mask, terms, Tensor.scalar(0.0));
   }
 
   /** Validates only the values that are not masked out (padding may hold anything). */

@@ -77,20 +77,43 @@ public final class Normal extends LocationScale {
     if (intermediates.isEmpty()) {
       return logProbSum(value);
     }
+    Tensor noise = noiseOf(value, intermediates, "logProbSum");
+    Tensor s = scale.size() == 1 ? scale : scale.broadcastTo(value.shape()); // a view
+    Tensor logScale = s.keptLog();
+    return logScale != null ? FusedDensities.normalSumAtDrawOfLogScale(noise, logScale)
+        : FusedDensities.normalSumAtDraw(noise, s);
+  }
+
+  /**
+   * At a draw with its noise, per element: {@code -noise^2 / 2 - log scale - log(2 pi) / 2}, the
+   * terms that {@link #logProbSum(Tensor, List)} sums, with the same gradients (to the scale, or
+   * to the log it keeps; none to the draw or loc).
+   *
+   * @throws IllegalArgumentException unless the intermediates are one tensor of the value's shape
+   */
+  @Override
+  protected Tensor logProbAtDraw(Tensor value, List<Tensor> intermediates) {
+    if (intermediates.isEmpty()) {
+      return logProb(value);
+    }
+    Tensor noise = noiseOf(value, intermediates, "logProbAtDraw");
+    Tensor logScale = scale.keptLog();
+    return noise.square().mul(-0.5).sub(logScale != null ? logScale : scale.log())
+        .sub(HALF_LOG_2PI);
+  }
+
+  /** The noise among a draw's intermediates, checked against the draw. */
+  private Tensor noiseOf(Tensor value, List<Tensor> intermediates, String op) {
     requireEventShape(value);
     if (intermediates.size() != 1 || !intermediates.get(0).shape().equals(value.shape())) {
       throw new IllegalArgumentException(
-          "Normal.logProbSum: the intermediates of a draw of shape " + value.shape()
+          "Normal." + op + ": the intermediates of a draw of shape " + value.shape()
               + " are its standard noise, one tensor of that shape, but got "
               + intermediates.size() + " tensor(s)"
               + (intermediates.isEmpty() ? "" : " of shape " + intermediates.get(0).shape())
               + "; pass the intermediates that rsampleWithIntermediates returned with the value");
     }
-    Tensor noise = intermediates.get(0);
-    Tensor s = scale.size() == 1 ? scale : scale.broadcastTo(value.shape()); // a view
-    Tensor logScale = s.keptLog();
-    return logScale != null ? FusedDensities.normalSumAtDrawOfLogScale(noise, logScale)
-        : FusedDensities.normalSumAtDraw(noise, s);
+    return intermediates.get(0);
   }
 
   @Override
