@@ -149,17 +149,17 @@ public abstract class Distribution implements Serializable {
   }
 
   /**
-   * {@link #logProb} of a draw this distribution made, of shape {@code sampleShape + batchShape},
-   * given the intermediates that {@link #rsampleWithIntermediates} returned with it: the terms
-   * that {@link #logProbSum(Tensor, List)} sums, for a wrapper that weighs them before summing
-   * ({@link Masked}). The same function of the parameters, with the same caveat: the value gets
-   * no gradient of its own where a family computes the terms from the intermediates. By default,
-   * and with no intermediates, {@code logProb(value)}.
+   * {@link #logProbSum(Tensor, List)} of a draw this distribution made over the elements where a
+   * boolean {@code mask} (broadcasting with {@code sampleShape + batchShape}) is true: the density
+   * of a {@link Masked} distribution at its own draw, which calls it with the draw's
+   * intermediates. By default the masked density of the value, as if it had none; a family that
+   * returns intermediates reads them, and only the elements the mask keeps (Normal: from its
+   * noise, in one pass).
    *
    * @throws IllegalArgumentException if the intermediates do not fit the value
    */
-  protected Tensor logProbAtDraw(Tensor value, List<Tensor> intermediates) {
-    return logProb(value);
+  protected Tensor logProbSumAtDraw(Tensor value, List<Tensor> intermediates, Tensor mask) {
+    return new Masked(this, mask).logProbSum(value);
   }
 
   /**

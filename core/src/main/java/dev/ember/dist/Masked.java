@@ -141,9 +141,9 @@ public final class Masked extends Distribution {
   }
 
   /**
-   * The base's terms at its own draw ({@link Distribution#logProbAtDraw}) where the mask is true,
-   * summed: for a Normal, from its noise and the log of its scale, with no padded value read.
-   * With no intermediates, {@link #logProbSum(Tensor)}.
+   * The base's density at its own draw over the elements the mask keeps ({@link
+   * Distribution#logProbSumAtDraw}): a Normal's from its noise and the log of its scale, in one
+   * pass, with no padded value read. With no intermediates, {@link #logProbSum(Tensor)}.
    */
   @Override
   public Tensor logProbSum(Tensor value, List<Tensor> intermediates) {
@@ -151,16 +151,16 @@ public final class Masked extends Distribution {
       return logProbSum(value);
     }
     return mask.all() ? base.logProbSum(value, intermediates)
-        : logProbAtDraw(value, intermediates).sum();
+        : base.logProbSumAtDraw(value, intermediates, mask);
   }
 
+  /** A mask over this one: the base's, over the elements both masks keep. */
   @Override
-  protected Tensor logProbAtDraw(Tensor value, List<Tensor> intermediates) {
+  protected Tensor logProbSumAtDraw(Tensor value, List<Tensor> intermediates, Tensor outer) {
     if (intermediates.isEmpty()) {
-      return logProb(value);
+      return super.logProbSumAtDraw(value, intermediates, outer);
     }
-    Tensor terms = base.logProbAtDraw(value, intermediates);
-    return mask.all() ? terms : Tensor.where(mask, terms, Tensor.scalar(0.0));
+    return base.logProbSumAtDraw(value, intermediates, mask.and(outer));
   }
 
   /** Validates only the values that are not masked out (padding may hold anything). */

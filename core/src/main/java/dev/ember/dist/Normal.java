@@ -85,21 +85,25 @@ public final class Normal extends LocationScale {
   }
 
   /**
-   * At a draw with its noise, per element: {@code -noise^2 / 2 - log scale - log(2 pi) / 2}, the
-   * terms that {@link #logProbSum(Tensor, List)} sums, with the same gradients (to the scale, or
-   * to the log it keeps; none to the draw or loc).
+   * At a draw with its noise, over the elements where the mask is true, in one pass ({@link
+   * FusedDensities#normalSumAtDraw(Tensor, Tensor, Tensor, boolean)}): from the log the scale
+   * keeps when it keeps one, as {@link #logProbSum(Tensor, List)}; nothing of the draw, loc or
+   * the masked-out elements is read.
    *
    * @throws IllegalArgumentException unless the intermediates are one tensor of the value's shape
    */
   @Override
-  protected Tensor logProbAtDraw(Tensor value, List<Tensor> intermediates) {
+  protected Tensor logProbSumAtDraw(Tensor value, List<Tensor> intermediates, Tensor mask) {
     if (intermediates.isEmpty()) {
-      return logProb(value);
+      return super.logProbSumAtDraw(value, intermediates, mask);
     }
-    Tensor noise = noiseOf(value, intermediates, "logProbAtDraw");
-    Tensor logScale = scale.keptLog();
-    return noise.square().mul(-0.5).sub(logScale != null ? logScale : scale.log())
-        .sub(HALF_LOG_2PI);
+    Tensor noise = noiseOf(value, intermediates, "logProbSum");
+    Shape shape = value.shape();
+    Tensor m = mask.shape().equals(shape) ? mask : mask.broadcastTo(shape); // a view
+    Tensor s = scale.size() == 1 ? scale : scale.broadcastTo(shape);
+    Tensor logScale = s.keptLog();
+    return logScale != null ? FusedDensities.normalSumAtDraw(noise, logScale, m, true)
+        : FusedDensities.normalSumAtDraw(noise, s, m, false);
   }
 
   /** The noise among a draw's intermediates, checked against the draw. */

@@ -202,6 +202,103 @@ public final class FusedDensities {
     }, scale, noise);
   }
 
+  /**
+   * {@link #normalSumAtDraw} and {@link #normalSumAtDrawOfLogScale} over the elements where a
+   * boolean {@code mask} of the noise's shape is true, in one pass: the density at its own draw
+   * of a masked Normal ({@code Normal.of(loc, scale).mask(m)}), whose padded elements are neither
+   * read nor given a gradient. With {@code logSpace} the scale operand is the scale's log
+   * ({@link Tensor#keptLog}) and its gradient is {@code -g} where the mask is true; else it is the
+   * scale and its gradient {@code -g / scale} there (for one shared value, the sums of those over
+   * the true elements). A tracked noise gets {@code -g noise} where the mask is true.
+   *
+   * <pre>{@code
+   * Tensor lp = FusedDensities.normalSumAtDraw(noise, u, observed, true);
+   * // == Tensor.where(observed, noise.square().mul(-0.5).sub(u).sub(0.5 * log(2 pi)), 0).sum()
+   * }</pre>
+   *
+   * @param noise the standard normal draws, of the draw's shape
+   * @param scale the scale, or with {@code logSpace} its log: one value, or of the noise's shape
+   * @param mask a boolean tensor of the noise's shape (any layout)
+   * @param logSpace whether {@code scale} is the scale's log
+   * @throws IllegalArgumentException if the scale is neither one value nor of the noise's shape,
+   *     or the mask is not a boolean tensor of the noise's shape
+   */
+  public static Tensor normalSumAtDraw(Tensor noise, Tensor scale, Tensor mask,
+      boolean logSpace) {
+    Shape s = noise.shape;
+    requireOneOrShapeOf(scale, logSpace ? "log-scale" : "scale", s);
+    if (!mask.isBool() || !mask.shape.equals(s)) {
+      throw new IllegalArgumentException("normal log-density at a draw: the mask must be a "
+          + "boolean tensor of the noise's shape " + s + ", but got dtype " + mask.dtype()
+          + " of shape " + mask.shape);
+    }
+    int n = s.numel();
+    double[] e = noise.flat();
+    int eo = noise.flatOffset();
+    double[] m = mask.flat();
+    int mo = mask.flatOffset();
+    boolean shared = scale.size() == 1;
+    double[] sc = shared ? null : scale.flat();
+    int so = shared ? 0 : scale.flatOffset();
+    double sumSquares = 0;
+    double sumLog = 0;
+    int count = 0;
+    for (int i = 0; i < n; i++) {
+      if (m[mo + i] != 0.0) {
+        sumSquares += e[eo + i] * e[eo + i];
+        count++;
+        if (!shared) {
+          sumLog += logSpace ? sc[so + i] : Math.log(sc[so + i]);
+        }
+      }
+    }
+    if (shared) {
+      sumLog = count * (logSpace ? scale.item() : Math.log(scale.item()));
+    }
+    Tensor out = Tensor.scalar(-0.5 * sumSquares - sumLog - count * HALF_LOG_2PI);
+    if (scale.node() == null && noise.node() == null) {
+      return out;
+    }
+    int k = count;
+    return Autodiff.op(out, "masked normal log-density sum at a draw", (g, grads) -> {
+      if (grads.isRecorded()) {
+        // createGraph: the same rule in tensor operations, itself differentiable
+        Tensor zero = Tensor.scalar(0.0);
+        if (grads.wants(1)) {
+          grads.add(1, Tensor.where(mask, g.mul(noise).neg(), zero));
+        }
+        if (grads.wants(0)) {
+          Tensor r = logSpace ? g.neg() : g.neg().div(scale);
+          grads.add(0, shared ? r.mul((double) k).reshape(scale.shape)
+              : Tensor.where(mask, r.broadcastTo(s), zero));
+        }
+        return;
+      }
+      double gv = g.item();
+      if (grads.wants(1)) {
+        double[] r = new double[n];
+        for (int i = 0; i < n; i++) {
+          r[i] = m[mo + i] != 0.0 ? -gv * e[eo + i] : 0.0;
+        }
+        grads.add(1, OwnedBuffer.wrap(r, s));
+      }
+      if (!grads.wants(0)) {
+        return;
+      }
+      if (shared) {
+        double per = logSpace ? -gv : -gv / scale.item();
+        grads.add(0, Tensor.scalar(per * k).reshape(scale.shape));
+        return;
+      }
+      grads.addComputed(0, (r, from, accumulate) -> {
+        for (int i = 0; i < n; i++) {
+          double d = m[mo + i] == 0.0 ? 0.0 : logSpace ? -gv : -gv / sc[so + i];
+          r[from + i] = accumulate ? r[from + i] + d : d;
+        }
+      });
+    }, scale, noise);
+  }
+
   /** Refuses a density-at-a-draw operand that is neither one value nor of the noise's shape. */
   private static void requireOneOrShapeOf(Tensor t, String what, Shape noise) {
     if (t.size() != 1 && !t.shape.equals(noise)) {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ember.autodiff.Autodiff;
 import dev.ember.autodiff.ValueAndGrad;
 import dev.ember.random.RngKey;
+import dev.ember.tensor.FusedDensities;
 import dev.ember.tensor.Shape;
 import dev.ember.tensor.Tensor;
 import java.util.List;
@@ -177,12 +178,89 @@ class MaskedDensityAtDrawTest {
   }
 
   @Test
+  void theFusedKernelsGradientsAreTheClosedFormsWhereTheMaskIsTrue() {
+    // sum over the mask of -e^2 / 2 - log s - log(2 pi) / 2: d/de = -e, d/ds = -1 / s, d/du = -1
+    // (s = exp u) where the mask is true and 0 elsewhere, first order and recorded; one shared
+    // scale s0 gets -k / s0 (its log, -k), k the number of true elements
+    boolean[] m = ragged();
+    Tensor mk = mask(m);
+    Tensor e = values(3, T, B);
+    Tensor u = values(4, T, B).mul(0.3);
+    double[] ev = e.toArray();
+    double[] uv = u.toArray();
+    int k = count(m);
+    for (boolean createGraph : new boolean[] {false, true}) {
+      Tensor noise = Autodiff.track(e, "e");
+      Tensor logScale = Autodiff.track(u, "u");
+      Tensor scale = Autodiff.track(u.exp(), "s");
+      Tensor[] a = Autodiff.gradients(FusedDensities.normalSumAtDraw(noise, scale, mk, false),
+          new Tensor[] {noise, scale}, null, createGraph);
+      Tensor[] b = Autodiff.gradients(FusedDensities.normalSumAtDraw(noise, logScale, mk, true),
+          new Tensor[] {noise, logScale}, null, createGraph);
+      double[] a0 = a[0].toArray();
+      double[] a1 = a[1].toArray();
+      double[] b0 = b[0].toArray();
+      double[] b1 = b[1].toArray();
+      for (int i = 0; i < ev.length; i++) {
+        assertEquals(m[i] ? -ev[i] : 0.0, a0[i], 1e-15);
+        assertEquals(m[i] ? -ev[i] : 0.0, b0[i], 1e-15);
+        assertEquals(m[i] ? -Math.exp(-uv[i]) : 0.0, a1[i], 1e-14);
+        assertEquals(m[i] ? -1.0 : 0.0, b1[i], 0.0);
+      }
+      Tensor s0 = Autodiff.track(Tensor.scalar(0.7), "s0");
+      Tensor l0 = Autodiff.track(Tensor.scalar(-0.4), "l0");
+      assertEquals(-k / 0.7, Autodiff.gradients(FusedDensities.normalSumAtDraw(e, s0, mk, false),
+          new Tensor[] {s0}, null, createGraph)[0].item(), 1e-10);
+      assertEquals(-k, Autodiff.gradients(FusedDensities.normalSumAtDraw(e, l0, mk, true),
+          new Tensor[] {l0}, null, createGraph)[0].item(), 0.0);
+    }
+    // second derivatives under createGraph: d2/ds0^2 = k / s0^2; d/du = -mask, so d2/du2 = 0
+    double sv = 0.6;
+    Tensor h = Autodiff.valueAndGrad(q -> {
+      Tensor lp = FusedDensities.normalSumAtDraw(e, q.get("s"), mk, false);
+      return Autodiff.gradients(lp, new Tensor[] {q.get("s")}, null, true)[0];
+    }, Map.of("s", Tensor.scalar(sv))).grad().get("s");
+    assertEquals(k / (sv * sv), h.item(), 1e-9);
+    Tensor hu = Autodiff.valueAndGrad(q -> {
+      Tensor lp = FusedDensities.normalSumAtDraw(e, q.get("u").exp(), mk, false);
+      return Autodiff.gradients(lp, new Tensor[] {q.get("u")}, null, true)[0].sum();
+    }, Map.of("u", u)).grad().get("u");
+    assertArrayEquals(new double[T * B], hu.toArray(), 1e-13);
+  }
+
+  @Test
+  void theFusedKernelRefusesAMaskOrScaleThatDoesNotFit() {
+    Tensor e = values(3, T, B);
+    IllegalArgumentException notBool = assertThrows(IllegalArgumentException.class,
+        () -> FusedDensities.normalSumAtDraw(e, Tensor.scalar(0.5), Tensor.ones(T, B), false));
+    assertEquals("normal log-density at a draw: the mask must be a boolean tensor of the noise's "
+        + "shape [50, 100], but got dtype FLOAT64 of shape [50, 100]", notBool.getMessage());
+    IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
+        () -> FusedDensities.normalSumAtDraw(e, Tensor.scalar(0.5), mask(ragged()).select(0, 0),
+            true));
+    assertTrue(shape.getMessage().contains("of shape [100]"), shape.getMessage());
+    IllegalArgumentException scale = assertThrows(IllegalArgumentException.class,
+        () -> FusedDensities.normalSumAtDraw(e, values(2, B), mask(ragged()), true));
+    assertEquals("normal log-density at a draw: the log-scale has shape [100] but the noise has "
+        + "shape [50, 100]; it must be one value or the same shape", scale.getMessage());
+  }
+
+  @Test
+  void aFamilyThatKeepsNoIntermediatesIsScoredAsItsValue() {
+    // an Exponential keeps none: whatever list comes with the value, the masked density of it
+    Distribution d = Exponential.of(values(5, T, B).exp()).mask(mask(ragged()));
+    Tensor x = d.sample(KEY, Shape.SCALAR);
+    assertEquals(List.of(), d.rsampleWithIntermediates(KEY, Shape.SCALAR).intermediates());
+    assertEquals(d.logProbSum(x).item(), d.logProbSum(x, List.of(x)).item(), 0.0);
+  }
+
+  @Test
   void intermediatesThatDoNotFitTheDrawAreRefused() {
     Distribution d = Normal.of(values(1, T, B), values(2, T, B).exp()).mask(mask(ragged()));
     Distribution.Draw draw = d.rsampleWithIntermediates(KEY, Shape.SCALAR);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> d.logProbSum(draw.value(), List.of(Tensor.zeros(T, B - 1))));
-    assertTrue(e.getMessage().contains("Normal.logProbAtDraw") && e.getMessage().contains(
+    assertTrue(e.getMessage().contains("Normal.logProbSum") && e.getMessage().contains(
         "[50, 99]") && e.getMessage().contains("rsampleWithIntermediates"), e.getMessage());
     // without intermediates: the masked density of the value
     Tensor plain = d.logProbSum(draw.value(), List.of());
