@@ -149,17 +149,21 @@ public abstract class Distribution implements Serializable {
   }
 
   /**
-   * {@link #logProbSum(Tensor, List)} of a draw this distribution made over the elements where a
-   * boolean {@code mask} (broadcasting with {@code sampleShape + batchShape}) is true: the density
-   * of a {@link Masked} distribution at its own draw, which calls it with the draw's
-   * intermediates. By default the masked density of the value, as if it had none; a family that
-   * returns intermediates reads them, and only the elements the mask keeps (Normal: from its
-   * noise, in one pass).
+   * The sum of {@code log p(value)} over the elements where a boolean {@code mask} (broadcasting
+   * with {@code sampleShape + batchShape}) is true: what a {@link Masked} distribution sums. With
+   * the intermediates of a draw this distribution made ({@link #rsampleWithIntermediates}), as
+   * {@link #logProbSum(Tensor, List)}: a family may read them, and then the value gets no gradient
+   * of its own from this term. Masked-out values may be anything (padding, NaN): they are
+   * neither scored nor given a gradient. By default each masked-out value is replaced by a point
+   * of the support, the terms computed ({@link #logProb}) and the masked-out ones set to 0, any
+   * intermediates unread; a family may read only the elements the mask keeps (Normal, in one
+   * pass, from its noise when it has it).
    *
-   * @throws IllegalArgumentException if the intermediates do not fit the value
+   * @throws IllegalArgumentException if the value's shape does not fit, or the intermediates do
+   *     not fit the value
    */
-  protected Tensor logProbSumAtDraw(Tensor value, List<Tensor> intermediates, Tensor mask) {
-    return new Masked(this, mask).logProbSum(value);
+  protected Tensor maskedLogProbSum(Tensor value, List<Tensor> intermediates, Tensor mask) {
+    return Masked.logProbOf(this, value, mask).sum();
   }
 
   /**

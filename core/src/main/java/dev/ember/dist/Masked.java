@@ -121,12 +121,29 @@ public final class Masked extends Distribution {
       // would return the base's log-density unchanged, forward and backward
       return base.logProb(value);
     }
+    return logProbOf(base, value, mask);
+  }
+
+  /**
+   * {@code d}'s log-density where {@code mask} is true and 0 elsewhere, each masked-out value
+   * replaced by a point of the support first (so that it puts no NaN into the gradient).
+   */
+  static Tensor logProbOf(Distribution d, Tensor value, Tensor mask) {
     Tensor m = mask;
-    for (int i = 0; i < base.eventShape().rank(); i++) {
+    for (int i = 0; i < d.eventShape().rank(); i++) {
       m = m.unsqueeze(-1);
     }
-    Tensor safe = Tensor.where(m, value, base.support().feasibleLike(value));
-    return Tensor.where(mask, base.logProb(safe), Tensor.scalar(0.0));
+    Tensor safe = Tensor.where(m, value, d.support().feasibleLike(value));
+    return Tensor.where(mask, d.logProb(safe), Tensor.scalar(0.0));
+  }
+
+  /**
+   * The base's terms summed over the elements the mask keeps ({@link
+   * Distribution#maskedLogProbSum}): a Normal's in one pass, with no padded value read.
+   */
+  @Override
+  public Tensor logProbSum(Tensor value) {
+    return mask.all() ? base.logProbSum(value) : base.maskedLogProbSum(value, List.of(), mask);
   }
 
   @Override
@@ -142,7 +159,7 @@ public final class Masked extends Distribution {
 
   /**
    * The base's density at its own draw over the elements the mask keeps ({@link
-   * Distribution#logProbSumAtDraw}): a Normal's from its noise and the log of its scale, in one
+   * Distribution#maskedLogProbSum}): a Normal's from its noise and the log of its scale, in one
    * pass, with no padded value read. With no intermediates, {@link #logProbSum(Tensor)}.
    */
   @Override
@@ -151,16 +168,13 @@ public final class Masked extends Distribution {
       return logProbSum(value);
     }
     return mask.all() ? base.logProbSum(value, intermediates)
-        : base.logProbSumAtDraw(value, intermediates, mask);
+        : base.maskedLogProbSum(value, intermediates, mask);
   }
 
-  /** A mask over this one: the base's, over the elements both masks keep. */
+  /** A mask over this one: the base's sum over the elements both masks keep. */
   @Override
-  protected Tensor logProbSumAtDraw(Tensor value, List<Tensor> intermediates, Tensor outer) {
-    if (intermediates.isEmpty()) {
-      return super.logProbSumAtDraw(value, intermediates, outer);
-    }
-    return base.logProbSumAtDraw(value, intermediates, mask.and(outer));
+  protected Tensor maskedLogProbSum(Tensor value, List<Tensor> intermediates, Tensor outer) {
+    return base.maskedLogProbSum(value, intermediates, mask.and(outer));
   }
 
   /** Validates only the values that are not masked out (padding may hold anything). */

@@ -85,17 +85,19 @@ public final class Normal extends LocationScale {
   }
 
   /**
-   * At a draw with its noise, over the elements where the mask is true, in one pass ({@link
-   * FusedDensities#normalSumAtDraw(Tensor, Tensor, Tensor, boolean)}): from the log the scale
-   * keeps when it keeps one, as {@link #logProbSum(Tensor, List)}; nothing of the draw, loc or
-   * the masked-out elements is read.
+   * Over the elements where the mask is true, in one pass: of a draw with its noise ({@link
+   * FusedDensities#normalSumAtDraw(Tensor, Tensor, Tensor, boolean)}, from the log the scale keeps
+   * when it keeps one, as {@link #logProbSum(Tensor, List)}; nothing of the draw or loc is read),
+   * or of any value ({@link FusedDensities#normalSum(Tensor, Tensor, Tensor, Tensor)}).
    *
-   * @throws IllegalArgumentException unless the intermediates are one tensor of the value's shape
+   * @throws IllegalArgumentException unless the intermediates are none or one tensor of the
+   *     value's shape
    */
   @Override
-  protected Tensor logProbSumAtDraw(Tensor value, List<Tensor> intermediates, Tensor mask) {
+  protected Tensor maskedLogProbSum(Tensor value, List<Tensor> intermediates, Tensor mask) {
     if (intermediates.isEmpty()) {
-      return super.logProbSumAtDraw(value, intermediates, mask);
+      requireEventShape(value);
+      return FusedDensities.normalSum(value, loc, scale, mask);
     }
     Tensor noise = noiseOf(value, intermediates, "logProbSum");
     Shape shape = value.shape();

@@ -135,6 +135,142 @@ public final class FusedDensities {
   }
 
   /**
+   * {@link #normalSum} over the elements where a boolean {@code mask} (broadcasting to the
+   * operands' shape) is true, in one pass: what a masked Normal site adds to a log joint ({@code
+   * Normal.of(loc, scale).mask(m)}). The masked-out elements are not read into the sum nor given a
+   * gradient, so padding may hold anything (NaN included), as with the masked density's selection
+   * of a point of the support. The gradients are those of {@link #normalSum} where the mask is
+   * true and 0 elsewhere (summed for a single-value operand), from a scalar upstream gradient: no
+   * elementwise density, selection or gradient of the selection is made.
+   *
+   * <pre>{@code
+   * Tensor lp = FusedDensities.normalSum(y, z, tau, observed);
+   * // == Tensor.where(observed, FusedDensities.normal(y, z, tau), 0).sum() where y is finite
+   * }</pre>
+   *
+   * @throws IllegalArgumentException if the operands do not broadcast together, or the mask is
+   *     not a boolean tensor that broadcasts to their shape
+   */
+  public static Tensor normalSum(Tensor x, Tensor loc, Tensor scale, Tensor mask) {
+    Shape s = shapeOf(x, loc, scale);
+    if (!mask.isBool() || !mask.shape.broadcastsTo(s)) {
+      throw new IllegalArgumentException("normal log-density: the mask must be a boolean tensor "
+          + "that broadcasts to " + s + ", but got dtype " + mask.dtype() + " of shape "
+          + mask.shape);
+    }
+    int n = s.numel();
+    Elementwise.Run xv = Elementwise.Run.of(x, s);
+    Elementwise.Run mv = Elementwise.Run.of(loc, s);
+    Elementwise.Run sv = Elementwise.Run.of(scale, s);
+    Elementwise.Run kv = Elementwise.Run.of(mask, s);
+    double[] xa = xv.a();
+    double[] ma = mv.a();
+    double[] sa = sv.a();
+    double[] ka = kv.a();
+    int xo = xv.o();
+    int mo = mv.o();
+    int so = sv.o();
+    int ko = kv.o();
+    int xs = xv.step();
+    int ms = mv.step();
+    int ss = sv.step();
+    int ks = kv.step();
+    double squares = 0;
+    double logs = 0;
+    int count = 0;
+    if (ss == 0) { // one shared scale: its log once
+      double inv = 1.0 / sa[so];
+      for (int i = 0; i < n; i++) {
+        if (ka[ko + i * ks] != 0.0) {
+          double z = (xa[xo + i * xs] - ma[mo + i * ms]) * inv;
+          squares += z * z;
+          count++;
+        }
+      }
+      logs = count * Math.log(sa[so]);
+    } else {
+      for (int i = 0; i < n; i++) {
+        if (ka[ko + i * ks] != 0.0) {
+          double sc = sa[so + i];
+          double z = (xa[xo + i * xs] - ma[mo + i * ms]) * (1.0 / sc);
+          squares += z * z;
+          logs += Math.log(sc);
+          count++;
+        }
+      }
+    }
+    Tensor out = Tensor.scalar(-0.5 * squares - logs - count * HALF_LOG_2PI);
+    if (x.node() == null && loc.node() == null && scale.node() == null) {
+      return out;
+    }
+    return Autodiff.op(out, "masked normal log-density sum",
+        (g, grads) -> maskedNormalGradients(x, loc, scale, mask, s, g, grads), x, loc, scale);
+  }
+
+  /**
+   * The gradients of {@link #normalSum(Tensor, Tensor, Tensor, Tensor)}: {@link #normalGradients}'
+   * where the mask is true, 0 elsewhere, from one pass over the operands.
+   */
+  private static void maskedNormalGradients(Tensor x, Tensor loc, Tensor scale, Tensor mask,
+      Shape s, Tensor grad, Gradients grads) {
+    if (grads.isRecorded()) {
+      // createGraph: the same rule in tensor operations, itself differentiable, on operands whose
+      // masked-out elements are replaced first (0, 0 and 1), so that no NaN of the padding
+      // reaches a derivative through the selections
+      Tensor zero = Tensor.scalar(0.0);
+      Tensor xs = Tensor.where(mask, x, zero);
+      Tensor ls = Tensor.where(mask, loc, zero);
+      Tensor ss = Tensor.where(mask, scale, Tensor.scalar(1.0));
+      Tensor zt = xs.sub(ls).div(ss);
+      Tensor wt = zt.div(ss);
+      grads.add(0, Tensor.where(mask, grad.mul(wt).neg(), zero));
+      grads.add(1, Tensor.where(mask, grad.mul(wt), zero));
+      grads.add(2, Tensor.where(mask, grad.mul(zt.square().sub(1.0).div(ss)), zero));
+      return;
+    }
+    int n = s.numel();
+    Elementwise.Run xv = Elementwise.Run.of(x, s);
+    Elementwise.Run mv = Elementwise.Run.of(loc, s);
+    Elementwise.Run sv = Elementwise.Run.of(scale, s);
+    Elementwise.Run kv = Elementwise.Run.of(mask, s);
+    boolean[] single = {x.size() == 1, loc.size() == 1, scale.size() == 1};
+    double[] rx = grads.wants(0) && !single[0] ? new double[n] : null;
+    double[] rm = grads.wants(1) && !single[1] ? new double[n] : null;
+    double[] rs = grads.wants(2) && !single[2] ? new double[n] : null;
+    double g = grad.item();
+    double sw = 0; // sum of g w, for a single-value x or loc
+    double sd = 0; // sum of g (z w - 1 / scale), for a single-value scale
+    for (int i = 0; i < n; i++) {
+      if (kv.at(i) == 0.0) {
+        continue; // the new arrays hold 0 there
+      }
+      double inv = 1.0 / sv.at(i);
+      double z = (xv.at(i) - mv.at(i)) * inv;
+      double w = z * inv;
+      if (rx != null) {
+        rx[i] = -g * w;
+      }
+      if (rm != null) {
+        rm[i] = g * w;
+      }
+      if (rs != null) {
+        rs[i] = g * (z * w - inv);
+      }
+      sw += g * w;
+      sd += g * (z * w - inv);
+    }
+    if (grads.wants(0)) {
+      handOver(grads, 0, single[0] ? null : rx, -sw, x.shape, s);
+    }
+    if (grads.wants(1)) {
+      handOver(grads, 1, single[1] ? null : rm, sw, loc.shape, s);
+    }
+    if (grads.wants(2)) {
+      handOver(grads, 2, single[2] ? null : rs, sd, scale.shape, s);
+    }
+  }
+
+  /**
    * The sum of {@code log N(x; loc, scale)} over a reparameterized draw {@code x = loc + scale *
    * noise} of that same Normal, as a function of the noise and the scale: {@code sum(-noise^2 / 2
    * - log scale - log(2 pi) / 2)}. For fixed noise this is the density at the draw as a function
