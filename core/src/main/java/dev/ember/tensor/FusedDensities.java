@@ -237,15 +237,30 @@ public final class FusedDensities {
     double[] rx = grads.wants(0) && !single[0] ? new double[n] : null;
     double[] rm = grads.wants(1) && !single[1] ? new double[n] : null;
     double[] rs = grads.wants(2) && !single[2] ? new double[n] : null;
+    double[] xa = xv.a();
+    double[] ma = mv.a();
+    double[] sa = sv.a();
+    double[] ka = kv.a();
+    int xo = xv.o();
+    int mo = mv.o();
+    int so = sv.o();
+    int ko = kv.o();
+    int xs = xv.step();
+    int ms = mv.step();
+    int ss = sv.step();
+    int ks = kv.step();
     double g = grad.item();
     double sw = 0; // sum of g w, for a single-value x or loc
     double sd = 0; // sum of g (z w - 1 / scale), for a single-value scale
+    boolean sumW = (grads.wants(0) && single[0]) || (grads.wants(1) && single[1]);
+    boolean sumD = grads.wants(2) && single[2];
+    double shared = ss == 0 ? 1.0 / sa[so] : Double.NaN; // one scale: 1 / scale once
     for (int i = 0; i < n; i++) {
-      if (kv.at(i) == 0.0) {
+      if (ka[ko + i * ks] == 0.0) {
         continue; // the new arrays hold 0 there
       }
-      double inv = 1.0 / sv.at(i);
-      double z = (xv.at(i) - mv.at(i)) * inv;
+      double inv = ss == 0 ? shared : 1.0 / sa[so + i];
+      double z = (xa[xo + i * xs] - ma[mo + i * ms]) * inv;
       double w = z * inv;
       if (rx != null) {
         rx[i] = -g * w;
@@ -256,8 +271,12 @@ public final class FusedDensities {
       if (rs != null) {
         rs[i] = g * (z * w - inv);
       }
-      sw += g * w;
-      sd += g * (z * w - inv);
+      if (sumW) {
+        sw += g * w;
+      }
+      if (sumD) {
+        sd += g * (z * w - inv);
+      }
     }
     if (grads.wants(0)) {
       handOver(grads, 0, single[0] ? null : rx, -sw, x.shape, s);
