@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
 class MaskedDensityAtDrawTest {
   private static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
   private static final RngKey KEY = RngKey.of(47);
-  private static final int T = 50;
-  private static final int B = 100;
+  static final int T = 50;
+  static final int B = 100;
 
   private static Tensor values(int seed, int... shape) {
     Shape s = Shape.of(shape);
@@ -44,7 +44,7 @@ class MaskedDensityAtDrawTest {
   }
 
   /** [T, B]: series b is observed for its first T - (b % 7) steps (ragged, as padded batches). */
-  private static boolean[] ragged() {
+  static boolean[] ragged() {
     boolean[] m = new boolean[T * B];
     for (int t = 0; t < T; t++) {
       for (int b = 0; b < B; b++) {

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
  */
 class MaskedNormalDensityTest {
   private static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
-  private static final int T = 50;
-  private static final int B = 100;
+  private static final int T = MaskedDensityAtDrawTest.T;
+  private static final int B = MaskedDensityAtDrawTest.B;
 
   private static double[] values(int seed, int n) {
     double[] d = new double[n];
@@ -39,13 +39,7 @@ class MaskedNormalDensityTest {
 
   /** [T, B]: series b observed for its first T - (b % 7) steps. */
   private static boolean[] ragged() {
-    boolean[] m = new boolean[T * B];
-    for (int t = 0; t < T; t++) {
-      for (int b = 0; b < B; b++) {
-        m[t * B + b] = t < T - (b % 7);
-      }
-    }
-    return m;
+    return MaskedDensityAtDrawTest.ragged();
   }
 
   private static Tensor grid(double[] v) {
