@@ -429,11 +429,17 @@ public final class FusedDensities {
         }
         return;
       }
+      // the operands read again, as every rule here reads them: a write since the forward pass
+      // makes them stale and fails loudly
       double gv = g.item();
+      double[] km = mask.flat();
+      int ko = mask.flatOffset();
       if (grads.wants(1)) {
+        double[] ev = noise.flat();
+        int evo = noise.flatOffset();
         double[] r = new double[n];
         for (int i = 0; i < n; i++) {
-          r[i] = m[mo + i] != 0.0 ? -gv * e[eo + i] : 0.0;
+          r[i] = km[ko + i] != 0.0 ? -gv * ev[evo + i] : 0.0;
         }
         grads.add(1, OwnedBuffer.wrap(r, s));
       }
@@ -445,9 +451,11 @@ public final class FusedDensities {
         grads.add(0, Tensor.scalar(per * k).reshape(scale.shape));
         return;
       }
+      double[] sv = logSpace ? null : scale.flat();
+      int svo = logSpace ? 0 : scale.flatOffset();
       grads.addComputed(0, (r, from, accumulate) -> {
         for (int i = 0; i < n; i++) {
-          double d = m[mo + i] == 0.0 ? 0.0 : logSpace ? -gv : -gv / sc[so + i];
+          double d = km[ko + i] == 0.0 ? 0.0 : logSpace ? -gv : -gv / sv[svo + i];
           r[from + i] = accumulate ? r[from + i] + d : d;
         }
       });

@@ -182,6 +182,24 @@ class MaskedNormalDensityTest {
   }
 
   @Test
+  void anOperandWrittenBetweenTheForwardAndBackwardPassesIsStale() {
+    // the rules read their operands again when they run: a buffer written in between fails
+    // loudly instead of giving a gradient of other values
+    Tensor mask = Tensor.ofBooleans(ragged()).reshape(T, B);
+    Tensor e = grid(values(10, T * B));
+    for (boolean atDraw : new boolean[] {true, false}) {
+      dev.ember.tensor.OwnedBuffer buf = dev.ember.tensor.OwnedBuffer.copyOf(
+          Tensor.full(0.5, T, B));
+      Tensor scale = Autodiff.track(buf.view(), "s");
+      Tensor lp = atDraw ? FusedDensities.normalSumAtDraw(e, scale, mask, false)
+          : FusedDensities.normalSum(e, Tensor.zeros(T, B), scale, mask);
+      buf.add(Tensor.full(0.1, T, B));
+      assertThrows(dev.ember.tensor.StaleTensorException.class,
+          () -> Autodiff.gradients(lp, new Tensor[] {scale}, null, false), "at draw " + atDraw);
+    }
+  }
+
+  @Test
   void theKernelRefusesAMaskThatDoesNotFit() {
     Tensor x = Tensor.zeros(T, B);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
