@@ -15,7 +15,10 @@ import java.util.Map;
  * unaffected ({@code d.mask(m)}).
  *
  * <p>Masked-out values are replaced by a point of the support before scoring (as NumPyro does),
- * so a padded value (even NaN) never puts a NaN into the gradient.
+ * so a padded value (even NaN) never puts a NaN into the gradient. Summed ({@link #logProbSum}),
+ * a family may skip them instead ({@link Distribution#maskedLogProbSum}): a masked Normal sums
+ * its density in one pass over the elements the mask keeps, and scores its own draw from its
+ * noise ({@link #rsampleWithIntermediates}).
  *
  * <pre>{@code
  * Tensor observed = Tensor.ofBooleans(true, true, false);        // the last step is padding
