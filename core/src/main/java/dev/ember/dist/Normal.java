@@ -101,7 +101,7 @@ public final class Normal extends LocationScale {
     }
     Tensor noise = noiseOf(value, intermediates, "logProbSum");
     Shape shape = value.shape();
-    Tensor m = mask.shape().equals(shape) ? mask : mask.broadcastTo(shape); // a view
+    Tensor m = mask.broadcastTo(shape); // itself, or a view
     Tensor s = scale.size() == 1 ? scale : scale.broadcastTo(shape);
     Tensor logScale = s.keptLog();
     return logScale != null ? FusedDensities.normalSumAtDraw(noise, logScale, m, true)

@@ -86,9 +86,8 @@ public final class Adam extends ElementwiseOptimizer {
       mOut[i] = (1 - b1) * gi + b1 * m[i];
       vOut[i] = (1 - b2) * (gi * gi) + b2 * v[i];
     }
-    double[] c = corrections(lr, step, b1, b2);
-    double rate = c[0];
-    double invSqrtC2 = c[1];
+    double rate = rate(lr, step, b1);
+    double invSqrtC2 = invSqrtC2(step, b2);
     for (int i = 0; i < x.length; i++) {
       xOut[i] = x[i] - rate * mOut[i] / (Math.sqrt(vOut[i]) * invSqrtC2 + eps);
     }
@@ -98,9 +97,8 @@ public final class Adam extends ElementwiseOptimizer {
   static void update(
       double lr, long step, double b1, double b2, double eps,
       double[] x, double[] g, double[] m, double[] v) {
-    double[] c = corrections(lr, step, b1, b2);
-    double rate = c[0];
-    double invSqrtC2 = c[1];
+    double rate = rate(lr, step, b1);
+    double invSqrtC2 = invSqrtC2(step, b2);
     // one loop: in place, reading and writing the same arrays, the JIT vectorizes it as it is
     for (int i = 0; i < x.length; i++) {
       m[i] = (1 - b1) * g[i] + b1 * m[i];
@@ -109,16 +107,18 @@ public final class Adam extends ElementwiseOptimizer {
     }
   }
 
-  /**
-   * {@code lr / (1 - b1^t)} and {@code 1 / sqrt(1 - b2^t)} for t = step + 1 updates (the moments
-   * started at 0): the corrections hoisted out of {@code lr m/c1 / (sqrt(v/c2) + eps)}, one
-   * division and one square root per element instead of three divisions (the loops are bound by
-   * them).
-   */
-  private static double[] corrections(double lr, long step, double b1, double b2) {
-    double c1 = 1 - Math.pow(b1, step + 1.0);
-    double c2 = 1 - Math.pow(b2, step + 1.0);
-    return new double[] {lr / c1, 1 / Math.sqrt(c2)};
+  // The bias corrections for t = step + 1 updates (the moments started at 0), hoisted out of
+  // lr m/c1 / (sqrt(v/c2) + eps): one division and one square root per element instead of three
+  // divisions (the loops are bound by them).
+
+  /** {@code lr / (1 - b1^t)}. */
+  private static double rate(double lr, long step, double b1) {
+    return lr / (1 - Math.pow(b1, step + 1.0));
+  }
+
+  /** {@code 1 / sqrt(1 - b2^t)}. */
+  private static double invSqrtC2(long step, double b2) {
+    return 1 / Math.sqrt(1 - Math.pow(b2, step + 1.0));
   }
 
   @Override
