@@ -44,9 +44,11 @@ import org.apache.spark.sql.types.StructType;
  * executor compute per task over those steps (wall time, and the CPU time of the task's thread:
  * a task that waits for a core runs longer than it computes), the mean breakdown
  * per step ({@link StepTimings}: select, broadcast, job, driver) and the seconds from {@code fit}
- * to the first step. The sweep runs in rounds (default 3), each measuring the floor and every N
- * once, so that a change of the machine's load falls on all of them alike; the ratio of the
- * largest N's step to the smallest N's is the median of the rounds' ratios. The baselines,
+ * to the first step. Every input is generated and cached once, before the first fit. The sweep
+ * runs in rounds (default 5), each measuring the floor and fitting every N once, the smallest
+ * first in odd rounds and the largest first in even ones, so that a change of the machine's load
+ * falls on all of them alike; the ratio of the largest N's step to the smallest N's is the median
+ * of the rounds' ratios. The baselines,
  * measured in the same run: the single-JVM step ({@link SviFit}) on B series; the single-JVM loss
  * and gradient of the rows one task holds (B / P), called in a loop and called once every 10 ms
  * as a task is (a call that follows an idle core costs more than one in a loop: the task's figure
@@ -57,11 +59,11 @@ import org.apache.spark.sql.types.StructType;
  * fixed loop of arithmetic (a gauge of the machine's speed at that moment), and it counts the
  * JVM's minor page faults in the set-up and per timed step ({@link #minorFaults}: on a machine
  * that hands idle memory back to its host, touching it again is what makes a round slow).
- * Between caching the input and timing its {@code count()} and the fit, a full collection moves
- * the cache that the benchmark just built to the old generation ({@link #settleHeap}): otherwise
- * the young collections that copy it, hundreds of megabytes at a million series, fall on
- * whichever of the two timings runs into them, and the fit's set-up pass, which allocates, always
- * does. The heap is fixed ({@code -Xms} = {@code -Xmx}, as for any JVM benchmark): a heap that a
+ * Before timing an input's {@code count()} and its fit, a full collection moves the caches that
+ * the benchmark built to the old generation and frees what the previous fit left
+ * ({@link #settleHeap}): otherwise the young collections that copy them, hundreds of megabytes at
+ * a million series, fall on whichever of the two timings runs into them, and the fit's set-up
+ * pass, which allocates, always does. The heap is fixed ({@code -Xms} = {@code -Xmx}, as for any JVM benchmark): a heap that a
  * full collection shrinks must grow again while the next fit allocates its cached rows, and G1
  * then starts a concurrent cycle at nearly every large array the set-up allocates. The heap is
  * also touched when the JVM starts ({@code -XX:+AlwaysPreTouch}, about 14 s for 6 GB on the
@@ -112,7 +114,7 @@ public final class SparkScaleBenchmark {
     String[] guides = args.length > 3 ? args[3].split(",") : new String[] {"amortized",
         "per-series"};
     int partitions = args.length > 4 ? Integer.parseInt(args[4]) : 2;
-    int rounds = args.length > 5 ? Integer.parseInt(args[5]) : 3;
+    int rounds = args.length > 5 ? Integer.parseInt(args[5]) : 5;
     boolean cacheInput = sizes[sizes.length - 1] <= 4_000_000L;
     SparkSession spark = SparkSession.builder().master("local[2]").appName("ember-scale")
         .config("spark.ui.enabled", "false").getOrCreate();
@@ -124,7 +126,18 @@ public final class SparkScaleBenchmark {
         + " %d warm-up, %d available processors, max heap %d MB%n", partitions, B, t, steps,
         WARMUP, Runtime.getRuntime().availableProcessors(),
         Runtime.getRuntime().maxMemory() >> 20);
+    // every input made once, before any fit, and cached when it fits in memory: each round
+    // then fits the same data, and the rounds differ only in the machine's load
+    List<Dataset<Row>> inputs = new ArrayList<>();
     try {
+      for (long n : sizes) {
+        Dataset<Row> df = generate(spark, n, t, partitions);
+        if (cacheInput) {
+          df = df.cache();
+          df.count();
+        }
+        inputs.add(df);
+      }
       double[] ratio = new double[guides.length];
       for (int g = 0; g < guides.length; g++) {
         Model<SequenceBatch> guide = guides[g].equals("per-series")
@@ -144,15 +157,15 @@ public final class SparkScaleBenchmark {
               guides[g], r + 1, floorMs(jsc, partitions), FLOOR_JOBS, B, single[0], partitions,
               B / partitions, single[1], single[2], single[4], single[3], PACE_MS, single[5],
               single[6]);
-          double first = Double.NaN;
-          double last = Double.NaN;
-          for (long n : sizes) {
-            double step = fitOnce(spark, jsc, starts, guide, guides[g], n, t, steps, partitions,
-                cacheInput, single);
-            first = Double.isNaN(first) ? step : first;
-            last = step;
+          // the sizes smallest first in odd rounds and largest first in even ones, so that a
+          // drift of the load within a round falls on the smallest and the largest alike
+          double[] stepMs = new double[sizes.length];
+          for (int k = 0; k < sizes.length; k++) {
+            int i = r % 2 == 0 ? k : sizes.length - 1 - k;
+            stepMs[i] = fitOnce(starts, guide, guides[g], inputs.get(i), sizes[i], steps,
+                partitions, cacheInput, single);
           }
-          roundRatios[r] = last / first;
+          roundRatios[r] = stepMs[sizes.length - 1] / stepMs[0];
         }
         ratio[g] = median(roundRatios);
         System.out.printf(Locale.ROOT, "%s guide: step at N = %d over step at N = %d: %.2f"
@@ -161,6 +174,9 @@ public final class SparkScaleBenchmark {
       }
       System.out.printf(Locale.ROOT, "scale ratio: %.2f%n", ratio[0]);
     } finally {
+      for (Dataset<Row> df : inputs) {
+        df.unpersist(true);
+      }
       spark.stop();
     }
   }
@@ -179,15 +195,14 @@ public final class SparkScaleBenchmark {
     }
   }
 
-  /** One fit at N series: prints its line and returns its median step in ms. */
-  static double fitOnce(SparkSession spark, JavaSparkContext jsc, StepStarts starts,
-      Model<SequenceBatch> guide, String guideName, long n, int t, int steps, int partitions,
-      boolean cacheInput, double[] single) {
-    Dataset<Row> df = generate(spark, n, t, partitions);
+  /**
+   * One fit of {@code df}, N series (cached: its {@code count()} is timed first): prints its line
+   * and returns its median step in ms.
+   */
+  static double fitOnce(StepStarts starts, Model<SequenceBatch> guide, String guideName,
+      Dataset<Row> df, long n, int steps, int partitions, boolean cached, double[] single) {
     double countMs = Double.NaN;
-    if (cacheInput) {
-      df = df.cache();
-      df.count();
+    if (cached) {
       settleHeap();
       long c0 = System.nanoTime();
       df.count();
@@ -239,7 +254,6 @@ public final class SparkScaleBenchmark {
     long[] gcSetup = starts.collectionsAtStart(0);
     System.out.printf(Locale.ROOT, "    garbage collections in the set-up: %d, %d ms%n",
         gcSetup[0] - gc0[0], gcSetup[1] - gc0[1]);
-    df.unpersist(true);
     return median;
   }
 
