@@ -14,9 +14,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.api.java.JavaPairRDD;
-import org.apache.spark.api.java.JavaRDD;
-import scala.Tuple2;
 
 /**
  * Which params of a guide are per-series (local) params, and how a batch's value of one is cut
@@ -385,39 +382,6 @@ public final class SeriesParams implements Serializable {
     int[] d = s.toArray();
     d[axis] = size;
     return Shape.of(d);
-  }
-
-  /**
-   * {@code rows} with the per-series params {@code fit} holds for them ({@link
-   * SequenceRow#fitted}), joined by id (rows unchanged for a fit without per-series params).
-   *
-   * @throws IllegalArgumentException naming a row the fit does not cover (checked by a job now)
-   */
-  static JavaRDD<SequenceRow> attachFitted(JavaRDD<SequenceRow> rows, FittedParams fit) {
-    SeriesParams layout = fit.layout();
-    if (layout.isEmpty()) {
-      return rows;
-    }
-    List<String> names = layout.names();
-    JavaPairRDD<Long, Map<String, double[]>> values = fit.seriesParams().orElseThrow().javaRDD()
-        .mapToPair(r -> {
-          Map<String, double[]> m = new LinkedHashMap<>();
-          for (String name : names) {
-            List<Double> v = r.getList(r.fieldIndex(name));
-            m.put(name, v.stream().mapToDouble(Double::doubleValue).toArray());
-          }
-          return new Tuple2<>(r.getLong(0), m);
-        });
-    JavaRDD<SequenceRow> joined = rows.mapToPair(r -> new Tuple2<>(r.id(), r))
-        .leftOuterJoin(values)
-        .map(t -> t._2()._2().isPresent() ? t._2()._1().withFitted(t._2()._2().get()) : t._2()._1());
-    List<SequenceRow> missing = joined.filter(r -> r.fitted().isEmpty()).take(1);
-    if (!missing.isEmpty()) {
-      throw new IllegalArgumentException("series id " + missing.get(0).id() + " has no per-series "
-          + "params " + names + " in the fit; a per-series guide has params only for the series "
-          + "it was fitted on (evaluate or transform those, or fit an amortized guide)");
-    }
-    return joined;
   }
 
   /** {@code state} without the per-series params (the driver's part). */

@@ -130,7 +130,7 @@ public final class SparkEvaluation {
       RngKey key, DataPreparation.Prepared read) {
     long n = read.summary().valid();
     Evaluator ev = new Evaluator(setup, fit, key, n);
-    JavaRDD<SequenceRow> attached = SeriesParams.attachFitted(rowsOf(read), fit);
+    JavaRDD<SequenceRow> attached = fit.attachTo(rowsOf(read));
     List<Part> parts = described(data, "ember evaluate", () -> attached
         .mapPartitionsWithIndex((idx, it) -> List.of(ev.part(idx, it)).iterator(), false)
         .collect());
@@ -185,7 +185,7 @@ public final class SparkEvaluation {
         .add("loss", DataTypes.DoubleType, false)
         .add("log_likelihood", DataTypes.DoubleType, false)
         .add("kl", DataTypes.DoubleType, false);
-    JavaRDD<Row> out = SeriesParams.attachFitted(rowsOf(read), fit).mapPartitions(it -> {
+    JavaRDD<Row> out = fit.attachTo(rowsOf(read)).mapPartitions(it -> {
       List<Row> rows = new ArrayList<>();
       Iterator<List<SequenceRow>> chunks = chunks(it, ROWS_PER_BATCH);
       while (chunks.hasNext()) {

@@ -225,7 +225,7 @@ public final class SparkTransform {
     long n = read.summary().valid();
     Map<String, Tensor> params = new LinkedHashMap<>(fit.params());
     SeriesParams local = fit.layout();
-    JavaRDD<SequenceRow> rows = SeriesParams.attachFitted(SparkEvaluation.rowsOf(read), fit);
+    JavaRDD<SequenceRow> rows = fit.attachTo(SparkEvaluation.rowsOf(read));
     SequenceRow first = SparkEvaluation.described(data, "ember transform: sites", rows::first);
     List<List<Layout>> layouts = layouts(setup,
         withFitted(params, local, List.of(first), first.values().length), key, first, n, o);
