@@ -41,36 +41,35 @@ import org.apache.spark.sql.types.StructType;
  * {@code local[2]}, with the amortized guide and then the per-series guide, it prints per N the
  * median step over the timed steps after a warm-up (after an untimed fit that compiles the step's
  * code, and untimed one-step fits over 131 072 series that compile the set-up's), the median
- * executor compute per task over those steps (wall time, and the CPU time of the task's thread:
- * a task that waits for a core runs longer than it computes), the mean breakdown
- * per step ({@link StepTimings}: select, broadcast, job, driver) and the seconds from {@code fit}
- * to the first step. Every input is generated and cached once, before the first fit. The sweep
- * runs in rounds (default 5), each measuring the floor and fitting every N once, the smallest
- * first in odd rounds and the largest first in even ones, so that a change of the machine's load
- * falls on all of them alike; the ratio of the largest N's step to the smallest N's is the median
- * of the rounds' ratios. The baselines,
- * measured in the same run: the single-JVM step ({@link SviFit}) on B series; the single-JVM loss
- * and gradient of the rows one task holds (B / P), called in a loop and called once every 10 ms
- * as a task is (a call that follows an idle core costs more than one in a loop: the task's figure
- * is given against both), and called once in each task of plain Spark jobs that carry the rows
- * and state in their closure (what one call costs where Spark runs it, none of Ember's step
- * machinery around it); an empty Spark job with a {@code treeAggregate} of 16 doubles (Spark's
- * floor per step); and a plain {@code count()} of the cached input. Around each fit it times a
- * fixed loop of arithmetic (a gauge of the machine's speed at that moment), and it counts the
- * JVM's minor page faults in the set-up and per timed step ({@link #minorFaults}: on a machine
- * that hands idle memory back to its host, touching it again is what makes a round slow).
- * Before timing an input's {@code count()} and its fit, a full collection moves the caches that
- * the benchmark built to the old generation and frees what the previous fit left
- * ({@link #settleHeap}): otherwise the young collections that copy them, hundreds of megabytes at
- * a million series, fall on whichever of the two timings runs into them, and the fit's set-up
- * pass, which allocates, always does. The heap is fixed ({@code -Xms} = {@code -Xmx}, as for any JVM benchmark): a heap that a
- * full collection shrinks must grow again while the next fit allocates its cached rows, and G1
- * then starts a concurrent cycle at nearly every large array the set-up allocates. The heap is
- * also touched when the JVM starts ({@code -XX:+AlwaysPreTouch}, about 14 s for 6 GB on the
- * 2-core machine): otherwise the first rounds fault in the young generation's pages as they
- * first allocate there, and on that machine the empty job took 50-70 ms instead of 8-14 and a
- * call of the task's computation 4.5-6.6 ms instead of 0.4-0.8 until they all had. The last line
- * is {@code scale ratio: X}, the amortized guide's step at the largest N over its step at the
+ * executor compute per task over those steps (wall time, and the CPU time of the task's thread: a
+ * task that waits for a core runs longer than it computes), the mean breakdown per step
+ * ({@link StepTimings}: select, broadcast, job, driver) and the seconds from {@code fit} to the
+ * first step. Every input is generated and cached once, before the first fit. The sweep runs in
+ * rounds (default 5), each measuring the floor and fitting every N once, the smallest first in odd
+ * rounds and the largest first in even ones, so that a change of the machine's load falls on all of
+ * them alike; the ratio of the largest N's step to the smallest N's is the median of the rounds'
+ * ratios. The baselines, measured in the same run: the single-JVM step ({@link SviFit}) on B
+ * series; the single-JVM loss and gradient of the rows one task holds (B / P), called in a loop and
+ * called once every 10 ms as a task is (a call that follows an idle core costs more than one in a
+ * loop: the task's figure is given against both), and called once in each task of plain Spark jobs
+ * that carry the rows and state in their closure (what one call costs where Spark runs it, none of
+ * Ember's step machinery around it); an empty Spark job with a {@code treeAggregate} of 16 doubles
+ * (Spark's floor per step); and a plain {@code count()} of the cached input. Around each fit it
+ * times a fixed loop of arithmetic (a gauge of the machine's speed at that moment), and it counts
+ * the JVM's minor page faults in the set-up and per timed step ({@link #minorFaults}: on a machine
+ * that hands idle memory back to its host, touching it again is what makes a round slow). Before
+ * timing an input's {@code count()} and its fit, a full collection moves the caches that the
+ * benchmark built to the old generation and frees what the previous fit left ({@link #settleHeap}):
+ * otherwise the young collections that copy them, hundreds of megabytes at a million series, fall
+ * on whichever of the two timings runs into them, and the fit's set-up pass, which allocates,
+ * always does. The heap is fixed ({@code -Xms} = {@code -Xmx}, as for any JVM benchmark): a heap
+ * that a full collection shrinks must grow again while the next fit allocates its cached rows, and
+ * G1 then starts a concurrent cycle at nearly every large array the set-up allocates. The heap is
+ * also touched when the JVM starts ({@code -XX:+AlwaysPreTouch}, about 14 s for 6 GB on the 2-core
+ * machine): otherwise the first rounds fault in the young generation's pages as they first allocate
+ * there, and on that machine the empty job took 50-70 ms instead of 8-14 and a call of the task's
+ * computation 4.5-6.6 ms instead of 0.4-0.8 until they all had. The last line is
+ * {@code scale ratio: X}, the amortized guide's step at the largest N over its step at the
  * smallest.
  *
  * <pre>{@code
