@@ -82,4 +82,28 @@ class RadixOrderTest {
     longer[n] = Long.MIN_VALUE;
     assertArrayEquals(reference(spread), RadixOrder.byKey(longer, n), "a prefix");
   }
+
+  @Test
+  void ordersKeysDealtByTheirTopBitsLikeAComparisonSort() {
+    // from TOP_DIGIT_FROM keys on they are dealt by their top 16 bits first; each bucket is then
+    // ordered by insertion (under INSERTION_BELOW keys) or by the low digits, stably
+    RngKey key = RngKey.of(13);
+    int n = 3 * RadixOrder.TOP_DIGIT_FROM + 5;
+    long[] smallTies = new long[n]; // 4 096 values in the top 12 bits: ~12 equal keys a bucket
+    long[] largeTies = new long[n]; // 64 top digits of ~770 keys, 256 values under each
+    long[] oneBucket = new long[n]; // one top digit (no dealing), any sign of the rest
+    for (int i = 0; i < n; i++) {
+      smallTies[i] = (key.bits(i) & 0xFFF) << 52;
+      largeTies[i] = ((key.bits(n + i) & 0x3F) << 58) | (key.bits(2L * n + i) & 0xFF);
+      oneBucket[i] = -1L - (key.bits(3L * n + i) & 0xFFFFFFFFFFFFL);
+    }
+    assertArrayEquals(reference(smallTies), RadixOrder.byKey(smallTies, n), "small buckets");
+    assertArrayEquals(reference(largeTies), RadixOrder.byKey(largeTies, n), "large buckets");
+    assertArrayEquals(reference(oneBucket), RadixOrder.byKey(oneBucket, n), "one bucket");
+    // just below and at the threshold, the same order either way
+    for (int m : new int[] {RadixOrder.TOP_DIGIT_FROM - 1, RadixOrder.TOP_DIGIT_FROM}) {
+      assertArrayEquals(reference(Arrays.copyOf(largeTies, m)), RadixOrder.byKey(largeTies, m),
+          "n " + m);
+    }
+  }
 }
