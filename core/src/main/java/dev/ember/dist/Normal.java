@@ -77,7 +77,7 @@ public final class Normal extends LocationScale {
     if (intermediates.isEmpty()) {
       return logProbSum(value);
     }
-    Tensor noise = noiseOf(value, intermediates, "logProbSum");
+    Tensor noise = noiseOf(value, intermediates);
     Tensor s = scale.size() == 1 ? scale : scale.broadcastTo(value.shape()); // a view
     Tensor logScale = s.keptLog();
     return logScale != null ? FusedDensities.normalSumAtDrawOfLogScale(noise, logScale)
@@ -99,7 +99,7 @@ public final class Normal extends LocationScale {
       requireEventShape(value);
       return FusedDensities.normalSum(value, loc, scale, mask);
     }
-    Tensor noise = noiseOf(value, intermediates, "logProbSum");
+    Tensor noise = noiseOf(value, intermediates);
     Shape shape = value.shape();
     Tensor m = mask.broadcastTo(shape); // itself, or a view
     Tensor s = scale.size() == 1 ? scale : scale.broadcastTo(shape);
@@ -109,11 +109,11 @@ public final class Normal extends LocationScale {
   }
 
   /** The noise among a draw's intermediates, checked against the draw. */
-  private Tensor noiseOf(Tensor value, List<Tensor> intermediates, String op) {
+  private Tensor noiseOf(Tensor value, List<Tensor> intermediates) {
     requireEventShape(value);
     if (intermediates.size() != 1 || !intermediates.get(0).shape().equals(value.shape())) {
       throw new IllegalArgumentException(
-          "Normal." + op + ": the intermediates of a draw of shape " + value.shape()
+          "Normal.logProbSum: the intermediates of a draw of shape " + value.shape()
               + " are its standard noise, one tensor of that shape, but got "
               + intermediates.size() + " tensor(s)"
               + (intermediates.isEmpty() ? "" : " of shape " + intermediates.get(0).shape())

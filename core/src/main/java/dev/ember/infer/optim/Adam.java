@@ -2,7 +2,6 @@
 // Copyright 2026 The Ember Authors
 package dev.ember.infer.optim;
 
-
 /**
  * Adam, as JAX's {@code adam} (NumPyro's {@code Adam}). With moments {@code m, v} (two slots,
  * from 0) and {@code t = step + 1}:
