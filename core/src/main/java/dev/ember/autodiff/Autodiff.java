@@ -70,6 +70,42 @@ public final class Autodiff {
    */
   public static Tensor op(
       Tensor value, String name, BackwardFn backward, ViewOf view, Tensor... inputs) {
+    return record(value, name, backward, view, -1, inputs);
+  }
+
+  /**
+   * {@link #op(Tensor, String, BackwardFn, Tensor...)} for an operation whose rule hands its
+   * output's gradient, unchanged, to input {@code passesTo} (of the output's shape), as {@code a *
+   * b + c} does to {@code c}. When that input is a block of a tensor nobody has given a gradient
+   * yet, a first-order pass then sums the output's gradient in place inside that tensor's
+   * gradient, which takes it over instead of a copy. A rule that hands something else to that
+   * input is still right, only without the saving.
+   *
+   * <pre>{@code
+   * // z = eps * scale + loc: a reparameterized draw, whose gradient is loc's
+   * Tensor z = Autodiff.opPassingTo(2, value, "mulAdd", (g, grads) -> {
+   *   grads.addProduct(0, g, scale);
+   *   grads.addProduct(1, g, eps);
+   *   grads.add(2, g);
+   * }, eps, scale, loc);
+   * }</pre>
+   *
+   * @throws IllegalArgumentException if {@code passesTo} is not an input of the output's shape
+   */
+  public static Tensor opPassingTo(int passesTo, Tensor value, String name, BackwardFn backward,
+      Tensor... inputs) {
+    if (passesTo < 0 || passesTo >= inputs.length
+        || !inputs[passesTo].shape().equals(value.shape())) {
+      throw new IllegalArgumentException(name + ": input " + passesTo + " cannot take the"
+          + " output's gradient unchanged: expected an input of the output's shape "
+          + value.shape() + (passesTo >= 0 && passesTo < inputs.length ? ", got "
+              + inputs[passesTo].shape() : ", of " + inputs.length + " inputs"));
+    }
+    return record(value, name, backward, null, passesTo, inputs);
+  }
+
+  private static Tensor record(Tensor value, String name, BackwardFn backward, ViewOf view,
+      int passesTo, Tensor... inputs) {
     if (!MODE.get().recording) {
       return value;
     }
@@ -83,7 +119,7 @@ public final class Autodiff {
     if (!any) {
       return value;
     }
-    Node node = new Node(name, inputs, backward, view);
+    Node node = new Node(name, inputs, backward, view, passesTo);
     Tensor out = Tensor.withNode(value, node);
     node.output = out;
     return out;
@@ -106,7 +142,7 @@ public final class Autodiff {
     }
     int[] st = strides.clone();
     Node node = new Node(name, new Tensor[] {input}, (g, grads) -> grads.addAt(0, g, base, st),
-        new ViewOf(input, base, st));
+        new ViewOf(input, base, st), -1);
     Tensor out = Tensor.withNode(value, node);
     node.output = out;
     return out;

@@ -31,9 +31,15 @@ import java.util.Set;
  * it was given (PyTorch's accumulate-grad reuses a gradient whose use count is one), that input
  * takes the buffer over instead of a copy, multiplied in place first for a product. So the
  * contributions of a rule are applied when the rule returns, once their uses are counted.
+ *
+ * <p>A node whose rule hands its gradient unchanged to a block of another tensor ({@link
+ * Autodiff#opPassingTo}: a draw {@code loc + scale * noise} of a param's rows) has its sum made
+ * in that block of a new array of the tensor's size, its <i>home</i>, when nobody has given that
+ * tensor a gradient yet. The tensor's sum then takes the whole array over when the rule hands the
+ * gradient on, once no other sum still reads it, instead of copying the block into its own.
  */
 final class FirstOrderGradients extends PassGradients {
-  private final IdentityHashMap<Node, Sum> sums = new IdentityHashMap<>();
+  private final IdentityHashMap<Node, GradientSum> sums = new IdentityHashMap<>();
   /** Nodes whose gradients are returned: their buffers are never reused. */
   private final Set<Node> wanted;
   /** Whether a node of {@link #wanted} has inputs (is not a leaf). */
@@ -44,6 +50,10 @@ final class FirstOrderGradients extends PassGradients {
   private Tensor grad;
   /** The buffer {@link #grad} views, when this pass owns it and no one asked for it; else null. */
   private OwnedBuffer gradBuffer;
+  /** Where {@link #gradBuffer} lies, when it was made in its node's home; else null. */
+  private GradientSum.Home gradHome;
+  /** The tensors that a sum was given a home inside: one home each. */
+  private final Set<Node> homesGiven = Collections.newSetFromMap(new IdentityHashMap<>());
 
   FirstOrderGradients(Set<Node> wanted) {
     this.wanted = wanted;
@@ -65,12 +75,13 @@ final class FirstOrderGradients extends PassGradients {
 
   @Override
   Tensor take(Node n) {
-    Sum s = sums.remove(n);
+    GradientSum s = sums.remove(n);
     if (s == null) {
       return null;
     }
     grad = s.value();
-    gradBuffer = wanted.contains(n) ? null : s.owned;
+    gradBuffer = wanted.contains(n) ? null : s.owned();
+    gradHome = gradBuffer != null && s.atHome() ? s.home() : null;
     return grad;
   }
 
@@ -111,12 +122,68 @@ final class FirstOrderGradients extends PassGradients {
       // a kernel may read the gradient through arrays it captured: then nothing reuses it
       uses += h.kernel != null ? 2 : (uses(h.g) || uses(h.factor)) ? 1 : 0;
     }
-    for (Handed h : handed) {
+    int home = homeTaker();
+    for (int i = 0; i < handed.size(); i++) {
+      Handed h = handed.get(i);
+      if (i != home) {
+        apply(h, gradBuffer != null && uses == 1 && h.g == grad);
+      }
+    }
+    // last, once the other contributions have read the gradient
+    if (home >= 0 && !giveHome()) {
+      Handed h = handed.get(home);
       apply(h, gradBuffer != null && uses == 1 && h.g == grad);
     }
     handed.clear();
     grad = null;
     gradBuffer = null;
+    gradHome = null;
+  }
+
+  /**
+   * The contribution that hands the running rule's gradient, made in its home, on unchanged to
+   * the input whose block that home is; -1 if none.
+   */
+  private int homeTaker() {
+    if (gradHome == null) {
+      return -1;
+    }
+    for (int i = 0; i < handed.size(); i++) {
+      Handed h = handed.get(i);
+      if (h.input == current().passesTo && h.g == grad && h.factor == null && h.owned == null
+          && h.strides == null && h.kernel == null) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Gives the home's whole array to the sum of the tensor it lies in, which holds the gradient in
+   * place: when that tensor's sum holds no more than placements waiting for a buffer (made into
+   * this one now) that do not read the gradient, and no other sum holds the gradient
+   * (placements that read it are made now). False if it cannot be done, and the contribution is
+   * applied as usual.
+   */
+  private boolean giveHome() {
+    GradientSum before = sums.get(gradHome.base());
+    if (before != null && (!before.onlyWaits() || before.placedReads(grad))) {
+      return false;
+    }
+    for (GradientSum s : sums.values()) {
+      if (s.given() != null && s.given().sharesStorage(grad)) {
+        return false;
+      }
+    }
+    for (GradientSum s : sums.values()) {
+      if (s != before && s.placedReads(grad)) {
+        s.own();
+      }
+    }
+    OwnedBuffer whole = gradBuffer.whole(gradHome.whole());
+    sums.put(gradHome.base(),
+        GradientSum.taking(whole, gradHome.at(), gradBuffer.shape().numel(), before));
+    return true;
   }
 
   /** Whether {@code t} reads the running rule's gradient (the tensor itself or a view of it). */
@@ -154,7 +221,7 @@ final class FirstOrderGradients extends PassGradients {
         return;
       }
     }
-    Sum s = sum(target);
+    GradientSum s = sum(target);
     Shape to = target.shape();
     if (h.owned != null && h.owned.shape().equals(to)) {
       s.takeOver(h.owned);
@@ -164,7 +231,8 @@ final class FirstOrderGradients extends PassGradients {
       Shape product = Shape.broadcast(g.shape(), h.factor.shape(), current().op + " backward");
       if (!product.equals(shape)) {
         s.add(reduced(g.mulSumTo(h.factor, shape), h.input).reshape(to));
-      } else if (reuse && g.shape().equals(to)) {
+      } else if (reuse && g.shape().equals(to) && s.home() == null) {
+        // (a sum with a home computes the product there instead)
         gradBuffer.multiply(h.factor);
         s.takeOver(gradBuffer);
       } else if (shape.equals(to)) {
@@ -180,8 +248,9 @@ final class FirstOrderGradients extends PassGradients {
   }
 
   /**
-   * Runs a kernel contribution: into the input's buffer when its sum owns one and it takes its
-   * gradients itself (null: done); else into a new buffer, handed on as an owned contribution.
+   * Runs a kernel contribution: into the input's buffer when its sum owns one or has a home and
+   * it takes its gradients itself (null: done); else into a new buffer, handed on as an owned
+   * contribution.
    */
   private Handed computed(Handed h, Shape shape) {
     Tensor in = current().inputs[h.input];
@@ -189,47 +258,34 @@ final class FirstOrderGradients extends PassGradients {
     if (view != null && bypassable(in.node(), view)) {
       if (isBlock(view, shape)) {
         // a contiguous slice of the tensor it views: written into that tensor's buffer there
-        Sum s = sum(view.input());
+        GradientSum s = sum(view.input());
         OwnedBuffer target = s.own();
         boolean accumulate = s.mustAccumulate(view.base(), shape.numel());
-        OwnedBuffer.write(new OwnedBuffer[] {target}, new Tensor[0],
-            (t, src) -> h.kernel.write(t[0], view.base(), accumulate));
+        target.writeRun((a, from) -> h.kernel.write(a, from + view.base(), accumulate));
         return null;
       }
     } else {
-      Sum own = sums.get(in.node());
-      if (own != null && own.owned != null) {
+      // a sum that may have a home is made now, so that the kernel writes there
+      GradientSum own = in.node().passesTo >= 0 ? sum(in) : sums.get(in.node());
+      if (own != null && (own.owned() != null || own.home() != null)) {
+        OwnedBuffer target = own.own();
         boolean accumulate = own.mustAccumulate(0, shape.numel());
-        OwnedBuffer.write(new OwnedBuffer[] {own.owned}, new Tensor[0],
-            (t, src) -> h.kernel.write(t[0], 0, accumulate));
+        target.writeRun((a, from) -> h.kernel.write(a, from, accumulate));
         return null;
       }
     }
     OwnedBuffer fresh = OwnedBuffer.zeros(shape);
-    OwnedBuffer.write(new OwnedBuffer[] {fresh}, new Tensor[0],
-        (t, src) -> h.kernel.write(t[0], 0, false));
+    fresh.writeRun((a, from) -> h.kernel.write(a, from, false));
     return new Handed(h.input, null, null, fresh, 0, null, null);
   }
 
   /** Whether a view of shape {@code shape} reads one contiguous run of what it views. */
   private static boolean isBlock(ViewOf view, Shape shape) {
-    return isBlock(view.strides(), shape);
-  }
-
-  /** Whether positions read with {@code st} over {@code shape} are one contiguous run, in order. */
-  private static boolean isBlock(int[] st, Shape shape) {
-    int expect = 1;
-    for (int d = st.length - 1; d >= 0; d--) {
-      if (shape.dim(d) != 1 && st[d] != expect) {
-        return false;
-      }
-      expect *= shape.dim(d);
-    }
-    return true;
+    return GradientSum.isBlock(view.strides(), shape);
   }
 
   /** Adds a contribution to a view into the sum of the tensor it views, at the view's places. */
-  private void placeInto(Sum s, Handed h, Tensor g, ViewOf view) {
+  private void placeInto(GradientSum s, Handed h, Tensor g, ViewOf view) {
     int[] strides = view.strides();
     if (h.owned != null) {
       // a buffer of a broadcast operation's shape is summed to the view's shape first
@@ -305,12 +361,43 @@ final class FirstOrderGradients extends PassGradients {
     return st;
   }
 
-  private Sum sum(Tensor t) {
+  private GradientSum sum(Tensor t) {
     return sum(t.node(), t.shape());
   }
 
-  private Sum sum(Node n, Shape shape) {
-    return sums.computeIfAbsent(n, k -> new Sum(shape));
+  private GradientSum sum(Node n, Shape shape) {
+    GradientSum s = sums.get(n);
+    if (s == null) {
+      s = new GradientSum(shape, homeOf(n, shape));
+      sums.put(n, s);
+    }
+    return s;
+  }
+
+  /**
+   * The home of a new sum of {@code n}: the block its gradient is handed on to unchanged, when
+   * that block is more than half of a tensor whose sum holds no more than placements waiting for
+   * a buffer and that has no other home yet, and nobody asked for the gradients in between; else
+   * null. More than half: of a param's rows, the home goes to the draw of rows 1 to T - 1, not to
+   * row 0's, whichever is differentiated first, and a home whose array is not taken over costs
+   * less than twice its block.
+   */
+  private GradientSum.Home homeOf(Node n, Shape shape) {
+    if (n.passesTo < 0 || wanted.contains(n)) {
+      return null;
+    }
+    Tensor in = n.inputs[n.passesTo];
+    ViewOf view = in.node() == null ? null : in.node().view;
+    if (view == null || 2L * shape.numel() <= view.input().size() || !isBlock(view, shape)
+        || !bypassable(in.node(), view)) {
+      return null;
+    }
+    Node base = view.input().node();
+    GradientSum before = sums.get(base);
+    if ((before != null && !before.onlyWaits()) || !homesGiven.add(base)) {
+      return null;
+    }
+    return new GradientSum.Home(base, view.input().shape(), view.base());
   }
 
   /** {@code g} summed to input {@code input}'s shape, which must broadcast to it. */
@@ -325,171 +412,5 @@ final class FirstOrderGradients extends PassGradients {
               + input + " of shape " + target);
     }
     return g.sumTo(target);
-  }
-
-  /**
-   * One node's gradient so far: a tensor given to it, or a buffer this pass owns, and the
-   * contributions placed inside it (views' gradients) that wait for a buffer. A placement needs
-   * a buffer of the whole shape; when a whole contribution that this sum may own arrives later
-   * (a product, a buffer handed on), the placements are added into that one in place, instead of
-   * into zeros that the whole contribution is then added to.
-   *
-   * <p>While its buffer is new, the sum knows which blocks of it hold values ({@link #written}):
-   * a block placed or computed where nothing is yet is written, not added, since adding would
-   * read back zeros. So the gradient of a series sliced into blocks (a {@code [T, B]} param read
-   * as a first row and the rows after it) is its blocks copied into place, no zeroed pass first.
-   */
-  private static final class Sum {
-    private final Shape shape;
-    private Tensor given;
-    private OwnedBuffer owned;
-    private final List<Placed> placed = new ArrayList<>(2);
-    /**
-     * The blocks {@code [from, to)} of {@link #owned} written since it was made as zeros, in the
-     * order written; null when any position of it may hold a value.
-     */
-    private List<int[]> written;
-
-    /** {@code g} (times {@code factor}, if not null) at a view's positions. */
-    private record Placed(Tensor g, Tensor factor, int base, int[] strides) {}
-
-    Sum(Shape shape) {
-      this.shape = shape;
-    }
-
-    void add(Tensor g) {
-      if (owned != null) {
-        owned.add(g);
-        written = null;
-      } else if (given == null) {
-        given = g;
-      } else {
-        owned = OwnedBuffer.sumOf(given, g);
-        given = null;
-        placeWaiting();
-      }
-    }
-
-    /** Adds a buffer of this sum's shape, taking it over when this sum owns none yet. */
-    void takeOver(OwnedBuffer buffer) {
-      if (owned != null) {
-        owned.add(buffer.view());
-        written = null;
-      } else {
-        if (given != null) {
-          buffer.add(given);
-          given = null;
-        }
-        owned = buffer;
-        placeWaiting();
-      }
-    }
-
-    void addProduct(Tensor g, Tensor factor) {
-      if (owned != null) {
-        owned.addProduct(g, factor);
-        written = null;
-      } else {
-        owned = given == null ? OwnedBuffer.productOf(g, factor)
-            : OwnedBuffer.productPlus(g, factor, given);
-        given = null;
-        placeWaiting();
-      }
-    }
-
-    void addAt(Tensor g, int base, int[] strides) {
-      addAtProduct(g, null, base, strides);
-    }
-
-    void addAtProduct(Tensor g, Tensor factor, int base, int[] strides) {
-      if (owned != null) {
-        place(new Placed(g, factor, base, strides));
-      } else {
-        placed.add(new Placed(g, factor, base, strides));
-      }
-    }
-
-    /**
-     * The buffer, made from what was given so far (zeros if nothing, or the first block placed
-     * copied into zeros) when there is none yet.
-     */
-    OwnedBuffer own() {
-      if (owned == null && given != null) {
-        owned = OwnedBuffer.copyOf(given);
-        given = null;
-      } else if (owned == null) {
-        Placed first = placed.isEmpty() ? null : placed.get(0);
-        if (first != null && first.factor == null && isBlock(first.strides, first.g.shape())) {
-          owned = OwnedBuffer.withBlock(shape, first.g, first.base);
-          written = new ArrayList<>(List.of(span(first)));
-          placed.remove(0);
-        } else {
-          owned = OwnedBuffer.zeros(shape);
-          written = new ArrayList<>(2);
-        }
-      }
-      placeWaiting();
-      return owned;
-    }
-
-    /**
-     * Whether a kernel that writes {@code size} values from {@code from} must add to what is
-     * there; records that it writes them.
-     */
-    boolean mustAccumulate(int from, int size) {
-      int[] block = {from, from + size};
-      boolean untouched = isUntouched(block);
-      if (written != null) {
-        written.add(block);
-      }
-      return !untouched;
-    }
-
-    /** Adds the waiting placements into {@link #owned}. */
-    private void placeWaiting() {
-      for (Placed p : placed) {
-        place(p);
-      }
-      placed.clear();
-    }
-
-    /** One placement into {@link #owned}: written where nothing is yet, else added. */
-    private void place(Placed p) {
-      if (isBlock(p.strides, p.g.shape()) && isUntouched(span(p))) {
-        owned.setBlock(p.g, p.factor, p.base);
-        written.add(span(p));
-      } else if (p.factor == null) {
-        owned.scatterAdd(p.g, p.base, p.strides);
-        written = null;
-      } else {
-        owned.scatterAddProduct(p.g, p.factor, p.base, p.strides);
-        written = null;
-      }
-    }
-
-    /** Whether no position of {@code block} has been written since the buffer was zeros. */
-    private boolean isUntouched(int[] block) {
-      if (written == null) {
-        return false;
-      }
-      for (int[] w : written) {
-        if (w[0] < block[1] && block[0] < w[1]) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    private static int[] span(Placed p) {
-      return new int[] {p.base, p.base + p.g.size()};
-    }
-
-    /** The sum: every contribution so far, the waiting placements included. */
-    Tensor value() {
-      if (!placed.isEmpty()) {
-        own();
-      }
-      return owned != null ? owned.view() : given;
-    }
   }
 }

@@ -28,17 +28,23 @@ public final class Node {
   final BackwardFn backward;
   /** What this node's output reads of its one input, if it is a view ({@link Autodiff#view}). */
   final ViewOf view;
+  /**
+   * The input whose gradient is this node's gradient, unchanged, when the operation declares one
+   * ({@link Autodiff#opPassingTo}); else -1.
+   */
+  final int passesTo;
   Tensor output;
 
   Node(String op, Tensor[] inputs, BackwardFn backward) {
-    this(op, inputs, backward, null);
+    this(op, inputs, backward, null, -1);
   }
 
-  Node(String op, Tensor[] inputs, BackwardFn backward, ViewOf view) {
+  Node(String op, Tensor[] inputs, BackwardFn backward, ViewOf view, int passesTo) {
     this.op = op;
     this.inputs = inputs;
     this.backward = backward;
     this.view = view;
+    this.passesTo = passesTo;
   }
 
   static Node leaf(String name) {

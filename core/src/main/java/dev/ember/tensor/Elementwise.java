@@ -3,6 +3,7 @@
 package dev.ember.tensor;
 
 import dev.ember.autodiff.Autodiff;
+import dev.ember.autodiff.BackwardFn;
 
 /**
  * Elementwise arithmetic, comparisons, {@code where} and {@code clamp}, each with its backward
@@ -40,7 +41,7 @@ final class Elementwise {
   static Tensor add(Tensor a, Tensor b) {
     Shape s = Shape.broadcast(a.shape, b.shape, "add");
     double[] r = new double[s.numel()];
-    addInto(a, b, s, r);
+    addInto(a, b, s, r, 0);
     Tensor out = new Tensor(r, s);
     return tracked(a, b) ? Autodiff.op(out, "add", (g, grads) -> {
       grads.add(0, g);
@@ -48,28 +49,31 @@ final class Elementwise {
     }, a, b) : out;
   }
 
-  /** {@code r = a + b}, broadcast to {@code s}; {@code r} may be the run that {@code a} reads. */
-  static void addInto(Tensor a, Tensor b, Shape s, double[] r) {
+  /**
+   * {@code r[at ..] = a + b}, broadcast to {@code s}; {@code r} may be the run that {@code a}
+   * reads.
+   */
+  static void addInto(Tensor a, Tensor b, Shape s, double[] r, int at) {
     int ma = mode(a, s);
     int mb = mode(b, s);
     double[] x = a.array();
     double[] y = b.array();
     int xo = a.offset;
     int yo = b.offset;
-    int n = r.length;
+    int n = s.numel();
     if (ma == FULL && mb == FULL) {
       for (int i = 0; i < n; i++) {
-        r[i] = x[xo + i] + y[yo + i];
+        r[at + i] = x[xo + i] + y[yo + i];
       }
     } else if (ma == ONE && mb == FULL) {
       double c = x[xo];
       for (int i = 0; i < n; i++) {
-        r[i] = c + y[yo + i];
+        r[at + i] = c + y[yo + i];
       }
     } else if (ma == FULL && mb == ONE) {
       double c = y[yo];
       for (int i = 0; i < n; i++) {
-        r[i] = x[xo + i] + c;
+        r[at + i] = x[xo + i] + c;
       }
     } else if (n > 0) {
       BinaryRuns it = new BinaryRuns(a, b, s);
@@ -81,21 +85,21 @@ final class Elementwise {
         int py = it.yStride;
         if (px == 1 && py == 1) {
           for (int j = 0; j < k; j++) {
-            r[ro + j] = x[p + j] + y[q + j];
+            r[at + ro + j] = x[p + j] + y[q + j];
           }
         } else if (px == 0 && py == 1) {
           double c = x[p];
           for (int j = 0; j < k; j++) {
-            r[ro + j] = c + y[q + j];
+            r[at + ro + j] = c + y[q + j];
           }
         } else if (px == 1 && py == 0) {
           double c = y[q];
           for (int j = 0; j < k; j++) {
-            r[ro + j] = x[p + j] + c;
+            r[at + ro + j] = x[p + j] + c;
           }
         } else {
           for (int j = 0; j < k; j++) {
-            r[ro + j] = x[p + j * px] + y[q + j * py];
+            r[at + ro + j] = x[p + j * px] + y[q + j * py];
           }
         }
       }
@@ -167,7 +171,7 @@ final class Elementwise {
   static Tensor mul(Tensor a, Tensor b) {
     Shape s = Shape.broadcast(a.shape, b.shape, "mul");
     double[] r = new double[s.numel()];
-    mulInto(a, b, s, r);
+    mulInto(a, b, s, r, 0);
     Tensor out = new Tensor(r, s);
     return tracked(a, b) ? Autodiff.op(out, "mul", (g, grads) -> {
       grads.addProduct(0, g, b);
@@ -175,28 +179,28 @@ final class Elementwise {
     }, a, b) : out;
   }
 
-  /** {@code r = a * b}, broadcast to {@code s}. */
-  static void mulInto(Tensor a, Tensor b, Shape s, double[] r) {
+  /** {@code r[at ..] = a * b}, broadcast to {@code s}. */
+  static void mulInto(Tensor a, Tensor b, Shape s, double[] r, int at) {
     int ma = mode(a, s);
     int mb = mode(b, s);
     double[] x = a.array();
     double[] y = b.array();
     int xo = a.offset;
     int yo = b.offset;
-    int n = r.length;
+    int n = s.numel();
     if (ma == FULL && mb == FULL) {
       for (int i = 0; i < n; i++) {
-        r[i] = x[xo + i] * y[yo + i];
+        r[at + i] = x[xo + i] * y[yo + i];
       }
     } else if (ma == ONE && mb == FULL) {
       double c = x[xo];
       for (int i = 0; i < n; i++) {
-        r[i] = c * y[yo + i];
+        r[at + i] = c * y[yo + i];
       }
     } else if (ma == FULL && mb == ONE) {
       double c = y[yo];
       for (int i = 0; i < n; i++) {
-        r[i] = x[xo + i] * c;
+        r[at + i] = x[xo + i] * c;
       }
     } else if (n > 0) {
       BinaryRuns it = new BinaryRuns(a, b, s);
@@ -208,21 +212,21 @@ final class Elementwise {
         int py = it.yStride;
         if (px == 1 && py == 1) {
           for (int j = 0; j < k; j++) {
-            r[ro + j] = x[p + j] * y[q + j];
+            r[at + ro + j] = x[p + j] * y[q + j];
           }
         } else if (px == 0 && py == 1) {
           double c = x[p];
           for (int j = 0; j < k; j++) {
-            r[ro + j] = c * y[q + j];
+            r[at + ro + j] = c * y[q + j];
           }
         } else if (px == 1 && py == 0) {
           double c = y[q];
           for (int j = 0; j < k; j++) {
-            r[ro + j] = x[p + j] * c;
+            r[at + ro + j] = x[p + j] * c;
           }
         } else {
           for (int j = 0; j < k; j++) {
-            r[ro + j] = x[p + j * px] * y[q + j * py];
+            r[at + ro + j] = x[p + j * px] * y[q + j * py];
           }
         }
       }
@@ -705,25 +709,29 @@ final class Elementwise {
   static Tensor mulAdd(Tensor a, Tensor b, Tensor c) {
     Shape s = Shape.broadcast(Shape.broadcast(a.shape, b.shape, "mulAdd"), c.shape, "mulAdd");
     double[] r = new double[s.numel()];
-    mulAddInto(a, b, c, s, r);
+    mulAddInto(a, b, c, s, r, 0);
     Tensor out = new Tensor(r, s);
     if (a.node() == null && b.node() == null && c.node() == null) {
       return out;
     }
     // the rules of mul and add: d/da = g b, d/db = g a, d/dc = g
-    return Autodiff.op(out, "mulAdd", (g, grads) -> {
+    BackwardFn rule = (g, grads) -> {
       grads.addProduct(0, g, b);
       grads.addProduct(1, g, a);
       grads.add(2, g);
-    }, a, b, c);
+    };
+    // c's gradient is the output's when c is not broadcast (a draw loc + scale * noise: loc's)
+    return c.shape.equals(s) ? Autodiff.opPassingTo(2, out, "mulAdd", rule, a, b, c)
+        : Autodiff.op(out, "mulAdd", rule, a, b, c);
   }
 
   /**
-   * {@code r = a * b + c}, broadcast to {@code s}; {@code r} may be the run {@code c} reads
+   * {@code r[at ..] = a * b + c}, broadcast to {@code s}; {@code r} may be the run {@code c} reads
    * (an accumulation in place). An operand that is neither one value nor a contiguous run of the
    * result's shape is gathered first.
    */
-  static void mulAddInto(Tensor a, Tensor b, Tensor c, Shape s, double[] r) {
+  static void mulAddInto(Tensor a, Tensor b, Tensor c, Shape s, double[] r,
+      int at) {
     Run xr = Run.of(a, s);
     Run yr = Run.of(b, s);
     Run zr = Run.of(c, s);
@@ -733,27 +741,27 @@ final class Elementwise {
     int xo = xr.o;
     int yo = yr.o;
     int zo = zr.o;
-    int n = r.length;
+    int n = s.numel();
     if (xr.step == 1 && yr.step == 1 && zr.step == 1) {
       for (int i = 0; i < n; i++) {
-        r[i] = x[xo + i] * y[yo + i] + z[zo + i];
+        r[at + i] = x[xo + i] * y[yo + i] + z[zo + i];
       }
     } else if (xr.step == 1 && yr.step == 0 && zr.step == 1) {
       double k = y[yo];
       for (int i = 0; i < n; i++) {
-        r[i] = x[xo + i] * k + z[zo + i];
+        r[at + i] = x[xo + i] * k + z[zo + i];
       }
     } else if (xr.step == 1 && yr.step == 1 && zr.step == 0) {
       double k = z[zo];
       for (int i = 0; i < n; i++) {
-        r[i] = x[xo + i] * y[yo + i] + k;
+        r[at + i] = x[xo + i] * y[yo + i] + k;
       }
     } else {
       int xs = xr.step;
       int ys = yr.step;
       int zs = zr.step;
       for (int i = 0; i < n; i++) {
-        r[i] = x[xo + i * xs] * y[yo + i * ys] + z[zo + i * zs];
+        r[at + i] = x[xo + i * xs] * y[yo + i * ys] + z[zo + i * zs];
       }
     }
   }

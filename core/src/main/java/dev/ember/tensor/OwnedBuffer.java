@@ -20,15 +20,26 @@ import java.util.Arrays;
  * Tensor kept = sum.snapshot();         // a copy, never stale
  * }</pre>
  *
+ * <p>A buffer may also be a block of a larger array ({@link #zerosInBlock}): a gradient summed
+ * where the gradient of a tensor it is handed on to lies, so that this tensor's sum can take the
+ * whole array over ({@link #whole}) without copying the block.
+ *
  * <p>Not thread-safe: an owner writes from one thread at a time.
  */
 public final class OwnedBuffer {
   private final Shape shape;
   private final HeapStorage storage;
+  /** Where element 0 lies in the storage's array. */
+  private final int at;
 
   private OwnedBuffer(double[] values, Shape shape) {
+    this(new HeapStorage(values), 0, shape);
+  }
+
+  private OwnedBuffer(HeapStorage storage, int at, Shape shape) {
     this.shape = shape;
-    this.storage = new HeapStorage(values);
+    this.storage = storage;
+    this.at = at;
   }
 
   /** A buffer over {@code fresh}, a new array that nothing else refers to (this package). */
@@ -41,6 +52,47 @@ public final class OwnedBuffer {
     return new OwnedBuffer(new double[shape.numel()], shape);
   }
 
+  /**
+   * Zeros of {@code shape} at row-major positions {@code base} to {@code base + shape.numel() - 1}
+   * of a new array of {@code whole}'s size: the buffer is that block, and {@link #whole} the
+   * array, all of whose other positions are zeros until it is written.
+   *
+   * <pre>{@code
+   * OwnedBuffer rows = OwnedBuffer.zerosInBlock(Shape.of(3, 2), 2, Shape.of(2, 2));
+   * rows.add(Tensor.of(new double[] {1, 2, 3, 4}, 2, 2));
+   * rows.whole(Shape.of(3, 2)).view();  // [[0, 0], [1, 2], [3, 4]]
+   * }</pre>
+   *
+   * @throws IllegalArgumentException if the block does not lie inside {@code whole}
+   */
+  public static OwnedBuffer zerosInBlock(Shape whole, int base, Shape shape) {
+    requireBlock("zerosInBlock", whole, shape.numel(), base);
+    return new OwnedBuffer(new HeapStorage(new double[whole.numel()]), base, shape);
+  }
+
+  /**
+   * The buffer over the whole array that this one lies in, of {@code shape}: the same storage,
+   * written by whoever takes it over; this buffer is then not to be written again. For a buffer
+   * made as a whole array, a buffer over it of another shape of the same size.
+   *
+   * @throws IllegalArgumentException if {@code shape} is not the array's size
+   */
+  public OwnedBuffer whole(Shape shape) {
+    if (shape.numel() != storage.values.length) {
+      throw new IllegalArgumentException("OwnedBuffer.whole: shape " + shape + " has "
+          + shape.numel() + " elements, but the array holds " + storage.values.length);
+    }
+    return new OwnedBuffer(storage, 0, shape);
+  }
+
+  /**
+   * Where this buffer lies in the array of {@link #whole}: its first element's position, or -1
+   * when it is a whole array of its own.
+   */
+  public int blockBase() {
+    return at == 0 && storage.values.length == shape.numel() ? -1 : at;
+  }
+
   /** A buffer holding a copy of {@code t}'s values. */
   public static OwnedBuffer copyOf(Tensor t) {
     return new OwnedBuffer(t.toArray(), t.shape);
@@ -50,7 +102,7 @@ public final class OwnedBuffer {
   public static OwnedBuffer sumOf(Tensor a, Tensor b) {
     requireShape("sumOf", a.shape, b.shape);
     double[] r = new double[a.size()];
-    Elementwise.addInto(a, b, a.shape, r);
+    Elementwise.addInto(a, b, a.shape, r, 0);
     return new OwnedBuffer(r, a.shape);
   }
 
@@ -58,7 +110,7 @@ public final class OwnedBuffer {
   public static OwnedBuffer productOf(Tensor g, Tensor f) {
     Shape s = Shape.broadcast(g.shape, f.shape, "productOf");
     double[] r = new double[s.numel()];
-    Elementwise.mulInto(g, f, s, r);
+    Elementwise.mulInto(g, f, s, r, 0);
     return new OwnedBuffer(r, s);
   }
 
@@ -67,7 +119,7 @@ public final class OwnedBuffer {
     Shape s = Shape.broadcast(g.shape, f.shape, "productPlus");
     requireShape("productPlus", c.shape, s);
     double[] r = new double[s.numel()];
-    Elementwise.mulAddInto(g, f, c, s, r);
+    Elementwise.mulAddInto(g, f, c, s, r, 0);
     return new OwnedBuffer(r, s);
   }
 
@@ -112,12 +164,12 @@ public final class OwnedBuffer {
 
   /** The current values as a tensor, without a copy; stale once the buffer is written again. */
   public Tensor view() {
-    return new Tensor(storage, 0, shape, shape.rowMajor, storage.version, DType.FLOAT64, null);
+    return new Tensor(storage, at, shape, shape.rowMajor, storage.version, DType.FLOAT64, null);
   }
 
   /** The current values copied into a tensor of their own, which later writes do not touch. */
   public Tensor snapshot() {
-    return new Tensor(storage.values.clone(), shape);
+    return new Tensor(Arrays.copyOfRange(storage.values, at, at + shape.numel()), shape);
   }
 
   /** Adds {@code g} (of this buffer's shape, any layout) in place. */
@@ -125,7 +177,7 @@ public final class OwnedBuffer {
     requireShape("add", shape, g.shape);
     Tensor source = g.storage == storage ? g.copy() : g;
     storage.version++;
-    Elementwise.addInto(view(), source, shape, storage.values); // elementwise: r[i] = r[i] + g[i]
+    Elementwise.addInto(view(), source, shape, storage.values, at); // r[i] = r[i] + g[i]
   }
 
   /** Multiplies the values by {@code f} (broadcast to this buffer's shape) in place. */
@@ -136,7 +188,7 @@ public final class OwnedBuffer {
     }
     Tensor fs = f.storage == storage ? f.copy() : f;
     storage.version++;
-    Elementwise.mulInto(view(), fs, shape, storage.values); // r[i] = r[i] f[i]
+    Elementwise.mulInto(view(), fs, shape, storage.values, at); // r[i] = r[i] f[i]
   }
 
   /** Adds {@code g * f} in place; their broadcast shape must be this buffer's. */
@@ -146,7 +198,7 @@ public final class OwnedBuffer {
     Tensor gs = g.storage == storage ? g.copy() : g;
     Tensor fs = f.storage == storage ? f.copy() : f;
     storage.version++;
-    Elementwise.mulAddInto(gs, fs, view(), s, storage.values); // r[i] = g[i] f[i] + r[i]
+    Elementwise.mulAddInto(gs, fs, view(), s, storage.values, at); // r[i] = g[i] f[i] + r[i]
   }
 
   /**
@@ -157,7 +209,7 @@ public final class OwnedBuffer {
     requirePlacement("scatterAdd", g.shape, base, gatherStrides);
     Tensor source = g.storage == storage ? g.copy() : g;
     storage.version++;
-    Strided.scatterAdd(source, null, base, gatherStrides, storage.values);
+    Strided.scatterAdd(source, null, at + base, gatherStrides, storage.values);
   }
 
   /** {@link #scatterAdd} of {@code g * f} ({@code f} broadcast to {@code g}'s shape). */
@@ -170,7 +222,7 @@ public final class OwnedBuffer {
           + fs.shape + " does not broadcast to " + gs.shape);
     }
     storage.version++;
-    Strided.scatterAdd(gs, fs, base, gatherStrides, storage.values);
+    Strided.scatterAdd(gs, fs, at + base, gatherStrides, storage.values);
   }
 
   /**
@@ -197,21 +249,22 @@ public final class OwnedBuffer {
     storage.version++;
     double[] r = storage.values;
     int n = g.size();
+    int from = at + base;
     double[] xa = x.a();
     int xo = x.o();
     if (y == null && x.step() == 1) {
-      System.arraycopy(xa, xo, r, base, n);
+      System.arraycopy(xa, xo, r, from, n);
     } else if (y == null) {
-      Arrays.fill(r, base, base + n, x.at(0));
+      Arrays.fill(r, from, from + n, x.at(0));
     } else if (x.step() == 1 && y.step() == 1) {
       double[] ya = y.a();
       int yo = y.o();
       for (int i = 0; i < n; i++) {
-        r[base + i] = xa[xo + i] * ya[yo + i];
+        r[from + i] = xa[xo + i] * ya[yo + i];
       }
     } else {
       for (int i = 0; i < n; i++) {
-        r[base + i] = x.at(i) * y.at(i);
+        r[from + i] = x.at(i) * y.at(i);
       }
     }
   }
@@ -223,8 +276,8 @@ public final class OwnedBuffer {
    * else a copy; a copy too when it is one of the targets' arrays, so that it is read as it was).
    * The kernel keeps no reference to any array after it returns.
    *
-   * @throws IllegalArgumentException if the buffers and sources are not all of one shape, or a
-   *     buffer is given twice
+   * @throws IllegalArgumentException if the buffers and sources are not all of one shape, a
+   *     buffer is given twice, or a buffer is a block of a larger array (see {@link #writeRun})
    */
   public static void write(OwnedBuffer[] targets, Tensor[] sources, Kernel kernel) {
     if (targets.length == 0) {
@@ -234,6 +287,10 @@ public final class OwnedBuffer {
     double[][] out = new double[targets.length][];
     for (int i = 0; i < targets.length; i++) {
       requireShape("write", shape, targets[i].shape);
+      if (targets[i].blockBase() >= 0) {
+        throw new IllegalArgumentException("OwnedBuffer.write: target " + i + " is a block of a"
+            + " larger array, which a kernel of whole arrays would write past; use writeRun");
+      }
       out[i] = targets[i].storage.values;
       for (int j = 0; j < i; j++) {
         if (out[j] == out[i]) {
@@ -269,12 +326,38 @@ public final class OwnedBuffer {
   }
 
   /**
+   * Writes the values in place with {@code writer}, given the array they lie in and the position
+   * of the first: every view made so far goes stale first. The writer keeps no reference to the
+   * array after it returns.
+   *
+   * <pre>{@code
+   * buffer.writeRun((a, from) -> Arrays.fill(a, from, from + buffer.shape().numel(), 1.0));
+   * }</pre>
+   */
+  public void writeRun(RunWriter writer) {
+    storage.version++;
+    writer.write(storage.values, at);
+  }
+
+  /** An in-place write of a buffer's values where they lie in an array; see {@link #writeRun}. */
+  @FunctionalInterface
+  public interface RunWriter {
+    /**
+     * @param array the array that holds the values
+     * @param from the position of element 0 in {@code array}; the values are the buffer's size
+     */
+    void write(double[] array, int from);
+  }
+
+  /**
    * Overwrites the values with {@code source}'s (of this buffer's shape): views made so far go
    * stale.
    */
   public void set(Tensor source) {
-    write(new OwnedBuffer[] {this}, new Tensor[] {source},
-        (t, s) -> System.arraycopy(s[0], 0, t[0], 0, t[0].length));
+    requireShape("set", shape, source.shape);
+    double[] values = (source.storage == storage ? source.copy() : source).readDense();
+    storage.version++;
+    System.arraycopy(values, 0, storage.values, at, shape.numel());
   }
 
   /**

@@ -159,4 +159,52 @@ class OwnedBufferTest {
         e.getMessage());
     assertEquals(0, b.version());
   }
+
+  @Test
+  void aBlockOfALargerArrayIsWrittenThereAndItsArrayTakenOverWhole() {
+    // a [2, 3] block at position 3 of a [4, 3] array; every write lands in rows 1-2 only
+    OwnedBuffer b = OwnedBuffer.zerosInBlock(Shape.of(4, 3), 3, Shape.of(2, 3));
+    assertEquals(3, b.blockBase());
+    assertEquals(-1, OwnedBuffer.zeros(Shape.of(2, 3)).blockBase());
+    b.add(Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3));
+    b.multiply(Tensor.of(2.0, 1.0, 1.0)); // broadcast over the rows
+    b.addProduct(Tensor.ones(2, 3), Tensor.scalar(0.5));
+    b.scatterAdd(Tensor.of(10.0, 10.0), 1, new int[] {3}); // column 1
+    b.scatterAddProduct(Tensor.of(1.0, 1.0), Tensor.scalar(7.0), 0, new int[] {3}); // column 0
+    b.setBlock(Tensor.of(-1.0), null, 5); // the last element
+    double[] rows = {9.5, 12.5, 3.5, 15.5, 15.5, -1};
+    assertArrayEquals(rows, b.view().toArray(), 0.0);
+    assertArrayEquals(rows, b.snapshot().toArray(), 0.0);
+    b.writeRun((a, from) -> a[from + 2] += 100);
+    assertEquals(103.5, b.view().get(0, 2), 0.0);
+    Tensor beforeSet = b.view();
+    b.set(b.view().mul(2.0));
+    assertThrows(StaleTensorException.class, beforeSet::toArray);
+    assertArrayEquals(new double[] {19, 25, 207, 31, 31, -2}, b.view().toArray(), 0.0);
+    OwnedBuffer whole = b.whole(Shape.of(4, 3));
+    assertArrayEquals(new double[] {0, 0, 0, 19, 25, 207, 31, 31, -2, 0, 0, 0},
+        whole.view().toArray(), 0.0);
+    // one storage: a write through the whole array makes the block's views stale
+    Tensor blockView = b.view();
+    whole.setBlock(Tensor.of(1.0, 1.0, 1.0), null, 0);
+    assertThrows(StaleTensorException.class, blockView::toArray);
+  }
+
+  @Test
+  void aBlockThatIsNotInsideItsArrayOrAKernelOfWholeArraysIsRefused() {
+    IllegalArgumentException outside = assertThrows(IllegalArgumentException.class,
+        () -> OwnedBuffer.zerosInBlock(Shape.of(4, 3), 7, Shape.of(2, 3)));
+    assertTrue(outside.getMessage().contains("a block of 6 values at position 7 does not fit a"
+        + " buffer of 12"), outside.getMessage());
+    OwnedBuffer b = OwnedBuffer.zerosInBlock(Shape.of(4, 3), 3, Shape.of(2, 3));
+    IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
+        () -> b.whole(Shape.of(3, 3)));
+    assertTrue(size.getMessage().contains("shape [3, 3] has 9 elements, but the array holds 12"),
+        size.getMessage());
+    IllegalArgumentException kernel = assertThrows(IllegalArgumentException.class,
+        () -> OwnedBuffer.write(new OwnedBuffer[] {b}, new Tensor[0], (t, s) -> t[0][0] = 1));
+    assertTrue(kernel.getMessage().contains("target 0 is a block of a larger array"),
+        kernel.getMessage());
+    assertArrayEquals(new double[12], b.whole(Shape.of(4, 3)).view().toArray(), 0.0);
+  }
 }
