@@ -72,15 +72,24 @@ class GradientHomeTest {
         : draw(e.select(0, 0), s.select(0, 0), l.select(0, 0), seen);
     Tensor z = seen == null ? e.slice(0, 1, T).mulAdd(s.slice(0, 1, T), l.slice(0, 1, T))
         : draw(e.slice(0, 1, T), s.slice(0, 1, T), l.slice(0, 1, T), seen);
-    return withRows(z.square().mul(Tensor.of(w, T - 1, B)).sum().mul(0.5)
-        .add(z0.mul(Tensor.of(v)).sum()), z);
+    return lossOf(z0, z);
   }
 
-  private Tensor withRows(Tensor f, Tensor z) {
+  /** f of the draws z0 {@code [B]} and z {@code [T - 1, B]}. */
+  private Tensor lossOf(Tensor z0, Tensor z) {
+    Tensor f = z.square().mul(Tensor.of(w, T - 1, B)).sum().mul(0.5)
+        .add(z0.mul(Tensor.of(v)).sum());
     for (int t = 0; t < T - 1; t++) {
       f = f.add(z.select(0, t).sum().mul(c[t]));
     }
     return f;
+  }
+
+  /** df/dz: loc's gradient without row 0. */
+  private double[] drawGradient() {
+    double[] rows = new double[(T - 1) * B];
+    System.arraycopy(locGradient(0), B, rows, 0, rows.length);
+    return rows;
   }
 
   /** df/dloc, closed form, plus {@code extra} everywhere. */
@@ -176,14 +185,11 @@ class GradientHomeTest {
       grads.add(3, g);
     }, e, sRows, lRows, u);
     Tensor z0 = Tensor.of(noise, T, B).select(0, 0).mulAdd(s.select(0, 0), l.select(0, 0));
-    Tensor f = withRows(z.square().mul(Tensor.of(w, T - 1, B)).sum().mul(0.5)
-        .add(z0.mul(Tensor.of(v)).sum()), z);
+    Tensor f = lossOf(z0, z);
     Tensor[] g = Autodiff.gradients(f, new Tensor[] {l, s, u}, null, false);
     assertClose(locGradient(0), g[0]);
     assertClose(scaleGradient(), g[1]);
-    double[] rows = new double[(T - 1) * B];
-    System.arraycopy(locGradient(0), B, rows, 0, rows.length);
-    assertClose(rows, g[2]);
+    assertClose(drawGradient(), g[2]);
   }
 
   @Test
@@ -193,14 +199,11 @@ class GradientHomeTest {
     Tensor e = Tensor.of(noise, T, B);
     Tensor z0 = e.select(0, 0).mulAdd(s.select(0, 0), l.select(0, 0));
     Tensor z = e.slice(0, 1, T).mulAdd(s.slice(0, 1, T), l.slice(0, 1, T));
-    Tensor f = withRows(z.square().mul(Tensor.of(w, T - 1, B)).sum().mul(0.5)
-        .add(z0.mul(Tensor.of(v)).sum()), z);
+    Tensor f = lossOf(z0, z);
     Tensor[] g = Autodiff.gradients(f, new Tensor[] {l, z, s}, null, false);
     assertClose(locGradient(0), g[0]);
     assertClose(scaleGradient(), g[2]);
-    double[] rows = new double[(T - 1) * B];
-    System.arraycopy(locGradient(0), B, rows, 0, rows.length);
-    assertClose(rows, g[1]);
+    assertClose(drawGradient(), g[1]);
     assertFalse(g[1].sharesStorage(g[0]));
   }
 
