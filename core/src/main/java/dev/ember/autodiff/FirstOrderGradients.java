@@ -52,8 +52,6 @@ final class FirstOrderGradients extends PassGradients {
   private OwnedBuffer gradBuffer;
   /** Where {@link #gradBuffer} lies, when it was made in its node's home; else null. */
   private GradientSum.Home gradHome;
-  /** The tensors that a sum was given a home inside: one home each. */
-  private final Set<Node> homesGiven = Collections.newSetFromMap(new IdentityHashMap<>());
 
   FirstOrderGradients(Set<Node> wanted) {
     this.wanted = wanted;
@@ -377,10 +375,10 @@ final class FirstOrderGradients extends PassGradients {
   /**
    * The home of a new sum of {@code n}: the block its gradient is handed on to unchanged, when
    * that block is more than half of a tensor whose sum holds no more than placements waiting for
-   * a buffer and that has no other home yet, and nobody asked for the gradients in between; else
-   * null. More than half: of a param's rows, the home goes to the draw of rows 1 to T - 1, not to
-   * row 0's, whichever is differentiated first, and a home whose array is not taken over costs
-   * less than twice its block.
+   * a buffer, and nobody asked for the gradients in between; else null. More than half: of a
+   * param's rows, the home goes to the draw of rows 1 to T - 1, not to row 0's, whichever is
+   * differentiated first, and a home whose array is not taken over (a second home in the same
+   * tensor, say) costs less than twice its block.
    */
   private GradientSum.Home homeOf(Node n, Shape shape) {
     if (n.passesTo < 0 || wanted.contains(n)) {
@@ -394,7 +392,7 @@ final class FirstOrderGradients extends PassGradients {
     }
     Node base = view.input().node();
     GradientSum before = sums.get(base);
-    if ((before != null && !before.onlyWaits()) || !homesGiven.add(base)) {
+    if (before != null && !before.onlyWaits()) {
       return null;
     }
     return new GradientSum.Home(base, view.input().shape(), view.base());
