@@ -10,7 +10,6 @@ import java.util.List;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.util.LongAccumulator;
 import scala.runtime.AbstractFunction2;
 
 /**
@@ -19,8 +18,7 @@ import scala.runtime.AbstractFunction2;
  * {@link ShardEngine} on them, and the parts are merged in partition order ({@link PartsJob}).
  *
  * <pre>{@code
- * ShardResult r = GlobalStep.run(rows, index.window(e), contextBc, shipped, depth, computeNs,
- *     computeCpuNs);
+ * ShardResult r = GlobalStep.run(rows, index.window(e), contextBc, shipped, depth, times);
  * }</pre>
  */
 final class GlobalStep {
@@ -29,15 +27,18 @@ final class GlobalStep {
   /** The step's parts over {@code rows}, the minibatch read from {@code window}. */
   static ShardResult run(JavaRDD<PartitionRows> rows, MinibatchIndex.Window window,
       Broadcast<FitContext> context, StepInputShipping.Shipped input, int depth,
-      LongAccumulator compute, LongAccumulator computeCpu) {
+      ExecutorTimes times) {
     return PartsJob.run(rows.rdd().zipPartitions(window.keys().rdd(), false,
-        new Task(new StepTaskInputs(window.bounds(), window.first(), context, input, compute,
-            computeCpu)),
+        new Task(new StepTaskInputs(window.bounds(), window.first(), context, input, times)),
         PartsJob.tag(EpochKeys.class), PartsJob.PART), depth);
   }
 
-  /** A step's task: its rows of the minibatch through the engine (a named class: see {@link PartsJob}). */
-  private static final class Task extends AbstractFunction2<scala.collection.Iterator<PartitionRows>,
+  /**
+   * A step's task: its rows of the minibatch through the engine (a named class: see {@link
+   * PartsJob}).
+   */
+  private static final class Task extends
+      AbstractFunction2<scala.collection.Iterator<PartitionRows>,
       scala.collection.Iterator<EpochKeys>, scala.collection.Iterator<ShardResult.Part>>
       implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -52,7 +53,7 @@ final class GlobalStep {
     public scala.collection.Iterator<ShardResult.Part> apply(
         scala.collection.Iterator<PartitionRows> r, scala.collection.Iterator<EpochKeys> k) {
       long start = System.nanoTime();
-      long cpuStart = StepTaskInputs.cpuNow();
+      long cpuStart = ExecutorTimes.cpuNow();
       PartitionRows pr = r.next();
       StepInput in = inputs.step();
       EpochKeys keys = inputs.keysOf(k);
@@ -67,7 +68,7 @@ final class GlobalStep {
               ctx.engine().batch(pr, at, ctx.totalSeries(), ctx.local().steps()),
               () -> pr.rows(at, 0, at.length), in.state(ctx.constraints()), in.key(),
               ctx.totalSeries(), ctx.batchSize(), ctx.local().steps())).iterator();
-      inputs.addCompute(start, cpuStart);
+      inputs.times().addCompute(start, cpuStart);
       return scala.jdk.javaapi.CollectionConverters.asScala(out);
     }
   }

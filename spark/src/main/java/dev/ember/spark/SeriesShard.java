@@ -25,6 +25,7 @@ import java.util.Map;
  * SeriesShard s0 = SeriesShard.unset(rows, width, slotCount, rootKey); // nothing computed yet
  * SeriesShard s1 = s0.step(partition, rows, keys, bounds, context, input);
  * s1.part();          // the step's loss term and gradient, for the driver
+ * s1.cost();          // the time the step spent on the shard's state
  * s1.initialised(rows, context).rowStates(local); // every series' state, for a checkpoint
  * }</pre>
  *
@@ -69,9 +70,11 @@ final class SeriesShard implements Serializable {
   private final double[][] values; // [group][k * W + offset(p) + e], unconstrained
   private final double[][][] slots; // [group][s][k * W + offset(p) + e], as values
   private final ShardResult.Part part; // of the step that made this shard, or null
+  private final StepCost cost; // of the step that made this shard
 
   private SeriesShard(long epoch, int width, int slotCount, RngKey root, long[][] ids,
-      int[][] positions, double[][] values, double[][][] slots, ShardResult.Part part) {
+      int[][] positions, double[][] values, double[][][] slots, ShardResult.Part part,
+      StepCost cost) {
     this.epoch = epoch;
     this.width = width;
     this.slotCount = slotCount;
@@ -81,11 +84,27 @@ final class SeriesShard implements Serializable {
     this.values = values;
     this.slots = slots;
     this.part = part;
+    this.cost = cost;
   }
 
-  private SeriesShard with(double[][] nextValues, double[][][] nextSlots, ShardResult.Part p) {
+  private SeriesShard with(double[][] nextValues, double[][][] nextSlots, ShardResult.Part p,
+      StepCost c) {
     return new SeriesShard(epoch, width, slotCount, root, ids, positions, nextValues, nextSlots,
-        p);
+        p, c);
+  }
+
+  /**
+   * The time (ns) a step spent on the shard's state, inside its compute: regrouping it at an
+   * epoch's first step; making the initial state of a group at its first step; reading the group's
+   * params into the batch, updating them and checking the result. The rest of the step's compute
+   * is what a task without per-series params does as well.
+   *
+   * @param regroup regrouping the states by the epoch's minibatches
+   * @param initialState making the group's initial state
+   * @param update reading the group's params, the optimizer's update, the check of the result
+   */
+  record StepCost(long regroup, long initialState, long update) implements Serializable {
+    static final StepCost NONE = new StepCost(0, 0, 0);
   }
 
   /**
@@ -100,6 +119,11 @@ final class SeriesShard implements Serializable {
   /** The part of the step that made this shard; null if it held no row of the minibatch. */
   ShardResult.Part part() {
     return part;
+  }
+
+  /** The time the step that made this shard spent on its state; none if no step made it. */
+  StepCost cost() {
+    return cost;
   }
 
   /** The rows' states, for a checkpoint; every group must be set ({@link #initialised}). */
@@ -173,7 +197,7 @@ final class SeriesShard implements Serializable {
         m[g] = new double[slotCount][positions[g].length * width];
       }
     }
-    return new SeriesShard(epoch, width, slotCount, null, ids, positions, v, m, part);
+    return new SeriesShard(epoch, width, slotCount, null, ids, positions, v, m, part, cost);
   }
 
   private void requireSet(String what) {
@@ -233,7 +257,7 @@ final class SeriesShard implements Serializable {
       at[i] = i;
     }
     return new SeriesShard(-1, w, k, root, new long[][] {id}, new int[][] {at},
-        new double[][] {v}, new double[][][] {m}, null);
+        new double[][] {v}, new double[][][] {m}, null, StepCost.NONE);
   }
 
   /**
@@ -280,7 +304,7 @@ final class SeriesShard implements Serializable {
       }
     }
     return new SeriesShard(keys.epoch(), width, slotCount, unset ? root : null, nextIds,
-        nextPositions, nextValues, nextSlots, null);
+        nextPositions, nextValues, nextSlots, null, StepCost.NONE);
   }
 
   /**
@@ -325,11 +349,19 @@ final class SeriesShard implements Serializable {
       throw new IllegalStateException("step " + in.step() + " of epoch " + in.epoch()
           + " met the keys of epoch " + keys.epoch());
     }
-    SeriesShard shard = epoch == in.epoch() ? this : regroup(keys, bounds, rows, ctx);
+    // the time spent on the state, where there is such work (a clock read around nothing would
+    // be counted too)
+    long regroup = 0;
+    SeriesShard shard = this;
+    if (epoch != in.epoch()) {
+      long t0 = System.nanoTime();
+      shard = regroup(keys, bounds, rows, ctx);
+      regroup = System.nanoTime() - t0;
+    }
     int j = in.batch();
     int b = shard.ids[j].length;
     if (b == 0) {
-      return shard.with(shard.values, shard.slots, null);
+      return shard.with(shard.values, shard.slots, null, new StepCost(regroup, 0, 0));
     }
     SeriesParams local = ctx.local();
     ShardEngine engine = ctx.engine();
@@ -337,22 +369,29 @@ final class SeriesShard implements Serializable {
     SequenceBatch batch = engine.batch(rows, shard.positions[j], ctx.totalSeries(),
         local.steps());
     // the group's state, made now from this batch if this is its first step
-    Map<String, Tensor> made = shard.values[j] != null ? null
-        : SeriesInitialValues.batchValues(batch, shard.root, ctx); // [T, b] by name
-    double[] groupValues = made == null ? shard.values[j]
-        : SeriesInitialValues.seriesMajor(made, local, b);
-    double[][] groupSlots = shard.slots[j] != null ? shard.slots[j]
-        : new double[slotCount][b * width];
+    long initial = 0;
+    Map<String, Tensor> made = null; // [T, b] by name
+    double[] groupValues = shard.values[j];
+    double[][] groupSlots = shard.slots[j];
+    if (groupValues == null) {
+      long t1 = System.nanoTime();
+      made = SeriesInitialValues.batchValues(batch, shard.root, ctx);
+      groupValues = SeriesInitialValues.seriesMajor(made, local, b);
+      groupSlots = new double[slotCount][b * width];
+      initial = System.nanoTime() - t1;
+    }
     SviState global = in.state(ctx.constraints());
     Map<String, Tensor> params = new LinkedHashMap<>(global.optimizer().params());
     Map<String, List<Tensor>> noSlots = new LinkedHashMap<>();
     Map<String, Constraint> constraints = new LinkedHashMap<>(global.constraints());
+    long t2 = System.nanoTime();
     for (int p = 0; p < local.locals().size(); p++) {
       SeriesParams.Local l = local.locals().get(p);
       params.put(l.name(), made != null ? made.get(l.name())
           : local.gather(p, groupValues, width, off[p], b));
       constraints.put(l.name(), l.constraint());
     }
+    long read = System.nanoTime() - t2;
     params.keySet().forEach(name -> noSlots.put(name, List.of()));
     SviState joint = new SviState(new OptimizerState(global.optimizer().step(), params, noSlots),
         global.key(), global.step(), global.skippedSteps(), constraints);
@@ -362,12 +401,13 @@ final class SeriesShard implements Serializable {
       ShardResult.Part bad = new ShardResult.Part(partition, b, vg.loss(), grad,
           NonFiniteTerms.find(engine, joint, rows.rows(shard.positions[j], 0, b), in.key(),
               ctx.totalSeries(), local.steps()));
-      return shard.with(shard.values, shard.slots, bad);
+      return shard.with(shard.values, shard.slots, bad, new StepCost(regroup, initial, read));
     }
     ShardResult.Part part = new ShardResult.Part(partition, b, vg.loss(), grad, List.of());
 
     // the weighted term's gradient with respect to a local param is (N / B) times its local
     // terms', and the optimizer steps at the global params' step count
+    long t3 = System.nanoTime();
     SeriesUpdate.Next next = SeriesUpdate.update(engine.svi().optimizer(), local,
         global.optimizer().step(), vg.grad(), groupValues, groupSlots, b);
     checkFinite(next.values(), shard.ids[j], width, local, off, in.step());
@@ -375,7 +415,8 @@ final class SeriesShard implements Serializable {
     double[][][] allSlots = shard.slots.clone();
     allValues[j] = next.values();
     allSlots[j] = next.slots();
-    return shard.with(allValues, allSlots, part);
+    return shard.with(allValues, allSlots, part,
+        new StepCost(regroup, initial, read + System.nanoTime() - t3));
   }
 
   private static boolean finiteLocal(Map<String, Tensor> grads, SeriesParams local) {

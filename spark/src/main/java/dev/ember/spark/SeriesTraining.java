@@ -24,7 +24,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
-import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
@@ -40,7 +39,7 @@ import scala.runtime.AbstractFunction3;
  * <pre>{@code
  * SeriesTraining series = SeriesTraining.start(spark, dir, index, byId, contextBc, root);
  * // takes over input
- * ShardResult r = series.step(input, window, depth, computeNs, computeCpuNs, false);
+ * ShardResult r = series.step(input, window, depth, times, false);
  * SeriesStateFiles.Summary s = series.checkpoint(folder); // then the checkpoint's header,
  * series.committed();                        // which commits it
  * JavaRDD<Row> perSeries = series.finish();
@@ -88,8 +87,8 @@ final class SeriesTraining {
     this.local = context.value().local();
     this.shards = shards.persist(StorageLevel.MEMORY_AND_DISK());
     if (checkpointDir == null && !jsc.getCheckpointDir().isPresent()) {
-      LOG.info("ember: per-series params {} are cut from their lineage by local checkpoints between "
-          + "checkpoints; set a checkpoint directory (SparkSvi.Builder#checkpoint or "
+      LOG.info("ember: per-series params {} are cut from their lineage by local checkpoints "
+          + "between checkpoints; set a checkpoint directory (SparkSvi.Builder#checkpoint or "
           + "SparkContext#setCheckpointDir) to survive the loss of an executor", local.names());
     }
   }
@@ -129,12 +128,13 @@ final class SeriesTraining {
    * released when the lineage no longer needs it.
    */
   ShardResult step(StepInputShipping.Shipped input, MinibatchIndex.Window window, int depth,
-      LongAccumulator compute, LongAccumulator computeCpu, boolean checkpointFollows) {
+      ExecutorTimes times, boolean checkpointFollows) {
     live.add(input);
     JavaRDD<SeriesShard> next = JavaRDD.fromRDD(shards.rdd().zipPartitions(index.rows().rdd(),
         window.keys().rdd(), false, new StepTask(new StepTaskInputs(window.bounds(),
-            window.first(), context, input, compute, computeCpu)), PartsJob.tag(PartitionRows.class), PartsJob.tag(EpochKeys.class),
-        PartsJob.tag(SeriesShard.class)), PartsJob.tag(SeriesShard.class))
+            window.first(), context, input, times)), PartsJob.tag(PartitionRows.class),
+        PartsJob.tag(EpochKeys.class), PartsJob.tag(SeriesShard.class)),
+        PartsJob.tag(SeriesShard.class))
         .persist(StorageLevel.MEMORY_AND_DISK());
     boolean due = ++sinceCut >= LINEAGE_STEPS && !checkpointFollows;
     boolean cutBySpark = due && checkpointDir == null;
@@ -170,7 +170,8 @@ final class SeriesTraining {
    * A step's task: a partition's shard stepped on its rows of the minibatch (named classes, not
    * lambdas: see {@link PartsJob}).
    */
-  private static final class StepTask extends AbstractFunction3<scala.collection.Iterator<SeriesShard>,
+  private static final class StepTask extends
+      AbstractFunction3<scala.collection.Iterator<SeriesShard>,
       scala.collection.Iterator<PartitionRows>, scala.collection.Iterator<EpochKeys>,
       scala.collection.Iterator<SeriesShard>> implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -185,16 +186,18 @@ final class SeriesTraining {
     public scala.collection.Iterator<SeriesShard> apply(scala.collection.Iterator<SeriesShard> s,
         scala.collection.Iterator<PartitionRows> r, scala.collection.Iterator<EpochKeys> k) {
       long start = System.nanoTime();
-      long cpuStart = StepTaskInputs.cpuNow();
+      long cpuStart = ExecutorTimes.cpuNow();
       SeriesShard out = s.next().step(TaskContext.getPartitionId(), r.next(), inputs.keysOf(k),
           inputs.bounds(), inputs.context().value(), inputs.step());
-      inputs.addCompute(start, cpuStart);
+      inputs.times().addSeriesState(out.cost());
+      inputs.times().addCompute(start, cpuStart);
       return scala.jdk.javaapi.CollectionConverters.asScala(List.of(out).iterator());
     }
   }
 
   /** A shard's part of the step that made it, if any. */
-  private static final class PartOf extends AbstractFunction1<scala.collection.Iterator<SeriesShard>,
+  private static final class PartOf extends
+      AbstractFunction1<scala.collection.Iterator<SeriesShard>,
       scala.collection.Iterator<ShardResult.Part>> implements Serializable {
     private static final long serialVersionUID = 1L;
 

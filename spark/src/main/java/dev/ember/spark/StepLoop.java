@@ -22,7 +22,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -168,8 +167,7 @@ final class StepLoop {
       int partitions = index.rows().getNumPartitions();
       int depth = s.aggregationDepth() > 0 ? s.aggregationDepth() : (partitions > 64 ? 2 : 1);
       int gradSize = ShardEngine.flatten(state.optimizer().params(), state).length;
-      LongAccumulator compute = jsc.sc().longAccumulator("ember executor compute ns");
-      LongAccumulator computeCpu = jsc.sc().longAccumulator("ember executor compute cpu ns");
+      ExecutorTimes times = ExecutorTimes.register(jsc);
       String previous = jsc.getLocalProperty("spark.job.description");
       boolean finished = false;
       try {
@@ -185,19 +183,17 @@ final class StepLoop {
           long t1 = System.nanoTime();
           StepInputShipping.Shipped shipped = StepInputShipping.inlineWhenSmall(jsc, in);
           long t2 = System.nanoTime();
-          long computeBefore = compute.value();
-          long computeCpuBefore = computeCpu.value();
+          long[] executorsBefore = times.values();
           jsc.setJobDescription("ember step " + (step + 1) + "/" + steps);
           boolean checkpointDue = store != null
               && ((step + 1) % s.checkpointInterval() == 0 || step + 1 == steps);
           ShardResult result;
           if (series != null) {
             // keeps shipped
-            result = series.step(shipped, window, depth, compute, computeCpu, checkpointDue);
+            result = series.step(shipped, window, depth, times, checkpointDue);
           } else {
             try {
-              result = GlobalStep.run(index.rows(), window, ctx, shipped, depth, compute,
-                  computeCpu);
+              result = GlobalStep.run(index.rows(), window, ctx, shipped, depth, times);
             } finally {
               shipped.release();
             }
@@ -213,8 +209,9 @@ final class StepLoop {
           if (checkpointDue) {
             checkpoint(state, local, losses);
           }
-          timings.add(t1 - t0, t2 - t1, t3 - t2, compute.value() - computeBefore,
-              computeCpu.value() - computeCpuBefore, t4 - t3, System.nanoTime() - t4);
+          timings.add(t1 - t0, t2 - t1, t3 - t2,
+              ExecutorTimes.since(times.values(), executorsBefore), t4 - t3,
+              System.nanoTime() - t4);
           if ((step + 1) % 100 == 0 || step + 1 == steps) {
             LOG.info("ember step {}/{}: loss {}", step + 1, steps, loss);
           }

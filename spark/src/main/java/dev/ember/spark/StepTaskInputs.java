@@ -3,19 +3,14 @@
 package dev.ember.spark;
 
 import java.io.Serializable;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.util.LongAccumulator;
 
 /**
  * What a step's task reads besides its partition's data: the window's boundaries, the fit's
- * context, the step's input, and the accumulators of the executors' compute time, in all and on a
- * CPU (the thread's CPU time: a task whose thread waits for a core runs longer than that).
+ * context, the step's input, and the accumulators of the executors' time ({@link ExecutorTimes}).
  *
  * <pre>{@code
- * StepTaskInputs in = new StepTaskInputs(window.bounds(), window.first(), ctx, shipped, computeNs,
- *     computeCpuNs);
+ * StepTaskInputs in = new StepTaskInputs(window.bounds(), window.first(), ctx, shipped, times);
  * EpochKeys keys = in.keysOf(scalaKeys);          // on the executor: the step's epoch's keys
  * BatchBoundaries bounds = in.bounds();            // and boundaries
  * }</pre>
@@ -24,35 +19,11 @@ import org.apache.spark.util.LongAccumulator;
  * @param first the window's first epoch
  * @param context the fit's context
  * @param input the step's input
- * @param compute the executors' compute time (ns), added to by each task
- * @param computeCpu the CPU time of that compute (ns), added to by each task
+ * @param times the executors' time, added to by each task
  */
 record StepTaskInputs(Broadcast<BatchBoundaries[]> windowBounds, long first,
-    Broadcast<FitContext> context, StepInputShipping.Shipped input, LongAccumulator compute,
-    LongAccumulator computeCpu) implements Serializable {
-
-  /**
-   * The JVM's thread bean, looked up once: {@link ManagementFactory#getThreadMXBean} searches the
-   * platform's beans at every call, 2.6% of a step's task at N = 2 048 when each task asked twice.
-   */
-  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-  private static final boolean CPU_TIME = THREADS.isCurrentThreadCpuTimeSupported();
-
-  /** The current thread's CPU time in ns (0 where the JVM cannot measure it). */
-  static long cpuNow() {
-    return CPU_TIME ? THREADS.getCurrentThreadCpuTime() : 0;
-  }
-
-  /**
-   * Adds a task's compute since {@code wallStart} ({@code System.nanoTime}, read first) and
-   * {@code cpuStart} (read second): the CPU interval ends before the wall one, inside it.
-   */
-  void addCompute(long wallStart, long cpuStart) {
-    long cpu = cpuNow() - cpuStart;
-    long wall = System.nanoTime() - wallStart;
-    compute.add(wall);
-    computeCpu.add(cpu);
-  }
+    Broadcast<FitContext> context, StepInputShipping.Shipped input, ExecutorTimes times)
+    implements Serializable {
 
   /** The step's input. */
   StepInput step() {

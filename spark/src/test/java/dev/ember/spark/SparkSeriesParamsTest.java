@@ -479,6 +479,23 @@ class SparkSeriesParamsTest {
         assertArrayEquals(a.get(id).get(name), b.get(id).get(name), 0.0, name + " of " + id);
       }
     }
+
+    // the timings of the work on the state: the fresh fit made each group's initial state in
+    // epoch 0 and regrouped at steps 0 and 3; the resumed one read every state from the
+    // checkpoint, so it made none, and regrouped its restored shards at step 2
+    StepTimings fresh = fits[2].timings();
+    StepTimings resumed = fits[1].timings();
+    assertTrue(fresh.seriesInitialState() > 0 && fresh.seriesRegroup() > 0
+        && fresh.seriesUpdate() > 0, fresh.summary());
+    assertEquals(0, resumed.seriesInitialState(), resumed.summary());
+    assertTrue(resumed.seriesRegroup() > 0 && resumed.seriesUpdate() > 0, resumed.summary());
+    for (StepTimings t : List.of(fresh, resumed)) {
+      for (int i = 0; i < t.steps(); i++) {
+        // measured inside each task's compute, on the same clock
+        assertTrue(t.seriesStateNanos()[i] > 0 && t.seriesStateNanos()[i] <= t.computeNanos()[i],
+            "step " + i + ": state " + t.seriesStateNanos()[i] + " ns of " + t.computeNanos()[i]);
+      }
+    }
   }
 
   /**

@@ -250,6 +250,9 @@ class SparkSviTest {
           <= t.computeNanos()[i] + 2 * 10_000, "step " + i + ": CPU " + t.computeCpuNanos()[i]
           + " ns of " + t.computeNanos()[i]);
     }
+    // no per-series params: no work on per-series state
+    assertEquals(0, t.seriesRegroup() + t.seriesInitialState() + t.seriesUpdate());
+    assertEquals(t.medianComputeMs(0), t.medianComputeBesideSeriesStateMs(0), 0.0);
   }
 
   @Test
