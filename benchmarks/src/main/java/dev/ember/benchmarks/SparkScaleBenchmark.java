@@ -44,7 +44,11 @@ import org.apache.spark.sql.types.StructType;
  * executor compute per task over those steps (wall time, and the CPU time of the task's thread: a
  * task that waits for a core runs longer than it computes), the mean breakdown per step
  * ({@link StepTimings}: select, broadcast, job, driver) and the seconds from {@code fit} to the
- * first step. Every input is generated and cached once, before the first fit. The sweep runs in
+ * first step. With the per-series guide it also prints the tasks' work on the per-series state
+ * (means per task: regrouping it at an epoch's first step, making a group's initial state at its
+ * first step, reading and updating a group's params), and the median compute per task beside
+ * that work (the rows' batch, loss and gradient: what the single-JVM loop computes) against the
+ * loop. Every input is generated and cached once, before the first fit. The sweep runs in
  * rounds (default 5), each measuring the floor and fitting every N once, the smallest first in odd
  * rounds and the largest first in even ones, so that a change of the machine's load falls on all of
  * them alike; the ratio of the largest N's step to the smallest N's is the median of the rounds'
@@ -230,6 +234,7 @@ public final class SparkScaleBenchmark {
     double computePerTask = tm.medianComputeMs(WARMUP) / partitions;
     double cpuPerTask = tm.medianComputeCpuMs(WARMUP) / partitions;
     double meanComputePerTask = tm.compute() / d / partitions;
+    double besidePerTask = tm.medianComputeBesideSeriesStateMs(WARMUP) / partitions;
     System.out.printf(Locale.ROOT, "%s N=%d: step %.2f ms (median of %d; p10 %.2f, p90 %.2f;"
             + " from job start to job start %.0f ms);"
             + " executor compute per task %.2f ms (median; %.2fx single JVM, %.2fx paced; mean"
@@ -244,6 +249,15 @@ public final class SparkScaleBenchmark {
         tm.select() / d, tm.broadcast() / d, tm.job() / d, tm.driver() / d,
         setup, countMs);
     System.out.println("    " + starts.taskBreakdown() + "; " + r.setupTimings().summary());
+    if (tm.seriesUpdate() > 0) {
+      // the means over all the fit's steps (a regroup falls on an epoch's first step only)
+      double perTask = d * partitions;
+      System.out.printf(Locale.ROOT, "    per-series state per task (ms, mean): regroup %.3f,"
+          + " initial state %.3f, update %.3f; compute per task beside it %.2f ms (median;"
+          + " %.2fx single JVM, %.2fx paced)%n", tm.seriesRegroup() / perTask,
+          tm.seriesInitialState() / perTask, tm.seriesUpdate() / perTask, besidePerTask,
+          besidePerTask / single[2], besidePerTask / single[3]);
+    }
     System.out.printf(Locale.ROOT, "    gauge (a fixed loop of arithmetic, CPU time): %.2f ms"
         + " before the fit, %.2f ms after; %s%n", gaugeBefore, gaugeCpuMs(), faults0 < 0
             ? "no page fault counts on this system" : String.format(Locale.ROOT, "minor page"
