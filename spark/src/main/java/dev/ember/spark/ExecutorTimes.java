@@ -25,8 +25,8 @@ import org.apache.spark.util.LongAccumulator;
  * long[] spent = ExecutorTimes.since(times.values(), before); // {compute, cpu, regroup, ...}
  * }</pre>
  *
- * <p>Spark merges the updates of a task that is retried, so a retried step counts its tasks'
- * time twice; the figures are timings, not results.
+ * <p>A failed attempt's updates are dropped, but a task that Spark runs again to recompute a lost
+ * partition adds its time again: the figures are timings, not results.
  */
 final class ExecutorTimes implements Serializable {
   private static final long serialVersionUID = 1L;

@@ -148,9 +148,9 @@ public record StepTimings(long steps, long select, long broadcast, long job, lon
   public String summary() {
     double d = Math.max(steps, 1) * 1e6;
     long state = seriesRegroup + seriesInitialState + seriesUpdate;
-    String series = state == 0 ? "" : String.format(Locale.ROOT, "; of it per-series state"
-        + " %.3f: regroup %.3f, initial state %.3f, update %.3f", state / d, seriesRegroup / d,
-        seriesInitialState / d, seriesUpdate / d);
+    String series = state == 0 ? "" : String.format(Locale.ROOT, "; per-series state %.3f of"
+        + " the compute: regroup %.3f, initial state %.3f, update %.3f", state / d,
+        seriesRegroup / d, seriesInitialState / d, seriesUpdate / d);
     return String.format(Locale.ROOT,
         "per step (ms): median %.3f; mean select %.3f, broadcast %.3f, job %.3f (executor"
             + " compute %.3f summed over tasks, %.3f of it on a CPU%s), driver %.3f, checkpoint"

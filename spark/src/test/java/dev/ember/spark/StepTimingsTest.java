@@ -62,8 +62,8 @@ class StepTimingsTest {
       state += c;
     }
     assertEquals(t.seriesRegroup() + t.seriesInitialState() + t.seriesUpdate(), state);
-    assertTrue(t.summary().contains("of it per-series state 0.120: regroup 0.020, initial state"
-        + " 0.050, update 0.050"), t.summary());
+    assertTrue(t.summary().contains("per-series state 0.120 of the compute: regroup 0.020,"
+        + " initial state 0.050, update 0.050"), t.summary());
     assertEquals(67.000006, t.medianStepMs(63), 1e-9); // jobs of 64 .. 70 ms
     assertTrue(Double.isNaN(t.medianComputeMs(70)));
     assertArrayEquals(new long[0], StepTimings.zero().computeNanos());
