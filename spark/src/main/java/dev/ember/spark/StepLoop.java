@@ -112,13 +112,17 @@ final class StepLoop {
       SetupTimings setup = new SetupTimings(t1 - t0, t2 - t1, t3 - t2, System.nanoTime() - t3);
       Loop loop = new Loop(jsc, s, index, ctxBc, series, batch, steps, store, run);
       SviState state = loop.run(start.state(), start.local(), start.losses());
+      StepTimings stepTimings = loop.timings.timings();
+      // where the fit's time went, in the driver's log (SparkSviModel#timings has the figures)
+      LOG.info("ember: steps run: {}; {}; {}", stepTimings.steps(), setup.summary(),
+          stepTimings.summary());
       Optional<Dataset<Row>> perSeries = Optional.ofNullable(loop.perSeriesRows)
           .map(r -> seriesParamsFrame(data.sparkSession(), r, start.local()));
       RngKey next = state.key().split()[1];
       return new SparkSviModel(s.setup(), new FittedParams(s.svi().getParams(state),
           start.local(), perSeries, next), toArray(start.losses()), state,
           new SparkSviModel.FitData(n, prepared.skipped(), summary.fingerprint(),
-              summary.values()), batch, loop.timings.timings(), setup);
+              summary.values()), batch, stepTimings, setup);
     } finally {
       if (index != null) {
         index.close();
