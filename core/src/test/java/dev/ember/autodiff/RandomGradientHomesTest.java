@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * many times each.
  */
 class RandomGradientHomesTest {
-  private static final int PROGRAMS = 3000;
+  private static final int PROGRAMS = Integer.getInteger("homePrograms", 3000);
   private static final double TOL = 1e-12;
 
   /** How a draw picks its part of the params. */
@@ -251,8 +251,9 @@ class RandomGradientHomesTest {
         }
       }
     }
-    // the programs reach both cases many times (counted over the draws that show their gradient)
-    assertTrue(takenOver >= 200 && copied >= 200, "taken over " + takenOver + ", copied "
-        + copied);
+    // the programs reach both cases many times (counted over the draws that show their gradient:
+    // 272 and 3 446 of the default 3 000 programs)
+    assertTrue(takenOver >= PROGRAMS / 15 && copied >= PROGRAMS / 15, "taken over " + takenOver
+        + ", copied " + copied + " in " + PROGRAMS + " programs");
   }
 }
