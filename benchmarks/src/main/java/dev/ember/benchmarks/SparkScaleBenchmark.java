@@ -42,21 +42,23 @@ import org.apache.spark.sql.types.StructType;
  * median step over the timed steps after a warm-up (after an untimed fit that compiles the step's
  * code, and untimed one-step fits over 131 072 series that compile the set-up's), the median
  * executor compute per task over those steps (wall time, and the CPU time of the task's thread: a
- * task that waits for a core runs longer than it computes), the mean breakdown per step
- * ({@link StepTimings}: select, broadcast, job, driver) and the seconds from {@code fit} to the
- * first step. With the per-series guide it also prints the tasks' work on the per-series state
- * (means per task: regrouping it at an epoch's first step, making a group's initial state at its
- * first step, reading and updating a group's params), and the median compute per task beside
- * that work (the rows' batch, loss and gradient: what the single-JVM loop computes) against the
- * loop. Every input is generated and cached once, before the first fit. The sweep runs in
- * rounds (default 5), each measuring the floor and fitting every N once, the smallest first in odd
- * rounds and the largest first in even ones, so that a change of the machine's load falls on all of
- * them alike; the ratio of the largest N's step to the smallest N's is the median of the rounds'
- * ratios. The baselines, measured in the same run: the single-JVM step ({@link SviFit}) on B
- * series; the single-JVM loss and gradient of the rows one task holds (B / P), called in a loop and
- * called once every 10 ms as a task is (a call that follows an idle core costs more than one in a
- * loop: the task's figure is given against both), and called once in each task of plain Spark jobs
- * that carry the rows and state in their closure (what one call costs where Spark runs it, none of
+ * task that waits for a core runs longer than it computes), the mean breakdown per step ({@link
+ * StepTimings}: select, broadcast, job, driver) and the seconds from {@code fit} to the first step.
+ * With the per-series guide it also prints the tasks' work on the per-series state (means per task:
+ * regrouping it at an epoch's first step, making a group's initial state at its first step, reading
+ * and updating a group's params), and the median compute per task beside that work (the rows'
+ * batch, loss and gradient: what the single-JVM loop computes) against the loop. Every input is
+ * generated and cached once, before the first fit. The sweep runs in rounds (default 5), each
+ * measuring the floor and fitting every N once, the smallest first in odd rounds and the largest
+ * first in even ones, so that a change of the machine's load falls on all of them alike; the ratio
+ * of the largest N's step to the smallest N's is the median of the rounds' ratios. The baselines,
+ * measured in the same run: the single-JVM step ({@link SviFit}) on B series; the single-JVM loss
+ * and gradient of the rows one task holds (B / P), called in a loop and called once every 10 ms as
+ * a task is (a call that follows an idle core costs more than one in a loop: the task's figure is
+ * given against both; the paced call is also timed after 10 ms of spinning instead of sleeping, and
+ * after spinning and overwriting 64 MB, more than the caches hold, which tells an idle core's cost
+ * from that of the data leaving the caches), and called once in each task of plain Spark jobs that
+ * carry the rows and state in their closure (what one call costs where Spark runs it, none of
  * Ember's step machinery around it); an empty Spark job with a {@code treeAggregate} of 16 doubles
  * (Spark's floor per step); and a plain {@code count()} of the cached input. Around each fit it
  * times a fixed loop of arithmetic (a gauge of the machine's speed at that moment), and it counts
@@ -72,9 +74,8 @@ import org.apache.spark.sql.types.StructType;
  * also touched when the JVM starts ({@code -XX:+AlwaysPreTouch}, about 14 s for 6 GB on the 2-core
  * machine): otherwise the first rounds fault in the young generation's pages as they first allocate
  * there, and on that machine the empty job took 50-70 ms instead of 8-14 and a call of the task's
- * computation 4.5-6.6 ms instead of 0.4-0.8 until they all had. The last line is
- * {@code scale ratio: X}, the amortized guide's step at the largest N over its step at the
- * smallest.
+ * computation 4.5-6.6 ms instead of 0.4-0.8 until they all had. The last line is {@code scale
+ * ratio: X}, the amortized guide's step at the largest N over its step at the smallest.
  *
  * <pre>{@code
  * mvn -B -q -Pbenchmarks -pl benchmarks -am -DskipTests package dependency:build-classpath \
@@ -103,6 +104,8 @@ public final class SparkScaleBenchmark {
   static final int FLOOR_JOBS = 60;
   static final int PACED_CALLS = 60;
   static final int PACE_MS = 10;
+  /** What a paced call overwrites between calls: more than the 2-core machine's caches hold. */
+  static final int EVICT_BYTES = 64 << 20;
 
   /** The columns of the generated data: id, values. */
   static final StructType SCHEMA = new StructType().add("id", DataTypes.LongType, false)
@@ -155,11 +158,12 @@ public final class SparkScaleBenchmark {
               + " treeAggregate of 16 doubles: %.2f ms (median of %d); single JVM (1 thread): step"
               + " on B = %d %.2f ms, loss and gradient of B / %d = %d rows %.2f ms (the same batch"
               + " every call), a task's computation on them %.2f ms (%.2f ms on a CPU; a new batch"
-              + " every call; %.2f ms at one call every %d ms; %.2f ms, %.2f on a CPU, called once"
+              + " every call; at one call every %d ms: %.2f ms after sleeping, %.2f after spinning,"
+              + " %.2f after spinning and overwriting %d MB; %.2f ms, %.2f on a CPU, called once"
               + " in each task of a plain Spark job)%n",
               guides[g], r + 1, floorMs(jsc, partitions), FLOOR_JOBS, B, single[0], partitions,
-              B / partitions, single[1], single[2], single[4], single[3], PACE_MS, single[5],
-              single[6]);
+              B / partitions, single[1], single[2], single[4], PACE_MS, single[3], single[7],
+              single[8], EVICT_BYTES >> 20, single[5], single[6]);
           // the sizes smallest first in odd rounds and largest first in even ones, so that a
           // drift of the load within a round falls on the smallest and the largest alike
           double[] stepMs = new double[sizes.length];
@@ -381,9 +385,10 @@ public final class SparkScaleBenchmark {
 
   /**
    * The single-JVM baselines, median ms: an {@link SviFit} step on B series, the loss and
-   * gradient of B / partitions series, what one task computes on them (in a loop, then paced),
-   * that computation's CPU time in the loop, and its wall and CPU time called once in each task
-   * of plain Spark jobs ({@link #plainTaskCalls}).
+   * gradient of B / partitions series, what one task computes on them (in a loop, then paced
+   * after sleeping), that computation's CPU time in the loop, its wall and CPU time called once in
+   * each task of plain Spark jobs ({@link #plainTaskCalls}), and the paced call after spinning,
+   * then after spinning and overwriting {@link #EVICT_BYTES}.
    */
   static double[] singleJvm(JavaSparkContext jsc, Model<SequenceBatch> guide, int t,
       int partitions) {
@@ -428,25 +433,55 @@ public final class SparkScaleBenchmark {
       engineMs[i] = (System.nanoTime() - t0) / 1e6;
     }
     // the same, one call every PACE_MS, as a task computes once per step: between calls the
-    // thread sleeps and its core idles or runs other work, as an executor's does between steps
-    double[] pacedMs = new double[PACED_CALLS];
-    for (int i = 0; i < pacedMs.length; i++) {
+    // thread sleeps and its core idles or runs other work, as an executor's does between steps;
+    // then with the thread spinning instead of sleeping (its core never idles), and spinning
+    // then overwriting more memory than the caches hold (the rows, state and code's data gone
+    // from them): which of the three a call's cost follows tells what makes a paced call dear
+    double pacedMs = pacedCalls(engine, rows, state, () -> {
       try {
         Thread.sleep(PACE_MS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        break;
       }
-      long t0 = System.nanoTime();
-      engine.compute(0, rows, state, RngKey.of(i), 1_000_000, B, 0);
-      pacedMs[i] = (System.nanoTime() - t0) / 1e6;
-    }
+    });
+    double spinMs = pacedCalls(engine, rows, state, SparkScaleBenchmark::spinPace);
+    byte[] overwritten = new byte[EVICT_BYTES];
+    double evictedMs = pacedCalls(engine, rows, state, () -> {
+      spinPace();
+      for (int k = 0; k < overwritten.length; k += 64) {
+        overwritten[k]++;
+      }
+    });
     double[] inTasks = plainTaskCalls(jsc, engine, rows, state, partitions);
     return new double[] {median(Arrays.copyOfRange(stepMs, SINGLE_WARMUP, stepMs.length)),
         median(Arrays.copyOfRange(partMs, SINGLE_WARMUP, partMs.length)),
         median(Arrays.copyOfRange(engineMs, SINGLE_WARMUP, engineMs.length)),
-        median(pacedMs), median(Arrays.copyOfRange(engineCpuMs, SINGLE_WARMUP,
-            engineCpuMs.length)), inTasks[0], inTasks[1]};
+        pacedMs, median(Arrays.copyOfRange(engineCpuMs, SINGLE_WARMUP,
+            engineCpuMs.length)), inTasks[0], inTasks[1], spinMs, evictedMs};
+  }
+
+  /**
+   * The median ms of {@value #PACED_CALLS} calls of a task's computation, each after {@code
+   * pause}.
+   */
+  static double pacedCalls(ShardEngine engine, List<SequenceRow> rows, SviState state,
+      Runnable pause) {
+    double[] ms = new double[PACED_CALLS];
+    for (int i = 0; i < ms.length; i++) {
+      pause.run();
+      long t0 = System.nanoTime();
+      engine.compute(0, rows, state, RngKey.of(i), 1_000_000, B, 0);
+      ms[i] = (System.nanoTime() - t0) / 1e6;
+    }
+    return median(ms);
+  }
+
+  /** {@value #PACE_MS} ms of spinning on the clock: the core kept busy, no memory touched. */
+  static void spinPace() {
+    long end = System.nanoTime() + PACE_MS * 1_000_000L;
+    while (System.nanoTime() < end) {
+      Thread.onSpinWait();
+    }
   }
 
   /**
