@@ -54,10 +54,10 @@ import org.apache.spark.sql.types.StructType;
  * of the largest N's step to the smallest N's is the median of the rounds' ratios. The baselines,
  * measured in the same run: the single-JVM step ({@link SviFit}) on B series; the single-JVM loss
  * and gradient of the rows one task holds (B / P), called in a loop and called once every 10 ms as
- * a task is (a call that follows an idle core costs more than one in a loop: the task's figure is
- * given against both; the paced call is also timed after 10 ms of spinning instead of sleeping, and
- * after spinning and overwriting 64 MB, more than the caches hold, which tells an idle core's cost
- * from that of the data leaving the caches), and called once in each task of plain Spark jobs that
+ * a task is (a call 10 ms after the last costs more than one in a loop: the task's figure is given
+ * against both; the paced call is also timed after 10 ms of spinning instead of sleeping, and after
+ * spinning and overwriting 64 MB, more than the caches hold, which tells an idle core's cost from
+ * that of the data leaving the caches), and called once in each task of plain Spark jobs that
  * carry the rows and state in their closure (what one call costs where Spark runs it, none of
  * Ember's step machinery around it); an empty Spark job with a {@code treeAggregate} of 16 doubles
  * (Spark's floor per step); and a plain {@code count()} of the cached input. Around each fit it
