@@ -76,6 +76,41 @@ final class BatchBoundaries implements Serializable {
     return batch < hashes.length ? keys.lowerBound(hashes[batch], ids[batch]) : keys.size();
   }
 
+  /**
+   * The row positions of each of the K + 1 groups of {@code keys}, ascending: group j < K the rows
+   * of minibatch j ({@code keys.positions()} between its bounds, in hash order), group K those
+   * that sit the epoch out. Each row is marked with its group, then the rows are dealt out in
+   * position order: two passes over the partition's rows, where sorting each minibatch's positions
+   * took a twentieth of a per-series step's task at 32 768 rows a partition.
+   */
+  int[][] groups(EpochKeys keys) {
+    int k = perEpoch();
+    int n = keys.size();
+    int[] groupOfRow = new int[n];
+    int[] sizes = new int[k + 1];
+    int[] byKey = keys.positions();
+    int end = 0;
+    for (int j = 0; j <= k; j++) {
+      int from = j < k ? start(keys, j) : end;
+      int to = j < k ? end(keys, j) : n;
+      end = to;
+      for (int x = from; x < to; x++) {
+        groupOfRow[byKey[x]] = j;
+      }
+      sizes[j] = to - from;
+    }
+    int[][] out = new int[k + 1][];
+    for (int j = 0; j <= k; j++) {
+      out[j] = new int[sizes[j]];
+    }
+    int[] filled = new int[k + 1];
+    for (int r = 0; r < n; r++) {
+      int j = groupOfRow[r];
+      out[j][filled[j]++] = r;
+    }
+    return out;
+  }
+
   /** What the search asks of all partitions' keys together. */
   interface Counts {
     /**

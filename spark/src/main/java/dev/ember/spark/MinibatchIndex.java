@@ -138,9 +138,9 @@ final class MinibatchIndex implements AutoCloseable {
 
   /**
    * Builds the window that holds epoch {@code e}; if {@code ride} is given, the search's final
-   * gather also brings the rows that {@code ride} asks for, when they are few ({@link FirstRows}).
+   * gather also brings the rows that {@code ride} asks for, when they are few ({@link FirstMinibatchRows}).
    */
-  private Window build(long e, FirstRows ride) {
+  private Window build(long e, FirstMinibatchRows ride) {
     int epochs = (WINDOW_STEPS + perEpoch() - 1) / perEpoch();
     long first = e / epochs * epochs;
     JavaRDD<EpochKeys> keys = keysOf(rows, first, epochs);
@@ -217,7 +217,7 @@ final class MinibatchIndex implements AutoCloseable {
   List<List<SequenceRow>> fetch(long step, long... ids) {
     long epoch = epochOf(step);
     if (batchOf(step) == 0 && (current == null || !current.holds(epoch))) {
-      FirstRows ride = new FirstRows(epoch, b, ids.clone());
+      FirstMinibatchRows ride = new FirstMinibatchRows(epoch, b, ids.clone());
       Window built = build(epoch, ride);
       if (ride.gathered != null) {
         return ride.select(Window.boundsOf(built.bounds(), built.first(), epoch));
@@ -299,9 +299,9 @@ final class MinibatchIndex implements AutoCloseable {
   private static final class Counts implements BatchBoundaries.Counts {
     private final JavaRDD<EpochKeys> keys;
     private final JavaRDD<PartitionRows> rows;
-    private final FirstRows ride;
+    private final FirstMinibatchRows ride;
 
-    Counts(JavaRDD<EpochKeys> keys, JavaRDD<PartitionRows> rows, FirstRows ride) {
+    Counts(JavaRDD<EpochKeys> keys, JavaRDD<PartitionRows> rows, FirstMinibatchRows ride) {
       this.keys = keys;
       this.rows = rows;
       this.ride = ride;
@@ -338,86 +338,16 @@ final class MinibatchIndex implements AutoCloseable {
       }
       long epoch = ride.epoch;
       long[] wanted = ride.ids;
-      List<FirstRows.Part> parts = rows.zipPartitions(keys,
+      List<FirstMinibatchRows.Part> parts = rows.zipPartitions(keys,
           (Iterator<PartitionRows> r, Iterator<EpochKeys> k) -> {
             PartitionRows pr = r.next();
             List<EpochKeys> all = new ArrayList<>();
             k.forEachRemaining(all::add);
-            return List.of(FirstRows.Part.of(pr, all, epoch, firstHi, wanted,
+            return List.of(FirstMinibatchRows.Part.of(pr, all, epoch, firstHi, wanted,
                 BatchBoundaries.keysIn(all, epochs, lo, hi))).iterator();
           }).collect();
       ride.gathered = parts;
-      return LongArrays.concat(parts.stream().map(FirstRows.Part::keys).toList());
-    }
-  }
-
-  /**
-   * A request for the rows of the first minibatch of {@code epoch} and of {@code ids}, to be
-   * gathered with the boundary search's last job ({@link Counts#keysIn(long[], long[], long[],
-   * long, long)}); {@link #gathered} stays null if the search did not (too many keys to read in
-   * the hash range of the first minibatch, or no search: one minibatch of all N rows).
-   */
-  private static final class FirstRows {
-    final long epoch;
-    final int batchSize;
-    final long[] ids;
-    List<Part> gathered;
-
-    FirstRows(long epoch, int batchSize, long[] ids) {
-      this.epoch = epoch;
-      this.batchSize = batchSize;
-      this.ids = ids;
-    }
-
-    /**
-     * One partition's part of the last job: its keys the search asked for, its rows of the
-     * epoch whose hash is at most the first minibatch's bound (in key order, with their keys),
-     * and its rows of the ids asked for.
-     */
-    record Part(long[] keys, List<SequenceRow> candidates, long[] hashes,
-        List<SequenceRow> extra) implements java.io.Serializable {
-      static Part of(PartitionRows pr, List<EpochKeys> all, long epoch, long firstHi,
-          long[] wanted, long[] keys) {
-        EpochKeys ek = BatchBoundaries.of(all, epoch);
-        int end = ek.endOf(firstHi);
-        long[] hashes = new long[end];
-        for (int i = 0; i < end; i++) {
-          hashes[i] = ek.hash(i);
-        }
-        List<SequenceRow> extra = new ArrayList<>();
-        for (long id : wanted) {
-          int at = pr.position(id);
-          if (at >= 0) {
-            extra.add(pr.row(at));
-          }
-        }
-        return new Part(keys, pr.rows(ek.positions(), 0, end), hashes, extra);
-      }
-    }
-
-    /**
-     * The rows of minibatch 0 among the gathered ones, those whose key comes before its end in
-     * {@code bounds}, in partition order and each partition's in key order (as a fetch job
-     * returns them), and the rows of the ids.
-     */
-    List<List<SequenceRow>> select(BatchBoundaries bounds) {
-      List<SequenceRow> inBatch = new ArrayList<>();
-      List<SequenceRow> extra = new ArrayList<>();
-      for (Part p : gathered) {
-        for (int i = 0; i < p.candidates().size(); i++) {
-          SequenceRow row = p.candidates().get(i);
-          if (bounds.beforeEndOf(0, p.hashes()[i], row.id())) {
-            inBatch.add(row);
-          }
-        }
-        extra.addAll(p.extra());
-      }
-      if (inBatch.size() != batchSize) {
-        throw new IllegalStateException("minibatches: the first minibatch of epoch " + epoch
-            + " has " + inBatch.size() + " rows, not " + batchSize + "; did the data change "
-            + "during the fit?");
-      }
-      return List.of(inBatch, extra);
+      return LongArrays.concat(parts.stream().map(FirstMinibatchRows.Part::keys).toList());
     }
   }
 }

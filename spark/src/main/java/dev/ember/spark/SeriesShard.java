@@ -282,7 +282,7 @@ final class SeriesShard implements Serializable {
       }
     }
     int k = bounds.perEpoch();
-    int[][] nextPositions = positionsByGroup(keys, bounds, k);
+    int[][] nextPositions = bounds.groups(keys);
     long[][] nextIds = new long[k + 1][];
     double[][] nextValues = new double[k + 1][];
     double[][][] nextSlots = new double[k + 1][][];
@@ -305,40 +305,6 @@ final class SeriesShard implements Serializable {
     }
     return new SeriesShard(keys.epoch(), width, slotCount, unset ? root : null, nextIds,
         nextPositions, nextValues, nextSlots, null, StepCost.NONE);
-  }
-
-  /**
-   * The row positions of each of the {@code k + 1} groups of {@code keys}' epoch, ascending: group
-   * j < k the rows of minibatch j ({@code keys.positions()} between its bounds, in hash order),
-   * group k the rest. Each row is marked with its group, then the rows are dealt out in position
-   * order: two passes over the partition's rows, where sorting each minibatch's positions took a
-   * twentieth of a per-series step's task at 32 768 rows a partition.
-   */
-  private static int[][] positionsByGroup(EpochKeys keys, BatchBoundaries bounds, int k) {
-    int n = keys.size();
-    int[] groupOfRow = new int[n];
-    int[] sizes = new int[k + 1];
-    int[] byKey = keys.positions();
-    int end = 0;
-    for (int j = 0; j <= k; j++) {
-      int from = j < k ? bounds.start(keys, j) : end;
-      int to = j < k ? bounds.end(keys, j) : n;
-      end = to;
-      for (int x = from; x < to; x++) {
-        groupOfRow[byKey[x]] = j;
-      }
-      sizes[j] = to - from;
-    }
-    int[][] out = new int[k + 1][];
-    for (int j = 0; j <= k; j++) {
-      out[j] = new int[sizes[j]];
-    }
-    int[] filled = new int[k + 1];
-    for (int r = 0; r < n; r++) {
-      int j = groupOfRow[r];
-      out[j][filled[j]++] = r;
-    }
-    return out;
   }
 
   /** The next shard after step {@code in.step()}, holding that step's part. */
@@ -397,7 +363,7 @@ final class SeriesShard implements Serializable {
         global.key(), global.step(), global.skippedSteps(), constraints);
     ValueAndGrad vg = engine.weighted(joint, batch, in.key(), ctx.totalSeries(), ctx.batchSize());
     double[] grad = ShardEngine.flatten(vg.grad(), global);
-    if (!ShardEngine.finite(vg.loss(), grad) || !finiteLocal(vg.grad(), local)) {
+    if (!ShardEngine.finite(vg.loss(), grad) || !SeriesUpdate.finiteLocal(vg.grad(), local)) {
       ShardResult.Part bad = new ShardResult.Part(partition, b, vg.loss(), grad,
           NonFiniteTerms.find(engine, joint, rows.rows(shard.positions[j], 0, b), in.key(),
               ctx.totalSeries(), local.steps()));
@@ -410,38 +376,13 @@ final class SeriesShard implements Serializable {
     long t3 = System.nanoTime();
     SeriesUpdate.Next next = SeriesUpdate.update(engine.svi().optimizer(), local,
         global.optimizer().step(), vg.grad(), groupValues, groupSlots, b);
-    checkFinite(next.values(), shard.ids[j], width, local, off, in.step());
+    SeriesUpdate.requireFinite(next.values(), shard.ids[j], width, local, in.step());
     double[][] allValues = shard.values.clone(); // K + 1 references, not N / P
     double[][][] allSlots = shard.slots.clone();
     allValues[j] = next.values();
     allSlots[j] = next.slots();
     return shard.with(allValues, allSlots, part,
         new StepCost(regroup, initial, read + System.nanoTime() - t3));
-  }
-
-  private static boolean finiteLocal(Map<String, Tensor> grads, SeriesParams local) {
-    for (SeriesParams.Local l : local.locals()) {
-      if (!grads.get(l.name()).allFinite()) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static void checkFinite(double[] v, long[] ids, int width, SeriesParams local,
-      int[] off, long step) {
-    for (int i = 0; i < v.length; i++) {
-      if (!Double.isFinite(v[i])) {
-        int p = 0;
-        while (off[p + 1] <= i % width) {
-          p++;
-        }
-        throw new ArithmeticException("SparkSvi step " + step + ": per-series param '"
-            + local.locals().get(p).name() + "' of series id " + ids[i / width] + " is no longer "
-            + "finite after the optimizer's update (its loss and gradient were finite); lower the "
-            + "learning rate or clip the gradient");
-      }
-    }
   }
 
   @Override

@@ -95,6 +95,37 @@ final class SeriesUpdate {
     return Tensor.of(java.util.Arrays.copyOfRange(flat, from, from + len), l.slice());
   }
 
+  /** Whether the gradients of every per-series param in {@code grads} are finite. */
+  static boolean finiteLocal(Map<String, Tensor> grads, SeriesParams local) {
+    for (SeriesParams.Local l : local.locals()) {
+      if (!grads.get(l.name()).allFinite()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Checks a group's values after the update of step {@code step} ({@code [k * W + offset(p) +
+   * e]}, series {@code ids}): a value that is no longer finite, when its loss and gradient were,
+   * is an error naming the param and the series.
+   */
+  static void requireFinite(double[] v, long[] ids, int width, SeriesParams local, long step) {
+    int[] off = local.offsets();
+    for (int i = 0; i < v.length; i++) {
+      if (!Double.isFinite(v[i])) {
+        int p = 0;
+        while (off[p + 1] <= i % width) {
+          p++;
+        }
+        throw new ArithmeticException("SparkSvi step " + step + ": per-series param '"
+            + local.locals().get(p).name() + "' of series id " + ids[i / width] + " is no longer "
+            + "finite after the optimizer's update (its loss and gradient were finite); lower the "
+            + "learning rate or clip the gradient");
+      }
+    }
+  }
+
   static int slotCount(Optimizer optimizer, SeriesParams local) {
     if (local.isEmpty()) {
       return 0;

@@ -4,6 +4,7 @@ package dev.ember.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -162,6 +163,52 @@ class BatchBoundariesTest {
       for (int p : new int[] {1, 3}) {
         assertMatches(ids, b, p, new long[] {0, 4}, few, new BatchBoundaries.Limits(4, 64, 16));
         assertMatches(ids, b, p, new long[] {0}, few, BatchBoundaries.Limits.DEFAULT);
+      }
+    }
+  }
+
+  @Test
+  void groupsDealEachRowToItsMinibatchOrToTheRestInPositionOrder() {
+    long[] ids = ids(1000, 11);
+    java.util.function.LongFunction<LongUnaryOperator> keyed = e -> id -> EpochKeys.hash(4, e, id);
+    // and three hash values only: minibatches that end inside a run of equal hashes
+    java.util.function.LongFunction<LongUnaryOperator> few = e -> id -> (EpochKeys.hash(2, e, id)
+        & 3) - 2;
+    for (java.util.function.LongFunction<LongUnaryOperator> hash : List.of(keyed, few)) {
+      for (int b : new int[] {1, 7, 333, 1000}) {
+        Partitions parts = deal(ids, 3, new long[] {5}, hash);
+        BatchBoundaries bounds = BatchBoundaries.search(ids.length, b, new long[] {5}, parts,
+            BatchBoundaries.Limits.DEFAULT)[0];
+        List<long[]> want = reference(ids, b, hash.apply(5));
+        int k = ids.length / b;
+        List<List<Long>> got = new ArrayList<>();
+        for (int j = 0; j <= k; j++) {
+          got.add(new ArrayList<>());
+        }
+        for (List<EpochKeys> p : parts.keys()) {
+          EpochKeys keys = BatchBoundaries.of(p, 5);
+          long[] mine = idsOf(p);
+          int[][] groups = bounds.groups(keys);
+          assertEquals(k + 1, groups.length);
+          boolean[] seen = new boolean[keys.size()];
+          for (int j = 0; j <= k; j++) {
+            for (int i = 0; i < groups[j].length; i++) {
+              assertTrue(i == 0 || groups[j][i - 1] < groups[j][i], "group " + j + " ascending");
+              assertFalse(seen[groups[j][i]], "row " + groups[j][i] + " in one group only");
+              seen[groups[j][i]] = true;
+              got.get(j).add(mine[groups[j][i]]);
+            }
+          }
+          for (boolean s : seen) {
+            assertTrue(s, "every row in a group");
+          }
+        }
+        long[] rest = Arrays.stream(ids).filter(id -> want.stream()
+            .noneMatch(w -> Arrays.binarySearch(w, id) >= 0)).sorted().toArray();
+        for (int j = 0; j <= k; j++) {
+          long[] g = got.get(j).stream().mapToLong(Long::longValue).sorted().toArray();
+          assertArrayEquals(j < k ? want.get(j) : rest, g, "B " + b + ", group " + j);
+        }
       }
     }
   }
