@@ -157,7 +157,7 @@ final class BatchBoundaries implements Serializable {
     return new long[] {lo + from, lo + to};
   }
 
-  /** The part of {@code [lo, hi]} in {@code parts} parts ({@link #part}) that holds {@code hash}. */
+  /** The part of {@code [lo, hi]} in {@code parts} parts ({@link #part}) holding {@code hash}. */
   static int partOf(long lo, long hi, int parts, long hash) {
     long width = Long.divideUnsigned(hi - lo, parts) + 1;
     if (width != 0 && (width & (width - 1)) == 0) { // a power of two (all hashes in 2^k parts)

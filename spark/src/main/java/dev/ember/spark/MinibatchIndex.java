@@ -138,7 +138,8 @@ final class MinibatchIndex implements AutoCloseable {
 
   /**
    * Builds the window that holds epoch {@code e}; if {@code ride} is given, the search's final
-   * gather also brings the rows that {@code ride} asks for, when they are few ({@link FirstMinibatchRows}).
+   * gather also brings the rows that {@code ride} asks for, when they are few ({@link
+   * FirstMinibatchRows}).
    */
   private Window build(long e, FirstMinibatchRows ride) {
     int epochs = (WINDOW_STEPS + perEpoch() - 1) / perEpoch();
