@@ -143,10 +143,14 @@ public record StepTimings(long steps, long select, long broadcast, long job, lon
 
   /**
    * The per-step means and the median step in milliseconds, one line; with per-series params,
-   * the parts of the compute spent on their state.
+   * the parts of the compute spent on their state. A fit that ran no step (resumed at its last)
+   * has none to give.
    */
   public String summary() {
-    double d = Math.max(steps, 1) * 1e6;
+    if (steps == 0) {
+      return "per step: no step ran";
+    }
+    double d = steps * 1e6;
     long state = seriesRegroup + seriesInitialState + seriesUpdate;
     String series = state == 0 ? "" : String.format(Locale.ROOT, "; per-series state %.3f of"
         + " the compute: regroup %.3f, initial state %.3f, update %.3f", state / d,

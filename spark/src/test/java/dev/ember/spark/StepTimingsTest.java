@@ -69,6 +69,19 @@ class StepTimingsTest {
     assertArrayEquals(new long[0], StepTimings.zero().computeNanos());
     assertArrayEquals(new long[0], StepTimings.zero().computeCpuNanos());
     assertArrayEquals(new long[0], StepTimings.zero().seriesStateNanos());
-    assertTrue(!StepTimings.zero().summary().contains("per-series"));
+    // no step: no median, no means to print (not NaN)
+    assertEquals("per step: no step ran", StepTimings.zero().summary());
+  }
+
+  @Test
+  void aSummaryWithoutPerSeriesStateNamesNone() {
+    StepTimings.Recorder r = new StepTimings.Recorder();
+    // two steps of 10 and 12 ms, 4 ms of compute each, none of it on per-series state
+    r.add(0, 0, 10_000_000L, new long[] {4_000_000L, 3_000_000L, 0, 0, 0}, 0, 0);
+    r.add(0, 0, 12_000_000L, new long[] {4_000_000L, 3_000_000L, 0, 0, 0}, 0, 0);
+    String s = r.timings().summary();
+    assertEquals("per step (ms): median 11.000; mean select 0.000, broadcast 0.000, job 11.000"
+        + " (executor compute 4.000 summed over tasks, 3.000 of it on a CPU), driver 0.000,"
+        + " checkpoint 0.000", s);
   }
 }
