@@ -21,7 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -42,7 +41,8 @@ import org.apache.spark.sql.SparkSession;
  * and on a cluster.
  *
  * <pre>{@code
- * LocalLevelSpark.Fit fit = LocalLevelSpark.run(new String[] {"--quick", "--out", "out"}, System.out);
+ * LocalLevelSpark.Fit fit =
+ *     LocalLevelSpark.run(new String[] {"--quick", "--out", "out"}, System.out);
  * fit.params().get("phi").item();   // near 0.8
  * }</pre>
  */
@@ -190,32 +190,23 @@ public final class LocalLevelSpark {
         SparkSvi.Builder builder = SparkSvi.builder(Ar1StateSpace.MODEL,
                 perSeries ? Ar1StateSpace.SERIES_GUIDE : Ar1StateSpace.GUIDE)
             .optimizer(Adam.of(LearningRate.cosineDecay(lr, steps, 0.1)))
-            .batchSize(batch).seed(seed).progress(false);
+            .batchSize(batch).seed(seed).progress(false).console(out).progressLines(every);
         if (f.string("checkpoint-dir") != null) {
           builder.checkpoint(f.string("checkpoint-dir"), checkpointEvery)
               .modelSpec("LocalLevelSpark AR(1) state space, " + guideKind + " guide")
-              .takeOverStaleLock(f.has("take-over-stale-lock")).console(out);
+              .takeOverStaleLock(f.has("take-over-stale-lock"));
         }
         SparkSvi svi = builder.build();
         out.printf(Locale.ROOT, "fitting: %d SVI steps, batch %d, Adam lr %.3g (cosine decay), "
             + "seed %d, %s guide%n", steps, batch, lr, seed, guideKind);
-        SparkListener listener = JobIo.progress(spark, out, every);
         long t1 = System.nanoTime();
-        SparkSviModel r;
-        try {
-          r = svi.fit(sequences, steps);
-        } finally {
-          spark.sparkContext().removeSparkListener(listener);
-        }
+        SparkSviModel r = svi.fit(sequences, steps);
         double seconds = (System.nanoTime() - t1) / 1e9;
         double[] losses = r.losses();
         long stepsRun = r.timings().steps(); // a resumed fit runs only those after its checkpoint
         out.printf(Locale.ROOT, "fit: %d steps run in %.1f s (%.1f ms/step)%s%n", stepsRun,
             seconds, 1e3 * seconds / Math.max(1, stepsRun), stepsRun == losses.length ? ""
                 : ", resumed at step " + (losses.length - stepsRun) + " of " + losses.length);
-        for (int i = every - 1; i < losses.length; i += every) {
-          out.printf(Locale.ROOT, "  step %6d  loss %.6g%n", i + 1, losses[i]);
-        }
         out.printf(Locale.ROOT, "%-8s %10s %12s%n", "param", "truth", "fitted");
         double[] truth = {phi, sigma, tau};
         for (int i = 0; i < truth.length; i++) {
@@ -274,7 +265,7 @@ public final class LocalLevelSpark {
     return spark.createDataFrame(rows, JobIo.SEQUENCES).coalesce(partitions);
   }
 
-  /** The length of series {@code b}: T, or with variable lengths one between T/2 and T fixed by b. */
+  /** The length of series {@code b}: T, or with variable lengths one in [T/2, T] fixed by b. */
   static int length(int b, int t, boolean variable) {
     return variable ? t - (int) Math.floorMod(b * 2654435761L, (long) (t / 2 + 1)) : t;
   }

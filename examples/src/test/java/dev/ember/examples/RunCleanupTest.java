@@ -59,7 +59,7 @@ class RunCleanupTest {
     assertEquals(List.of("stderr.txt", "stdout.txt", "tmp"), entries(dir),
         "no output, whole or partial, and no temporary output beside it");
     String stdout = c.stdout();
-    assertTrue(stdout.contains("step 1/1000000 started"), "the progress lines stay:\n" + stdout);
+    assertTrue(stdout.contains("step 1/1000000 loss "), "the progress lines stay:\n" + stdout);
     assertFalse(c.stderr().contains(" INFO "), "Spark's INFO lines are off:\n" + c.stderr());
   }
 

@@ -5,6 +5,7 @@ package dev.ember.spark;
 import dev.ember.data.SequenceBatch;
 import dev.ember.handlers.Model;
 import dev.ember.infer.AnnealingSchedule;
+import dev.ember.infer.ProgressBar;
 import dev.ember.infer.Svi;
 import dev.ember.infer.optim.CustomSpec;
 import dev.ember.infer.optim.Optimizer;
@@ -36,6 +37,7 @@ import dev.ember.infer.optim.Optimizer;
  * @param modelSpec the model and guide as checkpoints record them, or null for their classes
  * @param console where the fit's notices go (resuming, damaged checkpoints)
  * @param progress whether the console progress bar is drawn
+ * @param progressEvery steps between progress lines on {@code console}, or 0 for none
  * @param skipInvalidRows whether invalid rows are skipped (and counted) instead of failing
  * @param seriesPlate the plate over series in model and guide
  * @param columns the input columns
@@ -44,8 +46,14 @@ record FitSettings(Model<SequenceBatch> model, Model<SequenceBatch> guide, Optim
     int batchSize, double batchFraction, long seed, int particles, AnnealingSchedule annealing,
     String[] annealedSites, int aggregationDepth, String checkpointDir, int checkpointInterval,
     java.time.Duration staleLockAfter, boolean takeOverStaleLock, String modelSpec,
-    java.io.PrintStream console, boolean progress, boolean skipInvalidRows, String seriesPlate,
-    DatasetReader.Columns columns) {
+    java.io.PrintStream console, boolean progress, int progressEvery, boolean skipInvalidRows,
+    String seriesPlate, DatasetReader.Columns columns) {
+
+  /** How the fit shows its progress over {@code steps} steps: lines, the terminal's bar, or not. */
+  ProgressBar progressBar(long steps) {
+    return progressEvery > 0 ? ProgressBar.lines(console, steps, "rows", progressEvery)
+        : progress ? ProgressBar.console(steps, "rows") : ProgressBar.off();
+  }
 
   /** The single-JVM SVI that the engine splits: the same model, guide, optimizer and annealing. */
   Svi<SequenceBatch> svi() {

@@ -119,6 +119,7 @@ public final class SparkSvi {
     private String modelSpec;
     private java.io.PrintStream console = System.err;
     private boolean progress = true;
+    private int progressEvery = 0;
     private boolean skipInvalidRows = false;
     private String seriesPlate = "series";
     private final DatasetReader.Columns columns = new DatasetReader.Columns();
@@ -249,6 +250,23 @@ public final class SparkSvi {
       return this;
     }
 
+    /**
+     * Progress as lines on the {@link #console}, one at the first step run (the set-up is done),
+     * every {@code everySteps} steps and at the last: the step, its loss, the smoothed loss, rows
+     * per second, the time so far and the time left. For logs and consoles that are not a
+     * terminal, where the bar does not draw; lines replace the bar. 0 (the default): none.
+     *
+     * @throws IllegalArgumentException if {@code everySteps} is negative
+     */
+    public Builder progressLines(int everySteps) {
+      if (everySteps < 0) {
+        throw new IllegalArgumentException("progressLines: every " + everySteps + " steps; give "
+            + "a positive number of steps between lines, or 0 for none");
+      }
+      this.progressEvery = everySteps;
+      return this;
+    }
+
     /** Skip and count invalid rows instead of failing (default false). */
     public Builder skipInvalidRows(boolean on) {
       this.skipInvalidRows = on;
@@ -294,7 +312,7 @@ public final class SparkSvi {
       return new SparkSvi(new FitSettings(model, guide, optimizer, batchSize, batchFraction, seed,
           particles, annealing, annealedSites.clone(), aggregationDepth, checkpointDir,
           checkpointInterval, staleLockAfter, takeOverStaleLock, modelSpec, console, progress,
-          skipInvalidRows, seriesPlate, cols));
+          progressEvery, skipInvalidRows, seriesPlate, cols));
     }
   }
 

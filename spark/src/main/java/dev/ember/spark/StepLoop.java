@@ -167,7 +167,7 @@ final class StepLoop {
     /** Runs the steps from {@code state}, adding each step's loss to {@code losses}. */
     SviState run(SviState state, SeriesParams local, List<Double> losses) {
       Svi<SequenceBatch> svi = s.svi();
-      ProgressBar bar = s.progress() ? ProgressBar.console(steps, "rows") : ProgressBar.off();
+      ProgressBar bar = s.progressBar(steps);
       int partitions = index.rows().getNumPartitions();
       int depth = s.aggregationDepth() > 0 ? s.aggregationDepth() : (partitions > 64 ? 2 : 1);
       int gradSize = ShardEngine.flatten(state.optimizer().params(), state).length;

@@ -69,7 +69,8 @@ class SparkSviTest {
     SequenceBatch batch = new ShardEngine(svi(), "series", Map.of()).batch(rows, N);
     double scale = (double) N / ids.length;
     Svi<SequenceBatch> scaled = Svi.of(SparkTestModels.scaledLocal(MODEL, scale),
-        SparkTestModels.scaledLocal(GUIDE, scale), Adam.of(0.05), new RowKeyedTraceElbo(1, "series"));
+        SparkTestModels.scaledLocal(GUIDE, scale), Adam.of(0.05),
+        new RowKeyedTraceElbo(1, "series"));
     Svi.LossAndGrad lg = scaled.lossAndGrad(state, batch, key);
     return new ValueAndGrad(Tensor.scalar(lg.loss()), lg.grads());
   }
@@ -130,7 +131,8 @@ class SparkSviTest {
 
   static SviState initialState() {
     long[] all = Arrays.stream(ROWS.toArray(new Row[0])).mapToLong(r -> r.getLong(0)).toArray();
-    return svi().init(RngKey.of(1), new ShardEngine(svi(), "series", Map.of()).batch(rowsOf(all), N));
+    return svi().init(RngKey.of(1),
+        new ShardEngine(svi(), "series", Map.of()).batch(rowsOf(all), N));
   }
 
   @Test
@@ -179,7 +181,8 @@ class SparkSviTest {
     assertEquals(20, count);
     assertEquals(full.loss(), meanLoss / count, 1e-9 * Math.abs(full.loss()));
     for (int q = 0; q < size; q++) {
-      assertEquals(full.gradient()[q], mean[q] / count, 1e-9 * Math.max(1, Math.abs(full.gradient()[q])));
+      assertEquals(full.gradient()[q], mean[q] / count,
+          1e-9 * Math.max(1, Math.abs(full.gradient()[q])));
     }
   }
 
@@ -224,6 +227,27 @@ class SparkSviTest {
    * for bit.
    */
   @Test
+  void progressLinesGiveTheFirstEveryKthAndTheLastStepsLoss() {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream out = new java.io.PrintStream(bytes, true,
+        java.nio.charset.StandardCharsets.UTF_8);
+    SparkSviModel r = builder().console(out).progressLines(3).build()
+        .fit(SparkTestModels.dataset(spark, ROWS, 2), 7);
+    String[] lines = bytes.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n");
+    int[] steps = {1, 3, 6, 7};
+    assertEquals(steps.length, lines.length, String.join(" | ", lines));
+    for (int k = 0; k < steps.length; k++) {
+      String head = String.format(java.util.Locale.ROOT, "step %d/7 loss %.6g (smoothed ",
+          steps[k], r.losses()[steps[k] - 1]);
+      assertTrue(lines[k].startsWith(head) && lines[k].contains(" rows/s | "), lines[k]);
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> builder().progressLines(-1));
+    assertEquals("progressLines: every -1 steps; give a positive number of steps between lines,"
+        + " or 0 for none", e.getMessage());
+  }
+
+  @Test
   void resumingFromACheckpointEqualsTheUninterruptedFit(@org.junit.jupiter.api.io.TempDir Path dir)
       throws Exception {
     SparkSviModel straight = builder().build().fit(SparkTestModels.dataset(spark, ROWS, 2), 10);
@@ -262,7 +286,8 @@ class SparkSviTest {
     // about the rate (0.1) each toward 2
     dev.ember.handlers.Model<SequenceBatch> model = batch -> {
       Tensor beta = dev.ember.primitives.Primitives.param("beta", Tensor.scalar(0.0));
-      try (dev.ember.handlers.Plate p = dev.ember.primitives.Primitives.plate("series", batch.size())) {
+      try (dev.ember.handlers.Plate p =
+          dev.ember.primitives.Primitives.plate("series", batch.size())) {
         dev.ember.primitives.Primitives.sample("y", dev.ember.dist.Normal.of(
             batch.covariate("x").mul(beta), Tensor.scalar(1.0)).mask(batch.observed()),
             batch.values());
@@ -302,9 +327,11 @@ class SparkSviTest {
     dev.ember.handlers.Model<SequenceBatch> model = batch -> {
       Tensor w = dev.ember.primitives.Primitives.param("w", Tensor.zeros(2));
       Tensor mean = batch.covariate("x").matmul(w.reshape(2, 1)).reshape(1, batch.size()); // [1, B]
-      try (dev.ember.handlers.Plate p = dev.ember.primitives.Primitives.plate("series", batch.size())) {
-        dev.ember.primitives.Primitives.sample("y", dev.ember.dist.Normal.of(mean, Tensor.scalar(1.0))
-            .mask(batch.observed()), batch.values());
+      try (dev.ember.handlers.Plate p =
+          dev.ember.primitives.Primitives.plate("series", batch.size())) {
+        dev.ember.primitives.Primitives.sample("y",
+            dev.ember.dist.Normal.of(mean, Tensor.scalar(1.0)).mask(batch.observed()),
+            batch.values());
       }
     };
     List<Row> arrays = new ArrayList<>();
@@ -329,7 +356,8 @@ class SparkSviTest {
     SparkSviModel rv = fit.build().fit(v, 20);
     assertArrayEquals(ra.losses(), rv.losses(), 0.0);
     assertArrayEquals(ra.params().get("w").toArray(), rv.params().get("w").toArray(), 0.0);
-    assertTrue(rv.params().get("w").toArray()[0] > 1.0, "w_0 moves toward 2: " + rv.params().get("w"));
+    assertTrue(rv.params().get("w").toArray()[0] > 1.0,
+        "w_0 moves toward 2: " + rv.params().get("w"));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> SparkSvi.builder(model, d -> { }).batchSize(3).perStepCovariate("x").progress(false)
             .build().fit(v, 1));
@@ -348,7 +376,8 @@ class SparkSviTest {
     empty.add(RowFactory.create(6L, List.of()));
     e = assertThrows(IllegalArgumentException.class,
         () -> builder().build().fit(SparkTestModels.dataset(spark, empty, 2), 1));
-    assertTrue(e.getMessage().contains("row id 6") && e.getMessage().contains("empty"), e.getMessage());
+    assertTrue(e.getMessage().contains("row id 6") && e.getMessage().contains("empty"),
+        e.getMessage());
     List<Row> dup = new ArrayList<>(ROWS);
     dup.add(RowFactory.create(1000L, List.of(1.0, 2.0)));
     e = assertThrows(IllegalArgumentException.class,
@@ -359,11 +388,14 @@ class SparkSviTest {
     nulls.add(RowFactory.create(7L, null));
     e = assertThrows(IllegalArgumentException.class,
         () -> builder().build().fit(SparkTestModels.dataset(spark, nulls, 2), 1));
-    assertTrue(e.getMessage().contains("row id 7") && e.getMessage().contains("null"), e.getMessage());
+    assertTrue(e.getMessage().contains("row id 7") && e.getMessage().contains("null"),
+        e.getMessage());
     Dataset<Row> wrongType = spark.createDataFrame(List.of(RowFactory.create("a", List.of(1.0))),
-        new org.apache.spark.sql.types.StructType().add("id", "string").add("values", "array<double>"));
+        new org.apache.spark.sql.types.StructType().add("id", "string")
+            .add("values", "array<double>"));
     e = assertThrows(IllegalArgumentException.class, () -> builder().build().fit(wrongType, 1));
-    assertTrue(e.getMessage().contains("'id'") && e.getMessage().contains("string"), e.getMessage());
+    assertTrue(e.getMessage().contains("'id'") && e.getMessage().contains("string"),
+        e.getMessage());
     List<Row> all = new ArrayList<>(bad);
     all.add(RowFactory.create(6L, List.of()));
     SparkSviModel r = builder().skipInvalidRows(true).build()

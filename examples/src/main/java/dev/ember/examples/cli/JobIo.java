@@ -17,8 +17,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.spark.SparkConf;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -31,9 +29,8 @@ import org.knowm.xchart.XYChartBuilder;
 
 /**
  * What the Spark mains share: the session (embedded {@code local[*]} unless a master is given or
- * {@code spark-submit} set one), reading sequence data in several formats, progress lines from
- * the job descriptions of {@code SparkSvi}, and the contents of the output files (written by an
- * {@link OutputFolder}).
+ * {@code spark-submit} set one), reading sequence data in several formats, and the contents of
+ * the output files (written by an {@link OutputFolder}).
  *
  * <pre>{@code
  * SparkSession spark = JobIo.session("ember-train", null, List.of());
@@ -101,7 +98,8 @@ public final class JobIo {
         return spark.read().schema(SEQUENCES).json(path);
       case "csv": {
         Dataset<Row> raw = spark.read().option("header", "true")
-            .schema(new StructType().add("id", DataTypes.LongType).add("values", DataTypes.StringType))
+            .schema(new StructType().add("id", DataTypes.LongType)
+                .add("values", DataTypes.StringType))
             .csv(path);
         return raw.select(raw.col("id"), functions.split(functions.trim(raw.col("values")),
             "[;\\s]+").cast(DataTypes.createArrayType(DataTypes.DoubleType)).as("values"));
@@ -130,37 +128,6 @@ public final class JobIo {
       throw new Flags.UsageException("option --" + flag + ": nothing at " + path + "; give an "
           + "existing file or folder (any Hadoop path: /local, hdfs://..., s3a://...)");
     }
-  }
-
-  /**
-   * Registers a listener that prints a progress line on {@code out} every {@code every} steps,
-   * read from {@code SparkSvi}'s job descriptions ("ember step s/n"); returns it, for removal.
-   */
-  public static SparkListener progress(SparkSession spark, PrintStream out, int every) {
-    Pattern p = Pattern.compile("ember step (\\d+)/(\\d+)");
-    long start = System.nanoTime();
-    SparkListener l = new SparkListener() {
-      private long last = -1;
-
-      @Override
-      public void onJobStart(SparkListenerJobStart e) {
-        String d = e.properties() == null ? null : e.properties().getProperty("spark.job.description");
-        Matcher m = d == null ? null : p.matcher(d);
-        if (m == null || !m.matches()) {
-          return;
-        }
-        long step = Long.parseLong(m.group(1));
-        long total = Long.parseLong(m.group(2));
-        if (step != last && (step % every == 0 || step == total || step == 1)) {
-          last = step;
-          double s = (System.nanoTime() - start) / 1e9;
-          out.printf(Locale.ROOT, "step %d/%d started, %.1f s%n", step, total, s);
-          out.flush();
-        }
-      }
-    };
-    spark.sparkContext().addSparkListener(l);
-    return l;
   }
 
   /** The params as a JSON object of numbers (scalars) and arrays (anything else). */

@@ -13,7 +13,6 @@ import dev.ember.tensor.Tensor;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -152,7 +151,8 @@ public final class Train {
       spark.sparkContext().setLogLevel(f.required("log-level"));
       Dataset<Row> sequences = JobIo.read(spark, data, format);
       SparkSvi.Builder b = SparkSvi.builder(model.model, model.guide).optimizer(Adam.of(lr))
-          .seed(seed).particles(particles).progress(false).idColumn(f.required("id-column"))
+          .seed(seed).particles(particles).progress(false).console(out).progressLines(every)
+          .idColumn(f.required("id-column"))
           .valuesColumn(f.required("values-column")).skipInvalidRows(f.has("skip-invalid"));
       if (batch != null) {
         b.batchSize(batch);
@@ -162,20 +162,14 @@ public final class Train {
       }
       if (checkpoint != null) {
         b.checkpoint(checkpoint, checkpointEvery).modelSpec("Train --model "
-            + f.required("model")).takeOverStaleLock(f.has("take-over-stale-lock")).console(out);
+            + f.required("model")).takeOverStaleLock(f.has("take-over-stale-lock"));
       }
       out.printf(Locale.ROOT, "Spark %s on %s: model %s, data %s (%s), %d steps, lr %s, "
               + "annealing %s, seed %d%n", spark.version(), spark.sparkContext().master(),
           f.required("model"), data, format, steps, lr, annealing == null ? "none" : annealing,
           seed);
-      SparkListener listener = JobIo.progress(spark, out, every);
       long t0 = System.nanoTime();
-      SparkSviModel r;
-      try {
-        r = b.build().fit(sequences, steps);
-      } finally {
-        spark.sparkContext().removeSparkListener(listener);
-      }
+      SparkSviModel r = b.build().fit(sequences, steps);
       double seconds = (System.nanoTime() - t0) / 1e9;
       out.printf(Locale.ROOT, "fit: %d series (%d invalid rows skipped), batch %d, %d steps run "
               + "in %.1f s%s, final loss %.6g%n", r.series(), r.skippedRows(), r.batchSize(),
